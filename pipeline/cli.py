@@ -1,0 +1,205 @@
+"""typer app, thin: parse flags, call one library function, render with rich."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from pipeline.settings import Settings
+    from pipeline.store import Filters
+
+EXIT_ERROR = 1
+EXIT_QUARANTINED = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another ingest holds the index
+
+app = typer.Typer(
+    help="threatbrief: an offline, cited evidence base over state-threat PDF reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+IndexOpt = Annotated[
+    Path | None,
+    typer.Option("--index", help="Index folder [default: ./index or $THREATBRIEF_INDEX]."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+
+T = TypeVar("T")
+
+
+def _settings(index: Path | None, **overrides: Any) -> Settings:
+    from pipeline.settings import load_settings
+
+    return load_settings(index_dir=index, **overrides)
+
+
+def _run(fn: Callable[[], T], debug: bool) -> T:
+    """Known errors become one line on stderr and a non-zero exit."""
+    from pipeline.errors import IndexLockedError, PipelineError
+
+    logging.basicConfig(level=logging.DEBUG if debug else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        return fn()
+    except IndexLockedError as exc:
+        _err(f"Error: {exc}")
+        raise typer.Exit(EXIT_LOCKED) from None
+    except PipelineError as exc:
+        if debug:
+            raise
+        _err(f"Error: {exc}")
+        raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        _err("Interrupted; the index stays at its last committed state.")
+        raise typer.Exit(130) from None
+
+
+def _err(message: str) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from pipeline.safe import clean_text
+
+    Console(stderr=True, highlight=False).print(Text(clean_text(message)))
+
+
+def _stdout() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=True) + "\n")
+
+
+def _filters(
+    doc: list[str] | None = None, publisher: str | None = None, since: str | None = None,
+    until: str | None = None, actor: list[str] | None = None, capability: list[str] | None = None,
+    ai: bool | None = None, likelihood: str | None = None,
+) -> Filters:
+    from pipeline.errors import UsageError
+    from pipeline.store import Filters
+    from pipeline.vocab import CAPABILITIES, LIKELIHOODS, check_date
+
+    caps = tuple(c.strip().lower() for c in capability or [])
+    unknown = [c for c in caps if c not in CAPABILITIES]
+    if unknown:
+        raise UsageError(f"unknown capability {unknown[0]!r}; known: {', '.join(CAPABILITIES)}")
+    if likelihood and likelihood not in LIKELIHOODS:
+        raise UsageError(f"unknown likelihood {likelihood!r}; known: {', '.join(LIKELIHOODS)}")
+    return Filters(
+        docs=tuple(doc or ()), publisher=publisher, since=check_date(since), until=check_date(until),
+        actors=tuple(a.strip().upper() for a in actor or []), capabilities=caps,
+        ai_enabled=ai or None, likelihood=likelihood,
+    )
+
+
+# -- ingest -------------------------------------------------------------------
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="PDF files and folders (searched recursively).")],
+    index: IndexOpt = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove documents whose file is gone.")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Parse quarantined files again.")] = False,
+    quiet: QuietOpt = False,
+    json_out: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Index PDF reports: parse, chunk, embed, extract claims. Unchanged files are skipped."""
+    from pipeline.ingest import ingest as run_ingest
+    from pipeline.ingest import parse_paths
+    from pipeline.render import ingest_progress, render_ingest_summary
+
+    settings = _settings(index)
+    with ingest_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        report = _run(
+            lambda: run_ingest(parse_paths(paths), settings, prune=prune, retry_failed=retry_failed, progress=progress),
+            debug,
+        )
+    if json_out:
+        _print_json(report.summary())
+    elif not quiet:
+        render_ingest_summary(report)
+    if report.failed:
+        raise typer.Exit(EXIT_QUARANTINED)
+
+
+# -- search -------------------------------------------------------------------
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="The question, or - to read one query per line from stdin.")],
+    index: IndexOpt = None,
+    k: Annotated[int, typer.Option("-k", "--top", help="Number of results.")] = 10,
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")] = None,
+    publisher: Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY[-MM[-DD]].")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Published on or before YYYY[-MM[-DD]].")] = None,
+    actor: Annotated[list[str] | None, typer.Option("--actor", help="Only passages with a claim by this state (ISO code, e.g. CHN).")] = None,
+    capability: Annotated[list[str] | None, typer.Option("--capability", help="Only passages with a claim of this capability.")] = None,
+    json_out: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Hybrid search (dense + BM25) over the indexed reports, with document and page."""
+    from pipeline.render import render_hits
+    from pipeline.search import Searcher
+
+    settings = _settings(index)
+
+    def go() -> None:
+        f = _filters(doc, publisher, since, until, actor, capability)
+        searcher = Searcher.open(settings)
+        try:
+            if query == "-":
+                for line in sys.stdin:
+                    q = line.strip()
+                    if not q:
+                        continue
+                    hits = searcher.search(q, k, f)
+                    _print_json({"query": q, "hits": [h.to_json() for h in hits]})
+                    sys.stdout.flush()
+                return
+            hits = searcher.search(query, k, f)
+            if json_out:
+                _print_json([h.to_json() for h in hits])
+            else:
+                render_hits(_stdout(), query, hits)
+        finally:
+            searcher.close()
+
+    _run(go, debug)
+
+
+# -- status -------------------------------------------------------------------
+@app.command()
+def status(index: IndexOpt = None, json_out: JsonOpt = False, debug: DebugOpt = False) -> None:
+    """What the index holds: documents, pages, chunks, claims, failures, model, last run."""
+    from pipeline.render import render_status
+    from pipeline.status import index_status
+
+    settings = _settings(index)
+    info = _run(lambda: index_status(settings), debug)
+    if json_out:
+        _print_json(info)
+    else:
+        render_status(_stdout(), info)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

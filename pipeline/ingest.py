@@ -1,0 +1,358 @@
+"""The run: discover files, skip unchanged ones, parse in isolation, chunk, embed, tag, commit."""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline import vectors
+from pipeline.chunk import chunk_pages
+from pipeline.embed import DIMENSION, MODEL_ID, Embedder, count_tokens, get_embedder
+from pipeline.errors import IndexLockedError, IndexMismatchError, UsageError
+from pipeline.isolate import ParseOutcome, bounded_map, parse_isolated
+from pipeline.models import Claim, DocumentMeta, ParsedDocument
+from pipeline.settings import Settings
+from pipeline.store import Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (file name, done, total)
+
+
+@dataclass
+class IngestReport:
+    run_id: int = 0
+    new: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped_failed: int = 0
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (path, reason, detail)
+    pruned: list[str] = field(default_factory=list)
+    pages: int = 0
+    chunks: int = 0
+    claims: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "new": len(self.new), "replaced": len(self.replaced), "unchanged": self.unchanged,
+            "skipped_failed": self.skipped_failed, "failed": len(self.failed),
+            "pruned": len(self.pruned), "pages": self.pages, "chunks": self.chunks,
+            "claims": self.claims, "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "failures": [{"path": p, "reason": r, "detail": d} for p, r, d in self.failed],
+            "new_files": self.new, "replaced_files": self.replaced, "pruned_files": self.pruned,
+        }
+
+
+@contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """One writer per index: a second ingest fails at once instead of waiting."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(str(path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexLockedError(
+                f"another ingest is writing to {path.parent}; try again when it finishes"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        os.close(fd)
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str, str]]]:
+    """PDF files under the given files and folders (recursive), and paths that don't exist."""
+    found: dict[str, Path] = {}
+    missing: list[tuple[str, str, str]] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if p.is_dir():
+            for sub in sorted(p.rglob("*")):
+                if sub.is_file() and sub.suffix.lower() == ".pdf":
+                    found[str(sub.resolve())] = sub.resolve()
+        elif p.is_file():
+            found[str(p.resolve())] = p.resolve()
+        else:
+            missing.append((str(p), "parse_error", "no such file or folder"))
+    return sorted(found.values()), missing
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=64)
+def _catalogue(folder: Path) -> dict[str, dict[str, str]]:
+    """Optional MANIFEST.tsv / catalogue.tsv beside the PDFs: file, title, publisher, year|date."""
+    for name in ("catalogue.tsv", "MANIFEST.tsv", "manifest.tsv"):
+        path = folder / name
+        if path.is_file():
+            try:
+                with open(path, encoding="utf-8", newline="") as fh:
+                    rows = list(csv.DictReader(fh, delimiter="\t"))
+            except (OSError, csv.Error, UnicodeDecodeError) as exc:
+                log.warning("ignoring %s: %s", path, exc)
+                return {}
+            return {r["file"]: r for r in rows if r.get("file")}
+    return {}
+
+
+def apply_catalogue(meta: DocumentMeta, path: Path) -> DocumentMeta:
+    """Title, publisher and date from a catalogue row override what the PDF says."""
+    row = _catalogue(path.parent).get(path.name)
+    if not row:
+        return meta
+    published = (row.get("date") or row.get("published") or row.get("year") or "").strip()
+    return replace(
+        meta,
+        title=(row.get("title") or "").strip() or meta.title,
+        publisher=(row.get("publisher") or "").strip() or meta.publisher,
+        published=published or meta.published,
+    )
+
+
+def check_model(store: Store, model_id: str, dimension: int) -> None:
+    """Refuse to mix vectors from another model."""
+    have_model = store.get_meta("model_id")
+    have_dim = store.get_meta("dimension")
+    if have_model is None:
+        with store.transaction():
+            store.set_meta("model_id", model_id)
+            store.set_meta("dimension", str(dimension))
+        return
+    if have_model != model_id or int(have_dim or 0) != dimension:
+        raise IndexMismatchError(
+            f"{store.path} was built with {have_model} ({have_dim} dims), not {model_id} "
+            f"({dimension} dims); use another --index or delete this one"
+        )
+
+
+@dataclass
+class _Planned:
+    path: Path
+    size: int
+    mtime_ns: int
+    sha256: str
+    old_doc: str | None
+
+
+def _plan(
+    store: Store, files: Iterable[Path], retry_failed: bool, report: IngestReport, run_id: int
+) -> list[_Planned]:
+    planned: list[_Planned] = []
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError as exc:
+            report.failed.append((str(path), "parse_error", f"cannot stat: {exc.strerror}"))
+            continue
+        rec = store.file_record(str(path))
+        same_stat = rec is not None and rec.size_bytes == st.st_size and rec.mtime_ns == st.st_mtime_ns
+        if rec and same_stat:
+            if rec.status == "indexed" and rec.doc_id and store.has_document(rec.doc_id):
+                report.unchanged += 1
+                continue
+            if rec.status == "failed" and not retry_failed:
+                report.skipped_failed += 1
+                continue
+        digest = sha256_file(path)
+        old_doc = rec.doc_id if rec else None
+        if rec and rec.sha256 == digest:
+            if rec.status == "failed" and not retry_failed:
+                store.upsert_file(str(path), doc_id=rec.doc_id, sha256=digest, size_bytes=st.st_size,
+                                  mtime_ns=st.st_mtime_ns, status="failed", reason=rec.reason,
+                                  detail=rec.detail, run_id=run_id)
+                report.skipped_failed += 1
+                continue
+        if store.has_document(digest):
+            # same bytes already indexed (unchanged content, or a copy under another name)
+            store.upsert_file(str(path), doc_id=digest, sha256=digest, size_bytes=st.st_size,
+                              mtime_ns=st.st_mtime_ns, status="indexed", run_id=run_id)
+            if old_doc and old_doc != digest:
+                _drop_if_orphan(store, old_doc)
+            report.unchanged += 1
+            continue
+        planned.append(_Planned(path, st.st_size, st.st_mtime_ns, digest, old_doc))
+    return planned
+
+
+def _drop_if_orphan(store: Store, doc_id: str) -> list[int]:
+    """Delete a document no file refers to any more; returns its chunk ids."""
+    if store.doc_refcount(doc_id) > 0:
+        return []
+    ids = [int(r[0]) for r in store.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
+    store.delete_document(doc_id)
+    return ids
+
+
+class Tagger:
+    """Claim extraction, loaded on first use."""
+
+    def __init__(self) -> None:
+        self._fn: Callable[..., list[Claim]] | None = None
+
+    def __call__(self, doc: ParsedDocument) -> list[Claim]:
+        if self._fn is None:
+            from pipeline.claims import extract_claims_pages
+
+            self._fn = extract_claims_pages
+        return self._fn(doc.pages, doc.meta.doc_id)
+
+
+def ingest(
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    prune: bool = False,
+    retry_failed: bool = False,
+    progress: Progress | None = None,
+    embedder: Embedder | None = None,
+    tagger: Callable[[ParsedDocument], list[Claim]] | None = None,
+    parse: Callable[[Path, Settings], ParseOutcome] = parse_isolated,
+    kind: str = "ingest",
+) -> IngestReport:
+    """Bring the index up to date with `paths`; one SQLite transaction per document."""
+    report = IngestReport()
+    t_start = time.perf_counter()
+    timers = {"parse_wait": 0.0, "chunk": 0.0, "embed": 0.0, "claims": 0.0, "store": 0.0, "index": 0.0}
+    with writer_lock(settings.lock_path), Store(settings.db_path) as store:
+        model_id = embedder.model_id if embedder else MODEL_ID
+        dim = embedder.dimension if embedder else DIMENSION
+        check_model(store, model_id, dim)
+        t0 = time.perf_counter()
+        vi = vectors.recover(store, settings.vectors_dir, dim, settings.flat_index_max)
+        timers["index"] += time.perf_counter() - t0
+        run_id = store.start_run(kind)
+        report.run_id = run_id
+        status = "failed"
+        try:
+            files, missing = discover(paths)
+            report.failed.extend(missing)
+            with store.transaction():
+                planned = _plan(store, files, retry_failed, report, run_id)
+            by_path = {str(p.path): p for p in planned}
+            tag = tagger or Tagger()
+            last_save = time.perf_counter()
+            done = 0
+            t_wait = time.perf_counter()
+            for outcome in bounded_map(lambda p: parse(p.path, settings), planned, settings.parse_workers):
+                timers["parse_wait"] += time.perf_counter() - t_wait
+                plan = by_path[str(outcome.path)]
+                done += 1
+                if progress:
+                    progress(plan.path.name, done, len(planned))
+                if outcome.doc is None or not _has_text(outcome.doc):
+                    reason = outcome.reason or "no_text"
+                    detail = outcome.detail or "no text layer on any page (a scan? OCR it first)"
+                    with store.transaction():
+                        store.upsert_file(str(plan.path), doc_id=plan.old_doc, sha256=plan.sha256,
+                                          size_bytes=plan.size, mtime_ns=plan.mtime_ns,
+                                          status="failed", reason=reason, detail=detail, run_id=run_id)
+                    report.failed.append((str(plan.path), reason, detail))
+                    log.warning("%s: %s (%s)", plan.path, reason, detail)
+                else:
+                    embedder = embedder or get_embedder(settings.embedder, batch_size=settings.embed_batch_size)
+                    _index_document(store, vi, plan, outcome.doc, embedder, tag, settings, run_id, report, timers)
+                if time.perf_counter() - last_save > settings.vector_save_interval_s:
+                    t0 = time.perf_counter()
+                    vi = _commit_vectors(store, settings, vi)
+                    timers["index"] += time.perf_counter() - t0
+                    last_save = time.perf_counter()
+                t_wait = time.perf_counter()
+            if prune:
+                with store.transaction():
+                    removed = _prune(store, report)
+                vi.remove(np.array(removed, dtype=np.int64))
+            t0 = time.perf_counter()
+            if vi.dirty or vi.needs_rebuild:
+                vi = _commit_vectors(store, settings, vi)
+            timers["index"] += time.perf_counter() - t0
+            status = "ok" if not report.failed else "partial"
+        finally:
+            timers["total"] = time.perf_counter() - t_start
+            report.seconds = timers
+            store.finish_run(run_id, status, report.summary())
+    return report
+
+
+def _commit_vectors(store: Store, settings: Settings, vi: vectors.VectorIndex) -> vectors.VectorIndex:
+    if vi.needs_rebuild or vi.kind != vectors.kind_for(vi.ntotal, settings.flat_index_max):
+        vi = vectors.rebuild_from_store(store, vi.dim, settings.flat_index_max)
+    vectors.commit(store, settings.vectors_dir, vi)
+    return vi
+
+
+def _has_text(doc: ParsedDocument) -> bool:
+    return sum(len(p.text.strip()) for p in doc.pages) >= 20
+
+
+def _index_document(
+    store: Store, vi: vectors.VectorIndex, plan: _Planned, doc: ParsedDocument, embedder: Embedder,
+    tag: Callable[[ParsedDocument], list[Claim]], settings: Settings, run_id: int,
+    report: IngestReport, timers: dict[str, float],
+) -> None:
+    meta = apply_catalogue(replace(doc.meta, doc_id=plan.sha256, path=str(plan.path),
+                                   file_name=plan.path.name), plan.path)
+    doc = ParsedDocument(meta, doc.pages, doc.warnings)
+    t0 = time.perf_counter()
+    chunks = chunk_pages(doc.pages, meta.doc_id, max_tokens=settings.max_tokens,
+                         overlap_tokens=settings.overlap_tokens, count_tokens=count_tokens)
+    t1 = time.perf_counter()
+    vecs = embedder.embed_batch([c.text for c in chunks])
+    t2 = time.perf_counter()
+    claims = tag(doc)
+    t3 = time.perf_counter()
+    with store.transaction():
+        removed: list[int] = []
+        store.upsert_file(str(plan.path), doc_id=meta.doc_id, sha256=plan.sha256,
+                          size_bytes=plan.size, mtime_ns=plan.mtime_ns, status="indexed", run_id=run_id)
+        if plan.old_doc and plan.old_doc != meta.doc_id:
+            removed = _drop_if_orphan(store, plan.old_doc)
+        store.insert_document(meta, doc.pages, chunks, vecs, claims, run_id)
+    t4 = time.perf_counter()
+    vi.remove(np.array(removed, dtype=np.int64))  # HNSW marks itself for a rebuild
+    vi.add(np.array([c.chunk_id for c in chunks], dtype=np.int64), vecs)
+    timers["chunk"] += t1 - t0
+    timers["embed"] += t2 - t1
+    timers["claims"] += t3 - t2
+    timers["store"] += t4 - t3
+    (report.replaced if plan.old_doc else report.new).append(str(plan.path))
+    report.pages += len(doc.pages)
+    report.chunks += len(chunks)
+    report.claims += len(claims)
+
+
+def _prune(store: Store, report: IngestReport) -> list[int]:
+    removed: list[int] = []
+    for rec in store.file_records():
+        if not Path(rec.path).exists():
+            store.delete_file(rec.path)
+            if rec.doc_id:
+                removed += _drop_if_orphan(store, rec.doc_id)
+            report.pruned.append(rec.path)
+    return removed
+
+
+def parse_paths(values: Sequence[str]) -> list[Path]:
+    if not values:
+        raise UsageError("give at least one PDF file or folder")
+    return [Path(v) for v in values]

@@ -1,0 +1,88 @@
+"""One Settings object: defaults, THREATBRIEF_* environment variables, optional TOML file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import UsageError
+
+CONFIG_FILE_NAMES = ("threatbrief.toml",)
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = Path("index")
+    embedder: str = "minilm"
+    max_tokens: int = 200  # word pieces per chunk, special tokens excluded
+    overlap_tokens: int = 40
+    embed_batch_size: int = 32
+    parse_workers: int = max(1, min(4, os.cpu_count() or 1))
+    parse_timeout_s: float = 300.0
+    parse_memory_mb: int = 2048
+    max_file_mb: int = 300
+    max_pages: int = 3000
+    vector_save_interval_s: float = 60.0
+    flat_index_max: int = 200_000  # above this the index switches to HNSW
+    reports_dir: Path = Path("reports")
+    corpora: tuple[Path, ...] = field(default_factory=tuple)
+
+    @property
+    def db_path(self) -> Path:
+        return self.index_dir / "threatbrief.db"
+
+    @property
+    def vectors_dir(self) -> Path:
+        return self.index_dir / "vectors"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.index_dir / "ingest.lock"
+
+
+def _coerce(name: str, raw: Any, current: Any) -> Any:
+    try:
+        if isinstance(current, bool):
+            return str(raw).lower() in {"1", "true", "yes", "on"}
+        if isinstance(current, int):
+            return int(raw)
+        if isinstance(current, float):
+            return float(raw)
+        if isinstance(current, Path):
+            return Path(raw).expanduser()
+        if isinstance(current, tuple):
+            items = raw if isinstance(raw, list) else str(raw).split(os.pathsep)
+            return tuple(Path(str(p)).expanduser() for p in items if str(p))
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"setting {name}: cannot use {raw!r} ({exc})") from exc
+    return str(raw)
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Defaults, then the TOML file, then THREATBRIEF_* variables, then explicit overrides."""
+    settings = Settings()
+    names = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    path = config
+    if path is None:
+        path = next((Path(n) for n in CONFIG_FILE_NAMES if Path(n).is_file()), None)
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"config {path}: {exc}") from exc
+        section = data.get("threatbrief", data)
+        for key, raw in section.items():
+            if key not in names:
+                raise UsageError(f"config {path}: unknown setting {key!r}")
+            values[key] = raw
+    for name in names:
+        env = os.environ.get(f"THREATBRIEF_{name.upper()}")
+        if env is not None:
+            values[name] = env
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    coerced = {k: _coerce(k, v, getattr(settings, k)) for k, v in values.items()}
+    return replace(settings, **coerced)
