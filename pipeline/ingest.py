@@ -21,6 +21,7 @@ from pipeline import vectors
 from pipeline.chunk import chunk_pages
 from pipeline.embed import DIMENSION, MODEL_ID, Embedder, count_tokens, get_embedder
 from pipeline.errors import IndexLockedError, IndexMismatchError, UsageError
+from pipeline.faults import crash_point
 from pipeline.isolate import ParseOutcome, bounded_map, parse_isolated
 from pipeline.models import Claim, DocumentMeta, ParsedDocument
 from pipeline.settings import Settings
@@ -157,8 +158,11 @@ class _Planned:
 
 def _plan(
     store: Store, files: Iterable[Path], retry_failed: bool, report: IngestReport, run_id: int
-) -> list[_Planned]:
+) -> tuple[list[_Planned], list[_Planned]]:
+    """Files to parse, and copies of files to parse (same bytes) to link afterwards."""
     planned: list[_Planned] = []
+    copies: list[_Planned] = []
+    digests: set[str] = set()
     for path in files:
         try:
             st = path.stat()
@@ -191,8 +195,24 @@ def _plan(
                 _drop_if_orphan(store, old_doc)
             report.unchanged += 1
             continue
-        planned.append(_Planned(path, st.st_size, st.st_mtime_ns, digest, old_doc))
-    return planned
+        item = _Planned(path, st.st_size, st.st_mtime_ns, digest, old_doc)
+        (copies if digest in digests else planned).append(item)
+        digests.add(digest)
+    return planned, copies
+
+
+def _link_copies(store: Store, copies: list[_Planned], report: IngestReport, run_id: int) -> list[int]:
+    """Point files whose bytes were indexed under another name at that document."""
+    removed: list[int] = []
+    for c in copies:
+        if not store.has_document(c.sha256):
+            continue  # the original failed; the copy will be tried on the next run
+        store.upsert_file(str(c.path), doc_id=c.sha256, sha256=c.sha256, size_bytes=c.size,
+                          mtime_ns=c.mtime_ns, status="indexed", run_id=run_id)
+        if c.old_doc and c.old_doc != c.sha256:
+            removed += _drop_if_orphan(store, c.old_doc)
+        report.unchanged += 1
+    return removed
 
 
 def _drop_if_orphan(store: Store, doc_id: str) -> list[int]:
@@ -248,7 +268,7 @@ def ingest(
             files, missing = discover(paths)
             report.failed.extend(missing)
             with store.transaction():
-                planned = _plan(store, files, retry_failed, report, run_id)
+                planned, copies = _plan(store, files, retry_failed, report, run_id)
             by_path = {str(p.path): p for p in planned}
             tag = tagger or Tagger()
             last_save = time.perf_counter()
@@ -272,16 +292,18 @@ def ingest(
                 else:
                     embedder = embedder or get_embedder(settings.embedder, batch_size=settings.embed_batch_size)
                     _index_document(store, vi, plan, outcome.doc, embedder, tag, settings, run_id, report, timers)
+                crash_point("ingest.after_doc")
                 if time.perf_counter() - last_save > settings.vector_save_interval_s:
                     t0 = time.perf_counter()
                     vi = _commit_vectors(store, settings, vi)
                     timers["index"] += time.perf_counter() - t0
                     last_save = time.perf_counter()
                 t_wait = time.perf_counter()
-            if prune:
-                with store.transaction():
-                    removed = _prune(store, report)
-                vi.remove(np.array(removed, dtype=np.int64))
+            with store.transaction():
+                removed = _link_copies(store, copies, report, run_id)
+                if prune:
+                    removed += _prune(store, report)
+            vi.remove(np.array(removed, dtype=np.int64))
             t0 = time.perf_counter()
             if vi.dirty or vi.needs_rebuild:
                 vi = _commit_vectors(store, settings, vi)
