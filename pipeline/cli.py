@@ -197,6 +197,150 @@ def status(index: IndexOpt = None, json_out: JsonOpt = False, debug: DebugOpt = 
         render_status(_stdout(), info)
 
 
+# -- nightly ------------------------------------------------------------------
+@app.command()
+def nightly(
+    corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="A folder of PDFs; repeat for more [default: corpora in the config].")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file [default: ./threatbrief.toml].")] = None,
+    index: IndexOpt = None,
+    reports: Annotated[Path | None, typer.Option("--reports", help="Folder for digest-YYYY-MM-DD.md [default: ./reports].")] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Parse quarantined files again.")] = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Unattended run for cron/systemd: ingest, prune vanished files, write a digest. Exit 2 if files are quarantined."""
+    from pipeline.nightly import run_nightly
+    from pipeline.render import ingest_progress
+    from pipeline.settings import load_settings
+
+    def go() -> Any:
+        settings = load_settings(config, index_dir=index, reports_dir=reports)
+        with ingest_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+            return run_nightly(settings, corpora=corpus or None, retry_failed=retry_failed, progress=progress)
+
+    result = _run(go, debug)
+    if not quiet:
+        sys.stdout.write(f"{result.digest_path}\n")
+        _err(result.summary_line())
+    raise typer.Exit(result.exit_code)
+
+
+# -- claims -------------------------------------------------------------------
+@app.command()
+def tag(
+    text: Annotated[str | None, typer.Argument(help="Text to tag; omit or - to tag each line of stdin.")] = None,
+    json_out: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Tag text with acting states, capabilities, AI, likelihood, confidence and stance."""
+    from pipeline.claims import highlight_spans, tag_text
+    from pipeline.render import render_tag
+
+    lines = [text] if text not in (None, "-") else (line.rstrip("\n") for line in sys.stdin)
+    console = _stdout()
+    for line in lines:
+        if not line or not line.strip():
+            continue
+        result = _run(lambda line=line: tag_text(line), debug)
+        if json_out:
+            _print_json(result)
+            sys.stdout.flush()
+        else:
+            render_tag(console, result, highlight_spans(line))
+
+
+@app.command()
+def taxonomy(json_out: JsonOpt = False, debug: DebugOpt = False) -> None:
+    """Show the actors, aliases, groups and capability patterns the tagger uses."""
+    from pipeline.claims_taxonomy import TAXONOMY_DIR, load_taxonomy
+    from pipeline.render import render_taxonomy
+
+    data = _run(lambda: load_taxonomy().to_dict(), debug)
+    if json_out:
+        _print_json(data)
+    else:
+        render_taxonomy(_stdout(), data, TAXONOMY_DIR)
+
+
+@app.command()
+def claims(
+    index: IndexOpt = None,
+    actor: Annotated[list[str] | None, typer.Option("--actor", help="Acting state, ISO alpha-3 (CHN, RUS, IRN, PRK...).")] = None,
+    capability: Annotated[list[str] | None, typer.Option("--capability", help="Capability code (see `threatbrief taxonomy`).")] = None,
+    ai: Annotated[bool, typer.Option("--ai", help="Only claims tied to AI or automated analytics.")] = False,
+    likelihood: Annotated[str | None, typer.Option("--likelihood", help="ICD 203 level, e.g. likely, very_likely.")] = None,
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")] = None,
+    publisher: Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY[-MM[-DD]].")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Published on or before YYYY[-MM[-DD]].")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most this many claims (0: all).")] = 50,
+    lint: Annotated[bool, typer.Option("--lint", help="ICD 203 lint: sentences mixing likelihood with confidence, or rows of the scale.")] = False,
+    json_out: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Claims extracted at ingest, with quote and page, and counts by actor x capability."""
+    from pipeline.claims_query import lint_index, query_claims
+    from pipeline.render import render_claims, render_lint
+
+    settings = _settings(index)
+
+    def go() -> None:
+        f = _filters(doc, publisher, since, until, actor, capability, ai, likelihood)
+        if lint:
+            problems = lint_index(settings, f)
+            if json_out:
+                _print_json(problems)
+            else:
+                render_lint(_stdout(), problems)
+            return
+        result = query_claims(settings, f)
+        if json_out:
+            _print_json(result)
+        else:
+            render_claims(_stdout(), result, limit)
+
+    _run(go, debug)
+
+
+# -- brief --------------------------------------------------------------------
+@app.command()
+def brief(
+    topic: Annotated[str, typer.Argument(help="What the briefing is about, in plain words.")],
+    index: IndexOpt = None,
+    actor: Annotated[list[str] | None, typer.Option("--actor", help="Only claims by this state (ISO code, e.g. CHN); repeatable.")] = None,
+    capability: Annotated[list[str] | None, typer.Option("--capability", help="Only claims of this capability; repeatable.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY[-MM[-DD]].")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Published on or before YYYY[-MM[-DD]].")] = None,
+    publisher: Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the Markdown here instead of stdout.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Date printed as generated, YYYY-MM-DD [default: today].")] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """A cited Markdown briefing: key judgments, verbatim evidence, conflicts, timeline, gaps."""
+    import datetime
+
+    from pipeline.brief import build_briefing, render_markdown, write_atomic
+    from pipeline.search import Searcher
+    from pipeline.vocab import check_date
+
+    settings = _settings(index)
+
+    def go() -> str:
+        f = _filters(None, publisher, since, until, actor, capability)
+        today = check_date(date) or datetime.date.today().isoformat()
+        searcher = Searcher.open(settings)
+        try:
+            return render_markdown(build_briefing(searcher, topic, f, today))
+        finally:
+            searcher.close()
+
+    markdown = _run(go, debug)
+    if output is None:
+        sys.stdout.write(markdown)
+    else:
+        write_atomic(output, markdown)
+
+
 def main() -> None:
     app()
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.ingest import IngestReport, Progress
 from pipeline.models import Hit
-from pipeline.safe import terminal_text
+from pipeline.safe import clean_text, terminal_text
+
+if TYPE_CHECKING:  # pipeline.ingest is not needed to render search hits
+    from pipeline.ingest import IngestReport, Progress
 
 _WORD = re.compile(r"\w{3,}")
 
@@ -99,3 +101,113 @@ def render_status(console: Console, info: dict[str, Any]) -> None:
             value = "\n".join(terminal_text(str(v)) for v in value) or "-"
         table.add_row(key.replace("_", " "), Text(terminal_text(str(value)) if "\n" not in str(value) else str(value)))
     console.print(table)
+
+
+_SPAN_STYLE = {"actor": "bold red", "capability": "bold cyan"}
+
+
+def render_tag(console: Console, result: dict[str, Any], spans: list[tuple[int, int, str]]) -> None:
+    """The text with actor and capability spans highlighted, then the tags and claims."""
+    raw = result["text"]
+
+    def piece(a: int, b: int) -> str:
+        return clean_text(raw[a:b]).replace("\n", " ")
+
+    text = Text()
+    pos = 0
+    for start, end, kind in spans:
+        if start < pos:
+            continue
+        text.append(piece(pos, start))
+        text.append(piece(start, end), style=_SPAN_STYLE.get(kind, "bold"))
+        pos = end
+    text.append(piece(pos, len(raw)))
+    console.print(text)
+    facts = Text("  ")
+    for label, value in (
+        ("actors", ", ".join(result["actors"]) or "-"),
+        ("capabilities", ", ".join(result["capabilities"]) or "-"),
+        ("ai", "yes" if result["ai_enabled"] else "no"),
+        ("likelihood", result["likelihood"] or "-"),
+        ("confidence", result["confidence"] or "-"),
+        ("stance", result["stance"]),
+    ):
+        facts.append(f"{label}: ", style="dim").append(str(value) + "  ")
+    console.print(facts)
+    for claim in result["claims"]:
+        console.print(Text(
+            f"  claim: {claim['actor'] or '-'} {claim['capability']}"
+            + (f" -> {terminal_text(claim['target'], 60)}" if claim.get("target") else "")
+            + (f" [{terminal_text(claim['actor_mention'], 40)}]" if claim.get("actor_mention") else ""),
+            style="green",
+        ))
+
+
+def render_taxonomy(console: Console, data: dict[str, Any], folder: Any) -> None:
+    actors = Table(title="Actors (aliases resolve to the state they serve)", expand=True)
+    actors.add_column("code", width=5)
+    actors.add_column("aliases", ratio=1, overflow="fold")
+    for code, info in sorted(data.get("actors", {}).items()):
+        names: list[str] = []
+        for key, value in info.items():
+            if isinstance(value, list):
+                names += [str(v["name"]) if isinstance(v, dict) and "name" in v else str(v) for v in value]
+        actors.add_row(code, ", ".join(names))
+    console.print(actors)
+    groups = Table(title="Named groups and organs", expand=True)
+    groups.add_column("name", ratio=1)
+    groups.add_column("state", width=5)
+    groups.add_column("aliases", ratio=2, overflow="fold")
+    for g in data.get("groups", []):
+        groups.add_row(str(g.get("name", "")), str(g.get("actor", g.get("code", ""))),
+                       ", ".join(str(a) for a in g.get("aliases", [])))
+    console.print(groups)
+    caps = Table(title="Capabilities", expand=True)
+    caps.add_column("code", width=25)
+    caps.add_column("covers", ratio=1)
+    caps.add_column("patterns", width=9, justify="right")
+    for code, rules in data.get("capabilities", {}).items():
+        caps.add_row(code, str(rules.get("covers", "")), str(len(rules.get("triggers", [])) + len(rules.get("weak", []))))
+    console.print(caps)
+    console.print(Text(f"Data files: {folder} (edit them to add an alias or a group)", style="dim"))
+
+
+def render_claims(console: Console, result: dict[str, Any], limit: int) -> None:
+    claims = result["claims"]
+    shown = claims if not limit else claims[:limit]
+    for c in shown:
+        src = c["source"]
+        head = Text(f"{c['actor'] or '-'} · {c['capability']}", style="bold")
+        extra = [x for x in (c["likelihood"], c["confidence"] and f"{c['confidence']} confidence",
+                             c["stance"], "AI" if c["ai_enabled"] else None) if x]
+        head.append("  " + ", ".join(extra), style="dim")
+        head.append(f"  {terminal_text(src['doc'], 80)}, p. {src['page']}", style="cyan")
+        console.print(head)
+        console.print(Text("  “" + terminal_text(src["sentence"], 400) + "”"))
+    if limit and len(claims) > limit:
+        console.print(Text(f"… {len(claims) - limit} more (use --limit 0 or --json)", style="dim"))
+    if not claims:
+        console.print(Text("No claims match.", style="dim"))
+        return
+    counts = result["counts"]
+    actors = sorted({r["actor"] for r in counts})
+    caps = sorted({r["capability"] for r in counts})
+    table = Table(title="Claims by actor × capability")
+    table.add_column("capability")
+    for a in actors:
+        table.add_column(a, justify="right")
+    cell = {(r["actor"], r["capability"]): r["claims"] for r in counts}
+    for cap in caps:
+        table.add_row(cap, *[str(cell.get((a, cap), "")) for a in actors])
+    console.print(table)
+
+
+def render_lint(console: Console, problems: list[dict[str, Any]]) -> None:
+    if not problems:
+        console.print(Text("No ICD 203 problems found.", style="green"))
+        return
+    for p in problems:
+        label = "likelihood with confidence" if p["problem"] == "likelihood_with_confidence" else "mixed scale"
+        console.print(Text(f"{terminal_text(p['doc'], 80)}, p. {p['page']}: {label} ({', '.join(p['terms'])})", style="yellow"))
+        console.print(Text("  “" + terminal_text(p["sentence"], 400) + "”"))
+    console.print(Text(f"{len(problems)} sentences flagged", style="bold"))

@@ -332,6 +332,16 @@ class Store:
             )
         return [dict(r) for r in rows]
 
+    def document_ids(self, f: Filters) -> list[str]:
+        """Documents passing the document-level filters (name, publisher, dates)."""
+        where, args = self._filter_sql(Filters(docs=f.docs, publisher=f.publisher, since=f.since, until=f.until))
+        rows = self.db.execute(f"SELECT d.doc_id FROM documents d WHERE {where} ORDER BY d.published, d.file_name", args)  # noqa: S608
+        return [r[0] for r in rows]
+
+    def pages(self, doc_id: str) -> list[Page]:
+        rows = self.db.execute("SELECT page_no, text FROM pages WHERE doc_id = ? ORDER BY page_no", (doc_id,))
+        return [Page(int(r[0]), r[1]) for r in rows]
+
     def page_text(self, doc_id: str, page_no: int) -> str | None:
         row = self.db.execute(
             "SELECT text FROM pages WHERE doc_id = ? AND page_no = ?", (doc_id, page_no)
@@ -488,6 +498,30 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # -- briefing queries (pipeline/brief.py) -------------------------------
+    def claims_for_chunks(self, chunk_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Claims attached to these chunks, with their document's metadata, in a total order."""
+        out: list[dict[str, Any]] = []
+        ids = sorted({int(i) for i in chunk_ids})
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            rows = self.db.execute(
+                "SELECT cl.*, d.file_name, d.title, d.publisher, d.published, d.path "
+                "FROM claims cl JOIN documents d ON d.doc_id = cl.doc_id "
+                f"WHERE cl.chunk_id IN ({_marks(part)})",  # noqa: S608
+                part,
+            )
+            out.extend(dict(r) for r in rows)
+        out.sort(key=lambda r: r["claim_id"])
+        return out
+
+    def count_documents(self, f: Filters) -> int:
+        """Documents that pass the document-level filters (docs, publisher, dates)."""
+        doc_only = Filters(docs=f.docs, publisher=f.publisher, since=f.since, until=f.until)
+        where, args = self._filter_sql(doc_only)
+        row = self.db.execute(f"SELECT COUNT(*) FROM documents d WHERE {where}", args).fetchone()  # noqa: S608
+        return int(row[0])
 
 
 def _chunk_for(chunks: Sequence[Chunk], claim: Claim) -> int | None:
