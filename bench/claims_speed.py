@@ -1,0 +1,57 @@
+"""Words/s of claim extraction over the corpus page texts (pdfplumber text cached in /tmp)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline.claims import extract_claims_pages, load_nlp  # noqa: E402
+from pipeline.claims_text import split_sentences  # noqa: E402
+from pipeline.models import Page  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CACHE = Path("/tmp/tb_claims_pages")
+
+
+def corpus_pages(corpus: Path) -> dict[str, list[Page]]:
+    """Page texts of every PDF, extracted once with pdfplumber and cached as JSON."""
+    import pdfplumber
+
+    CACHE.mkdir(exist_ok=True)
+    out: dict[str, list[Page]] = {}
+    for pdf in sorted(corpus.glob("*.pdf")):
+        cached = CACHE / f"{pdf.name}.json"
+        if not cached.exists():
+            with pdfplumber.open(pdf) as doc:
+                rows = [{"page": i + 1, "text": p.extract_text() or ""} for i, p in enumerate(doc.pages)]
+            cached.write_text(json.dumps(rows))
+        out[pdf.name] = [Page(r["page"], r["text"]) for r in json.loads(cached.read_text())]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+    docs = corpus_pages(args.corpus)
+    n_pages = sum(len(p) for p in docs.values())
+    n_words = sum(len(p.text.split()) for pages in docs.values() for p in pages)
+    n_sents = sum(len(split_sentences(p.text)) for pages in docs.values() for p in pages)
+    t0 = time.perf_counter()
+    load_nlp()
+    t_load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n_claims = sum(len(extract_claims_pages(pages, name)) for name, pages in docs.items())
+    secs = time.perf_counter() - t0
+    print(f"docs={len(docs)} pages={n_pages} words={n_words} sentences={n_sents} claims={n_claims}")
+    print(f"model load {t_load:.2f} s (once)")
+    print(f"extraction {secs:.2f} s  {n_words / secs:,.0f} words/s  {n_sents / secs:,.0f} sentences/s")
+
+
+if __name__ == "__main__":
+    main()

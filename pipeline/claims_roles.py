@@ -1,0 +1,193 @@
+"""The second pass: who acts and who is acted on, from spaCy's dependency parse."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+NOUNISH = {"NOUN", "PROPN", "PRON", "NUM", "X"}
+# Nouns that name someone who does things ("Chinese hackers", "the Russian government").
+AGENT_NOUNS = {
+    "actor", "hacker", "group", "government", "regime", "agency", "service", "intelligence",
+    "military", "army", "unit", "officer", "operative", "spy", "state", "authority", "police",
+    "ministry", "troll", "bot", "media", "outlet", "company", "firm", "vendor", "operator", "apt",
+    "threat", "proxy", "entity", "force", "party", "leadership", "adversary",
+    "attacker", "intruder", "team", "crew", "network", "persona", "account", "contractor",
+    "sponsor", "cyberspy", "hacktivist",
+}
+# Hostile agents stay actors even as the object of "against" or of a verb of attack.
+HOSTILE_NOUNS = {
+    "actor", "hacker", "operator", "operative", "spy", "troll", "bot", "apt", "threat", "proxy",
+    "adversary", "attacker", "intruder", "crew", "cyberspy", "hacktivist", "persona",
+}
+# Nouns for what an actor does ("China's use of AI", "Russia's campaign").
+ACTIVITY_NOUNS = {
+    "use", "effort", "campaign", "operation", "activity", "attempt", "ability", "capability",
+    "program", "programme", "strategy", "tactic", "ttp", "tradecraft", "doctrine", "approach",
+    "exploitation", "involvement", "intrusion", "attack", "cyberattack", "espionage", "hacking",
+    "surveillance", "censorship", "propaganda", "disinformation", "interference", "influence",
+    "malware", "toolset", "playbook", "apparatus", "investment",
+    "export", "sale", "harassment", "repression", "collection", "monitoring", "targeting",
+    "messaging", "narrative", "spearphishing", "phishing", "backdoor", "implant", "theft",
+}
+REPORT_VERBS = {
+    "assess", "judge", "believe", "say", "report", "observe", "warn", "allege", "track", "identify",
+    "detect", "announce", "publish", "recommend", "urge", "deny", "note", "state", "find",
+    "conclude", "estimate", "confirm", "assert", "claim", "describe", "document", "reveal",
+    "uncover", "investigate", "analyze", "analyse", "release", "issue", "advise", "encourage",
+    "see", "know", "suspect", "tell", "write", "argue", "accuse", "blame", "sanction", "indict",
+    "charge", "attribute", "expel", "name", "call", "respond", "condemn", "request", "ask",
+    "refer", "provide", "share", "launch", "co-author", "coauthor",
+}
+ACCUSE_VERBS = {
+    "accuse", "blame", "sanction", "indict", "charge", "attribute", "link", "tie", "connect",
+    "associate", "suspect", "expel", "name", "implicate", "identify", "believe", "think",
+}
+VICTIM_VERBS = {
+    "target", "attack", "hack", "compromise", "breach", "infiltrate", "spy", "surveil", "monitor",
+    "harass", "intimidate", "phish", "infect", "hit", "threaten", "victimize", "penetrate",
+    "exploit", "steal", "affect", "impact", "disrupt", "block", "ban", "censor", "deceive",
+    "mislead", "manipulate", "sabotage", "defend", "protect", "track", "coerce", "silence",
+    "access", "impersonate", "spoof", "direct", "aim", "strike", "flood",
+}
+LINK_WORDS = {
+    "link", "tie", "affiliate", "associate", "attribute", "sponsor", "back", "connect", "align",
+    "direct", "operate", "control", "relate", "attributable", "loyal", "base", "locate", "fund",
+    "support", "task", "run", "own", "employ", "work",
+}
+VICTIM_NOUNS = {"victim", "target", "recipient", "casualty"}
+LOCATION_PREPS = {"in", "within", "inside", "across", "throughout", "near", "outside", "via",
+                  "through", "at", "into", "onto", "over", "toward", "towards", "on", "against",
+                  "targeting", "about", "regarding", "concerning", "for", "to", "with", "like"}
+
+ACT, NOT = True, False
+
+
+def _lemma(tok: Token) -> str:
+    return (tok.lemma_ or tok.lower_).lower()
+
+
+def _role_of_anchor(tok: Token, trigger_tokens: set[int]) -> bool | None:
+    lemma = _lemma(tok)
+    dep = tok.dep_
+    head = tok.head
+    if tok.i in trigger_tokens or lemma in ACTIVITY_NOUNS:
+        return ACT
+    if dep in ("nsubj", "csubj"):
+        hl = _lemma(head)
+        if hl in REPORT_VERBS:
+            return NOT
+        if hl in ("suffer", "face", "experience", "receive", "fall", "become", "remain") or (
+            hl == "be" and any(_lemma(c) in VICTIM_NOUNS for c in head.children if c.dep_ == "attr")
+        ):
+            return NOT
+        return ACT
+    if dep == "nsubjpass":
+        return ACT if _lemma(head) in ACCUSE_VERBS | LINK_WORDS else NOT
+    if dep in ("dobj", "obj", "dative"):
+        hl = _lemma(head)
+        if hl in ACCUSE_VERBS:
+            return ACT
+        if lemma in HOSTILE_NOUNS or (lemma in AGENT_NOUNS and hl not in VICTIM_VERBS):
+            return ACT
+        return NOT
+    if dep == "attr":
+        subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return NOT if any(_lemma(s) in VICTIM_NOUNS for s in subj) else ACT
+    if dep == "pobj":
+        return ACT if lemma in HOSTILE_NOUNS else NOT
+    if lemma in AGENT_NOUNS:
+        return ACT
+    return None
+
+
+def mention_role(token: Token, trigger_tokens: set[int]) -> bool | None:
+    """ACT when the mention's state performs the action, NOT when it is victim/place/topic."""
+    tok = token
+    for _ in range(12):
+        dep = tok.dep_
+        if tok.head is tok or tok.i in trigger_tokens or _lemma(tok) in ACTIVITY_NOUNS:
+            break
+        if dep in ("compound", "amod", "poss", "nmod", "npadvmod", "appos", "flat", "nummod", "case"):
+            tok = tok.head
+            continue
+        if dep == "conj" and tok.head.pos_ in NOUNISH:
+            tok = tok.head
+            continue
+        if dep == "pobj" and tok.head.dep_ in ("prep", "agent"):
+            prep = tok.head
+            p = prep.lower_
+            h = prep.head
+            hl = _lemma(h)
+            if prep.dep_ == "agent" or p == "by":
+                return ACT
+            if p == "of" and h.lower_ == "behalf":
+                return ACT
+            if p in ("of", "from") and h.pos_ in NOUNISH and (
+                hl in AGENT_NOUNS or hl in ACTIVITY_NOUNS or h.i in trigger_tokens
+            ):
+                tok = h
+                continue
+            if hl in LINK_WORDS:
+                if h.dep_ in ("acl", "amod", "relcl") and h.head.pos_ in NOUNISH:
+                    tok = h.head
+                    continue
+                return ACT
+            if p in LOCATION_PREPS or p == "from":
+                return ACT if (_lemma(tok) in HOSTILE_NOUNS and p == "against") else NOT
+            return None
+        break
+    return _role_of_anchor(tok, trigger_tokens)
+
+
+def tokens_in(doc: Doc, start: int, end: int) -> Span | None:
+    """The tokens covering a character span of the parsed sentence."""
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def _phrase(tok: Token) -> str:
+    """A noun phrase headed by tok, cut before relative clauses and other attachments."""
+    toks = [t for t in tok.subtree]
+    keep = []
+    for t in toks:
+        if t.i > tok.i and (
+            t.dep_ in ("relcl", "acl", "advcl", "punct", "cc", "appos", "conj")
+            or (t.dep_ == "prep" and t.lower_ not in ("of",))
+        ):
+            break
+        keep.append(t)
+    if not keep:
+        return tok.text
+    keep = keep[-12:]
+    span = tok.doc[keep[0].i : keep[-1].i + 1]
+    return span.text.strip(" ,;:")
+
+
+TARGET_VERBS = {"target", "attack", "hack", "compromise", "surveil", "monitor", "harass", "spy",
+                "infiltrate", "breach", "phish", "intimidate", "threaten", "track", "censor",
+                "block", "infect", "disrupt", "coerce", "silence", "exploit", "deceive", "influence"}
+
+
+def find_target(doc: Doc, trigger_tokens: set[int]) -> str | None:
+    """Who or what is acted on: "against X", "targeting X", or the object of a capability verb."""
+    for tok in doc:
+        if tok.lower_ in ("against", "targeting") and tok.dep_ == "prep":
+            objs = [c for c in tok.children if c.dep_ == "pobj"]
+            if objs:
+                return _phrase(objs[0])
+    for tok in doc:
+        is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+        if is_verb and (_lemma(tok) in TARGET_VERBS or tok.i in trigger_tokens):
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+            if objs and objs[0].pos_ != "PRON":
+                return _phrase(objs[0])
+            if tok.lower_ in ("targeted", "attacked", "hacked", "compromised", "surveilled"):
+                subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
+                if subj and subj[0].pos_ != "PRON":
+                    return _phrase(subj[0])
+        if tok.i in trigger_tokens and tok.pos_ in NOUNISH:
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "against", "on"):
+                    objs = [c for c in prep.children if c.dep_ == "pobj"]
+                    if objs and _lemma(objs[0]) not in ACTIVITY_NOUNS:
+                        return _phrase(objs[0])
+    return None

@@ -1,0 +1,261 @@
+"""The fast first pass: sentence splitting and regex features of a sentence, no spaCy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.claims_taxonomy import (
+    LIKELIHOOD_LEVELS,
+    Alias,
+    Taxonomy,
+    compile_patterns,
+    load_taxonomy,
+)
+
+_PARA = re.compile(r"\n[ \t]*\n\s*")
+_BULLET = re.compile(r"(?:^|\n|(?<=\s))[ \t]*(?=[•▪●◦■□➢►‣⁃·▸✓]\s?)|\n[ \t]*(?=(?:[-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+\S)")
+# A sentence ends at . ! ? (maybe a closing quote and a glued footnote number) before a capital.
+_END = re.compile(r"[.!?][\"”’)\]]*(?:\d{1,3}(?:,\d{1,3})*)?(?=\s+[\"“‘(\[]?[A-Z0-9•▪])")
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "no", "nos", "fig", "figs", "al", "inc", "vs", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ltd", "co", "corp", "st", "gen", "col",
+    "lt", "sgt", "rep", "sen", "gov", "dept", "approx", "cf", "p", "pp", "vol", "art", "sec", "ch",
+    "ed", "eds", "est", "jr", "sr", "prof", "capt", "adm", "maj", "op", "cit", "ibid", "para",
+}
+_WORD_BEFORE = re.compile(r"([\w.]+)[\"”’)\]]*$")
+_FUNCTION_END = re.compile(
+    r"\b(?:and|or|of|the|to|in|by|with|for|a|an|as|at|on|from|that|its|their|is|are|was|were)$", re.I
+)
+MAX_SENTENCE_CHARS = 1200
+
+
+def _is_heading(line: str) -> bool:
+    line = line.strip()
+    if not line or line[-1] in ".:;,!?" or len(line.split()) > 10 or _FUNCTION_END.search(line):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", line) if len(w) > 3]
+    return bool(words) and (line.isupper() or all(w[0].isupper() for w in words))
+
+
+def _split_lines(text: str, start: int, end: int, *, every: bool = False) -> list[tuple[int, int]]:
+    """Split at single line breaks that follow a heading-like line (or at every one)."""
+    out: list[tuple[int, int]] = []
+    seg_start = start
+    pos = start
+    while True:
+        nl = text.find("\n", pos, end)
+        if nl < 0:
+            break
+        line = text[pos:nl]
+        nxt = text[nl + 1 : nl + 2]
+        if every or (_is_heading(line) and nxt[:1].isupper()):
+            out.append((seg_start, nl))
+            seg_start = nl + 1
+        pos = nl + 1
+    out.append((seg_start, end))
+    return out
+
+
+def _split_punct(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    seg_start = start
+    for m in _END.finditer(text, start, end):
+        before = _WORD_BEFORE.search(text, seg_start, m.start() + 1)
+        word = before.group(1).rstrip(".") if before else ""
+        initial = len(word) == 1 and word.isupper() and "\n" not in m.group(0) + text[m.end() : m.end() + 2]
+        if word.lower() in _ABBREV or "." in word or initial:
+            continue
+        out.append((seg_start, m.end()))
+        seg_start = m.end()
+    out.append((seg_start, end))
+    return out
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of a page, surrounding whitespace excluded."""
+    blocks: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA.finditer(text):
+        blocks.append((pos, m.start()))
+        pos = m.end()
+    blocks.append((pos, len(text)))
+    spans: list[tuple[int, int]] = []
+    for b_start, b_end in blocks:
+        cuts = [b_start] + [m.start() for m in _BULLET.finditer(text, b_start, b_end)] + [b_end]
+        for p_start, p_end in zip(cuts, cuts[1:], strict=False):
+            for l_start, l_end in _split_lines(text, p_start, p_end):
+                for s0, e0 in _split_punct(text, l_start, l_end):
+                    long = e0 - s0 > MAX_SENTENCE_CHARS
+                    for s, e in _split_lines(text, s0, e0, every=True) if long else [(s0, e0)]:
+                        while s < e and text[s].isspace():
+                            s += 1
+                        while e > s and text[e - 1].isspace():
+                            e -= 1
+                        if e - s >= 3 and re.search(r"[A-Za-z]{2}", text[s:e]):
+                            spans.append((s, e))
+    return spans
+
+
+@dataclass
+class Mention:
+    """An actor alias found in a sentence; offsets are relative to the sentence."""
+
+    start: int
+    end: int
+    alias: Alias
+
+    @property
+    def text(self) -> str:
+        return self.alias.text
+
+
+@dataclass
+class Features:
+    """What the regex pass found in one sentence."""
+
+    capabilities: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    ai_enabled: bool = False
+    likelihood: str | None = None
+    likelihood_terms: list[tuple[str, str]] = field(default_factory=list)
+    confidence: str | None = None
+    confidence_terms: list[tuple[str, str]] = field(default_factory=list)
+    stance: str = "fact"
+    advice: bool = False
+
+
+_ADVICE = re.compile(
+    r"^[\W\d]*(?:block|monitor|filter|implement|ensure|consider|use|enable|disable|restrict|review|"
+    r"update|patch|apply|configure|deploy|audit|limit|require|maintain|establish|segment|disallow|"
+    r"prohibit|prevent|avoid|keep|set|remove|isolate|investigate|educate|train|report|contact|look|"
+    r"hunt|check|verify|validate|inspect|log|alert|detect|scan|enforce|follow|adopt|install|change|"
+    r"reset|rotate|harden|back up|do not|don[’']t|create|develop|track|watch|secure|protect|"
+    r"upgrade|replace|turn off|reduce|mitigate|minimize|delete|store|limit|whitelist|allowlist|"
+    r"denylist|blacklist)\b|\b(?:should|are encouraged to|is encouraged to|are advised to|we recommend|"
+    r"recommends?|it is (?:advisable|recommended)|best practices?|mitigations?|your|you)\b",
+    re.IGNORECASE,
+)
+
+
+class Matchers:
+    """Compiled regexes of a Taxonomy, built once."""
+
+    def __init__(self, tax: Taxonomy) -> None:
+        self.tax = tax
+        aliases = sorted(tax.aliases, key=lambda a: -len(a.text))
+        self.alias_by_text = {a.text: a for a in aliases}
+        body = "|".join(re.escape(a.text) for a in aliases)
+        self.alias_re = re.compile(rf"(?<![\w-])(?:{body})(?!\w)")
+        self.alias_lower = {a.text.lower(): a for a in aliases}
+        self.caps = {}
+        for code, r in tax.capabilities.items():
+            self.caps[code] = (
+                compile_patterns(r.triggers),
+                compile_patterns(r.weak),
+                compile_patterns(r.requires),
+                compile_patterns(r.deny),
+                [re.compile(p.replace("{W}", ""), re.I) for p in r.advice_deny],
+            )
+        self.ai_cs = re.compile("|".join(tax.ai.get("case_sensitive", [])))
+        self.ai_ci = compile_patterns(tax.ai.get("patterns", []))
+        self.ai_deny = compile_patterns(tax.ai.get("deny", []))
+        lik = [(lvl, p) for lvl in LIKELIHOOD_LEVELS for p in tax.likelihood.get(lvl, [])]
+        lik.sort(key=lambda lp: -len(lp[1]))
+        self.lik_level = {f"l{i}": lvl for i, (lvl, _) in enumerate(lik)}
+        self.lik_re = re.compile(
+            r"\b(?:" + "|".join(f"(?P<l{i}>{p})" for i, (_, p) in enumerate(lik)) + r")\b", re.I
+        )
+        self.lik_deny = compile_patterns(tax.likelihood_deny, bounded=False)
+        self.conf = {lvl: compile_patterns(ps) for lvl, ps in tax.confidence.items()}
+        self.stance = {k: compile_patterns(ps, bounded=False) for k, ps in tax.stance.items()}
+
+    def mentions(self, sentence: str) -> list[Mention]:
+        """Gazetteer actor mentions in a sentence."""
+        return [
+            Mention(m.start(), m.end(), self.alias_by_text[m.group(0)])
+            for m in self.alias_re.finditer(sentence)
+        ]
+
+    def capabilities(self, sentence: str, advice: bool) -> dict[str, list[tuple[int, int]]]:
+        """Capability code -> trigger spans, after deny, requires and advice rules."""
+        strong: dict[str, list[tuple[int, int]]] = {}
+        weak: dict[str, list[tuple[int, int]]] = {}
+        for code, (trig, weak_re, req, deny, advice_deny) in self.caps.items():
+            if req is not None and not req.search(sentence):
+                continue
+            denied = [m.span() for m in deny.finditer(sentence)] if deny is not None else []
+            for pattern, bucket in ((trig, strong), (weak_re, weak)):
+                if pattern is None:
+                    continue
+                for m in pattern.finditer(sentence):
+                    s, e = m.span()
+                    if any(ds < e and s < de for ds, de in denied):
+                        continue
+                    if advice and any(a.match(m.group(0)) for a in advice_deny):
+                        continue
+                    bucket.setdefault(code, []).append((s, e))
+        return strong if strong else weak
+
+    def ai_enabled(self, sentence: str) -> bool:
+        """True where the sentence ties the activity to AI, including OCR-noisy "Al-driven"."""
+        if self.ai_cs.search(sentence):
+            return True
+        if self.ai_ci is None:
+            return False
+        denied = [m.span() for m in self.ai_deny.finditer(sentence)] if self.ai_deny else []
+        return any(
+            not any(ds <= m.start() < de for ds, de in denied) for m in self.ai_ci.finditer(sentence)
+        )
+
+    def likelihood_terms(self, sentence: str) -> list[tuple[str, str]]:
+        """(level, term as written) for each estimative term, longest match first."""
+        if self.lik_deny is not None and self.lik_deny.search(sentence):
+            sentence = self.lik_deny.sub(lambda m: " " * len(m.group(0)), sentence)
+        out = []
+        for m in self.lik_re.finditer(sentence):
+            group = next(k for k, v in m.groupdict().items() if v is not None)
+            out.append((self.lik_level[group], m.group(0)))
+        return out
+
+    def confidence_terms(self, sentence: str) -> list[tuple[str, str]]:
+        """(level, term) for each stated analytic confidence."""
+        return [
+            (lvl, m.group(0))
+            for lvl, pattern in self.conf.items()
+            if pattern is not None
+            for m in pattern.finditer(sentence)
+        ]
+
+    def features(self, sentence: str, *, full: bool = True) -> Features:
+        """Regex features of one sentence; with full=False stop when no capability fires."""
+        # patterns use plain spaces; line breaks inside a sentence must not defeat them
+        sentence = sentence.replace("\n", " ").replace("\t", " ")
+        f = Features()
+        f.advice = bool(_ADVICE.search(sentence))
+        f.mentions = self.mentions(sentence)
+        # a recommendation may still report what an actor does; only defensive verbs drop out
+        f.capabilities = self.capabilities(sentence, f.advice)
+        if not full and not f.capabilities:
+            return f
+        f.ai_enabled = self.ai_enabled(sentence)
+        f.likelihood_terms = self.likelihood_terms(sentence)
+        f.likelihood = f.likelihood_terms[0][0] if f.likelihood_terms else None
+        f.confidence_terms = self.confidence_terms(sentence)
+        f.confidence = f.confidence_terms[0][0] if f.confidence_terms else None
+        assess = self.stance.get("assessment")
+        reported = self.stance.get("reported")
+        if assess is not None and assess.search(sentence):
+            f.stance = "assessment"
+        elif reported is not None and reported.search(sentence):
+            f.stance = "reported"
+        elif f.likelihood or f.confidence:
+            f.stance = "assessment"
+        return f
+
+
+@lru_cache(maxsize=1)
+def get_matchers() -> Matchers:
+    """The compiled matchers of the packaged taxonomy."""
+    return Matchers(load_taxonomy())

@@ -1,0 +1,162 @@
+"""The claim extractor: actors who act, capabilities, ICD 203 terms, offsets, lint."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.claims import (
+    extract_claims,
+    extract_claims_pages,
+    highlight_spans,
+    lint_text,
+    load_taxonomy,
+    tag_text,
+)
+from pipeline.claims_text import get_matchers, split_sentences
+from pipeline.models import Page
+
+ACCEPTANCE = (
+    "We assess that Beijing's commercial access to personal data, along with Al-driven analytics, "
+    "will enable it to target individuals abroad with propaganda or censorship."
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from pipeline.claims import load_nlp
+
+    return load_nlp()
+
+
+def test_taxonomy_resolves_aliases() -> None:
+    tax = load_taxonomy()
+    codes = {a.text: a.code for a in tax.aliases}
+    for alias, code in [("Kremlin", "RUS"), ("GRU", "RUS"), ("APT28", "RUS"), ("Volt Typhoon", "CHN"),
+                        ("Pyongyang", "PRK"), ("IRGC", "IRN"), ("Kimsuky", "PRK"), ("MSS", "CHN")]:
+        assert codes[alias] == code
+    assert {"CHN", "RUS", "IRN", "PRK", "USA", "SAU", "ARE", "ISR", "SYR"} <= set(tax.actors)
+    assert len(tax.countries) > 180
+    assert "capabilities" in tax.to_dict()
+
+
+def test_split_keeps_broken_lines_and_splits_bullets() -> None:
+    text = "Russia uses state media to spread\nits narratives abroad.12 The GRU hacks.\n• Block access\n\nNew para"
+    sents = [text[s:e] for s, e in split_sentences(text)]
+    assert sents[0] == "Russia uses state media to spread\nits narratives abroad.12"
+    assert "The GRU hacks." in sents
+    assert "• Block access" in sents and "New para" in sents
+
+
+def test_ai_ocr_noise_but_not_names() -> None:
+    m = get_matchers()
+    assert m.ai_enabled("Al-driven analytics") and m.ai_enabled("AL driven tools")
+    assert m.ai_enabled("Al-enabled surveillance")
+    assert not m.ai_enabled("Al Jazeera reported that al-Qaeda used the RC4 encryption algorithm.")
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Russia is very likely to attack.", "very_likely"),
+        ("Russia is likely to attack.", "likely"),
+        ("China probably not will stop.", "unlikely"),
+        ("Iran will probably not stop.", "unlikely"),
+        ("It is almost certain that PRK steals crypto.", "almost_certain"),
+        ("There is a roughly even chance of attacks.", "roughly_even_chance"),
+        ("It is highly improbable that they stop.", "very_unlikely"),
+        ("The likelihood is remote.", "almost_no_chance"),
+        ("The malware uses remote access.", None),
+    ],
+)
+def test_likelihood_levels(text: str, level: str | None) -> None:
+    assert tag_text(text)["likelihood"] == level
+
+
+def test_confidence_and_lint() -> None:
+    m = get_matchers()
+    assert m.features("We judge with moderate confidence that the IRGC did it.").confidence == "moderate"
+    problems = lint_text("We assess with high confidence that Russia is likely to act. It is likely, though unlikely.")
+    kinds = [p["problem"] for p in problems]
+    assert kinds == ["likelihood_with_confidence", "mixed_scale"]
+    assert problems[0]["terms"] == ["likely", "high confidence"]
+    assert lint_text("We assess Russia will very likely act.") == []
+
+
+def test_firewall_block_is_not_censorship() -> None:
+    m = get_matchers()
+    assert "censorship" not in m.features("Block suspicious IP addresses at the firewall.").capabilities
+    assert "censorship" not in m.features("Organizations should block access to malicious domains.").capabilities
+    assert "surveillance" not in m.features("Monitor your network for unusual traffic.").capabilities
+    assert "cyber_attack" not in m.features("This reduces the attack surface.").capabilities
+    assert "censorship" in m.features("Beijing blocked access to Wikipedia and censored posts.").capabilities
+
+
+@pytest.mark.model
+def test_acceptance_example(nlp) -> None:
+    out = tag_text(ACCEPTANCE)
+    assert out["actors"] == ["CHN"]
+    assert {"data_exploitation", "propaganda", "censorship"} <= set(out["capabilities"])
+    assert out["ai_enabled"] is True
+    assert out["stance"] == "assessment"
+
+
+@pytest.mark.model
+def test_agent_not_victim(nlp) -> None:
+    claims = extract_claims("Chinese hackers surveil Tibetan groups.")
+    assert {c.actor for c in claims} == {"CHN"}
+    assert claims[0].target == "Tibetan groups"
+    assert tag_text("Unknown hackers targeted Russian dissidents with spyware.")["actors"] == []
+    assert tag_text("The servers in China were compromised by unidentified actors.")["actors"] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "code", "organ"),
+    [
+        ("The Kremlin spreads disinformation in Moldova.", "RUS", None),
+        ("The GRU conducted destructive cyber attacks on Ukraine.", "RUS", "GRU"),
+        ("APT28 sent spear-phishing emails to journalists.", "RUS", "GRU"),
+        ("Volt Typhoon compromised water utilities.", "CHN", None),
+        ("Pyongyang stole cryptocurrency through intrusions.", "PRK", None),
+        ("The IRGC harassed Iranian dissidents abroad.", "IRN", "IRGC"),
+    ],
+)
+def test_aliases_act(nlp, text: str, code: str, organ: str | None) -> None:
+    claims = extract_claims(text)
+    assert code in {c.actor for c in claims}
+    if organ:
+        assert organ in {c.organ for c in claims if c.actor == code}
+
+
+@pytest.mark.model
+def test_several_actors_and_capabilities(nlp) -> None:
+    out = tag_text("Russia and China conduct disinformation campaigns and cyber espionage against Taiwan.")
+    assert out["actors"] == ["CHN", "RUS"]
+    assert {"influence_operations", "cyber_espionage"} <= set(out["capabilities"])
+    assert "TWN" not in out["actors"]
+
+
+@pytest.mark.model
+def test_offsets_are_verbatim_on_multiline_pages(nlp) -> None:
+    page = ("Key Judgments\nWe assess that Russian\nintelligence services hack\nthe e-mail of "
+            "journalists.3 Other text follows here.\n\n• Iranian operators spread disinformation.")
+    claims = extract_claims_pages([Page(page_no=4, text=page), Page(page_no=5, text="Nothing here.")], "d1")
+    assert claims
+    for c in claims:
+        assert page[c.char_start : c.char_end] == c.sentence
+        assert c.page_no == 4 and c.doc_id == "d1"
+    assert {c.actor for c in claims} == {"RUS", "IRN"}
+    assert any("\n" in c.sentence for c in claims)
+
+
+@pytest.mark.model
+def test_stance_reported(nlp) -> None:
+    assert tag_text("According to press reporting, Saudi agents hacked a dissident's phone.")["stance"] == "reported"
+    assert tag_text("Syrian hackers deployed malware against activists.")["stance"] == "fact"
+
+
+def test_highlight_spans() -> None:
+    text = "Chinese hackers surveil Tibetan groups."
+    kinds = {(text[s:e], k) for s, e, k in highlight_spans(text)}
+    assert ("Chinese", "actor") in kinds
+    assert any(k == "capability" and "surveil" in t for t, k in kinds)
