@@ -59,7 +59,9 @@ class Searcher:
 
     def embed_query(self, query: str) -> np.ndarray:
         if self.embedder is None:
-            self.embedder = get_embedder(self.settings.embedder)
+            # the NumPy forward pass gives minilm's vectors without importing torch (~9 s)
+            name = "minilm-numpy" if self.settings.embedder == "minilm" else self.settings.embedder
+            self.embedder = get_embedder(name)
         return self.embedder.embed_batch([query])[0]
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
@@ -78,12 +80,17 @@ class Searcher:
             ([cid for cid, _ in dense], DENSE_WEIGHT),
             ([cid for cid, _ in sparse], SPARSE_WEIGHT),
         ])
-        rows = self.store.chunks_by_id([cid for cid, _ in fused[: k * 2]])
+        rows = self.store.chunks_by_id([cid for cid, _ in fused[: k * 4]])
         hits: list[Hit] = []
+        seen: set[tuple[str, int, int]] = set()
         for cid, score in fused:
             row = rows.get(cid)
             if row is None:  # removed since the index generation was written
                 continue
+            where = (row["doc_id"], row["page_start"], row["page_end"])
+            if where in seen:  # overlapping chunks of the same pages: show the pages once
+                continue
+            seen.add(where)
             hits.append(
                 Hit(
                     rank=len(hits) + 1, score=round(score, 6), chunk_id=cid, doc_id=row["doc_id"],
