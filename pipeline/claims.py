@@ -13,7 +13,17 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from pipeline.claims_roles import ACT, NOT, find_target, mention_role, tokens_in
+from pipeline.claims_context import document_codes, is_attributed_to, is_reporter, keep_mention
+from pipeline.claims_roles import (
+    ACT,
+    NOT,
+    VICTIM_VERBS,
+    ambiguous_attack,
+    find_target,
+    is_criminal,
+    mention_role,
+    tokens_in,
+)
 from pipeline.claims_taxonomy import Alias, Taxonomy, load_taxonomy
 from pipeline.claims_text import Features, Mention, get_matchers, split_sentences
 from pipeline.models import Claim, Page
@@ -57,6 +67,8 @@ def load_nlp() -> Any:
 
 def _lemma_rule(word: str) -> str:
     w = word.lower()
+    if w.endswith(("ss", "us", "is")):
+        return w
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             return w[: -len(suffix)] + repl
@@ -134,19 +146,42 @@ def _ner_mentions(doc: Any, feats: Features) -> list[Mention]:
 def _acting(doc: Any, feats: Features) -> list[Mention]:
     """The mentions whose state performs the sentence's capability."""
     triggers = _trigger_tokens(doc, feats)
+    spans = [sp for trig in feats.capabilities.values() for sp in trig]
     non_states = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_STATE_LABELS]
+    mentions = [*feats.mentions, *_ner_mentions(doc, feats)]
+    text = doc.text
+    advisory = get_matchers().tax.advisory
     acting: list[Mention] = []
-    for m in [*feats.mentions, *_ner_mentions(doc, feats)]:
+    for m in mentions:
         if m.alias.kind == "state" and any(s <= m.start and m.end <= e for s, e in non_states):
             if not any(s == m.start and e == m.end for s, e in non_states):
                 continue
+        if is_attributed_to(text, m):
+            acting.append(m)
+            continue
+        if is_reporter(text, m, mentions, spans):
+            continue
         span = tokens_in(doc, m.start, m.end)
         role = mention_role(span.root, triggers) if span is not None else None
         if role is None:
             role = ACT if m.alias.kind in ("group", "organ") and m.alias.organ != "state media" else NOT
         elif role is NOT and m.alias.kind == "group" and span is not None:
             # named threat groups are rarely victims; only a victim verb or passive overrides
-            role = span.root.dep_ not in ("dobj", "nsubjpass") and span.root.head.dep_ != "prep"
+            root = span.root
+            victim = root.dep_ == "nsubjpass" or (
+                root.dep_ in ("dobj", "obj") and root.head.lemma_ in VICTIM_VERBS
+            )
+            role = not victim and root.head.dep_ != "prep"
+        if m.alias.text in advisory:
+            # an advisory's author acts only as the subject of the capability verb
+            root = span.root if span is not None else None
+            role = root is not None and root.dep_ == "nsubj" and root.head.i in triggers
+        if role is ACT and span is not None and m.alias.kind != "group":
+            if is_criminal(span.root):
+                role = NOT
+            elif ambiguous_attack(span.root) and len({o.alias.code for o in mentions}) > 1:
+                # "Russian citizens joined the Estonian cyber attacks": the place, not the attacker
+                role = NOT
         if role is ACT:
             acting.append(m)
     return acting
@@ -212,13 +247,18 @@ def _parse(texts: list[str]) -> Iterable[Any]:
 def extract_claims_pages(pages: list[Page], doc_id: str | None) -> list[Claim]:
     """All claims of a document's pages; offsets index each page's text."""
     matchers = get_matchers()
+    ambiguous = matchers.tax.ambiguous
     found: list[tuple[Page, int, str, Features]] = []
+    codes: set[str] = set()
     for page in pages:
         for s, e in split_sentences(page.text):
             sentence = page.text[s:e]
             feats = matchers.features(sentence, full=False)
+            codes |= document_codes(feats.mentions, ambiguous)
             if feats.capabilities:
                 found.append((page, s, sentence, matchers.features(sentence)))
+    for *_, feats in found:
+        feats.mentions = [m for m in feats.mentions if keep_mention(m, ambiguous, codes)]
     # a named group acts unless the parse says it is a victim; that is rare enough to not pay for
     to_parse = [
         i for i, (_, _, _, f) in enumerate(found) if any(m.alias.kind != "group" for m in f.mentions)

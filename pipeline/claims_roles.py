@@ -55,6 +55,15 @@ LINK_WORDS = {
     "support", "task", "run", "own", "employ", "work",
 }
 VICTIM_NOUNS = {"victim", "target", "recipient", "casualty"}
+# "the FBI observed the SVR shift to ...": the object of a verb of perception is the doer.
+PERCEPTION_VERBS = {"observe", "witness", "notice"}
+# Nouns for what is attacked ("Estonian cyber attacks" is ambiguous; "Russian networks" is not).
+ATTACK_NOUNS = {"attack", "attacks", "cyberattack", "cyberattacks", "strike", "offensive"}
+# A nationality on these is not a state acting ("Russian-speaking ransomware gangs").
+CRIMINAL_NOUNS = {"cybercrime", "cybercriminal", "criminal", "ransomware", "gang", "crook", "fraudster",
+                  "scammer", "extortionist"}
+# "linked to", "working for", "backed by": the object of a link word acts, but not "against".
+LINK_PREPS = {"to", "with", "for", "from", "of", "under", "by", "behind"}
 LOCATION_PREPS = {"in", "within", "inside", "across", "throughout", "near", "outside", "via",
                   "through", "at", "into", "onto", "over", "toward", "towards", "on", "against",
                   "targeting", "about", "regarding", "concerning", "for", "to", "with", "like"}
@@ -85,7 +94,7 @@ def _role_of_anchor(tok: Token, trigger_tokens: set[int]) -> bool | None:
         return ACT if _lemma(head) in ACCUSE_VERBS | LINK_WORDS else NOT
     if dep in ("dobj", "obj", "dative"):
         hl = _lemma(head)
-        if hl in ACCUSE_VERBS:
+        if hl in ACCUSE_VERBS or hl in PERCEPTION_VERBS:
             return ACT
         if lemma in HOSTILE_NOUNS or (lemma in AGENT_NOUNS and hl not in VICTIM_VERBS):
             return ACT
@@ -127,7 +136,9 @@ def mention_role(token: Token, trigger_tokens: set[int]) -> bool | None:
             ):
                 tok = h
                 continue
-            if hl in LINK_WORDS:
+            # "hackers based in China" acts; "attacks against China" does not
+            based_in = p == "in" and h.dep_ in ("acl", "amod", "relcl") and _lemma(h.head) in AGENT_NOUNS
+            if hl in LINK_WORDS and (p in LINK_PREPS or based_in):
                 if h.dep_ in ("acl", "amod", "relcl") and h.head.pos_ in NOUNISH:
                     tok = h.head
                     continue
@@ -137,6 +148,34 @@ def mention_role(token: Token, trigger_tokens: set[int]) -> bool | None:
             return None
         break
     return _role_of_anchor(tok, trigger_tokens)
+
+
+def is_criminal(token: Token) -> bool:
+    """A mention that qualifies criminals ("Russian-aligned cybercrime groups") names no state actor."""
+    tok = token
+    for _ in range(4):
+        if _lemma(tok) in CRIMINAL_NOUNS or tok.lower_ in CRIMINAL_NOUNS:
+            return True
+        if any(c.dep_ in ("compound", "amod") and (_lemma(c) in CRIMINAL_NOUNS or c.lower_ in CRIMINAL_NOUNS)
+               for c in tok.children):
+            return True
+        if tok.dep_ not in ("compound", "amod", "npadvmod") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def ambiguous_attack(token: Token) -> bool:
+    """A demonym or place directly on an attack noun without "on/against" ("Estonian cyber attacks"):
+    it may name the attacker or the victim."""
+    tok = token
+    for _ in range(3):
+        if tok.dep_ not in ("amod", "compound", "nmod") or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.lower_ in ATTACK_NOUNS:
+            return not any(c.dep_ == "prep" and c.lower_ in ("on", "against") for c in tok.children)
+    return False
 
 
 def tokens_in(doc: Doc, start: int, end: int) -> Span | None:

@@ -44,6 +44,10 @@ class CapabilityRules:
     requires: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
     advice_deny: tuple[str, ...] = ()
+    contextual: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    victims: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class Taxonomy:
     confidence: dict[str, list[str]]
     stance: dict[str, list[str]]
     aliases: list[Alias] = field(default_factory=list)
+    ambiguous: frozenset[str] = frozenset()
+    advisory: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for `threatbrief taxonomy --json`."""
@@ -75,6 +81,10 @@ class Taxonomy:
                     "requires": list(r.requires),
                     "deny": list(r.deny),
                     "advice_deny": list(r.advice_deny),
+                    "contextual": list(r.contextual),
+                    "context": list(r.context),
+                    "victims": list(r.victims),
+                    "via": list(r.via),
                 }
                 for code, r in self.capabilities.items()
             },
@@ -82,6 +92,7 @@ class Taxonomy:
             "likelihood": self.likelihood,
             "confidence": self.confidence,
             "stance": self.stance,
+            "ambiguous": sorted(self.ambiguous),
         }
 
 
@@ -146,6 +157,10 @@ def load_taxonomy() -> Taxonomy:
             requires=tuple(c.get("requires", [])),
             deny=tuple(c.get("deny", [])),
             advice_deny=tuple(c.get("advice_deny", [])),
+            contextual=tuple(c.get("contextual", [])),
+            context=tuple(c.get("context", [])),
+            victims=tuple(c.get("victims", [])),
+            via=tuple(c.get("via", [])),
         )
         for code, c in caps_raw["capability"].items()
     }
@@ -161,6 +176,8 @@ def load_taxonomy() -> Taxonomy:
         confidence=est["confidence"],
         stance=est["stance"],
         aliases=_build_aliases(actors, groups, countries),
+        ambiguous=frozenset(actors_raw.get("ambiguous", {}).get("aliases", [])),
+        advisory=frozenset(actors_raw.get("advisory", {}).get("aliases", [])),
     )
 
 

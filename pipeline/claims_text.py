@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from pipeline.claims_taxonomy import (
     LIKELIHOOD_LEVELS,
@@ -29,6 +30,39 @@ _FUNCTION_END = re.compile(
     r"\b(?:and|or|of|the|to|in|by|with|for|a|an|as|at|on|from|that|its|their|is|are|was|were)$", re.I
 )
 MAX_SENTENCE_CHARS = 1200
+_TITLE_FUNCTION = {"from", "with", "into", "onto", "upon", "over", "under", "than", "that", "this",
+                   "their", "about", "after", "before", "between", "through", "against", "within", "without"}
+_SENT_END = re.compile(r"[.!?:;\"”’)\]]\d{0,3}\s*$")
+
+
+def _title_words(text: str) -> list[str]:
+    words = re.findall(r"[A-Za-z][\w’'-]*", text)
+    return [w for w in words if len(w) > 3 and w.lower() not in _TITLE_FUNCTION]
+
+
+def _title_case(text: str) -> bool:
+    words = _title_words(text)
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def heading_end(sentence: str) -> int:
+    """Length of the title or running header a sentence starts with (the whole sentence if it is a
+    heading: short, Title Case, no closing punctuation); 0 if it starts with prose."""
+    body = re.sub(r"^[\W\d]*(?:\d+\.)*\s*", "", sentence.strip())
+    if (not _SENT_END.search(sentence) and len(body.split()) <= 20 and len(_title_words(body)) >= 2
+            and _title_case(body)):
+        return len(sentence)
+    # a running header glued to a sentence that goes on from the previous page
+    lines = sentence.split("\n")
+    pos = words = 0
+    for i, line in enumerate(lines[:-1]):
+        if not _title_case(line) or _SENT_END.search(line):
+            break
+        words += len(_title_words(line))
+        pos += len(line) + 1
+        if lines[i + 1].lstrip()[:1].islower() and words >= 5:
+            return pos
+    return 0
 
 
 def _is_heading(line: str) -> bool:
@@ -157,7 +191,19 @@ class Matchers:
                 compile_patterns(r.requires),
                 compile_patterns(r.deny),
                 [re.compile(p.replace("{W}", ""), re.I) for p in r.advice_deny],
+                compile_patterns(r.contextual),
+                compile_patterns(r.context),
+                compile_patterns(r.victims),
+                r.via,
             )
+        self.victim_in = {
+            code: re.compile(
+                rf"(?:{'|'.join(r.victims)})(?:\s+(?:who\s+(?:lives?|resides?)|living|based|residing))?\s+in\s+(?:the\s+)?$",
+                re.I,
+            )
+            for code, r in tax.capabilities.items()
+            if r.victims
+        }
         self.ai_cs = re.compile("|".join(tax.ai.get("case_sensitive", [])))
         self.ai_ci = compile_patterns(tax.ai.get("patterns", []))
         self.ai_deny = compile_patterns(tax.ai.get("deny", []))
@@ -178,15 +224,19 @@ class Matchers:
             for m in self.alias_re.finditer(sentence)
         ]
 
-    def capabilities(self, sentence: str, advice: bool) -> dict[str, list[tuple[int, int]]]:
-        """Capability code -> trigger spans, after deny, requires and advice rules."""
+    def capabilities(
+        self, sentence: str, advice: bool, mentions: list[Mention] | None = None
+    ) -> dict[str, list[tuple[int, int]]]:
+        """Capability code -> trigger spans, after deny, requires, context and advice rules."""
         strong: dict[str, list[tuple[int, int]]] = {}
         weak: dict[str, list[tuple[int, int]]] = {}
-        for code, (trig, weak_re, req, deny, advice_deny) in self.caps.items():
+        pending: list[tuple[str, list[tuple[int, int]], Any, Any, tuple[str, ...]]] = []
+        for code, (trig, weak_re, req, deny, advice_deny, ctx_trig, ctx, victims, via) in self.caps.items():
             if req is not None and not req.search(sentence):
                 continue
             denied = [m.span() for m in deny.finditer(sentence)] if deny is not None else []
-            for pattern, bucket in ((trig, strong), (weak_re, weak)):
+            found: dict[str, list[tuple[int, int]]] = {}
+            for pattern, bucket in ((trig, strong), (weak_re, weak), (ctx_trig, found)):
                 if pattern is None:
                     continue
                 for m in pattern.finditer(sentence):
@@ -196,7 +246,35 @@ class Matchers:
                     if advice and any(a.match(m.group(0)) for a in advice_deny):
                         continue
                     bucket.setdefault(code, []).append((s, e))
+            if victims is not None:
+                pending.append((code, found.get(code, []), ctx, victims, via))
+            elif found and ctx is not None and (
+                any(m.alias.kind == "group" for m in mentions or []) or self._in_context(ctx, sentence, found[code])
+            ):
+                weak.setdefault(code, []).extend(found[code])
+        for code, acts, ctx, victims, via in pending:
+            # acts against victims beyond the state's borders (transnational repression)
+            hits = [m.span() for m in victims.finditer(sentence)]
+            if not hits or not (acts or any(v in strong for v in via)):
+                continue
+            if (ctx is not None and ctx.search(sentence)) or self._foreign_victim(code, sentence, mentions or []):
+                strong.setdefault(code, []).extend(acts or hits)
         return strong if strong else weak
+
+    @staticmethod
+    def _in_context(ctx: Any, sentence: str, spans: list[tuple[int, int]]) -> bool:
+        """A context word besides the contextual triggers themselves ("malware" + "infected")."""
+        return any(
+            not any(s < ce and cs < e for s, e in spans) for cs, ce in (m.span() for m in ctx.finditer(sentence))
+        )
+
+    def _foreign_victim(self, code: str, sentence: str, mentions: list[Mention]) -> bool:
+        """A victim "in"/"living in" a state other than another state the sentence names."""
+        pattern = self.victim_in.get(code)
+        if pattern is None:
+            return False
+        codes = {m.alias.code for m in mentions}
+        return len(codes) > 1 and any(pattern.search(sentence[: m.start]) for m in mentions)
 
     def ai_enabled(self, sentence: str) -> bool:
         """True where the sentence ties the activity to AI, including OCR-noisy "Al-driven"."""
@@ -231,12 +309,13 @@ class Matchers:
     def features(self, sentence: str, *, full: bool = True) -> Features:
         """Regex features of one sentence; with full=False stop when no capability fires."""
         # patterns use plain spaces; line breaks inside a sentence must not defeat them
-        sentence = sentence.replace("\n", " ").replace("\t", " ")
+        cut = heading_end(sentence)
+        sentence = " " * cut + sentence[cut:].replace("\n", " ").replace("\t", " ")
         f = Features()
         f.advice = bool(_ADVICE.search(sentence))
         f.mentions = self.mentions(sentence)
         # a recommendation may still report what an actor does; only defensive verbs drop out
-        f.capabilities = self.capabilities(sentence, f.advice)
+        f.capabilities = self.capabilities(sentence, f.advice, f.mentions)
         if not full and not f.capabilities:
             return f
         f.ai_enabled = self.ai_enabled(sentence)

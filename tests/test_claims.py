@@ -160,3 +160,58 @@ def test_highlight_spans() -> None:
     kinds = {(text[s:e], k) for s, e, k in highlight_spans(text)}
     assert ("Chinese", "actor") in kinds
     assert any(k == "capability" and "surveil" in t for t, k in kinds)
+
+
+def test_headings_assert_nothing() -> None:
+    out = tag_text("Russian Cyber Operations Tactics, Techniques, and Procedures")
+    assert out["capabilities"] == [] and out["actors"] == []
+    header = ("Annual Report on the Capability of the Islamic Republic of Iran to\n"
+              "Conduct Cyber Warfare Operations\nthe implant executes and steals files.")
+    assert tag_text(header)["actors"] == []
+
+
+def test_malware_needs_an_attack_context() -> None:
+    m = get_matchers()
+    assert m.features("The archive contained a variant of the malware.").capabilities == {}
+    assert "cyber_espionage" in m.features("The attackers delivered malware to victims.").capabilities
+
+
+def test_transnational_repression_needs_borders() -> None:
+    m = get_matchers()
+    assert "transnational_repression" in m.features(
+        "Iranian hackers stole personal data of journalists living in Canada.").capabilities
+    assert "transnational_repression" in m.features("The MSS harassed Uyghur students abroad.").capabilities
+    assert "transnational_repression" not in m.features(
+        "The tools were sold to regimes with records of targeting human rights defenders.").capabilities
+    assert "transnational_repression" not in m.features("The FSB harassed journalists in Russia.").capabilities
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        # attributing and assessing governments report; the attributed group acts
+        ("The governments of Australia, Japan and New Zealand attributed the intrusions to APT40.", ["CHN"]),
+        ("The U.S. partner agencies assess that Sandworm conducted wiper attacks against Ukraine.", ["RUS"]),
+        ("The White House issued a statement on the SolarWinds compromise, attributing it to the SVR.", ["RUS"]),
+        # a victim after "against" is not acting, even under a link verb such as "support"
+        ("Iran uses phishing to support intelligence collection against the US Government.", ["IRN"]),
+        # a demonym on an attack noun names the place when another state is named
+        ("Russian volunteers joined the Latvian cyber attacks.", ["RUS"]),
+        ("Chinese cyber espionage targets Taiwan.", ["CHN"]),
+        # nationality of criminals is not a state acting
+        ("Russian-speaking ransomware gangs disrupted hospitals.", []),
+        # the object of a verb of perception acts; advisory authors do not
+        ("The FBI observed Kimsuky phishing think tanks.", ["PRK"]),
+        ("For more on Chinese state-sponsored espionage, see CISA’s China Cyber Threat Overview.", ["CHN"]),
+        ("Hackers based in China infiltrated the ministry.", ["CHN"]),
+    ],
+)
+def test_reporters_victims_and_attribution(nlp, text: str, actors: list[str]) -> None:
+    assert tag_text(text)["actors"] == actors
+
+
+@pytest.mark.model
+def test_ambiguous_short_alias_needs_document_context(nlp) -> None:
+    assert tag_text("The IRA conducted sabotage in Belfast.")["actors"] == []
+    assert tag_text("RT amplified disinformation about Ukraine, as Moscow intended.")["actors"] == ["RUS"]
