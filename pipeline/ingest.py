@@ -25,7 +25,7 @@ from pipeline.faults import crash_point
 from pipeline.isolate import ParseOutcome, bounded_map, parse_isolated
 from pipeline.models import Chunk, Claim, DocumentMeta, ParsedDocument
 from pipeline.settings import Settings
-from pipeline.store import Store
+from pipeline.store import Store, now_iso
 
 log = logging.getLogger(__name__)
 
@@ -319,8 +319,36 @@ def ingest(
 def _commit_vectors(store: Store, settings: Settings, vi: vectors.VectorIndex) -> vectors.VectorIndex:
     if vi.needs_rebuild or vi.kind != vectors.kind_for(vi.ntotal, settings.flat_index_max):
         vi = vectors.rebuild_from_store(store, vi.dim, settings.flat_index_max)
-    vectors.commit(store, settings.vectors_dir, vi)
+    gen = vectors.commit(store, settings.vectors_dir, vi)
+    _write_manifest(store, settings, gen)
     return vi
+
+
+def _write_manifest(store: Store, settings: Settings, gen: vectors.Generation) -> None:
+    """index/manifest.json: the index describes itself (SQLite's meta rows stay authoritative)."""
+    import json
+    import sqlite3
+
+    import faiss
+
+    from pipeline import __version__
+
+    manifest = {
+        "model_id": store.get_meta("model_id"),
+        "dimension": int(store.get_meta("dimension") or 0),
+        "embedded_text": "document title + newline + chunk text",
+        "chunking": {"max_tokens": settings.max_tokens, "overlap_tokens": settings.overlap_tokens},
+        "vectors": {"generation": gen.number, "file": gen.file, "sha256": gen.sha256,
+                    "count": gen.count, "kind": gen.kind},
+        "counts": store.counts(),
+        "versions": {"threatbrief": __version__, "faiss": faiss.__version__,
+                     "sqlite": sqlite3.sqlite_version},
+        "updated_at": now_iso(),
+    }
+    path = settings.index_dir / "manifest.json"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 TITLE_CHARS = 120  # ~30 word pieces on top of a chunk's 200: inside the model's 256

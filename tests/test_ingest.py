@@ -48,6 +48,11 @@ def test_incremental_skip_replace_prune(tmp_path: Path, pdf_factory):
         first = st.counts()
     assert first["documents"] == 2 and first["pages"] == 3
 
+    import json
+
+    manifest = json.loads((s.index_dir / "manifest.json").read_text())
+    assert manifest["model_id"] == FakeEmbedder.model_id and manifest["vectors"]["count"] == manifest["counts"]["chunks"]
+
     report, calls = _run([corpus], s)
     assert calls == [] and report.unchanged == 2
 
