@@ -198,17 +198,27 @@ def status(index: IndexOpt = None, json_out: JsonOpt = False, debug: DebugOpt = 
 
 
 # -- nightly ------------------------------------------------------------------
+CorpusOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--corpus", help="A folder of PDFs; repeat for more (default: corpora in the config)."),
+]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (default: ./threatbrief.toml).")]
+ReportsOpt = Annotated[
+    Path | None, typer.Option("--reports", help="Folder for digest-YYYY-MM-DD.md (default: ./reports).")
+]
+
+
 @app.command()
 def nightly(
-    corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="A folder of PDFs; repeat for more [default: corpora in the config].")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Settings file [default: ./threatbrief.toml].")] = None,
+    corpus: CorpusOpt = None,
+    config: ConfigOpt = None,
     index: IndexOpt = None,
-    reports: Annotated[Path | None, typer.Option("--reports", help="Folder for digest-YYYY-MM-DD.md [default: ./reports].")] = None,
+    reports: ReportsOpt = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Parse quarantined files again.")] = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Unattended run for cron/systemd: ingest, prune vanished files, write a digest. Exit 2 if files are quarantined."""
+    """Unattended run (cron, systemd): ingest, prune vanished files, write a digest; exit 2 if files are quarantined."""
     from pipeline.nightly import run_nightly
     from pipeline.render import ingest_progress
     from pipeline.settings import load_settings

@@ -1,0 +1,24 @@
+"""The real CLI with the fake embedder in place of the model, for output tests.
+
+    python -m tests.helpers.fake_cli search QUERY --index DIR [--json]
+    python -m tests.helpers.fake_cli nightly --corpus DIR --index DIR --reports DIR
+
+Claims are not extracted (the tagger returns none).
+"""
+
+from __future__ import annotations
+
+import pipeline.embed
+import pipeline.ingest
+import pipeline.search
+from pipeline.cli import main
+from tests.conftest import FakeEmbedder
+
+pipeline.embed.EMBEDDERS["minilm"] = lambda **kwargs: FakeEmbedder()
+pipeline.search.MODEL_ID = FakeEmbedder.model_id
+pipeline.ingest.MODEL_ID = FakeEmbedder.model_id
+pipeline.ingest.DIMENSION = FakeEmbedder.dimension
+pipeline.ingest.Tagger = lambda: (lambda doc: [])  # type: ignore[assignment,misc]
+
+if __name__ == "__main__":
+    main()
