@@ -29,7 +29,7 @@ app = typer.Typer(
 
 IndexOpt = Annotated[
     Path | None,
-    typer.Option("--index", help="Index folder [default: ./index or $THREATBRIEF_INDEX]."),
+    typer.Option("--index", help="Index folder (default: ./index, or $THREATBRIEF_INDEX)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]

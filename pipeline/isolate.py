@@ -49,9 +49,19 @@ def parse_isolated(path: Path, settings: Settings) -> ParseOutcome:
     bad = precheck(path, settings)
     if bad:
         return ParseOutcome(path, None, bad[0], bad[1], time.perf_counter() - t0)
+    outcome = _run_worker(path, settings, settings.parser, t0)
+    if outcome.reason == "parse_error" and outcome.detail and outcome.detail.startswith(
+        "the parser died (signal"
+    ) and settings.parser != "pdfplumber":
+        # A crash in PDFium's C++ must not lose a file pdfminer can read.
+        outcome = _run_worker(path, settings, "pdfplumber", t0)
+    return outcome
+
+
+def _run_worker(path: Path, settings: Settings, backend: str, t0: float) -> ParseOutcome:
     cmd = [
         sys.executable, "-m", "pipeline.parse_worker", str(path),
-        str(settings.parse_memory_mb), str(settings.max_pages),
+        str(settings.parse_memory_mb), str(settings.max_pages), backend,
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
@@ -74,7 +84,10 @@ def parse_isolated(path: Path, settings: Settings) -> ParseOutcome:
             return ParseOutcome(path, None, "memory_cap", "the parser exceeded its memory cap", seconds)
         if "RecursionError" in tail or "recursion" in tail.lower():
             return ParseOutcome(path, None, "recursion", "the PDF nests objects too deeply", seconds)
-        detail = f"the parser died (exit {proc.returncode})"
+        if proc.returncode is not None and proc.returncode < 0:
+            detail = f"the parser died (signal {-proc.returncode})"
+        else:
+            detail = f"the parser died (exit {proc.returncode})"
         return ParseOutcome(path, None, "parse_error", detail, seconds)
     if not data.get("ok"):
         return ParseOutcome(path, None, str(data.get("reason")), str(data.get("detail") or ""), seconds)

@@ -29,7 +29,12 @@ def terminal_text(text: str, max_chars: int | None = None) -> str:
     return clean_text(text, max_chars=max_chars, keep_newlines=False)
 
 
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)")
+
+
 def md_inline(text: str, max_chars: int | None = None) -> str:
-    """Plain text made inert in Markdown: no links, images, HTML, headings or emphasis."""
+    """Plain text made inert in Markdown: no links (bare URLs included), images, HTML, headings or emphasis."""
     text = unicodedata.normalize("NFC", clean_text(text, max_chars=max_chars, keep_newlines=False))
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # GitHub-style viewers link bare URLs; a character reference breaks the pattern, not the words
+    return _AUTOLINK.sub(lambda m: "&#58;" if m.group(1) else "&#46;", text)

@@ -25,6 +25,7 @@ class Settings:
     parse_memory_mb: int = 2048
     max_file_mb: int = 300
     max_pages: int = 3000
+    parser: str = "auto"  # PDF text backend: auto (pdfium, pdfplumber fallback), pdfium, pdfplumber
     vector_save_interval_s: float = 60.0
     flat_index_max: int = 200_000  # above this the index switches to HNSW
     reports_dir: Path = Path("reports")

@@ -183,6 +183,11 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def meta_prefix(self, prefix: str) -> dict[str, str]:
+        """All meta rows whose key starts with `prefix`, from one consistent read."""
+        rows = self.db.execute("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+        return {r[0]: r[1] for r in rows}
+
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute(
             "INSERT INTO meta(key, value) VALUES (?, ?) "
@@ -192,6 +197,8 @@ class Store:
 
     # -- runs ---------------------------------------------------------------
     def start_run(self, kind: str) -> int:
+        """Record a new run; runs left 'running' by a killed writer become 'interrupted'."""
+        self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         cur = self.db.execute(
             "INSERT INTO runs(kind, started_at, status) VALUES (?, ?, 'running')", (kind, now_iso())
         )

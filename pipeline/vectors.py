@@ -148,16 +148,17 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def current_generation(store: Store) -> Generation | None:
-    number = store.get_meta("vectors.generation")
-    if number is None:
+    """The committed generation, read in one statement so a concurrent commit can't mix two."""
+    rows = store.meta_prefix("vectors.")
+    if "vectors.generation" not in rows:
         return None
     return Generation(
-        number=int(number),
-        file=store.get_meta("vectors.file") or "",
-        sha256=store.get_meta("vectors.sha256") or "",
-        count=int(store.get_meta("vectors.count") or 0),
-        max_seq=int(store.get_meta("vectors.max_seq") or 0),
-        kind=store.get_meta("vectors.kind") or "flat",
+        number=int(rows["vectors.generation"]),
+        file=rows.get("vectors.file", ""),
+        sha256=rows.get("vectors.sha256", ""),
+        count=int(rows.get("vectors.count", 0)),
+        max_seq=int(rows.get("vectors.max_seq", 0)),
+        kind=rows.get("vectors.kind", "flat"),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -135,7 +136,7 @@ def markdown(briefing: Briefing) -> str:
 
 
 def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))
 
 
 def rendered_quotes(markdown: str) -> list[tuple[str, int]]:
@@ -245,7 +246,7 @@ def test_injection_from_pdf_is_inert(searcher):
     assert "](http" not in md and "![" not in md and "<script>" not in md
     assert "\x1b" not in md and "\u202e" not in md
     assert not [line for line in md.splitlines() if line.startswith("#") and "heading" in line]
-    assert r"\[x\]\(http://evil\)" in md
+    assert r"\[x\]\(http&#58;//evil\)" in md
     assert assert_all_verbatim(md, b, searcher.store.page_text)
 
 
