@@ -41,7 +41,7 @@ T = TypeVar("T")
 def _settings(index: Path | None, **overrides: Any) -> Settings:
     from pipeline.settings import load_settings
 
-    return load_settings(index_dir=index, **overrides)
+    return _run(lambda: load_settings(index_dir=index, **overrides), debug=False)
 
 
 def _run(fn: Callable[[], T], debug: bool) -> T:
@@ -114,6 +114,7 @@ def ingest(
     index: IndexOpt = None,
     prune: Annotated[bool, typer.Option("--prune", help="Remove documents whose file is gone.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Parse quarantined files again.")] = False,
+    parser: Annotated[str | None, typer.Option("--parser", help="PDF text backend: auto (PDFium, pdfplumber fallback), pdfium or pdfplumber.")] = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
@@ -123,7 +124,7 @@ def ingest(
     from pipeline.ingest import parse_paths
     from pipeline.render import ingest_progress, render_ingest_summary
 
-    settings = _settings(index)
+    settings = _settings(index, parser=parser)
     with ingest_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
         report = _run(
             lambda: run_ingest(parse_paths(paths), settings, prune=prune, retry_failed=retry_failed, progress=progress),

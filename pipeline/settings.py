@@ -11,6 +11,7 @@ from typing import Any
 from pipeline.errors import UsageError
 
 CONFIG_FILE_NAMES = ("threatbrief.toml",)
+PARSERS = ("auto", "pdfium", "pdfplumber")
 
 
 @dataclass(frozen=True)
@@ -86,4 +87,7 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
             values[name] = env
     values.update({k: v for k, v in overrides.items() if v is not None})
     coerced = {k: _coerce(k, v, getattr(settings, k)) for k, v in values.items()}
-    return replace(settings, **coerced)
+    out = replace(settings, **coerced)
+    if out.parser not in PARSERS:
+        raise UsageError(f"unknown parser {out.parser!r}; known: {', '.join(PARSERS)}")
+    return out

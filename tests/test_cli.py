@@ -66,3 +66,10 @@ def test_end_to_end_with_the_real_model(sample_index):
     again = run_cli("ingest", "corpora", "--index", str(sample_index), "--json")
     assert again.returncode == 0
     assert json.loads(again.stdout)["unchanged"] == 3
+
+
+def test_bad_settings_are_one_line_errors(tmp_path):
+    proc = run_cli("ingest", str(tmp_path), "--index", str(tmp_path / "i"), "--parser", "foo")
+    assert proc.returncode == 1 and proc.stderr.startswith("Error: unknown parser")
+    proc = run_cli("status", "--index", str(tmp_path), env={"THREATBRIEF_MAX_PAGES": "many"})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
