@@ -57,7 +57,7 @@ def _hits(source: Searcher | Store, topic: str, filters: Filters, k: int) -> lis
         return source.search(topic, k, filters)
     rows = source.fts_search(topic, k, filters)  # lexical only when no embedder is at hand
     by_id = source.chunks_by_id([cid for cid, _ in rows])
-    hits = []
+    hits: list[Hit] = []
     for cid, score in rows:
         r = by_id.get(cid)
         if r:
@@ -233,7 +233,7 @@ def _gaps(
     wanted: list[tuple[str | None, str | None]] = [(a, None) for a in actors]
     wanted += [(None, c) for c in caps]
     wanted += [(a, c) for a in actors for c in caps]
-    out = []
+    out: list[Gap] = []
     for a, c in wanted:
         if any((a is None or a == ga) and (c is None or c == gc) for ga, gc in have):
             continue

@@ -174,8 +174,8 @@ def _acting(doc: Any, feats: Features) -> list[Mention]:
             role = not victim and root.head.dep_ != "prep"
         if m.alias.text in advisory:
             # an advisory's author acts only as the subject of the capability verb
-            root = span.root if span is not None else None
-            role = root is not None and root.dep_ == "nsubj" and root.head.i in triggers
+            head = span.root if span is not None else None
+            role = head is not None and head.dep_ == "nsubj" and head.head.i in triggers
         if role is ACT and span is not None and m.alias.kind != "group":
             if is_criminal(span.root):
                 role = NOT

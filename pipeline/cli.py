@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -252,7 +253,7 @@ def tag(
     for line in lines:
         if not line or not line.strip():
             continue
-        result = _run(lambda line=line: tag_text(line), debug)
+        result = _run(partial(tag_text, line), debug)
         if json_out:
             _print_json(result)
             sys.stdout.flush()

@@ -30,7 +30,7 @@ _HYPHENS = {0xFFFE: "-", 0x0002: "-"}
 # The object's address as an int, for caching per text object (pypdfium2's binding
 # returns a pointer object that is neither hashable by address nor cheap).
 _GET_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
 )
 _PASSWORD_ERRORS = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
 

@@ -95,7 +95,7 @@ def char_width(ch: str, size: float, font: str = "Helvetica") -> float:
     if font == "Courier":
         return 0.6 * size
     code = ord(ch)
-    base = _HELVETICA_WIDTHS[code - 32] if 32 <= code <= 126 else 556
+    base = float(_HELVETICA_WIDTHS[code - 32] if 32 <= code <= 126 else 556)
     if font.startswith("Times"):
         base = base * 0.9
     elif font.endswith("Bold"):

@@ -13,8 +13,9 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import faiss
+import faiss as _faiss
 import numpy as np
 
 from pipeline.errors import IndexCorruptError
@@ -22,6 +23,7 @@ from pipeline.faults import crash_point
 from pipeline.store import Store
 
 log = logging.getLogger(__name__)
+faiss: Any = _faiss  # SWIG wrappers: the shipped hints do not match what the objects do
 
 _GEN_FILE = re.compile(r"^gen-(\d{6,})\.faiss$")
 HNSW_M = 32
