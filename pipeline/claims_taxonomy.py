@@ -9,18 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.vocab import LIKELIHOODS
+
 TAXONOMY_DIR = Path(__file__).parent / "taxonomy"
+LIKELIHOOD_LEVELS = LIKELIHOODS
 # "{W}" in a capability pattern: up to three filler words between a verb and its object.
 FILLER = r"(?:[\w’'.&-]+ ){0,3}"
-LIKELIHOOD_LEVELS = (
-    "almost_no_chance",
-    "very_unlikely",
-    "unlikely",
-    "roughly_even_chance",
-    "likely",
-    "very_likely",
-    "almost_certain",
-)
 
 
 @dataclass(frozen=True)

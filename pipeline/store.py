@@ -423,19 +423,9 @@ class Store:
             clauses.append("d.published IS NOT NULL AND substr(d.published, 1, length(?)) <= ?")
             args += [f.until, f.until]
         if f.on_claims:
-            sub = ["cl.chunk_id = c.chunk_id"]
-            if f.actors:
-                sub.append(f"cl.actor IN ({_marks(f.actors)})")
-                args += list(f.actors)
-            if f.capabilities:
-                sub.append(f"cl.capability IN ({_marks(f.capabilities)})")
-                args += list(f.capabilities)
-            if f.ai_enabled:
-                sub.append("cl.ai_enabled = 1")
-            if f.likelihood:
-                sub.append("cl.likelihood = ?")
-                args.append(f.likelihood)
-            clauses.append("EXISTS (SELECT 1 FROM claims cl WHERE " + " AND ".join(sub) + ")")
+            sub, sub_args = _claim_clauses(f)
+            clauses.append("EXISTS (SELECT 1 FROM claims cl WHERE cl.chunk_id = c.chunk_id AND " + sub + ")")
+            args += sub_args
         return " AND ".join(clauses), args
 
     def fts_search(self, query: str, limit: int, f: Filters | None = None) -> list[tuple[int, float]]:
@@ -457,24 +447,12 @@ class Store:
 
     # -- claims -------------------------------------------------------------
     def claims(self, f: Filters, limit: int | None = None) -> list[dict[str, Any]]:
-        clauses = ["1=1"]
-        args: list[Any] = []
-        if f.actors:
-            clauses.append(f"cl.actor IN ({_marks(f.actors)})")
-            args += list(f.actors)
-        if f.capabilities:
-            clauses.append(f"cl.capability IN ({_marks(f.capabilities)})")
-            args += list(f.capabilities)
-        if f.ai_enabled:
-            clauses.append("cl.ai_enabled = 1")
-        if f.likelihood:
-            clauses.append("cl.likelihood = ?")
-            args.append(f.likelihood)
+        claim_where, args = _claim_clauses(f)
         doc_where, doc_args = self._filter_sql(Filters(docs=f.docs, publisher=f.publisher, since=f.since, until=f.until))
         sql = (
             "SELECT cl.*, d.file_name, d.title, d.publisher, d.published, d.path "
             "FROM claims cl JOIN documents d ON d.doc_id = cl.doc_id "
-            f"WHERE {' AND '.join(clauses)} AND {doc_where} "  # noqa: S608
+            f"WHERE {claim_where} AND {doc_where} "  # noqa: S608
             "ORDER BY d.published, d.file_name, cl.page_no, cl.char_start, cl.actor, cl.capability"
         )
         args += doc_args
@@ -541,6 +519,24 @@ def _chunk_for(chunks: Sequence[Chunk], claim: Claim) -> int | None:
         if (c.page_start, c.char_start) <= pos:
             best = c.chunk_id
     return best
+
+
+def _claim_clauses(f: Filters) -> tuple[str, list[Any]]:
+    """SQL conditions on a claims row `cl` for the claim-level filters, and their arguments."""
+    clauses = ["1=1"]
+    args: list[Any] = []
+    if f.actors:
+        clauses.append(f"cl.actor IN ({_marks(f.actors)})")
+        args += list(f.actors)
+    if f.capabilities:
+        clauses.append(f"cl.capability IN ({_marks(f.capabilities)})")
+        args += list(f.capabilities)
+    if f.ai_enabled:
+        clauses.append("cl.ai_enabled = 1")
+    if f.likelihood:
+        clauses.append("cl.likelihood = ?")
+        args.append(f.likelihood)
+    return " AND ".join(clauses), args
 
 
 def _marks(items: Sequence[Any]) -> str:
