@@ -83,12 +83,14 @@ def score(rows: list[dict[str, Any]], tagger: Callable[[str], dict[str, Any]]) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", choices=["tune", "test"], default="tune")
+    parser.add_argument("--file", type=Path, help="score this JSONL file (same format) instead of --split")
     parser.add_argument("--errors", action="store_true", help="list the extractor's mistakes")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in (DATA / f"{args.split}.jsonl").read_text().splitlines() if line]
+    path = args.file if args.file else DATA / f"{args.split}.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line]
     ours = score(rows, tag_text)
     base = score(rows, baseline)
-    print(f"split={args.split} sentences={len(rows)} "
+    print(f"split={args.file or args.split} sentences={len(rows)} "
           f"(corpus {sum(r.get('source') != 'synthetic' for r in rows)}, "
           f"synthetic {sum(r.get('source') == 'synthetic' for r in rows)})")
     print(f"{'metric':<16}{'extractor P/R/F1':>26}{'baseline P/R/F1':>26}")

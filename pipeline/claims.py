@@ -7,6 +7,7 @@ decide whether a mentioned state acts or is only a victim, place or topic.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Iterable
@@ -119,7 +120,9 @@ def _trigger_tokens(doc: Any, feats: Features) -> set[int]:
             span = tokens_in(doc, s, e)
             if span is None:
                 continue
-            out.add(span[0].i)
+            verbs = [t for t in span if t.pos_ in ("VERB", "AUX")]
+            # "systems were attacked": the verb is the trigger, not the victim noun before it
+            out.add(verbs[-1].i if verbs and span[0].pos_ in ("NOUN", "PROPN") else span[0].i)
             # "influence operations": the head noun is the trigger; "targeted X dissidents": not X
             if not any(t.pos_ in ("VERB", "AUX", "ADP") for t in span):
                 out.add(span[-1].i)
@@ -192,17 +195,39 @@ def _regex_target(sentence: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+def _with(feats: Features, capabilities: dict[str, list[tuple[int, int]]]) -> Features:
+    return dataclasses.replace(feats, capabilities=capabilities)
+
+
 def _claims_for(
-    sentence: str, feats: Features, doc: Any | None, *, page_no: int, start: int, doc_id: str | None
+    sentence: str, feats: Features, doc: Any | None, *, page_no: int, start: int, doc_id: str | None,
+    acting: list[Mention] | None = None,
 ) -> list[Claim]:
-    if doc is not None:
+    if acting is None and doc is not None:
         acting = _acting(doc, feats)
-    else:
+    elif acting is None:
         acting = [m for m in feats.mentions if m.alias.kind == "group"]
     target = None
     if doc is not None:
         target = find_target(doc, _trigger_tokens(doc, feats))
     target = target or _regex_target(sentence)
+    vendors = get_matchers().tax.vendors
+    if vendors and set(feats.capabilities) != {"technology_export"}:
+        # a spyware vendor's state acts only in exporting ("NSO Group sold Pegasus to ...")
+        only_export = [m for m in acting if m.alias.organ in vendors]
+        if only_export:
+            acting = [m for m in acting if m not in only_export]
+            rest = {c: v for c, v in feats.capabilities.items() if c != "technology_export"}
+            claims = _claims_for(
+                sentence, _with(feats, rest), doc, page_no=page_no, start=start,
+                doc_id=doc_id, acting=acting,
+            )
+            if "technology_export" in feats.capabilities:
+                claims += _claims_for(
+                    sentence, _with(feats, {"technology_export": feats.capabilities["technology_export"]}),
+                    doc, page_no=page_no, start=start, doc_id=doc_id, acting=[*acting, *only_export],
+                )
+            return claims
     by_code: dict[str, tuple[str, str | None]] = {}
     for m in acting:
         mention, organ = by_code.get(m.alias.code, (m.text, None))

@@ -60,6 +60,10 @@ class Taxonomy:
     aliases: list[Alias] = field(default_factory=list)
     ambiguous: frozenset[str] = frozenset()
     advisory: frozenset[str] = frozenset()
+    # vendor naming conventions: (regex on a group name, state), e.g. "<Word> Panda" -> CHN
+    families: tuple[tuple[str, str], ...] = ()
+    # organs that are private vendors: their state acts only in technology_export
+    vendors: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for `threatbrief taxonomy --json`."""
@@ -108,6 +112,10 @@ def _build_aliases(
     for g in groups:
         for text in [g["name"], *g.get("aliases", [])]:
             add(text, g["state"], "group", g.get("organ") or g["name"])
+        # vendors and advisories often write multi-word names in capitals ("VENOMOUS BEAR")
+        for text in [g["name"], *g.get("aliases", [])]:
+            if " " in text and not text.isupper():
+                add(text.upper(), g["state"], "group", g.get("organ") or g["name"])
     for code, a in actors.items():
         for organ in a.get("organs", []):
             # generic organ names ("state media") are labels, not aliases
@@ -172,6 +180,8 @@ def load_taxonomy() -> Taxonomy:
         aliases=_build_aliases(actors, groups, countries),
         ambiguous=frozenset(actors_raw.get("ambiguous", {}).get("aliases", [])),
         advisory=frozenset(actors_raw.get("advisory", {}).get("aliases", [])),
+        vendors=frozenset(actors_raw.get("vendors", {}).get("organs", [])),
+        families=tuple((f["pattern"], f["state"]) for f in actors_raw.get("family", [])),
     )
 
 

@@ -15,6 +15,8 @@ from pipeline.claims_taxonomy import (
     load_taxonomy,
 )
 
+_URL = re.compile(r"<?\b(?:https?://|www\.)[^\s>]+>?")
+_LINE_HYPHEN = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _PARA = re.compile(r"\n[ \t]*\n\s*")
 _BULLET = re.compile(r"(?:^|\n|(?<=\s))[ \t]*(?=[•▪●◦■□➢►‣⁃·▸✓]\s?)|\n[ \t]*(?=(?:[-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+\S)")
 # A sentence ends at . ! ? (maybe a closing quote and a glued footnote number) before a capital.
@@ -183,6 +185,9 @@ class Matchers:
         body = "|".join(re.escape(a.text) for a in aliases)
         self.alias_re = re.compile(rf"(?<![\w-])(?:{body})(?!\w)")
         self.alias_lower = {a.text.lower(): a for a in aliases}
+        self.families = [
+            (re.compile(rf"(?<![\w-])(?:{pat})(?![\w-])"), code) for pat, code in tax.families
+        ]
         self.caps = {}
         for code, r in tax.capabilities.items():
             self.caps[code] = (
@@ -218,11 +223,17 @@ class Matchers:
         self.stance = {k: compile_patterns(ps, bounded=False) for k, ps in tax.stance.items()}
 
     def mentions(self, sentence: str) -> list[Mention]:
-        """Gazetteer actor mentions in a sentence."""
-        return [
+        """Gazetteer actor mentions in a sentence, then unlisted groups named by vendor convention."""
+        found = [
             Mention(m.start(), m.end(), self.alias_by_text[m.group(0)])
             for m in self.alias_re.finditer(sentence)
         ]
+        for pattern, code in self.families:
+            for m in pattern.finditer(sentence):
+                if not any(f.start < m.end() and m.start() < f.end for f in found):
+                    found.append(Mention(m.start(), m.end(), Alias(m.group(0), code, "group", m.group(0))))
+        found.sort(key=lambda f: f.start)
+        return found
 
     def capabilities(
         self, sentence: str, advice: bool, mentions: list[Mention] | None = None
@@ -310,7 +321,11 @@ class Matchers:
         """Regex features of one sentence; with full=False stop when no capability fires."""
         # patterns use plain spaces; line breaks inside a sentence must not defeat them
         cut = heading_end(sentence)
+        # a word hyphenated across a line break ("al-\nmost certain") for the offset-free terms
+        joined = _LINE_HYPHEN.sub("", sentence[cut:]).replace("\n", " ").replace("\t", " ")
         sentence = " " * cut + sentence[cut:].replace("\n", " ").replace("\t", " ")
+        # words inside URLs ("babyshark-malware-continues-to-target") assert nothing
+        sentence = _URL.sub(lambda m: " " * len(m.group(0)), sentence)
         f = Features()
         f.advice = bool(_ADVICE.search(sentence))
         f.mentions = self.mentions(sentence)
@@ -318,8 +333,8 @@ class Matchers:
         f.capabilities = self.capabilities(sentence, f.advice, f.mentions)
         if not full and not f.capabilities:
             return f
-        f.ai_enabled = self.ai_enabled(sentence)
-        f.likelihood_terms = self.likelihood_terms(sentence)
+        f.ai_enabled = self.ai_enabled(joined)
+        f.likelihood_terms = self.likelihood_terms(joined)
         f.likelihood = f.likelihood_terms[0][0] if f.likelihood_terms else None
         f.confidence_terms = self.confidence_terms(sentence)
         f.confidence = f.confidence_terms[0][0] if f.confidence_terms else None

@@ -215,3 +215,81 @@ def test_reporters_victims_and_attribution(nlp, text: str, actors: list[str]) ->
 def test_ambiguous_short_alias_needs_document_context(nlp) -> None:
     assert tag_text("The IRA conducted sabotage in Belfast.")["actors"] == []
     assert tag_text("RT amplified disinformation about Ukraine, as Moscow intended.")["actors"] == ["RUS"]
+
+
+# --- generalisation rules (sentences written for these tests, not from the corpus) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Gossamer Panda has stolen data from shipping firms in Taiwan.", "CHN"),
+        ("QUARTZ KITTEN sent spear-phishing emails to nuclear researchers.", "IRN"),
+        ("Lantern Sleet hacked the networks of several defence contractors.", "PRK"),
+        ("Birch Blizzard conducted DDoS attacks against Polish banks.", "RUS"),
+    ],
+)
+def test_vendor_naming_families_name_state_groups(text: str, code: str) -> None:
+    assert tag_text(text)["actors"] == [code]
+
+
+def test_criminal_naming_family_is_not_a_state() -> None:
+    assert tag_text("WIZARD SPIDER deployed ransomware against hospitals.")["actors"] == []
+
+
+def test_group_alias_in_capitals() -> None:
+    assert tag_text("VENOMOUS BEAR maintained an arsenal of custom backdoors.")["actors"] == ["RUS"]
+
+
+def test_spyware_vendor_state_acts_only_for_export() -> None:
+    used = tag_text("The dissident's phone was infected with NSO Group's Pegasus spyware in 2019.")
+    assert "surveillance" in used["capabilities"] and used["actors"] == []
+    sold = tag_text("NSO Group sold its Pegasus spyware to several authoritarian governments.")
+    assert "technology_export" in sold["capabilities"] and sold["actors"] == ["ISR"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry's servers were attacked for three days after the vote.",
+        "The hacktivists attacked dozens of government websites.",
+        "The group is known for attacks against news organizations in the region.",
+        "Several crews have threatened to conduct cyber operations against NATO members.",
+    ],
+)
+def test_attack_phrasings_are_cyber_attack(text: str) -> None:
+    assert "cyber_attack" in tag_text(text)["capabilities"]
+
+
+def test_passive_attack_victim_does_not_act() -> None:
+    out = tag_text("After Moldova's networks were attacked, experts from Romania helped restore them.")
+    assert out["capabilities"] == ["cyber_attack"] and out["actors"] == []
+
+
+def test_botnet_alone_is_weak() -> None:
+    assert tag_text("The operators hid their traffic behind a botnet of hacked routers.")["capabilities"] == [
+        "cyber_espionage"
+    ]
+    assert tag_text("A botnet flooded the portal with requests.")["capabilities"] == ["cyber_attack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keep anti-spyware tools up to date on every laptop.",
+        "The incident followed a collision with a surveillance aircraft over the strait.",
+        "Hacking Team is a company founded in Milan in 2003.",
+        "See <https://example.org/news/spyware-used-to-hack-activists-abroad> for details.",
+    ],
+)
+def test_non_claims_stay_empty(text: str) -> None:
+    caps = tag_text(text)["capabilities"]
+    assert "surveillance" not in caps and "cyber_espionage" not in caps
+
+
+def test_keystroke_logging_is_espionage() -> None:
+    assert tag_text("The implant records keystrokes and uploads them hourly.")["capabilities"] == ["cyber_espionage"]
+
+
+def test_likelihood_across_a_hyphenated_line_break() -> None:
+    assert tag_text("It is al-\nmost certain that the network sought to sow discord.")["likelihood"] == "almost_certain"
