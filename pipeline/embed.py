@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -71,8 +71,15 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
 
+def _numpy_query_embedder(**kwargs: Any) -> Embedder:
+    from pipeline.embed_numpy import NumpyQueryEmbedder
+
+    return NumpyQueryEmbedder(**kwargs)
+
+
 EMBEDDERS: dict[str, Callable[..., Embedder]] = {
     "minilm": SentenceTransformerEmbedder,
+    "minilm-numpy": _numpy_query_embedder,  # same vectors, no torch: for queries
 }
 
 

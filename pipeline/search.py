@@ -13,13 +13,15 @@ from pipeline.models import Hit
 from pipeline.settings import Settings
 from pipeline.store import Filters, Store
 
-RRF_K = 60
+RRF_K = 20  # eval/queries.jsonl: 20 and 60 within one query of each other; 20 a little better
+CANDIDATES = 100  # per retriever, before fusion
 DENSE_WEIGHT = 1.0
 SPARSE_WEIGHT = 1.0
 
 
-def rrf_fuse(rankings: list[tuple[list[int], float]], k0: int = RRF_K) -> list[tuple[int, float]]:
+def rrf_fuse(rankings: list[tuple[list[int], float]], k0: int | None = None) -> list[tuple[int, float]]:
     """Reciprocal rank fusion of several ranked id lists with weights; best first."""
+    k0 = RRF_K if k0 is None else k0
     scores: dict[int, float] = {}
     for ids, weight in rankings:
         for rank, cid in enumerate(ids):
@@ -51,6 +53,7 @@ class Searcher:
                 f"{settings.index_dir} was built with {model}, this tool embeds with {want}"
             )
         dim = int(store.get_meta("dimension") or DIMENSION)
+        vectors.single_threaded()
         vi = vectors.open_for_read(store, settings.vectors_dir, dim, settings.flat_index_max)
         return cls(store, vi, settings, embedder)
 
@@ -70,7 +73,7 @@ class Searcher:
         query = query.strip()
         if not query or k <= 0:
             return []
-        candidates = max(50, 5 * k)
+        candidates = max(CANDIDATES, 5 * k)
         allowed = self.store.filtered_chunk_ids(filters) if filters.active else None
         if allowed is not None and not len(allowed):
             return []

@@ -433,7 +433,14 @@ class Store:
         match = fts_query(query)
         if match is None:
             return []
-        where, args = self._filter_sql(f or Filters())
+        if f is None or not f.active:
+            # no filters: let FTS5 rank alone (its ORDER BY rank LIMIT is optimised), no joins
+            sql = "SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?"
+            try:
+                return [(int(r[0]), float(r[1])) for r in self.db.execute(sql, (match, limit))]
+            except sqlite3.OperationalError:
+                return []
+        where, args = self._filter_sql(f)
         sql = (
             "SELECT c.chunk_id, bm25(chunks_fts) AS s FROM chunks_fts "
             "JOIN chunks c ON c.chunk_id = chunks_fts.rowid JOIN documents d ON d.doc_id = c.doc_id "

@@ -27,7 +27,7 @@ faiss: Any = _faiss  # SWIG wrappers: the shipped hints do not match what the ob
 
 _GEN_FILE = re.compile(r"^gen-(\d{6,})\.faiss$")
 HNSW_M = 32
-HNSW_EF_SEARCH = 96
+HNSW_EF_SEARCH = 192  # bench/scale.py: recall@10 0.973 at 1M clustered vectors, ~0.5 ms
 HNSW_EF_CONSTRUCTION = 80
 
 
@@ -55,6 +55,11 @@ def _new_index(kind: str, dim: int) -> faiss.Index:
     else:
         raise ValueError(f"unknown index kind {kind!r}")
     return faiss.IndexIDMap2(inner)
+
+
+def single_threaded() -> None:
+    """One query at a time: OpenMP threads cost more than they save (3x slower under load)."""
+    faiss.omp_set_num_threads(1)
 
 
 def kind_for(n_vectors: int, flat_max: int) -> str:
