@@ -14,10 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TOPIC = (
-    "How do China and Russia use cyber operations and influence campaigns "
-    "against the United States?"
-)
+TOPIC = "How do China and Russia use cyber operations and influence campaigns against the United States?"
 
 
 def main() -> None:

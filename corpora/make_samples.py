@@ -58,8 +58,7 @@ SAMPLES = [
     Sample(
         source="ai_propaganda_brief.txt",
         output="sample_ai_propaganda_brief.pdf",
-        title="AI-Enabled Propaganda and Censorship Abroad: How China and Russia Use "
-        "Generative Tools",
+        title="AI-Enabled Propaganda and Censorship Abroad: How China and Russia Use Generative Tools",
         byline="Harbourview Institute for Digital Affairs (fictional) — Research Brief No. 7",
         date_line="Published 14 March 2024",
         header="Harbourview Institute | AI-Enabled Propaganda and Censorship Abroad",
@@ -180,9 +179,7 @@ def _table(flow: _Flow, rows: list[list[str]]) -> None:
     size, leading, pad = 9.0, 11.0, 4.0
     for r, row in enumerate(rows):
         font = "Helvetica-Bold" if r == 0 else "Helvetica"
-        wrapped = [
-            wrap_text(cell, w - 2 * pad, size, font) for cell, w in zip(row, widths, strict=False)
-        ]
+        wrapped = [wrap_text(cell, w - 2 * pad, size, font) for cell, w in zip(row, widths, strict=False)]
         height = max(len(cell) for cell in wrapped) * leading + 2 * pad
         flow.need(height)
         top = flow.y
@@ -190,9 +187,7 @@ def _table(flow: _Flow, rows: list[list[str]]) -> None:
         x = flow.x
         for lines, w in zip(wrapped, widths, strict=False):
             for i, text in enumerate(lines):
-                items.append(
-                    TextItem(x + pad, top - pad - size - i * leading + 2, text, size, font)
-                )
+                items.append(TextItem(x + pad, top - pad - size - i * leading + 2, text, size, font))
             items.append(Rect(x, top - height, w, height, width=0.6))
             x += w
         flow.add(items)

@@ -30,9 +30,14 @@ KEYWORDS = {
 }
 AI_WORDS = ["artificial intelligence", "machine learning", " ai ", "ai-", "algorithm", "facial recognition"]
 LIKELIHOOD_WORDS = [
-    ("almost certain", "almost_certain"), ("very likely", "very_likely"),
-    ("very unlikely", "very_unlikely"), ("unlikely", "unlikely"), ("even chance", "roughly_even_chance"),
-    ("likely", "likely"), ("probably", "likely"), ("almost no chance", "almost_no_chance"),
+    ("almost certain", "almost_certain"),
+    ("very likely", "very_likely"),
+    ("very unlikely", "very_unlikely"),
+    ("unlikely", "unlikely"),
+    ("even chance", "roughly_even_chance"),
+    ("likely", "likely"),
+    ("probably", "likely"),
+    ("almost no chance", "almost_no_chance"),
 ]
 
 
@@ -90,9 +95,11 @@ def main() -> None:
     rows = [json.loads(line) for line in path.read_text().splitlines() if line]
     ours = score(rows, tag_text)
     base = score(rows, baseline)
-    print(f"split={args.file or args.split} sentences={len(rows)} "
-          f"(corpus {sum(r.get('source') != 'synthetic' for r in rows)}, "
-          f"synthetic {sum(r.get('source') == 'synthetic' for r in rows)})")
+    print(
+        f"split={args.file or args.split} sentences={len(rows)} "
+        f"(corpus {sum(r.get('source') != 'synthetic' for r in rows)}, "
+        f"synthetic {sum(r.get('source') == 'synthetic' for r in rows)})"
+    )
     print(f"{'metric':<16}{'extractor P/R/F1':>26}{'baseline P/R/F1':>26}")
     for key in ("actors", "capabilities", "ai_enabled"):
         a, b = ours[key], base[key]

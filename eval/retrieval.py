@@ -148,9 +148,7 @@ def score_all(queries: Sequence[Query], results: dict[str, list[Hit]], k: int) -
     """Per-query scores; a query missing from results scores zero."""
     missing = [q.id for q in queries if q.text not in results]
     if missing:
-        print(
-            f"warning: no results for {len(missing)} queries: {', '.join(missing)}", file=sys.stderr
-        )
+        print(f"warning: no results for {len(missing)} queries: {', '.join(missing)}", file=sys.stderr)
     return [score_query(q, results.get(q.text, []), k) for q in queries]
 
 
@@ -193,10 +191,7 @@ def render_table(summaries: dict[str, dict[str, dict[str, float]]]) -> str:
         header += f"{names[0][:6] + '/' + names[1][:6]:>15}"
     lines = [header, "-" * len(header)]
     for group in summaries[names[0]]:
-        lines.append(
-            f"{group:<11} {'queries':<11}"
-            + "".join(f"{summaries[n][group]['n']:>13}" for n in names)
-        )
+        lines.append(f"{group:<11} {'queries':<11}" + "".join(f"{summaries[n][group]['n']:>13}" for n in names))
         for metric in METRICS:
             values = [summaries[n][group][metric] for n in names]
             row = f"{'':<11} {metric:<11}" + "".join(f"{v:>13.3f}" for v in values)
@@ -220,25 +215,15 @@ def per_query_rows(scores: Sequence[QueryScore]) -> list[dict[str, Any]]:
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Score threatbrief (and a peer) on eval/queries.jsonl."
-    )
+    parser = argparse.ArgumentParser(description="Score threatbrief (and a peer) on eval/queries.jsonl.")
     parser.add_argument("--index", type=Path, help="threatbrief index folder to search")
-    parser.add_argument(
-        "--queries", type=Path, default=DEFAULT_QUERIES, help="labelled queries JSONL"
-    )
-    parser.add_argument(
-        "--peer-results", type=Path, help="peer hits JSONL ({query, hits} per line)"
-    )
-    parser.add_argument(
-        "--system-results", type=Path, help="score saved threatbrief hits instead of running it"
-    )
+    parser.add_argument("--queries", type=Path, default=DEFAULT_QUERIES, help="labelled queries JSONL")
+    parser.add_argument("--peer-results", type=Path, help="peer hits JSONL ({query, hits} per line)")
+    parser.add_argument("--system-results", type=Path, help="score saved threatbrief hits instead of running it")
     parser.add_argument("--system-cmd", help="override the search command; may use {index} and {k}")
     parser.add_argument("--no-system", action="store_true", help="score only the peer")
     parser.add_argument("--k", "-k", type=int, default=10, help="hits per query to score")
-    parser.add_argument(
-        "--json", type=Path, dest="json_out", help="write all scores to this JSON file"
-    )
+    parser.add_argument("--json", type=Path, dest="json_out", help="write all scores to this JSON file")
     args = parser.parse_args(argv)
     if not args.no_system and not args.system_results and not args.index:
         parser.error("--index is required unless --system-results or --no-system is given")
@@ -247,14 +232,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def system_results(
-    args: argparse.Namespace, queries: Sequence[Query]
-) -> tuple[dict[str, list[Hit]], dict[str, Any]]:
+def system_results(args: argparse.Namespace, queries: Sequence[Query]) -> tuple[dict[str, list[Hit]], dict[str, Any]]:
     """Hits for threatbrief, from a saved file or a live run, plus run info."""
     if args.system_results:
-        return parse_results(
-            args.system_results.read_text(encoding="utf-8").splitlines(), str(args.system_results)
-        ), {"source": str(args.system_results)}
+        return parse_results(args.system_results.read_text(encoding="utf-8").splitlines(), str(args.system_results)), {
+            "source": str(args.system_results)
+        }
     cmd = build_system_cmd(args.system_cmd, args.index, args.k)
     hits, seconds = run_system(cmd, queries)
     return hits, {

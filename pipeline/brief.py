@@ -190,9 +190,7 @@ def _conflicts(g: ClaimGroup, refs: _Refs) -> list[Conflict]:
     ]
 
 
-def _fallback_quotes(
-    store: Store, hits: list[Hit], topic: str, pages: _Pages, refs: _Refs
-) -> list[Quote]:
+def _fallback_quotes(store: Store, hits: list[Hit], topic: str, pages: _Pages, refs: _Refs) -> list[Quote]:
     """Without claims: the sentence of each top hit that shares most words with the topic."""
     from pipeline.chunk import sentence_spans
 
@@ -246,9 +244,7 @@ def _gaps(
         )
         rows = store.claims(narrowed)
         n = len({r["doc_id"] for r in rows})
-        what = " — ".join(
-            x for x in (actor_name(a) if a else "", capability_label(c) if c else "") if x
-        )
+        what = " — ".join(x for x in (actor_name(a) if a else "", capability_label(c) if c else "") if x)
         if n:
             text = (
                 f"{what}: no quotable claim among the passages retrieved for this topic; "
@@ -282,24 +278,20 @@ def build_briefing(
         rank_of.setdefault(h.chunk_id, h.rank)
         doc_rank.setdefault(h.doc_id, h.rank)
     rows = _select_claims(store, hits, filters, want_actors, want_caps)
-    meta = {
-        d["doc_id"]: d
-        for d in store.documents({h.doc_id for h in hits} | {r["doc_id"] for r in rows})
-    }
+    meta = {d["doc_id"]: d for d in store.documents({h.doc_id for h in hits} | {r["doc_id"] for r in rows})}
     vectors = store.vectors_for([r["chunk_id"] for r in rows if r["chunk_id"] is not None])
     pages = _Pages(store)
     claims: list[ScoredClaim] = []
     dropped = 0
     for r in rows:
         sentence = r["sentence"]
-        if not quotable(sentence) or not verify_quote(
-            pages.text(r["doc_id"], r["page_no"]), sentence
-        ):
+        if not quotable(sentence) or not verify_quote(pages.text(r["doc_id"], r["page_no"]), sentence):
             dropped += 1
             continue
         rank = rank_of.get(r["chunk_id"], len(hits) + doc_rank.get(r["doc_id"], len(hits)))
         claims.append(ScoredClaim(r, rank, content_words(sentence), vectors.get(r["chunk_id"])))
     groups = group_claims(claims)
+
     def tier(g: ClaimGroup) -> int:
         """0: a requested actor and capability; 1: a requested actor only; 2: another actor."""
         hits_a = not want_actors or g.actor in want_actors
@@ -318,17 +310,12 @@ def build_briefing(
     refs = _Refs(meta)
     evidence: dict[int, EvidenceGroup] = {}
     for g in order:
-        quotes = tuple(
-            refs.quote(c.row["sentence"], c.row, c.finding)
-            for c in g.per_doc[:MAX_QUOTES_PER_GROUP]
-        )
+        quotes = tuple(refs.quote(c.row["sentence"], c.row, c.finding) for c in g.per_doc[:MAX_QUOTES_PER_GROUP])
         by_finding = {q.finding: [] for q in quotes}  # type: dict[int, list[int]]
         for q in quotes:
             by_finding[q.finding].append(q.ref)
         corroborated = tuple(
-            tuple(v)
-            for f, v in sorted(by_finding.items())
-            if len(g.findings_docs[f]) >= 2 and len(v) >= 2
+            tuple(v) for f, v in sorted(by_finding.items()) if len(g.findings_docs[f]) >= 2 and len(v) >= 2
         )
         evidence[id(g)] = EvidenceGroup(
             g.actor,
@@ -393,8 +380,4 @@ def _timeline(sources: tuple[Source, ...]) -> tuple[TimelineEntry, ...]:
         )
         for d, v in by_doc.items()
     ]
-    return tuple(
-        sorted(
-            entries, key=lambda e: (e.published is None, e.published or "", e.file_name, e.doc_id)
-        )
-    )
+    return tuple(sorted(entries, key=lambda e: (e.published is None, e.published or "", e.file_name, e.doc_id)))

@@ -73,9 +73,7 @@ def cluster_near_duplicates(claims: list[ScoredClaim]) -> None:
         for i, rep in enumerate(reps):
             j = _jaccard(c.words, rep.words)
             close = (
-                c.vector is not None
-                and rep.vector is not None
-                and float(np.dot(c.vector, rep.vector)) >= VECTOR_SAME
+                c.vector is not None and rep.vector is not None and float(np.dot(c.vector, rep.vector)) >= VECTOR_SAME
             )
             if j >= LEXICAL_SAME or (close and j >= LEXICAL_FLOOR):
                 c.finding = i
@@ -155,12 +153,10 @@ def conflicting_pairs(g: ClaimGroup, limit: int) -> list[tuple[str, ScoredClaim,
                 found.append(((-diff, a.key, b.key), "different likelihood", first, second))
                 continue
             for x, y in ((a, b), (b, a)):
-                if is_affirmative(
-                    x.row["likelihood"], x.row["stance"], x.row["sentence"]
-                ) and is_negative(y.row["likelihood"], y.row["sentence"]):
-                    found.append(
-                        ((-7, a.key, b.key), "asserted by one source, doubted by another", x, y)
-                    )
+                if is_affirmative(x.row["likelihood"], x.row["stance"], x.row["sentence"]) and is_negative(
+                    y.row["likelihood"], y.row["sentence"]
+                ):
+                    found.append(((-7, a.key, b.key), "asserted by one source, doubted by another", x, y))
                     break
     out: list[tuple[str, ScoredClaim, ScoredClaim]] = []
     pairs: set[frozenset[str]] = set()

@@ -34,9 +34,7 @@ def _scope(b: Briefing) -> list[str]:
     if f.actors:
         parts.append("actors " + ", ".join(_label(actor_name(a)) for a in f.actors))
     if f.capabilities:
-        parts.append(
-            "capabilities " + ", ".join(_label(capability_label(c)) for c in f.capabilities)
-        )
+        parts.append("capabilities " + ", ".join(_label(capability_label(c)) for c in f.capabilities))
     if f.publisher:
         parts.append(f"publisher matching “{md_inline(f.publisher)}”")
     if f.docs:
@@ -114,9 +112,7 @@ def _corroboration(b: Briefing) -> list[str]:
         line += f"{_plural(g.n_documents, 'document')} {_cite(q.ref for q in g.quotes)}"
         out.append(line)
         for refs in g.corroborated_findings:
-            out.append(
-                f"  - near-identical statement in {_plural(len(refs), 'document')}: {_cite(refs)}"
-            )
+            out.append(f"  - near-identical statement in {_plural(len(refs), 'document')}: {_cite(refs)}")
     if not multi:
         out.append("- None: no actor and capability is supported by more than one document.")
     out += ["", "### Resting on a single source", ""]
@@ -132,8 +128,7 @@ def _corroboration(b: Briefing) -> list[str]:
         head_a = _label(level_label(c.a.likelihood) if c.a.likelihood else c.a.stance or "stated")
         head_b = _label(level_label(c.b.likelihood) if c.b.likelihood else c.b.stance or "stated")
         out += [
-            f"**{_label(actor_name(c.actor))} — {_label(capability_label(c.capability))}** "
-            f"({_label(c.kind)}):",
+            f"**{_label(actor_name(c.actor))} — {_label(capability_label(c.capability))}** ({_label(c.kind)}):",
             "",
             f"| {head_a} [{c.a.ref}] | {head_b} [{c.b.ref}] |",
             "| --- | --- |",
@@ -167,24 +162,15 @@ def _gaps(b: Briefing) -> list[str]:
         )
     if not b.judgments:
         lines.append("- No key judgment: the evidence found carries no attributed claim.")
-    return lines or [
-        "- None: every actor and capability requested or named in the topic has evidence."
-    ]
+    return lines or ["- None: every actor and capability requested or named in the topic has evidence."]
 
 
 def _sources(b: Briefing) -> list[str]:
     out = []
     for s in b.sources:
         title = md_inline(s.title or s.file_name)
-        extra = ", ".join(
-            x
-            for x in (s.publisher and md_inline(s.publisher), s.published and _label(s.published))
-            if x
-        )
-        out.append(
-            f"- [{s.ref}] {title} — {md_inline(s.file_name)}, p. {s.page_no}"
-            + (f" ({extra})" if extra else "")
-        )
+        extra = ", ".join(x for x in (s.publisher and md_inline(s.publisher), s.published and _label(s.published)) if x)
+        out.append(f"- [{s.ref}] {title} — {md_inline(s.file_name)}, p. {s.page_no}" + (f" ({extra})" if extra else ""))
     return out or ["- None."]
 
 

@@ -86,29 +86,101 @@ def _set_lemmas(doc: Any) -> None:
 @lru_cache(maxsize=1)
 def _lemma_lookup() -> dict[str, str]:
     irregular = {
-        "stole": "steal", "stolen": "steal", "was": "be", "were": "be", "is": "be", "are": "be",
-        "been": "be", "being": "be", "said": "say", "says": "say", "saw": "see", "seen": "see",
-        "found": "find", "told": "tell", "wrote": "write", "written": "write", "ran": "run",
-        "fell": "fall", "hit": "hit", "known": "know", "knew": "know", "thought": "think",
-        "used": "use", "uses": "use", "targeted": "target", "targets": "target",
-        "compromised": "compromise", "compromises": "compromise", "attributed": "attribute",
-        "associated": "associate", "linked": "link", "tied": "tie", "based": "base",
-        "sponsored": "sponsor", "backed": "back", "directed": "direct", "operated": "operate",
-        "affiliated": "affiliate", "aligned": "align", "located": "locate", "issued": "issue",
-        "observed": "observe", "analyzed": "analyze", "analysed": "analyse", "released": "release",
-        "continued": "continue", "advised": "advise", "accused": "accuse", "blamed": "blame",
-        "named": "name", "charged": "charge", "sanctioned": "sanction", "indicted": "indict",
-        "received": "receive", "believed": "believe", "assessed": "assess", "judged": "judge",
-        "suspected": "suspect", "securities": "security", "agencies": "agency", "entities": "entity",
-        "media": "media", "police": "police", "threats": "threat", "phishing": "phish",
-        "spearphishing": "spearphishing", "surveilled": "surveil", "surveilling": "surveil",
-        "harassed": "harass", "intimidated": "intimidate", "monitored": "monitor",
-        "hacked": "hack", "breached": "breach", "infiltrated": "infiltrate", "exploited": "exploit",
-        "disrupted": "disrupt", "censored": "censor", "blocked": "block", "coerced": "coerce",
-        "silenced": "silence", "threatened": "threaten", "infected": "infect", "tracked": "track",
-        "spied": "spy", "spies": "spy", "activities": "activity", "capabilities": "capability",
-        "attacked": "attack", "attacks": "attack", "operations": "operation", "efforts": "effort",
-        "campaigns": "campaign", "actors": "actor", "hackers": "hacker", "governments": "government",
+        "stole": "steal",
+        "stolen": "steal",
+        "was": "be",
+        "were": "be",
+        "is": "be",
+        "are": "be",
+        "been": "be",
+        "being": "be",
+        "said": "say",
+        "says": "say",
+        "saw": "see",
+        "seen": "see",
+        "found": "find",
+        "told": "tell",
+        "wrote": "write",
+        "written": "write",
+        "ran": "run",
+        "fell": "fall",
+        "hit": "hit",
+        "known": "know",
+        "knew": "know",
+        "thought": "think",
+        "used": "use",
+        "uses": "use",
+        "targeted": "target",
+        "targets": "target",
+        "compromised": "compromise",
+        "compromises": "compromise",
+        "attributed": "attribute",
+        "associated": "associate",
+        "linked": "link",
+        "tied": "tie",
+        "based": "base",
+        "sponsored": "sponsor",
+        "backed": "back",
+        "directed": "direct",
+        "operated": "operate",
+        "affiliated": "affiliate",
+        "aligned": "align",
+        "located": "locate",
+        "issued": "issue",
+        "observed": "observe",
+        "analyzed": "analyze",
+        "analysed": "analyse",
+        "released": "release",
+        "continued": "continue",
+        "advised": "advise",
+        "accused": "accuse",
+        "blamed": "blame",
+        "named": "name",
+        "charged": "charge",
+        "sanctioned": "sanction",
+        "indicted": "indict",
+        "received": "receive",
+        "believed": "believe",
+        "assessed": "assess",
+        "judged": "judge",
+        "suspected": "suspect",
+        "securities": "security",
+        "agencies": "agency",
+        "entities": "entity",
+        "media": "media",
+        "police": "police",
+        "threats": "threat",
+        "phishing": "phish",
+        "spearphishing": "spearphishing",
+        "surveilled": "surveil",
+        "surveilling": "surveil",
+        "harassed": "harass",
+        "intimidated": "intimidate",
+        "monitored": "monitor",
+        "hacked": "hack",
+        "breached": "breach",
+        "infiltrated": "infiltrate",
+        "exploited": "exploit",
+        "disrupted": "disrupt",
+        "censored": "censor",
+        "blocked": "block",
+        "coerced": "coerce",
+        "silenced": "silence",
+        "threatened": "threaten",
+        "infected": "infect",
+        "tracked": "track",
+        "spied": "spy",
+        "spies": "spy",
+        "activities": "activity",
+        "capabilities": "capability",
+        "attacked": "attack",
+        "attacks": "attack",
+        "operations": "operation",
+        "efforts": "effort",
+        "campaigns": "campaign",
+        "actors": "actor",
+        "hackers": "hacker",
+        "governments": "government",
     }
     return irregular
 
@@ -171,9 +243,7 @@ def _acting(doc: Any, feats: Features) -> list[Mention]:
         elif role is NOT and m.alias.kind == "group" and span is not None:
             # named threat groups are rarely victims; only a victim verb or passive overrides
             root = span.root
-            victim = root.dep_ == "nsubjpass" or (
-                root.dep_ in ("dobj", "obj") and root.head.lemma_ in VICTIM_VERBS
-            )
+            victim = root.dep_ == "nsubjpass" or (root.dep_ in ("dobj", "obj") and root.head.lemma_ in VICTIM_VERBS)
             role = not victim and root.head.dep_ != "prep"
         if m.alias.text in advisory:
             # an advisory's author acts only as the subject of the capability verb
@@ -200,7 +270,13 @@ def _with(feats: Features, capabilities: dict[str, list[tuple[int, int]]]) -> Fe
 
 
 def _claims_for(
-    sentence: str, feats: Features, doc: Any | None, *, page_no: int, start: int, doc_id: str | None,
+    sentence: str,
+    feats: Features,
+    doc: Any | None,
+    *,
+    page_no: int,
+    start: int,
+    doc_id: str | None,
     acting: list[Mention] | None = None,
 ) -> list[Claim]:
     if acting is None and doc is not None:
@@ -219,13 +295,23 @@ def _claims_for(
             acting = [m for m in acting if m not in only_export]
             rest = {c: v for c, v in feats.capabilities.items() if c != "technology_export"}
             claims = _claims_for(
-                sentence, _with(feats, rest), doc, page_no=page_no, start=start,
-                doc_id=doc_id, acting=acting,
+                sentence,
+                _with(feats, rest),
+                doc,
+                page_no=page_no,
+                start=start,
+                doc_id=doc_id,
+                acting=acting,
             )
             if "technology_export" in feats.capabilities:
                 claims += _claims_for(
-                    sentence, _with(feats, {"technology_export": feats.capabilities["technology_export"]}),
-                    doc, page_no=page_no, start=start, doc_id=doc_id, acting=[*acting, *only_export],
+                    sentence,
+                    _with(feats, {"technology_export": feats.capabilities["technology_export"]}),
+                    doc,
+                    page_no=page_no,
+                    start=start,
+                    doc_id=doc_id,
+                    acting=[*acting, *only_export],
                 )
             return claims
     by_code: dict[str, tuple[str, str | None]] = {}
@@ -285,15 +371,11 @@ def extract_claims_pages(pages: list[Page], doc_id: str | None) -> list[Claim]:
     for *_, feats in found:
         feats.mentions = [m for m in feats.mentions if keep_mention(m, ambiguous, codes)]
     # a named group acts unless the parse says it is a victim; that is rare enough to not pay for
-    to_parse = [
-        i for i, (_, _, _, f) in enumerate(found) if any(m.alias.kind != "group" for m in f.mentions)
-    ]
+    to_parse = [i for i, (_, _, _, f) in enumerate(found) if any(m.alias.kind != "group" for m in f.mentions)]
     docs: dict[int, Any] = dict(zip(to_parse, _parse([found[i][2] for i in to_parse]), strict=True))
     claims: list[Claim] = []
     for i, (page, start, sentence, feats) in enumerate(found):
-        claims.extend(
-            _claims_for(sentence, feats, docs.get(i), page_no=page.page_no, start=start, doc_id=doc_id)
-        )
+        claims.extend(_claims_for(sentence, feats, docs.get(i), page_no=page.page_no, start=start, doc_id=doc_id))
     log.debug("%s: %d candidate sentences, %d parsed, %d claims", doc_id, len(found), len(docs), len(claims))
     return claims
 

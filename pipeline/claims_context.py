@@ -20,9 +20,12 @@ _REPORT_VERB = re.compile(
     re.I,
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s*$", re.I)
-_GAP_FILLER = re.compile(r"\b(?:and|or|the|of|its|their|governments?|authoring|cybersecurity|"
-                         r"partner|agencies|authorities|officials|government|also|jointly|has|have|"
-                         r"publicly|previously|formally)\b|[,\s]", re.I)
+_GAP_FILLER = re.compile(
+    r"\b(?:and|or|the|of|its|their|governments?|authoring|cybersecurity|"
+    r"partner|agencies|authorities|officials|government|also|jointly|has|have|"
+    r"publicly|previously|formally)\b|[,\s]",
+    re.I,
+)
 _ATTRIBUTED_TO = re.compile(
     r"\battribut(?:e|es|ed|ing|able)\b(?:(?!\bto\b|\battribut)[^;,:])*\bto\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.I
 )
@@ -54,7 +57,7 @@ def is_reporter(sentence: str, m: Mention, mentions: list[Mention], triggers: li
 
 
 def is_attributed_to(sentence: str, m: Mention) -> bool:
-    """"... attributing the activity to the SVR": the object of attribution acts."""
+    """ "... attributing the activity to the SVR": the object of attribution acts."""
     return bool(_ATTRIBUTED_TO.search(sentence[: m.start]))
 
 

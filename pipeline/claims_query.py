@@ -18,13 +18,25 @@ def _open(settings: Settings) -> Store:
 
 def _record(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "actor": row["actor"], "actor_mention": row["actor_mention"], "organ": row["organ"],
-        "capability": row["capability"], "target": row["target"], "ai_enabled": bool(row["ai_enabled"]),
-        "likelihood": row["likelihood"], "confidence": row["confidence"], "stance": row["stance"],
+        "actor": row["actor"],
+        "actor_mention": row["actor_mention"],
+        "organ": row["organ"],
+        "capability": row["capability"],
+        "target": row["target"],
+        "ai_enabled": bool(row["ai_enabled"]),
+        "likelihood": row["likelihood"],
+        "confidence": row["confidence"],
+        "stance": row["stance"],
         "source": {
-            "doc_id": row["doc_id"], "doc": row["file_name"], "title": row["title"],
-            "publisher": row["publisher"], "published": row["published"], "page": row["page_no"],
-            "sentence": row["sentence"], "char_start": row["char_start"], "char_end": row["char_end"],
+            "doc_id": row["doc_id"],
+            "doc": row["file_name"],
+            "title": row["title"],
+            "publisher": row["publisher"],
+            "published": row["published"],
+            "page": row["page_no"],
+            "sentence": row["sentence"],
+            "char_start": row["char_start"],
+            "char_end": row["char_end"],
         },
     }
 

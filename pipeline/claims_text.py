@@ -18,22 +18,95 @@ from pipeline.claims_taxonomy import (
 _URL = re.compile(r"<?\b(?:https?://|www\.)[^\s>]+>?")
 _LINE_HYPHEN = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _PARA = re.compile(r"\n[ \t]*\n\s*")
-_BULLET = re.compile(r"(?:^|\n|(?<=\s))[ \t]*(?=[•▪●◦■□➢►‣⁃·▸✓]\s?)|\n[ \t]*(?=(?:[-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+\S)")
+_BULLET = re.compile(
+    r"(?:^|\n|(?<=\s))[ \t]*(?=[•▪●◦■□➢►‣⁃·▸✓]\s?)|\n[ \t]*(?=(?:[-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+\S)"
+)
 # A sentence ends at . ! ? (maybe a closing quote and a glued footnote number) before a capital.
 _END = re.compile(r"[.!?][\"”’)\]]*(?:\d{1,3}(?:,\d{1,3})*)?(?=\s+[\"“‘(\[]?[A-Z0-9•▪])")
 _ABBREV = {
-    "mr", "mrs", "ms", "dr", "no", "nos", "fig", "figs", "al", "inc", "vs", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ltd", "co", "corp", "st", "gen", "col",
-    "lt", "sgt", "rep", "sen", "gov", "dept", "approx", "cf", "p", "pp", "vol", "art", "sec", "ch",
-    "ed", "eds", "est", "jr", "sr", "prof", "capt", "adm", "maj", "op", "cit", "ibid", "para",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "no",
+    "nos",
+    "fig",
+    "figs",
+    "al",
+    "inc",
+    "vs",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "ltd",
+    "co",
+    "corp",
+    "st",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "rep",
+    "sen",
+    "gov",
+    "dept",
+    "approx",
+    "cf",
+    "p",
+    "pp",
+    "vol",
+    "art",
+    "sec",
+    "ch",
+    "ed",
+    "eds",
+    "est",
+    "jr",
+    "sr",
+    "prof",
+    "capt",
+    "adm",
+    "maj",
+    "op",
+    "cit",
+    "ibid",
+    "para",
 }
 _WORD_BEFORE = re.compile(r"([\w.]+)[\"”’)\]]*$")
 _FUNCTION_END = re.compile(
     r"\b(?:and|or|of|the|to|in|by|with|for|a|an|as|at|on|from|that|its|their|is|are|was|were)$", re.I
 )
 MAX_SENTENCE_CHARS = 1200
-_TITLE_FUNCTION = {"from", "with", "into", "onto", "upon", "over", "under", "than", "that", "this",
-                   "their", "about", "after", "before", "between", "through", "against", "within", "without"}
+_TITLE_FUNCTION = {
+    "from",
+    "with",
+    "into",
+    "onto",
+    "upon",
+    "over",
+    "under",
+    "than",
+    "that",
+    "this",
+    "their",
+    "about",
+    "after",
+    "before",
+    "between",
+    "through",
+    "against",
+    "within",
+    "without",
+}
 _SENT_END = re.compile(r"[.!?:;\"”’)\]]\d{0,3}\s*$")
 
 
@@ -51,8 +124,12 @@ def heading_end(sentence: str) -> int:
     """Length of the title or running header a sentence starts with (the whole sentence if it is a
     heading: short, Title Case, no closing punctuation); 0 if it starts with prose."""
     body = re.sub(r"^[\W\d]*(?:\d+\.)*\s*", "", sentence.strip())
-    if (not _SENT_END.search(sentence) and len(body.split()) <= 20 and len(_title_words(body)) >= 2
-            and _title_case(body)):
+    if (
+        not _SENT_END.search(sentence)
+        and len(body.split()) <= 20
+        and len(_title_words(body)) >= 2
+        and _title_case(body)
+    ):
         return len(sentence)
     # a running header glued to a sentence that goes on from the previous page
     lines = sentence.split("\n")
@@ -185,9 +262,7 @@ class Matchers:
         body = "|".join(re.escape(a.text) for a in aliases)
         self.alias_re = re.compile(rf"(?<![\w-])(?:{body})(?!\w)")
         self.alias_lower = {a.text.lower(): a for a in aliases}
-        self.families = [
-            (re.compile(rf"(?<![\w-])(?:{pat})(?![\w-])"), code) for pat, code in tax.families
-        ]
+        self.families = [(re.compile(rf"(?<![\w-])(?:{pat})(?![\w-])"), code) for pat, code in tax.families]
         self.caps = {}
         for code, r in tax.capabilities.items():
             self.caps[code] = (
@@ -215,19 +290,14 @@ class Matchers:
         lik = [(lvl, p) for lvl in LIKELIHOOD_LEVELS for p in tax.likelihood.get(lvl, [])]
         lik.sort(key=lambda lp: -len(lp[1]))
         self.lik_level = {f"l{i}": lvl for i, (lvl, _) in enumerate(lik)}
-        self.lik_re = re.compile(
-            r"\b(?:" + "|".join(f"(?P<l{i}>{p})" for i, (_, p) in enumerate(lik)) + r")\b", re.I
-        )
+        self.lik_re = re.compile(r"\b(?:" + "|".join(f"(?P<l{i}>{p})" for i, (_, p) in enumerate(lik)) + r")\b", re.I)
         self.lik_deny = compile_patterns(tax.likelihood_deny, bounded=False)
         self.conf = {lvl: compile_patterns(ps) for lvl, ps in tax.confidence.items()}
         self.stance = {k: compile_patterns(ps, bounded=False) for k, ps in tax.stance.items()}
 
     def mentions(self, sentence: str) -> list[Mention]:
         """Gazetteer actor mentions in a sentence, then unlisted groups named by vendor convention."""
-        found = [
-            Mention(m.start(), m.end(), self.alias_by_text[m.group(0)])
-            for m in self.alias_re.finditer(sentence)
-        ]
+        found = [Mention(m.start(), m.end(), self.alias_by_text[m.group(0)]) for m in self.alias_re.finditer(sentence)]
         for pattern, code in self.families:
             for m in pattern.finditer(sentence):
                 if not any(f.start < m.end() and m.start() < f.end for f in found):
@@ -259,8 +329,12 @@ class Matchers:
                     bucket.setdefault(code, []).append((s, e))
             if victims is not None:
                 pending.append((code, found.get(code, []), ctx, victims, via))
-            elif found and ctx is not None and (
-                any(m.alias.kind == "group" for m in mentions or []) or self._in_context(ctx, sentence, found[code])
+            elif (
+                found
+                and ctx is not None
+                and (
+                    any(m.alias.kind == "group" for m in mentions or []) or self._in_context(ctx, sentence, found[code])
+                )
             ):
                 weak.setdefault(code, []).extend(found[code])
         for code, acts, ctx, victims, via in pending:
@@ -294,9 +368,7 @@ class Matchers:
         if self.ai_ci is None:
             return False
         denied = [m.span() for m in self.ai_deny.finditer(sentence)] if self.ai_deny else []
-        return any(
-            not any(ds <= m.start() < de for ds, de in denied) for m in self.ai_ci.finditer(sentence)
-        )
+        return any(not any(ds <= m.start() < de for ds, de in denied) for m in self.ai_ci.finditer(sentence))
 
     def likelihood_terms(self, sentence: str) -> list[tuple[str, str]]:
         """(level, term as written) for each estimative term, longest match first."""

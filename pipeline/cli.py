@@ -87,9 +87,14 @@ def _print_json(data: Any) -> None:
 
 
 def _filters(
-    doc: list[str] | None = None, publisher: str | None = None, since: str | None = None,
-    until: str | None = None, actor: list[str] | None = None, capability: list[str] | None = None,
-    ai: bool | None = None, likelihood: str | None = None,
+    doc: list[str] | None = None,
+    publisher: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    actor: list[str] | None = None,
+    capability: list[str] | None = None,
+    ai: bool | None = None,
+    likelihood: str | None = None,
 ) -> Filters:
     from pipeline.errors import UsageError
     from pipeline.store import Filters
@@ -102,9 +107,14 @@ def _filters(
     if likelihood and likelihood not in LIKELIHOODS:
         raise UsageError(f"unknown likelihood {likelihood!r}; known: {', '.join(LIKELIHOODS)}")
     return Filters(
-        docs=tuple(doc or ()), publisher=publisher, since=check_date(since), until=check_date(until),
-        actors=tuple(a.strip().upper() for a in actor or []), capabilities=caps,
-        ai_enabled=ai or None, likelihood=likelihood,
+        docs=tuple(doc or ()),
+        publisher=publisher,
+        since=check_date(since),
+        until=check_date(until),
+        actors=tuple(a.strip().upper() for a in actor or []),
+        capabilities=caps,
+        ai_enabled=ai or None,
+        likelihood=likelihood,
     )
 
 
@@ -115,7 +125,10 @@ def ingest(
     index: IndexOpt = None,
     prune: Annotated[bool, typer.Option("--prune", help="Remove documents whose file is gone.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Parse quarantined files again.")] = False,
-    parser: Annotated[str | None, typer.Option("--parser", help="PDF text backend: auto (PDFium, pdfplumber fallback), pdfium or pdfplumber.")] = None,
+    parser: Annotated[
+        str | None,
+        typer.Option("--parser", help="PDF text backend: auto (PDFium, pdfplumber fallback), pdfium or pdfplumber."),
+    ] = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
@@ -145,12 +158,18 @@ def search(
     query: Annotated[str, typer.Argument(help="The question, or - to read one query per line from stdin.")],
     index: IndexOpt = None,
     k: Annotated[int, typer.Option("-k", "--top", help="Number of results.")] = 10,
-    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")] = None,
+    doc: Annotated[
+        list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")
+    ] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY[-MM[-DD]].")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Published on or before YYYY[-MM[-DD]].")] = None,
-    actor: Annotated[list[str] | None, typer.Option("--actor", help="Only passages with a claim by this state (ISO code, e.g. CHN).")] = None,
-    capability: Annotated[list[str] | None, typer.Option("--capability", help="Only passages with a claim of this capability.")] = None,
+    actor: Annotated[
+        list[str] | None, typer.Option("--actor", help="Only passages with a claim by this state (ISO code, e.g. CHN).")
+    ] = None,
+    capability: Annotated[
+        list[str] | None, typer.Option("--capability", help="Only passages with a claim of this capability.")
+    ] = None,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -277,16 +296,27 @@ def taxonomy(json_out: JsonOpt = False, debug: DebugOpt = False) -> None:
 @app.command()
 def claims(
     index: IndexOpt = None,
-    actor: Annotated[list[str] | None, typer.Option("--actor", help="Acting state, ISO alpha-3 (CHN, RUS, IRN, PRK...).")] = None,
-    capability: Annotated[list[str] | None, typer.Option("--capability", help="Capability code (see `threatbrief taxonomy`).")] = None,
+    actor: Annotated[
+        list[str] | None, typer.Option("--actor", help="Acting state, ISO alpha-3 (CHN, RUS, IRN, PRK...).")
+    ] = None,
+    capability: Annotated[
+        list[str] | None, typer.Option("--capability", help="Capability code (see `threatbrief taxonomy`).")
+    ] = None,
     ai: Annotated[bool, typer.Option("--ai", help="Only claims tied to AI or automated analytics.")] = False,
-    likelihood: Annotated[str | None, typer.Option("--likelihood", help="ICD 203 level, e.g. likely, very_likely.")] = None,
-    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")] = None,
+    likelihood: Annotated[
+        str | None, typer.Option("--likelihood", help="ICD 203 level, e.g. likely, very_likely.")
+    ] = None,
+    doc: Annotated[
+        list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")
+    ] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY[-MM[-DD]].")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Published on or before YYYY[-MM[-DD]].")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Show at most this many claims (0: all).")] = 50,
-    lint: Annotated[bool, typer.Option("--lint", help="ICD 203 lint: sentences mixing likelihood with confidence, or rows of the scale.")] = False,
+    lint: Annotated[
+        bool,
+        typer.Option("--lint", help="ICD 203 lint: sentences mixing likelihood with confidence, or rows of the scale."),
+    ] = False,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -319,13 +349,21 @@ def claims(
 def brief(
     topic: Annotated[str, typer.Argument(help="What the briefing is about, in plain words.")],
     index: IndexOpt = None,
-    actor: Annotated[list[str] | None, typer.Option("--actor", help="Only claims by this state (ISO code, e.g. CHN); repeatable.")] = None,
-    capability: Annotated[list[str] | None, typer.Option("--capability", help="Only claims of this capability; repeatable.")] = None,
+    actor: Annotated[
+        list[str] | None, typer.Option("--actor", help="Only claims by this state (ISO code, e.g. CHN); repeatable.")
+    ] = None,
+    capability: Annotated[
+        list[str] | None, typer.Option("--capability", help="Only claims of this capability; repeatable.")
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY[-MM[-DD]].")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Published on or before YYYY[-MM[-DD]].")] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the Markdown here instead of stdout.")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="Date printed as generated, YYYY-MM-DD [default: today].")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the Markdown here instead of stdout.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Date printed as generated, YYYY-MM-DD [default: today].")
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
     """A cited Markdown briefing: key judgments, verbatim evidence, conflicts, timeline, gaps."""

@@ -92,12 +92,8 @@ class NumpyQueryEmbedder:
         for i in range(_N_LAYERS):
             p = f"encoder.layer.{i}."
             g = self._w.__getitem__
-            qkv_w = np.concatenate(
-                [g(p + f"attention.self.{n}.weight") for n in ("query", "key", "value")]
-            ).T.copy()
-            qkv_b = np.concatenate(
-                [g(p + f"attention.self.{n}.bias") for n in ("query", "key", "value")]
-            )
+            qkv_w = np.concatenate([g(p + f"attention.self.{n}.weight") for n in ("query", "key", "value")]).T.copy()
+            qkv_b = np.concatenate([g(p + f"attention.self.{n}.bias") for n in ("query", "key", "value")])
             self._layers.append(
                 (
                     qkv_w,
@@ -144,14 +140,10 @@ class NumpyQueryEmbedder:
         for qkv_w, qkv_b, o_w, o_b, ln1_w, ln1_b, i_w, i_b, f_w, f_b, ln2_w, ln2_b in self._layers:
             qkv = x @ qkv_w + qkv_b  # (n, 3*384)
             q, k, v = (
-                qkv[:, j * DIMENSION : (j + 1) * DIMENSION]
-                .reshape(n, _N_HEADS, head)
-                .transpose(1, 0, 2)
+                qkv[:, j * DIMENSION : (j + 1) * DIMENSION].reshape(n, _N_HEADS, head).transpose(1, 0, 2)
                 for j in range(3)
             )
-            attn = _softmax(
-                (q @ k.transpose(0, 2, 1)) * scale
-            )  # (heads, n, n); one text, no padding
+            attn = _softmax((q @ k.transpose(0, 2, 1)) * scale)  # (heads, n, n); one text, no padding
             ctx = (attn @ v).transpose(1, 0, 2).reshape(n, DIMENSION)
             x = layer_norm(ctx @ o_w + o_b + x, ln1_w, ln1_b)
             x = layer_norm(gelu(x @ i_w + i_b) @ f_w + f_b + x, ln2_w, ln2_b)

@@ -48,12 +48,20 @@ class IngestReport:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "new": len(self.new), "replaced": len(self.replaced), "unchanged": self.unchanged,
-            "skipped_failed": self.skipped_failed, "failed": len(self.failed),
-            "pruned": len(self.pruned), "pages": self.pages, "chunks": self.chunks,
-            "claims": self.claims, "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "new": len(self.new),
+            "replaced": len(self.replaced),
+            "unchanged": self.unchanged,
+            "skipped_failed": self.skipped_failed,
+            "failed": len(self.failed),
+            "pruned": len(self.pruned),
+            "pages": self.pages,
+            "chunks": self.chunks,
+            "claims": self.claims,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "failures": [{"path": p, "reason": r, "detail": d} for p, r, d in self.failed],
-            "new_files": self.new, "replaced_files": self.replaced, "pruned_files": self.pruned,
+            "new_files": self.new,
+            "replaced_files": self.replaced,
+            "pruned_files": self.pruned,
         }
 
 
@@ -66,9 +74,7 @@ def writer_lock(path: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexLockedError(
-                f"another ingest is writing to {path.parent}; try again when it finishes"
-            ) from None
+            raise IndexLockedError(f"another ingest is writing to {path.parent}; try again when it finishes") from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         yield
@@ -182,15 +188,30 @@ def _plan(
         old_doc = rec.doc_id if rec else None
         if rec and rec.sha256 == digest:
             if rec.status == "failed" and not retry_failed:
-                store.upsert_file(str(path), doc_id=rec.doc_id, sha256=digest, size_bytes=st.st_size,
-                                  mtime_ns=st.st_mtime_ns, status="failed", reason=rec.reason,
-                                  detail=rec.detail, run_id=run_id)
+                store.upsert_file(
+                    str(path),
+                    doc_id=rec.doc_id,
+                    sha256=digest,
+                    size_bytes=st.st_size,
+                    mtime_ns=st.st_mtime_ns,
+                    status="failed",
+                    reason=rec.reason,
+                    detail=rec.detail,
+                    run_id=run_id,
+                )
                 report.skipped_failed += 1
                 continue
         if store.has_document(digest):
             # same bytes already indexed (unchanged content, or a copy under another name)
-            store.upsert_file(str(path), doc_id=digest, sha256=digest, size_bytes=st.st_size,
-                              mtime_ns=st.st_mtime_ns, status="indexed", run_id=run_id)
+            store.upsert_file(
+                str(path),
+                doc_id=digest,
+                sha256=digest,
+                size_bytes=st.st_size,
+                mtime_ns=st.st_mtime_ns,
+                status="indexed",
+                run_id=run_id,
+            )
             if old_doc and old_doc != digest:
                 _drop_if_orphan(store, old_doc)
             report.unchanged += 1
@@ -207,8 +228,15 @@ def _link_copies(store: Store, copies: list[_Planned], report: IngestReport, run
     for c in copies:
         if not store.has_document(c.sha256):
             continue  # the original failed; the copy will be tried on the next run
-        store.upsert_file(str(c.path), doc_id=c.sha256, sha256=c.sha256, size_bytes=c.size,
-                          mtime_ns=c.mtime_ns, status="indexed", run_id=run_id)
+        store.upsert_file(
+            str(c.path),
+            doc_id=c.sha256,
+            sha256=c.sha256,
+            size_bytes=c.size,
+            mtime_ns=c.mtime_ns,
+            status="indexed",
+            run_id=run_id,
+        )
         if c.old_doc and c.old_doc != c.sha256:
             removed += _drop_if_orphan(store, c.old_doc)
         report.unchanged += 1
@@ -284,9 +312,17 @@ def ingest(
                     reason = outcome.reason or "no_text"
                     detail = outcome.detail or "no text layer on any page (a scan? OCR it first)"
                     with store.transaction():
-                        store.upsert_file(str(plan.path), doc_id=plan.old_doc, sha256=plan.sha256,
-                                          size_bytes=plan.size, mtime_ns=plan.mtime_ns,
-                                          status="failed", reason=reason, detail=detail, run_id=run_id)
+                        store.upsert_file(
+                            str(plan.path),
+                            doc_id=plan.old_doc,
+                            sha256=plan.sha256,
+                            size_bytes=plan.size,
+                            mtime_ns=plan.mtime_ns,
+                            status="failed",
+                            reason=reason,
+                            detail=detail,
+                            run_id=run_id,
+                        )
                     report.failed.append((str(plan.path), reason, detail))
                     log.warning("%s: %s (%s)", plan.path, reason, detail)
                 else:
@@ -338,11 +374,15 @@ def _write_manifest(store: Store, settings: Settings, gen: vectors.Generation) -
         "dimension": int(store.get_meta("dimension") or 0),
         "embedded_text": "document title + newline + chunk text",
         "chunking": {"max_tokens": settings.max_tokens, "overlap_tokens": settings.overlap_tokens},
-        "vectors": {"generation": gen.number, "file": gen.file, "sha256": gen.sha256,
-                    "count": gen.count, "kind": gen.kind},
+        "vectors": {
+            "generation": gen.number,
+            "file": gen.file,
+            "sha256": gen.sha256,
+            "count": gen.count,
+            "kind": gen.kind,
+        },
         "counts": store.counts(),
-        "versions": {"threatbrief": __version__, "faiss": faiss.__version__,
-                     "sqlite": sqlite3.sqlite_version},
+        "versions": {"threatbrief": __version__, "faiss": faiss.__version__, "sqlite": sqlite3.sqlite_version},
         "updated_at": now_iso(),
     }
     path = settings.index_dir / "manifest.json"
@@ -369,16 +409,29 @@ def _has_text(doc: ParsedDocument) -> bool:
 
 
 def _index_document(
-    store: Store, vi: vectors.VectorIndex, plan: _Planned, doc: ParsedDocument, embedder: Embedder,
-    tag: Callable[[ParsedDocument], list[Claim]], settings: Settings, run_id: int,
-    report: IngestReport, timers: dict[str, float],
+    store: Store,
+    vi: vectors.VectorIndex,
+    plan: _Planned,
+    doc: ParsedDocument,
+    embedder: Embedder,
+    tag: Callable[[ParsedDocument], list[Claim]],
+    settings: Settings,
+    run_id: int,
+    report: IngestReport,
+    timers: dict[str, float],
 ) -> None:
-    meta = apply_catalogue(replace(doc.meta, doc_id=plan.sha256, path=str(plan.path),
-                                   file_name=plan.path.name), plan.path)
+    meta = apply_catalogue(
+        replace(doc.meta, doc_id=plan.sha256, path=str(plan.path), file_name=plan.path.name), plan.path
+    )
     doc = ParsedDocument(meta, doc.pages, doc.warnings)
     t0 = time.perf_counter()
-    chunks = chunk_pages(doc.pages, meta.doc_id, max_tokens=settings.max_tokens,
-                         overlap_tokens=settings.overlap_tokens, count_tokens=count_tokens)
+    chunks = chunk_pages(
+        doc.pages,
+        meta.doc_id,
+        max_tokens=settings.max_tokens,
+        overlap_tokens=settings.overlap_tokens,
+        count_tokens=count_tokens,
+    )
     t1 = time.perf_counter()
     vecs = embedder.embed_batch(embedding_texts(meta, chunks))
     t2 = time.perf_counter()
@@ -386,8 +439,15 @@ def _index_document(
     t3 = time.perf_counter()
     with store.transaction():
         removed: list[int] = []
-        store.upsert_file(str(plan.path), doc_id=meta.doc_id, sha256=plan.sha256,
-                          size_bytes=plan.size, mtime_ns=plan.mtime_ns, status="indexed", run_id=run_id)
+        store.upsert_file(
+            str(plan.path),
+            doc_id=meta.doc_id,
+            sha256=plan.sha256,
+            size_bytes=plan.size,
+            mtime_ns=plan.mtime_ns,
+            status="indexed",
+            run_id=run_id,
+        )
         if plan.old_doc and plan.old_doc != meta.doc_id:
             removed = _drop_if_orphan(store, plan.old_doc)
         store.insert_document(meta, doc.pages, chunks, vecs, claims, run_id)

@@ -50,9 +50,12 @@ def parse_isolated(path: Path, settings: Settings) -> ParseOutcome:
     if bad:
         return ParseOutcome(path, None, bad[0], bad[1], time.perf_counter() - t0)
     outcome = _run_worker(path, settings, settings.parser, t0)
-    if outcome.reason == "parse_error" and outcome.detail and outcome.detail.startswith(
-        "the parser died (signal"
-    ) and settings.parser != "pdfplumber":
+    if (
+        outcome.reason == "parse_error"
+        and outcome.detail
+        and outcome.detail.startswith("the parser died (signal")
+        and settings.parser != "pdfplumber"
+    ):
         # A crash in PDFium's C++ must not lose a file pdfminer can read.
         outcome = _run_worker(path, settings, "pdfplumber", t0)
     return outcome
@@ -60,8 +63,13 @@ def parse_isolated(path: Path, settings: Settings) -> ParseOutcome:
 
 def _run_worker(path: Path, settings: Settings, backend: str, t0: float) -> ParseOutcome:
     cmd = [
-        sys.executable, "-m", "pipeline.parse_worker", str(path),
-        str(settings.parse_memory_mb), str(settings.max_pages), backend,
+        sys.executable,
+        "-m",
+        "pipeline.parse_worker",
+        str(path),
+        str(settings.parse_memory_mb),
+        str(settings.max_pages),
+        backend,
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
@@ -70,7 +78,10 @@ def _run_worker(path: Path, settings: Settings, backend: str, t0: float) -> Pars
         proc.kill()
         proc.communicate()
         return ParseOutcome(
-            path, None, "timeout", f"no result within {settings.parse_timeout_s:.0f} s",
+            path,
+            None,
+            "timeout",
+            f"no result within {settings.parse_timeout_s:.0f} s",
             time.perf_counter() - t0,
         )
     seconds = time.perf_counter() - t0
@@ -96,9 +107,7 @@ def _run_worker(path: Path, settings: Settings, backend: str, t0: float) -> Pars
     return ParseOutcome(path, ParsedDocument(meta, pages, list(data.get("warnings", []))), seconds=seconds)
 
 
-def bounded_map(
-    fn: Callable[[T], ParseOutcome], items: Iterable[T], workers: int
-) -> Iterator[ParseOutcome]:
+def bounded_map(fn: Callable[[T], ParseOutcome], items: Iterable[T], workers: int) -> Iterator[ParseOutcome]:
     """Run `fn` over items on `workers` threads, yielding results as they finish.
 
     At most 2 x workers results wait in memory, so parsing stays just ahead of embedding.

@@ -65,15 +65,12 @@ def corpus_dirs(settings: Settings, corpora: Sequence[Path] | None = None) -> li
     dirs = [Path(p).expanduser() for p in (corpora or settings.corpora)]
     if not dirs:
         raise UsageError(
-            "no corpus folders: pass --corpus DIR or set corpora = [...] under [threatbrief] "
-            "in threatbrief.toml"
+            "no corpus folders: pass --corpus DIR or set corpora = [...] under [threatbrief] in threatbrief.toml"
         )
     missing = [str(d) for d in dirs if not d.is_dir()]
     if missing:
         # pruning with an unmounted share would drop every document in it
-        raise PipelineError(
-            f"corpus folder {missing[0]} is missing; nothing was changed (is it mounted?)"
-        )
+        raise PipelineError(f"corpus folder {missing[0]} is missing; nothing was changed (is it mounted?)")
     return dirs
 
 
@@ -100,8 +97,17 @@ def run_nightly(
         since = last_finished_run_id(store)
         docs_before = {d["doc_id"]: d for d in store.documents()}
         indexed_before = {r.path: r.doc_id for r in store.file_records() if r.status == "indexed"}
-    report = ingest(dirs, settings, prune=True, retry_failed=retry_failed, progress=progress,
-                    embedder=embedder, tagger=tagger, kind=KIND, parse=parse or parse_isolated)
+    report = ingest(
+        dirs,
+        settings,
+        prune=True,
+        retry_failed=retry_failed,
+        progress=progress,
+        embedder=embedder,
+        tagger=tagger,
+        kind=KIND,
+        parse=parse or parse_isolated,
+    )
     with Store(settings.db_path) as store:
         documents = [d for d in store.documents() if (d.get("run_id") or 0) > since]
         claims = store.claims_since_run(since)
@@ -112,7 +118,8 @@ def run_nightly(
     quarantined.sort()
     removed = [
         docs_before.get(indexed_before[p] or "") or {"path": p, "file_name": Path(p).name, "page_count": 0}
-        for p in report.pruned if p in indexed_before
+        for p in report.pruned
+        if p in indexed_before
     ]
     result = NightlyResult(report, Path(), since, documents, claims, quarantined, removed)
     text = render_digest(result, run, today or date.today())
@@ -188,9 +195,7 @@ def render_digest(result: NightlyResult, run: dict[str, Any] | None, day: date) 
             "|---|---|---|",
         ]
         for path, reason, detail in result.quarantined:
-            out.append(
-                f"| {md_inline(path)} | {md_inline(reason)} | {md_inline(detail, DETAIL_CHARS)} |"
-            )
+            out.append(f"| {md_inline(path)} | {md_inline(reason)} | {md_inline(detail, DETAIL_CHARS)} |")
     else:
         out.append("None.")
     return "\n".join(out) + "\n"

@@ -210,8 +210,7 @@ def _content_stream(items: Iterable[Item], encoder: _Encoder) -> bytes:
             )
         elif isinstance(item, Line):
             ops.append(
-                f"{_fmt(item.width)} w {_fmt(item.x1)} {_fmt(item.y1)} m "
-                f"{_fmt(item.x2)} {_fmt(item.y2)} l S".encode()
+                f"{_fmt(item.width)} w {_fmt(item.x1)} {_fmt(item.y1)} m {_fmt(item.x2)} {_fmt(item.y2)} l S".encode()
             )
         elif isinstance(item, Rect):
             box = f"{_fmt(item.x)} {_fmt(item.y)} {_fmt(item.w)} {_fmt(item.h)} re"
@@ -284,22 +283,17 @@ def render_pdf(
     font_refs = []
     for i, (name, res) in enumerate(FONTS.items()):
         oid = first_font + i
-        objects[oid] = (
-            f"<< /Type /Font /Subtype /Type1 /BaseFont /{name} /Encoding {encoding} >>".encode()
-        )
+        objects[oid] = f"<< /Type /Font /Subtype /Type1 /BaseFont /{name} /Encoding {encoding} >>".encode()
         font_refs.append(f"/{res} {oid} 0 R")
     resources = f"<< /Font << {' '.join(font_refs)} >> >>".encode()
 
     width, height = page_size
     for pid, stream in zip(page_ids, streams, strict=True):
-        objects[pid] = (
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s] /Resources %s /Contents %d 0 R >>"
-            % (
-                _fmt(width).encode(),
-                _fmt(height).encode(),
-                resources,
-                pid + 1,
-            )
+        objects[pid] = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s] /Resources %s /Contents %d 0 R >>" % (
+            _fmt(width).encode(),
+            _fmt(height).encode(),
+            resources,
+            pid + 1,
         )
         data = zlib.compress(stream, 9) if compress else stream
         filt = b" /Filter /FlateDecode" if compress else b""
@@ -316,8 +310,10 @@ def render_pdf(
     for oid in range(1, size):
         out += b"%010d 00000 n \n" % offsets[oid]
     doc_id = hashlib.md5(bytes(out), usedforsecurity=False).hexdigest().upper().encode()
-    out += (
-        b"trailer\n<< /Size %d /Root 1 0 R /Info 3 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"
-        % (size, doc_id, doc_id, xref_at)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 3 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size,
+        doc_id,
+        doc_id,
+        xref_at,
     )
     return bytes(out)

@@ -62,8 +62,13 @@ def ingest_progress(enabled: bool) -> Iterator[Progress | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
 
@@ -79,15 +84,19 @@ def render_ingest_summary(report: IngestReport) -> None:
     console.print(
         Text(
             f"new {s['new']}, replaced {s['replaced']}, unchanged {s['unchanged']}, "
-            f"quarantined {s['failed']}" + (f" (+{s['skipped_failed']} known)" if s["skipped_failed"] else "")
+            f"quarantined {s['failed']}"
+            + (f" (+{s['skipped_failed']} known)" if s["skipped_failed"] else "")
             + (f", pruned {s['pruned']}" if s["pruned"] else "")
             + f" | {s['pages']} pages, {s['chunks']} chunks, {s['claims']} claims"
             f" in {report.seconds.get('total', 0):.1f} s"
         )
     )
     for path, reason, detail in report.failed:
-        console.print(Text(f"  failed {terminal_text(path)}: {reason}", style="red").append(
-            f" ({terminal_text(detail, 200)})" if detail else "", style="dim"))
+        console.print(
+            Text(f"  failed {terminal_text(path)}: {reason}", style="red").append(
+                f" ({terminal_text(detail, 200)})" if detail else "", style="dim"
+            )
+        )
 
 
 def render_status(console: Console, info: dict[str, Any]) -> None:
@@ -135,12 +144,14 @@ def render_tag(console: Console, result: dict[str, Any], spans: list[tuple[int, 
         facts.append(f"{label}: ", style="dim").append(str(value) + "  ")
     console.print(facts)
     for claim in result["claims"]:
-        console.print(Text(
-            f"  claim: {claim['actor'] or '-'} {claim['capability']}"
-            + (f" -> {terminal_text(claim['target'], 60)}" if claim.get("target") else "")
-            + (f" [{terminal_text(claim['actor_mention'], 40)}]" if claim.get("actor_mention") else ""),
-            style="green",
-        ))
+        console.print(
+            Text(
+                f"  claim: {claim['actor'] or '-'} {claim['capability']}"
+                + (f" -> {terminal_text(claim['target'], 60)}" if claim.get("target") else "")
+                + (f" [{terminal_text(claim['actor_mention'], 40)}]" if claim.get("actor_mention") else ""),
+                style="green",
+            )
+        )
 
 
 def render_taxonomy(console: Console, data: dict[str, Any], folder: Any) -> None:
@@ -149,7 +160,7 @@ def render_taxonomy(console: Console, data: dict[str, Any], folder: Any) -> None
     actors.add_column("aliases", ratio=1, overflow="fold")
     for code, info in sorted(data.get("actors", {}).items()):
         names: list[str] = []
-        for key, value in info.items():
+        for value in info.values():
             if isinstance(value, list):
                 names += [str(v["name"]) if isinstance(v, dict) and "name" in v else str(v) for v in value]
         actors.add_row(code, ", ".join(names))
@@ -159,15 +170,20 @@ def render_taxonomy(console: Console, data: dict[str, Any], folder: Any) -> None
     groups.add_column("state", width=5)
     groups.add_column("aliases", ratio=2, overflow="fold")
     for g in data.get("groups", []):
-        groups.add_row(str(g.get("name", "")), str(g.get("actor", g.get("code", ""))),
-                       ", ".join(str(a) for a in g.get("aliases", [])))
+        groups.add_row(
+            str(g.get("name", "")),
+            str(g.get("actor", g.get("code", ""))),
+            ", ".join(str(a) for a in g.get("aliases", [])),
+        )
     console.print(groups)
     caps = Table(title="Capabilities", expand=True)
     caps.add_column("code", width=25)
     caps.add_column("covers", ratio=1)
     caps.add_column("patterns", width=9, justify="right")
     for code, rules in data.get("capabilities", {}).items():
-        caps.add_row(code, str(rules.get("covers", "")), str(len(rules.get("triggers", [])) + len(rules.get("weak", []))))
+        caps.add_row(
+            code, str(rules.get("covers", "")), str(len(rules.get("triggers", [])) + len(rules.get("weak", [])))
+        )
     console.print(caps)
     console.print(Text(f"Data files: {folder} (edit them to add an alias or a group)", style="dim"))
 
@@ -178,8 +194,16 @@ def render_claims(console: Console, result: dict[str, Any], limit: int) -> None:
     for c in shown:
         src = c["source"]
         head = Text(f"{c['actor'] or '-'} · {c['capability']}", style="bold")
-        extra = [x for x in (c["likelihood"], c["confidence"] and f"{c['confidence']} confidence",
-                             c["stance"], "AI" if c["ai_enabled"] else None) if x]
+        extra = [
+            x
+            for x in (
+                c["likelihood"],
+                c["confidence"] and f"{c['confidence']} confidence",
+                c["stance"],
+                "AI" if c["ai_enabled"] else None,
+            )
+            if x
+        ]
         head.append("  " + ", ".join(extra), style="dim")
         head.append(f"  {terminal_text(src['doc'], 80)}, p. {src['page']}", style="cyan")
         console.print(head)
@@ -208,6 +232,8 @@ def render_lint(console: Console, problems: list[dict[str, Any]]) -> None:
         return
     for p in problems:
         label = "likelihood with confidence" if p["problem"] == "likelihood_with_confidence" else "mixed scale"
-        console.print(Text(f"{terminal_text(p['doc'], 80)}, p. {p['page']}: {label} ({', '.join(p['terms'])})", style="yellow"))
+        console.print(
+            Text(f"{terminal_text(p['doc'], 80)}, p. {p['page']}: {label} ({', '.join(p['terms'])})", style="yellow")
+        )
         console.print(Text("  “" + terminal_text(p["sentence"], 400) + "”"))
     console.print(Text(f"{len(problems)} sentences flagged", style="bold"))

@@ -41,17 +41,13 @@ class Searcher:
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Searcher:
         if not settings.db_path.is_file():
-            raise PipelineError(
-                f"no index at {settings.index_dir}; run `threatbrief ingest PATH` first"
-            )
+            raise PipelineError(f"no index at {settings.index_dir}; run `threatbrief ingest PATH` first")
         store = Store(settings.db_path)
         model = store.get_meta("model_id")
         want = embedder.model_id if embedder else MODEL_ID
         if model is not None and model != want:
             store.close()
-            raise IndexMismatchError(
-                f"{settings.index_dir} was built with {model}, this tool embeds with {want}"
-            )
+            raise IndexMismatchError(f"{settings.index_dir} was built with {model}, this tool embeds with {want}")
         dim = int(store.get_meta("dimension") or DIMENSION)
         vectors.single_threaded()
         vi = vectors.open_for_read(store, settings.vectors_dir, dim, settings.flat_index_max)
@@ -79,10 +75,12 @@ class Searcher:
             return []
         dense = self.index.search(self.embed_query(query), candidates, allowed)
         sparse = self.store.fts_search(query, candidates, filters)
-        fused = rrf_fuse([
-            ([cid for cid, _ in dense], DENSE_WEIGHT),
-            ([cid for cid, _ in sparse], SPARSE_WEIGHT),
-        ])
+        fused = rrf_fuse(
+            [
+                ([cid for cid, _ in dense], DENSE_WEIGHT),
+                ([cid for cid, _ in sparse], SPARSE_WEIGHT),
+            ]
+        )
         rows = self.store.chunks_by_id([cid for cid, _ in fused[: k * 4]])
         hits: list[Hit] = []
         seen: set[tuple[str, int, int]] = set()
@@ -96,10 +94,18 @@ class Searcher:
             seen.add(where)
             hits.append(
                 Hit(
-                    rank=len(hits) + 1, score=round(score, 6), chunk_id=cid, doc_id=row["doc_id"],
-                    doc=row["file_name"], path=row["path"], title=row["title"],
-                    page_start=row["page_start"], page_end=row["page_end"], text=row["text"],
-                    publisher=row["publisher"], published=row["published"],
+                    rank=len(hits) + 1,
+                    score=round(score, 6),
+                    chunk_id=cid,
+                    doc_id=row["doc_id"],
+                    doc=row["file_name"],
+                    path=row["path"],
+                    title=row["title"],
+                    page_start=row["page_start"],
+                    page_end=row["page_end"],
+                    text=row["text"],
+                    publisher=row["publisher"],
+                    published=row["published"],
                 )
             )
             if len(hits) == k:

@@ -38,9 +38,14 @@ def index_status(settings: Settings) -> dict[str, Any]:
         ),
         "index_bytes": _size(settings.index_dir),
         "last_run": (
-            {"run_id": last["run_id"], "kind": last["kind"], "status": last["status"],
-             "finished_at": last["finished_at"]}
-            if last else None
+            {
+                "run_id": last["run_id"],
+                "kind": last["kind"],
+                "status": last["status"],
+                "finished_at": last["finished_at"],
+            }
+            if last
+            else None
         ),
         "failed": failed,
     }

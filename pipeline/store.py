@@ -101,8 +101,14 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(
-            self.docs or self.publisher or self.since or self.until or self.actors
-            or self.capabilities or self.ai_enabled is not None or self.likelihood
+            self.docs
+            or self.publisher
+            or self.since
+            or self.until
+            or self.actors
+            or self.capabilities
+            or self.ai_enabled is not None
+            or self.likelihood
         )
 
     @property
@@ -190,8 +196,7 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute(
-            "INSERT INTO meta(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
 
@@ -199,9 +204,7 @@ class Store:
     def start_run(self, kind: str) -> int:
         """Record a new run; runs left 'running' by a killed writer become 'interrupted'."""
         self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-        cur = self.db.execute(
-            "INSERT INTO runs(kind, started_at, status) VALUES (?, ?, 'running')", (kind, now_iso())
-        )
+        cur = self.db.execute("INSERT INTO runs(kind, started_at, status) VALUES (?, ?, 'running')", (kind, now_iso()))
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
@@ -229,21 +232,26 @@ class Store:
     # -- files --------------------------------------------------------------
     def file_record(self, path: str) -> FileRecord | None:
         row = self.db.execute(
-            "SELECT path, doc_id, sha256, size_bytes, mtime_ns, status, reason, detail "
-            "FROM files WHERE path = ?",
+            "SELECT path, doc_id, sha256, size_bytes, mtime_ns, status, reason, detail FROM files WHERE path = ?",
             (path,),
         ).fetchone()
         return FileRecord(*row) if row else None
 
     def file_records(self) -> list[FileRecord]:
-        rows = self.db.execute(
-            "SELECT path, doc_id, sha256, size_bytes, mtime_ns, status, reason, detail FROM files"
-        )
+        rows = self.db.execute("SELECT path, doc_id, sha256, size_bytes, mtime_ns, status, reason, detail FROM files")
         return [FileRecord(*r) for r in rows]
 
     def upsert_file(
-        self, path: str, *, doc_id: str | None, sha256: str | None, size_bytes: int | None,
-        mtime_ns: int | None, status: str, reason: str | None = None, detail: str | None = None,
+        self,
+        path: str,
+        *,
+        doc_id: str | None,
+        sha256: str | None,
+        size_bytes: int | None,
+        mtime_ns: int | None,
+        status: str,
+        reason: str | None = None,
+        detail: str | None = None,
         run_id: int | None = None,
     ) -> None:
         self.db.execute(
@@ -266,8 +274,13 @@ class Store:
         return self.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
 
     def insert_document(
-        self, meta: DocumentMeta, pages: Sequence[Page], chunks: Sequence[Chunk],
-        vectors: np.ndarray, claims: Sequence[Claim], run_id: int | None,
+        self,
+        meta: DocumentMeta,
+        pages: Sequence[Page],
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        claims: Sequence[Claim],
+        run_id: int | None,
     ) -> None:
         """Write one document with everything derived from it; call inside a transaction."""
         if len(chunks) != len(vectors):
@@ -276,9 +289,18 @@ class Store:
             "INSERT INTO documents(doc_id, file_name, path, title, author, publisher, published,"
             " page_count, size_bytes, metadata, run_id, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                meta.doc_id, meta.file_name, meta.path, meta.title, meta.author, meta.publisher,
-                meta.published, meta.page_count, meta.size_bytes,
-                json.dumps(meta.pdf_metadata, sort_keys=True), run_id, now_iso(),
+                meta.doc_id,
+                meta.file_name,
+                meta.path,
+                meta.title,
+                meta.author,
+                meta.publisher,
+                meta.published,
+                meta.page_count,
+                meta.size_bytes,
+                json.dumps(meta.pdf_metadata, sort_keys=True),
+                run_id,
+                now_iso(),
             ),
         )
         self.db.executemany(
@@ -291,9 +313,17 @@ class Store:
             " n_tokens, text, vector, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
-                    c.chunk_id, c.doc_id, c.ord, c.page_start, c.page_end, c.char_start,
-                    c.char_end, c.n_tokens, c.text,
-                    np.ascontiguousarray(v, dtype=np.float32).tobytes(), seq,
+                    c.chunk_id,
+                    c.doc_id,
+                    c.ord,
+                    c.page_start,
+                    c.page_end,
+                    c.char_start,
+                    c.char_end,
+                    c.n_tokens,
+                    c.text,
+                    np.ascontiguousarray(v, dtype=np.float32).tobytes(),
+                    seq,
                 )
                 for c, v in zip(chunks, vectors, strict=True)
             ],
@@ -306,9 +336,22 @@ class Store:
             [
                 (
                     claim_id(meta.doc_id, c.page_no, c.char_start, c.actor, c.capability),
-                    meta.doc_id, _chunk_for(chunks, c), c.page_no, c.char_start, c.char_end,
-                    c.sentence, c.actor, c.actor_mention, c.organ, c.capability, c.target,
-                    int(c.ai_enabled), c.likelihood, c.confidence, c.stance, run_id,
+                    meta.doc_id,
+                    _chunk_for(chunks, c),
+                    c.page_no,
+                    c.char_start,
+                    c.char_end,
+                    c.sentence,
+                    c.actor,
+                    c.actor_mention,
+                    c.organ,
+                    c.capability,
+                    c.target,
+                    int(c.ai_enabled),
+                    c.likelihood,
+                    c.confidence,
+                    c.stance,
+                    run_id,
                 )
                 for c in claims
             ],
@@ -342,7 +385,9 @@ class Store:
     def document_ids(self, f: Filters) -> list[str]:
         """Documents passing the document-level filters (name, publisher, dates)."""
         where, args = self._filter_sql(Filters(docs=f.docs, publisher=f.publisher, since=f.since, until=f.until))
-        rows = self.db.execute(f"SELECT d.doc_id FROM documents d WHERE {where} ORDER BY d.published, d.file_name", args)  # noqa: S608
+        rows = self.db.execute(
+            f"SELECT d.doc_id FROM documents d WHERE {where} ORDER BY d.published, d.file_name", args
+        )  # noqa: S608
         return [r[0] for r in rows]
 
     def pages(self, doc_id: str) -> list[Page]:
@@ -350,9 +395,7 @@ class Store:
         return [Page(int(r[0]), r[1]) for r in rows]
 
     def page_text(self, doc_id: str, page_no: int) -> str | None:
-        row = self.db.execute(
-            "SELECT text FROM pages WHERE doc_id = ? AND page_no = ?", (doc_id, page_no)
-        ).fetchone()
+        row = self.db.execute("SELECT text FROM pages WHERE doc_id = ? AND page_no = ?", (doc_id, page_no)).fetchone()
         return row[0] if row else None
 
     # -- chunks and vectors -------------------------------------------------
@@ -361,9 +404,7 @@ class Store:
 
     def iter_vectors(self, min_seq: int = 0, batch: int = 20000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(ids, vectors) of chunks with seq > min_seq, in batches."""
-        cur = self.db.execute(
-            "SELECT chunk_id, vector FROM chunks WHERE seq > ? ORDER BY chunk_id", (min_seq,)
-        )
+        cur = self.db.execute("SELECT chunk_id, vector FROM chunks WHERE seq > ? ORDER BY chunk_id", (min_seq,))
         while True:
             rows = cur.fetchmany(batch)
             if not rows:
@@ -455,7 +496,9 @@ class Store:
     # -- claims -------------------------------------------------------------
     def claims(self, f: Filters, limit: int | None = None) -> list[dict[str, Any]]:
         claim_where, args = _claim_clauses(f)
-        doc_where, doc_args = self._filter_sql(Filters(docs=f.docs, publisher=f.publisher, since=f.since, until=f.until))
+        doc_where, doc_args = self._filter_sql(
+            Filters(docs=f.docs, publisher=f.publisher, since=f.since, until=f.until)
+        )
         sql = (
             "SELECT cl.*, d.file_name, d.title, d.publisher, d.published, d.path "
             "FROM claims cl JOIN documents d ON d.doc_id = cl.doc_id "

@@ -47,9 +47,7 @@ def _new_index(kind: str, dim: int) -> faiss.Index:
     elif kind == "hnsw":
         # fp16 storage: 1,048 bytes a vector instead of 1,816 (1M chunks: 1.0 GB, not 1.8 GB),
         # no training step, and no measurable recall loss for unit vectors (bench/scale.py)
-        inner = faiss.IndexHNSWSQ(
-            dim, faiss.ScalarQuantizer.QT_fp16, HNSW_M, faiss.METRIC_INNER_PRODUCT
-        )
+        inner = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_fp16, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         inner.hnsw.efSearch = HNSW_EF_SEARCH
     else:
@@ -100,9 +98,7 @@ class VectorIndex:
         self.dirty = self.dirty or n > 0
         return n
 
-    def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(chunk_id, inner product) best first, only among `allowed` ids when given."""
         if self.ntotal == 0 or k <= 0:
             return []
@@ -249,9 +245,7 @@ def commit(store: Store, folder: Path, vi: VectorIndex, flat_max: int | None = N
         max_seq = int(store.get_meta("chunk_seq") or 0)
         count = store.chunk_count()
         if count != vi.ntotal:
-            raise IndexCorruptError(
-                f"refusing to commit {vi.ntotal} vectors for {count} chunks; run ingest again"
-            )
+            raise IndexCorruptError(f"refusing to commit {vi.ntotal} vectors for {count} chunks; run ingest again")
         digest = vi.write(folder / name)
         store.set_meta("vectors.generation", str(number))
         store.set_meta("vectors.file", name)

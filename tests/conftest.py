@@ -76,8 +76,13 @@ def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = N
 
     full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args], input=input, capture_output=True, text=True,
-        env=full_env, timeout=timeout, cwd=str(ROOT),
+        [sys.executable, "-m", "pipeline", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=str(ROOT),
     )
 
 

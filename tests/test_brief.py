@@ -24,8 +24,7 @@ REPEATED = "Chinese state hackers likely stole data from think tanks in Washingt
 DOCS = {
     "a.pdf": (
         [
-            f"{REPEATED} Russia almost certainly runs propaganda networks that target "
-            "audiences abroad.",
+            f"{REPEATED} Russia almost certainly runs propaganda networks that target audiences abroad.",
             f"Annex. {REPEATED}",
         ],
         {"Title": "Report A", "CreationDate": "D:20210301000000Z"},
@@ -193,8 +192,7 @@ def test_key_judgments_count_documents_not_sentences(briefing: Briefing):
     assert chn.n_documents == 3  # a.pdf says it twice; b.pdf and c.pdf once each
     assert chn.strongest == "very_likely"
     assert chn.text == (
-        "China (CHN) — cyber espionage: reported by 3 documents; "
-        "strongest estimative language: very likely (ICD 203)."
+        "China (CHN) — cyber espionage: reported by 3 documents; strongest estimative language: very likely (ICD 203)."
     )
     assert len(set(chn.refs)) == 3
     assert by_key[("RUS", "propaganda")].n_documents == 3
@@ -202,16 +200,12 @@ def test_key_judgments_count_documents_not_sentences(briefing: Briefing):
 
 
 def test_near_duplicates_cluster_across_documents(briefing: Briefing):
-    group = next(
-        g for g in briefing.evidence if (g.actor, g.capability) == ("CHN", "cyber_espionage")
-    )
+    group = next(g for g in briefing.evidence if (g.actor, g.capability) == ("CHN", "cyber_espionage"))
     assert any(len(refs) == 2 for refs in group.corroborated_findings)  # a.pdf and b.pdf
 
 
 def test_conflicting_likelihoods_side_by_side(briefing: Briefing, markdown: str):
-    conflict = next(
-        c for c in briefing.conflicts if (c.actor, c.capability) == ("RUS", "cyber_attack")
-    )
+    conflict = next(c for c in briefing.conflicts if (c.actor, c.capability) == ("RUS", "cyber_attack"))
     assert {conflict.a.likelihood, conflict.b.likelihood} == {"almost_certain", "unlikely"}
     assert conflict.a.doc_id != conflict.b.doc_id
     assert f"| almost certain [{conflict.a.ref}] | unlikely [{conflict.b.ref}] |" in markdown
@@ -221,9 +215,7 @@ def test_gaps_name_requested_actor_without_evidence(briefing: Briefing, markdown
     assert "PRK" in briefing.topic_actors
     gaps = markdown.split("## Gaps")[1].split("## Sources")[0]
     assert "North Korea (PRK): no evidence in the documents searched." in gaps
-    b = build_briefing(
-        searcher, "surveillance of dissidents", Filters(actors=("SAU",)), today=TODAY
-    )
+    b = build_briefing(searcher, "surveillance of dissidents", Filters(actors=("SAU",)), today=TODAY)
     assert [g.text for g in b.gaps if g.capability is None] == [
         "Saudi Arabia (SAU): no evidence in the documents searched."
     ]
@@ -238,9 +230,7 @@ def test_every_quote_verbatim_on_its_cited_page(briefing: Briefing, markdown: st
 
 
 def test_injection_from_pdf_is_inert(searcher):
-    b = build_briefing(
-        searcher, "Iranian phishing lure sent to exiled journalists", Filters(), today=TODAY
-    )
+    b = build_briefing(searcher, "Iranian phishing lure sent to exiled journalists", Filters(), today=TODAY)
     md = render_markdown(b)
     assert any("phishing lure" in q.text for g in b.evidence for q in g.quotes)
     assert "](http" not in md and "![" not in md and "<script>" not in md
@@ -253,9 +243,7 @@ def test_injection_from_pdf_is_inert(searcher):
 def test_renderer_strips_controls_from_any_field():
     q = Quote(1, f"Evil {INJECTION}\nline", "d" * 64, 1)
     src = Source(1, "d" * 64, 1, "T <b>\x1b[2J", "f_[1].pdf", "P\u202e", "2020")
-    b = Briefing(
-        INJECTION, TODAY, Filters(), 1, (), (), "test", (), (), (q,), (), (), (), (), (src,), 0
-    )
+    b = Briefing(INJECTION, TODAY, Filters(), 1, (), (), "test", (), (), (q,), (), (), (), (), (src,), 0)
     md = render_markdown(b)
     assert "\x1b" not in md and "\u202e" not in md and "<b>" not in md and "](http" not in md
     assert "\n# heading" not in md and "\nline" not in md

@@ -56,5 +56,5 @@ def test_consecutive_chunks_overlap_by_a_sentence():
     pages = _pages()[:1]
     chunks = chunk_pages(pages, "d" * 64, max_tokens=120, overlap_tokens=20, count_tokens=count_tokens)
     assert len(chunks) > 2
-    for a, b in zip(chunks, chunks[1:]):
+    for a, b in zip(chunks, chunks[1:], strict=False):
         assert b.char_start < a.char_end  # the next chunk starts inside the previous one

@@ -31,8 +31,16 @@ def nlp():
 def test_taxonomy_resolves_aliases() -> None:
     tax = load_taxonomy()
     codes = {a.text: a.code for a in tax.aliases}
-    for alias, code in [("Kremlin", "RUS"), ("GRU", "RUS"), ("APT28", "RUS"), ("Volt Typhoon", "CHN"),
-                        ("Pyongyang", "PRK"), ("IRGC", "IRN"), ("Kimsuky", "PRK"), ("MSS", "CHN")]:
+    for alias, code in [
+        ("Kremlin", "RUS"),
+        ("GRU", "RUS"),
+        ("APT28", "RUS"),
+        ("Volt Typhoon", "CHN"),
+        ("Pyongyang", "PRK"),
+        ("IRGC", "IRN"),
+        ("Kimsuky", "PRK"),
+        ("MSS", "CHN"),
+    ]:
         assert codes[alias] == code
     assert {"CHN", "RUS", "IRN", "PRK", "USA", "SAU", "ARE", "ISR", "SYR"} <= set(tax.actors)
     assert len(tax.countries) > 180
@@ -138,8 +146,10 @@ def test_several_actors_and_capabilities(nlp) -> None:
 
 @pytest.mark.model
 def test_offsets_are_verbatim_on_multiline_pages(nlp) -> None:
-    page = ("Key Judgments\nWe assess that Russian\nintelligence services hack\nthe e-mail of "
-            "journalists.3 Other text follows here.\n\n• Iranian operators spread disinformation.")
+    page = (
+        "Key Judgments\nWe assess that Russian\nintelligence services hack\nthe e-mail of "
+        "journalists.3 Other text follows here.\n\n• Iranian operators spread disinformation."
+    )
     claims = extract_claims_pages([Page(page_no=4, text=page), Page(page_no=5, text="Nothing here.")], "d1")
     assert claims
     for c in claims:
@@ -165,8 +175,10 @@ def test_highlight_spans() -> None:
 def test_headings_assert_nothing() -> None:
     out = tag_text("Russian Cyber Operations Tactics, Techniques, and Procedures")
     assert out["capabilities"] == [] and out["actors"] == []
-    header = ("Annual Report on the Capability of the Islamic Republic of Iran to\n"
-              "Conduct Cyber Warfare Operations\nthe implant executes and steals files.")
+    header = (
+        "Annual Report on the Capability of the Islamic Republic of Iran to\n"
+        "Conduct Cyber Warfare Operations\nthe implant executes and steals files."
+    )
     assert tag_text(header)["actors"] == []
 
 
@@ -178,11 +190,17 @@ def test_malware_needs_an_attack_context() -> None:
 
 def test_transnational_repression_needs_borders() -> None:
     m = get_matchers()
-    assert "transnational_repression" in m.features(
-        "Iranian hackers stole personal data of journalists living in Canada.").capabilities
+    assert (
+        "transnational_repression"
+        in m.features("Iranian hackers stole personal data of journalists living in Canada.").capabilities
+    )
     assert "transnational_repression" in m.features("The MSS harassed Uyghur students abroad.").capabilities
-    assert "transnational_repression" not in m.features(
-        "The tools were sold to regimes with records of targeting human rights defenders.").capabilities
+    assert (
+        "transnational_repression"
+        not in m.features(
+            "The tools were sold to regimes with records of targeting human rights defenders."
+        ).capabilities
+    )
     assert "transnational_repression" not in m.features("The FSB harassed journalists in Russia.").capabilities
 
 

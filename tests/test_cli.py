@@ -23,8 +23,10 @@ def test_help_does_not_import_the_heavy_stack():
     import subprocess
     import sys
 
-    code = ("import sys; from pipeline.cli import app; "
-            "print(','.join(m for m in ('torch','spacy','faiss','pdfplumber','sentence_transformers') if m in sys.modules))")
+    code = (
+        "import sys; from pipeline.cli import app; "
+        "print(','.join(m for m in ('torch','spacy','faiss','pdfplumber','sentence_transformers') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
@@ -43,8 +45,15 @@ def test_bad_filter_values_are_usage_errors(tmp_path):
 
 @pytest.mark.model
 def test_end_to_end_with_the_real_model(sample_index):
-    proc = run_cli("search", "hackers hiding in critical infrastructure networks", "--index",
-                   str(sample_index), "-k", "3", "--json")
+    proc = run_cli(
+        "search",
+        "hackers hiding in critical infrastructure networks",
+        "--index",
+        str(sample_index),
+        "-k",
+        "3",
+        "--json",
+    )
     assert proc.returncode == 0, proc.stderr
     hits = json.loads(proc.stdout)
     assert 1 <= len(hits) <= 3
@@ -53,8 +62,16 @@ def test_end_to_end_with_the_real_model(sample_index):
     assert hits[0]["doc"].startswith("sample_infrastructure")
     assert proc.stderr == ""  # quiet when piped
 
-    proc = run_cli("search", "-", "--json", "--index", str(sample_index), "-k", "2",
-                   input="facial recognition exports\n\nstate media propaganda\n")
+    proc = run_cli(
+        "search",
+        "-",
+        "--json",
+        "--index",
+        str(sample_index),
+        "-k",
+        "2",
+        input="facial recognition exports\n\nstate media propaganda\n",
+    )
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [line["query"] for line in lines] == ["facial recognition exports", "state media propaganda"]
     assert all(len(line["hits"]) == 2 for line in lines)

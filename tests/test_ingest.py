@@ -11,8 +11,10 @@ from pipeline.settings import Settings
 from pipeline.store import Store
 from tests.conftest import FakeEmbedder
 
-TEXT_A = ["Volt Typhoon actors live off the land inside US critical infrastructure networks.",
-          "They compromise small office routers to hide their traffic."]
+TEXT_A = [
+    "Volt Typhoon actors live off the land inside US critical infrastructure networks.",
+    "They compromise small office routers to hide their traffic.",
+]
 TEXT_B = ["Star Blizzard sends spearphishing emails to academics and think tanks."]
 
 
@@ -51,7 +53,9 @@ def test_incremental_skip_replace_prune(tmp_path: Path, pdf_factory):
     import json
 
     manifest = json.loads((s.index_dir / "manifest.json").read_text())
-    assert manifest["model_id"] == FakeEmbedder.model_id and manifest["vectors"]["count"] == manifest["counts"]["chunks"]
+    assert (
+        manifest["model_id"] == FakeEmbedder.model_id and manifest["vectors"]["count"] == manifest["counts"]["chunks"]
+    )
 
     report, calls = _run([corpus], s)
     assert calls == [] and report.unchanged == 2

@@ -30,8 +30,9 @@ def tag_by_name(doc) -> list[Claim]:
     """One claim per document, actor from its text, quoting its first page."""
     text = doc.pages[0].text
     actor = "CHN" if "Volt" in text else "RUS"
-    return [Claim(capability="cyber_espionage", sentence=text, page_no=1, char_start=0,
-                  char_end=len(text), actor=actor)]
+    return [
+        Claim(capability="cyber_espionage", sentence=text, page_no=1, char_start=0, char_end=len(text), actor=actor)
+    ]
 
 
 def _setup(tmp_path: Path, pdf_factory) -> tuple[Path, Settings]:
@@ -69,8 +70,9 @@ def test_digest_lists_what_changed_since_the_last_nightly_run(tmp_path: Path, pd
     assert "## New and replaced documents (0)" in text and "## New claims (0)" in text
     assert "## Quarantined files (1)" in text and second.exit_code == 2
 
-    pdf_factory("corpus/blizzard.pdf", ["Star Blizzard now targets NGOs with new lures in 2025."],
-                {"Title": "Blizzard update"})
+    pdf_factory(
+        "corpus/blizzard.pdf", ["Star Blizzard now targets NGOs with new lures in 2025."], {"Title": "Blizzard update"}
+    )
     (corpus / "volt.pdf").unlink()
     (corpus / "broken.pdf").unlink()
     third = _nightly(settings, corpora=[corpus])
@@ -87,8 +89,9 @@ def test_corpora_come_from_the_config_file(tmp_path: Path, pdf_factory):
     corpus, _ = _setup(tmp_path, pdf_factory)
     (corpus / "broken.pdf").unlink()
     config = tmp_path / "threatbrief.toml"
-    config.write_text(f'[threatbrief]\ncorpora = ["{corpus}"]\nindex_dir = "{tmp_path / "idx"}"\n'
-                      f'reports_dir = "{tmp_path / "rep"}"\n')
+    config.write_text(
+        f'[threatbrief]\ncorpora = ["{corpus}"]\nindex_dir = "{tmp_path / "idx"}"\nreports_dir = "{tmp_path / "rep"}"\n'
+    )
     settings = load_settings(config)
     assert settings.corpora == (corpus,)
     result = _nightly(settings)
@@ -112,14 +115,27 @@ def test_missing_corpus_changes_nothing(tmp_path: Path, pdf_factory):
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("THREATBRIEF_")}
     env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "tests.helpers.fake_cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "tests.helpers.fake_cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_cli_exit_codes(tmp_path: Path, pdf_factory):
     corpus, settings = _setup(tmp_path, pdf_factory)
-    args = ["nightly", "--corpus", str(corpus), "--index", str(settings.index_dir),
-            "--reports", str(settings.reports_dir)]
+    args = [
+        "nightly",
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(settings.index_dir),
+        "--reports",
+        str(settings.reports_dir),
+    ]
     out = _cli(*args)
     assert out.returncode == 2, out.stderr
     digest = Path(out.stdout.strip())

@@ -40,8 +40,13 @@ def _rss_mb() -> float:
 @pytest.mark.skipif(not BADPDFS.is_dir(), reason="needs ../shared/badpdfs")
 def test_every_hostile_pdf_is_indexed_or_quarantined_with_a_reason(tmp_path: Path):
     inputs = sorted(p.resolve() for p in BADPDFS.glob("*.pdf"))
-    settings = Settings(index_dir=tmp_path / "index", reports_dir=tmp_path / "reports",
-                        parse_workers=2, parse_timeout_s=60, parse_memory_mb=1024)
+    settings = Settings(
+        index_dir=tmp_path / "index",
+        reports_dir=tmp_path / "reports",
+        parse_workers=2,
+        parse_timeout_s=60,
+        parse_memory_mb=1024,
+    )
     before = _rss_mb()
     result = run_nightly(settings, corpora=[BADPDFS], embedder=FakeEmbedder(), tagger=lambda d: [])
     growth = _rss_mb() - before
@@ -108,9 +113,15 @@ def _zero_page_pdf(path: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("case", "reason"),
-    [("not_pdf", "not_pdf"), ("size", "too_large"), ("pages", "too_many_pages"),
-     ("page_size", "too_large"), ("zero_pages", "zero_pages"), ("scan", "no_text"),
-     ("slow", "timeout")],
+    [
+        ("not_pdf", "not_pdf"),
+        ("size", "too_large"),
+        ("pages", "too_many_pages"),
+        ("page_size", "too_large"),
+        ("zero_pages", "zero_pages"),
+        ("scan", "no_text"),
+        ("slow", "timeout"),
+    ],
 )
 def test_prechecks_and_limits_quarantine_with_their_reason(tmp_path: Path, case: str, reason: str):
     from pipeline.pdfgen import Rect, TextItem, write_pdf
@@ -246,8 +257,11 @@ def test_sigkill_of_the_real_cli_ingest_loses_nothing(kill_setup, tmp_path: Path
         chunks = {(int(i), t) for i, t in store.db.execute("SELECT chunk_id, text FROM chunks")}
     assert chunks == set(full.chunks)  # chunk ids and text do not depend on the embedder
     crash.check_committed_generation(index)
-    out = crash.run([PY, "-m", "pipeline", "search", "edge routers", "--index", str(index), "--json"],
-                    crash.proc_env(), timeout_s=400)
+    out = crash.run(
+        [PY, "-m", "pipeline", "search", "edge routers", "--index", str(index), "--json"],
+        crash.proc_env(),
+        timeout_s=400,
+    )
     assert out.returncode == 0 and json.loads(out.stdout), out.stderr.decode()[-2000:]
 
 
@@ -304,18 +318,26 @@ def _fake_parse(path: Path, settings: Settings):
     from pipeline.isolate import ParseOutcome
     from pipeline.models import DocumentMeta, Page, ParsedDocument
 
-    meta = DocumentMeta(doc_id="", path=str(path), file_name=path.name, size_bytes=1, page_count=2,
-                        title=HOSTILE[:120])
+    meta = DocumentMeta(doc_id="", path=str(path), file_name=path.name, size_bytes=1, page_count=2, title=HOSTILE[:120])
     return ParseOutcome(path, ParsedDocument(meta, [Page(1, HOSTILE), Page(2, LONG_LINE)]))
 
 
 def _hostile_tagger(doc):
     from pipeline.models import Claim
 
-    return [Claim(capability="cyber_espionage", sentence=HOSTILE, page_no=1, char_start=0,
-                  char_end=len(HOSTILE), actor="CHN"),
-            Claim(capability="influence_operations", sentence=LONG_LINE, page_no=2, char_start=0,
-                  char_end=len(LONG_LINE), actor="RUS")]
+    return [
+        Claim(
+            capability="cyber_espionage", sentence=HOSTILE, page_no=1, char_start=0, char_end=len(HOSTILE), actor="CHN"
+        ),
+        Claim(
+            capability="influence_operations",
+            sentence=LONG_LINE,
+            page_no=2,
+            char_start=0,
+            char_end=len(LONG_LINE),
+            actor="RUS",
+        ),
+    ]
 
 
 def _assert_inert(data: bytes) -> None:
@@ -331,11 +353,19 @@ def test_hostile_text_never_reaches_the_terminal_or_the_digest(tmp_path: Path, r
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     pdf = corpus / "hostile.pdf"
-    write_pdf(pdf, [[TextItem(72, 720, HOSTILE, 8)], [TextItem(72, 720, "Filler text " * 8, 8)]],
-              metadata={"Title": "[t](http://x) \u202e\x1b[2J " + "y" * (1 << 20)})
+    write_pdf(
+        pdf,
+        [[TextItem(72, 720, HOSTILE, 8)], [TextItem(72, 720, "Filler text " * 8, 8)]],
+        metadata={"Title": "[t](http://x) \u202e\x1b[2J " + "y" * (1 << 20)},
+    )
     settings = Settings(index_dir=tmp_path / "index", reports_dir=tmp_path / "reports")
-    result = run_nightly(settings, corpora=[corpus], embedder=FakeEmbedder(), tagger=_hostile_tagger,
-                         parse=_fake_parse if route == "raw" else None)
+    result = run_nightly(
+        settings,
+        corpora=[corpus],
+        embedder=FakeEmbedder(),
+        tagger=_hostile_tagger,
+        parse=_fake_parse if route == "raw" else None,
+    )
     assert result.report.new, result.report.summary()
     digest = result.digest_path.read_bytes()
     _assert_inert(digest)
@@ -346,8 +376,15 @@ def test_hostile_text_never_reaches_the_terminal_or_the_digest(tmp_path: Path, r
     assert max(len(line) for line in text.splitlines()) < 5000  # the 1 MB line is cut
 
     env = {k: v for k, v in crash.proc_env().items() if k not in ("FORCE_COLOR", "TERM")}
-    base = [PY, "-m", "tests.helpers.fake_cli", "search", "state hackers click evil", "--index",
-            str(settings.index_dir)]
+    base = [
+        PY,
+        "-m",
+        "tests.helpers.fake_cli",
+        "search",
+        "state hackers click evil",
+        "--index",
+        str(settings.index_dir),
+    ]
     shown = crash.run(base, env, timeout_s=120)
     assert shown.returncode == 0 and b"hackers" in shown.stdout, shown.stderr.decode()[-2000:]
     _assert_inert(shown.stdout)
@@ -357,8 +394,22 @@ def test_hostile_text_never_reaches_the_terminal_or_the_digest(tmp_path: Path, r
     assert json.loads(as_json.stdout)
 
 
-HOSTILE_QUERIES = ['"unbalanced', "NEAR(a b", "col:x", "*", "AND OR NOT", "'); DROP TABLE chunks;--",
-                   "text:evil", "a NEAR/3 b", "^start", "\x00", "(((", '""', "-", "chunks_fts MATCH 'x'"]
+HOSTILE_QUERIES = [
+    '"unbalanced',
+    "NEAR(a b",
+    "col:x",
+    "*",
+    "AND OR NOT",
+    "'); DROP TABLE chunks;--",
+    "text:evil",
+    "a NEAR/3 b",
+    "^start",
+    "\x00",
+    "(((",
+    '""',
+    "-",
+    "chunks_fts MATCH 'x'",
+]
 
 
 def test_hostile_query_syntax_is_inert(tmp_path: Path, pdf_factory):
@@ -403,8 +454,7 @@ def test_no_pickle_eval_exec_or_unsafe_yaml():
 
 
 # -- readers and the generation files ---------------------------------------------------
-def test_reader_survives_the_writer_replacing_the_generation_mid_load(tmp_path: Path, pdf_factory,
-                                                                      monkeypatch):
+def test_reader_survives_the_writer_replacing_the_generation_mid_load(tmp_path: Path, pdf_factory, monkeypatch):
     from pipeline import vectors
 
     pdf = pdf_factory("a.pdf", ["Volt Typhoon actors compromise small office routers."])

@@ -1,4 +1,3 @@
-from pathlib import Path
 
 import pytest
 
@@ -10,13 +9,21 @@ from pipeline.store import Filters
 from tests.conftest import FakeEmbedder
 
 DOCS = {
-    "volt.pdf": (["Volt Typhoon compromised routers in US critical infrastructure to pre-position.",
-                  "The water sector and energy grid were affected by living off the land techniques."],
-                 {"Title": "PRC actors in critical infrastructure", "CreationDate": "D:20240207000000Z"}),
-    "blizzard.pdf": (["Star Blizzard spearphishing targets academics, think tanks and NGOs in the UK."],
-                     {"Title": "Star Blizzard spearphishing", "CreationDate": "D:20231207000000Z"}),
-    "nso.pdf": (["Pegasus spyware from NSO Group was used against a human rights defender in the UAE."],
-                {"Title": "Million dollar dissident", "CreationDate": "D:20160824000000Z"}),
+    "volt.pdf": (
+        [
+            "Volt Typhoon compromised routers in US critical infrastructure to pre-position.",
+            "The water sector and energy grid were affected by living off the land techniques.",
+        ],
+        {"Title": "PRC actors in critical infrastructure", "CreationDate": "D:20240207000000Z"},
+    ),
+    "blizzard.pdf": (
+        ["Star Blizzard spearphishing targets academics, think tanks and NGOs in the UK."],
+        {"Title": "Star Blizzard spearphishing", "CreationDate": "D:20231207000000Z"},
+    ),
+    "nso.pdf": (
+        ["Pegasus spyware from NSO Group was used against a human rights defender in the UAE."],
+        {"Title": "Million dollar dissident", "CreationDate": "D:20160824000000Z"},
+    ),
 }
 
 

@@ -14,9 +14,16 @@ DOC = "a" * 64
 
 
 def _doc(store: Store, doc_id: str = DOC, n: int = 3, publisher: str = "CISA", published: str = "2024-02-07"):
-    meta = DocumentMeta(doc_id=doc_id, path=f"/x/{doc_id[:4]}.pdf", file_name=f"{doc_id[:4]}.pdf",
-                        size_bytes=10, page_count=1, title="Volt Typhoon advisory",
-                        publisher=publisher, published=published)
+    meta = DocumentMeta(
+        doc_id=doc_id,
+        path=f"/x/{doc_id[:4]}.pdf",
+        file_name=f"{doc_id[:4]}.pdf",
+        size_bytes=10,
+        page_count=1,
+        title="Volt Typhoon advisory",
+        publisher=publisher,
+        published=published,
+    )
     text = "Volt Typhoon hackers live off the land. Routers were compromised. Nothing else."
     pages = [Page(1, text)]
     chunks = [Chunk(doc_id, i, f"chunk {i} about routers and living off the land", 1, 1, 0, 10, 9) for i in range(n)]
@@ -56,8 +63,9 @@ def test_filters_apply_before_the_limit(tmp_path: Path):
     assert len(store.filtered_chunk_ids(Filters(actors=("CHN",), capabilities=("cyber_espionage",)))) == 2
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "NEAR(a b", "col:x", "*", "AND OR NOT",
-                                   "'); DROP TABLE chunks;--", "^x", "a -b", ""])
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "NEAR(a b", "col:x", "*", "AND OR NOT", "'); DROP TABLE chunks;--", "^x", "a -b", ""]
+)
 def test_hostile_fts_syntax_is_inert(tmp_path: Path, query: str):
     store = Store(tmp_path / "t.db")
     _doc(store)
@@ -127,7 +135,9 @@ def test_hnsw_above_the_flat_limit_and_rebuild_on_removal(tmp_path: Path):
     store = Store(tmp_path / "t.db")
     _doc(store, n=6)
     vi = vectors.recover(store, tmp_path / "vec", 8, flat_max=4)
-    vi = vectors.commit(store, tmp_path / "vec", vi, flat_max=4) and vectors.open_for_read(store, tmp_path / "vec", 8, 4)
+    vi = vectors.commit(store, tmp_path / "vec", vi, flat_max=4) and vectors.open_for_read(
+        store, tmp_path / "vec", 8, 4
+    )
     assert vi.kind == "hnsw"
     assert vi.remove(np.array(vi.ids()[:1])) == -1 and vi.needs_rebuild
 

@@ -59,8 +59,9 @@ def proc_env(fault: str | None = None, save_interval_s: float = 0.0, **extra: st
 
 def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     """Its own process group, so the parse workers it leaves behind can be cleaned up."""
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:

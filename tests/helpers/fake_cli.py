@@ -18,7 +18,7 @@ pipeline.embed.EMBEDDERS["minilm"] = lambda **kwargs: FakeEmbedder()
 pipeline.search.MODEL_ID = FakeEmbedder.model_id
 pipeline.ingest.MODEL_ID = FakeEmbedder.model_id
 pipeline.ingest.DIMENSION = FakeEmbedder.dimension
-pipeline.ingest.Tagger = lambda: (lambda doc: [])  # type: ignore[assignment,misc]
+pipeline.ingest.Tagger = lambda: lambda doc: []  # type: ignore[assignment,misc]
 
 if __name__ == "__main__":
     main()

@@ -21,8 +21,7 @@ from tests.conftest import FakeEmbedder
 def main(argv: list[str]) -> int:
     settings = load_settings(index_dir=Path(argv[1]))
     try:
-        report = ingest([Path(p) for p in argv[2:]], settings, embedder=FakeEmbedder(),
-                        tagger=lambda doc: [])
+        report = ingest([Path(p) for p in argv[2:]], settings, embedder=FakeEmbedder(), tagger=lambda doc: [])
     except IndexLockedError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 75
