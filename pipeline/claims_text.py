@@ -120,9 +120,28 @@ def _title_case(text: str) -> bool:
     return bool(words) and all(w[0].isupper() for w in words)
 
 
+# A reference-list entry or a pointer to another text asserts nothing itself.
+_CITATION = re.compile(
+    r"^\s*(?:\d{1,3}\s+)?(?:[Ff]or (?:more|additional|further) (?:information|details|guidance)|"
+    r"[Rr]efer to|[Aa]vailable (?:at|from)|[Rr]etrieved (?:from|on)|[Aa]ccessed (?:on|at)|[Ii]bid)\b"
+    r"|^\s*(?:\d{1,3}\s+)?(?:[Ss]ee(?: also)?)\s+(?:[A-Z“\"]|the\s+(?:\w+\s+){0,4}?"
+    r"(?:report|advisory|guide|section|appendix|table|figure|page|webpage|website|article)s?\b)"
+    r"|^\s*(?:\d{1,3}\s+)?[A-Z][\w'’-]+,\s+(?:[A-Z][a-z'’-]+\s+)?(?:[A-Z]\.\s*)+,"
+    r"|\b(?:[Rr]etrieved from|[Aa]ccessed (?:on )?\w+ \d{1,2}, \d{4}|[Ii]bid)\b",
+    re.DOTALL,
+)
+
+
+def is_citation(sentence: str) -> bool:
+    """A reference entry ("Melvin, Ellis L., A Study of ..., 2005.") or a pointer ("See ...")."""
+    return bool(_CITATION.search(sentence))
+
+
 def heading_end(sentence: str) -> int:
     """Length of the title or running header a sentence starts with (the whole sentence if it is a
-    heading: short, Title Case, no closing punctuation); 0 if it starts with prose."""
+    heading: short, Title Case, no closing punctuation, or a citation); 0 if it starts with prose."""
+    if is_citation(sentence):
+        return len(sentence)
     body = re.sub(r"^[\W\d]*(?:\d+\.)*\s*", "", sentence.strip())
     if (
         not _SENT_END.search(sentence)

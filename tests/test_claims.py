@@ -311,3 +311,16 @@ def test_keystroke_logging_is_espionage() -> None:
 
 def test_likelihood_across_a_hyphenated_line_break() -> None:
     assert tag_text("It is al-\nmost certain that the network sought to sow discord.")["likelihood"] == "almost_certain"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Doe, Jane K., The Chinese People's Liberation Army and Computer Network Exploitation, May 2, 2008.",
+        "41 See John Roe “How Russian military intelligence hacked the election.”",
+        "For more information on Iranian cyber espionage, see the joint advisory on APT35.",
+    ],
+)
+def test_reference_entries_and_pointers_assert_nothing(text):
+    assert extract_claims(text) == []
