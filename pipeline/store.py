@@ -66,6 +66,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
     ),
+    (
+        "m002_fts_vocabulary",
+        """
+        CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
+        """,
+    ),
 ]
 
 
@@ -124,17 +130,28 @@ _STOPWORDS = frozenset(
 _TERM = re.compile(r"[^\W_][\w\-./:@']*", re.UNICODE)
 
 
-def fts_query(text: str) -> str | None:
-    """A safe FTS5 query: every term quoted (operators and syntax in input are inert), OR-ed."""
+def query_terms(text: str) -> list[str]:
+    """The words of a query worth matching, in order, without repeats or stopwords."""
     terms: list[str] = []
     for m in _TERM.finditer(text):
         term = m.group(0).strip("-./:'@")
-        if not term or term.lower() in _STOPWORDS:
-            continue
-        quoted = '"' + term.replace('"', '""') + '"'
-        if quoted not in terms:
-            terms.append(quoted)
-    return " OR ".join(terms[:64]) if terms else None
+        if term and term.lower() not in _STOPWORDS and term not in terms:
+            terms.append(term)
+    return terms[:64]
+
+
+def fts_query(text: str, terms: list[str] | None = None) -> str | None:
+    """A safe FTS5 query: every term quoted (operators and syntax in input are inert), OR-ed."""
+    terms = query_terms(text) if terms is None else terms
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms) if terms else None
+
+
+# Above this many chunks, query words found in more than COMMON_SHARE of them are left out
+# of BM25: they add almost nothing to its scores and most of its cost (an OR over them
+# scores a large part of the index).
+PRUNE_ABOVE_CHUNKS = 20_000
+COMMON_SHARE = 0.10
+_SUFFIXES = ("", "s", "es", "ed", "ing", "ly", "e")
 
 
 class Store:
@@ -471,7 +488,7 @@ class Store:
 
     def fts_search(self, query: str, limit: int, f: Filters | None = None) -> list[tuple[int, float]]:
         """(chunk_id, bm25) best first; filters applied inside the query, before the limit."""
-        match = fts_query(query)
+        match = fts_query(query, self._selective_terms(query_terms(query)))
         if match is None:
             return []
         if f is None or not f.active:
@@ -492,6 +509,32 @@ class Store:
         except sqlite3.OperationalError:
             return []
         return [(int(r[0]), float(r[1])) for r in rows]
+
+    def _selective_terms(self, terms: list[str]) -> list[str]:
+        """Drop very common words on a large index; keep at least the two rarest."""
+        n = self.chunk_count()
+        if n <= PRUNE_ABOVE_CHUNKS or len(terms) <= 2:
+            return terms
+        df = {t: self._doc_frequency(t) for t in terms}
+        keep = [t for t in terms if df[t] <= COMMON_SHARE * n]
+        if len(keep) < 2:
+            keep = sorted(terms, key=lambda t: df[t])[:2]
+        return [t for t in terms if t in keep]
+
+    def _doc_frequency(self, term: str) -> int:
+        """Chunks holding a word, from the FTS5 vocabulary (stems approximated by suffixes)."""
+        words = term.lower().split("-")
+        if len(words) != 1 or not words[0].isalnum():
+            return 0  # phrases and codes are selective by nature
+        word = words[0]
+        stems = {word[: len(word) - len(sfx)] for sfx in _SUFFIXES if word.endswith(sfx) and len(word) - len(sfx) >= 3}
+        if not stems:
+            return 0
+        row = self.db.execute(
+            f"SELECT max(doc) FROM chunks_vocab WHERE term IN ({_marks(list(stems))})",  # noqa: S608
+            list(stems),
+        ).fetchone()
+        return int(row[0] or 0)
 
     # -- claims -------------------------------------------------------------
     def claims(self, f: Filters, limit: int | None = None) -> list[dict[str, Any]]:

@@ -146,3 +146,22 @@ def test_wal_mode(tmp_path: Path):
     Store(tmp_path / "t.db")
     con = sqlite3.connect(tmp_path / "t.db")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_common_words_are_left_out_of_bm25_on_large_indexes(tmp_path: Path, monkeypatch):
+    import pipeline.store as store_mod
+
+    store = Store(tmp_path / "t.db")
+    _doc(store, "a" * 64, n=6)  # every chunk says "routers" and "land"
+    with store.transaction():
+        store.db.execute(
+            "INSERT INTO chunks(chunk_id, doc_id, ord, page_start, page_end, char_start, char_end, n_tokens,"
+            " text, vector, seq) VALUES (99, ?, 99, 1, 1, 0, 1, 3, 'routers and a rare zeroday', ?, 9)",
+            ("a" * 64, np.zeros(8, dtype=np.float32).tobytes()),
+        )
+    assert store._selective_terms(["routers", "land", "zeroday"]) == ["routers", "land", "zeroday"]
+    monkeypatch.setattr(store_mod, "PRUNE_ABOVE_CHUNKS", 0)
+    monkeypatch.setattr(store_mod, "COMMON_SHARE", 0.5)
+    kept = store._selective_terms(["routers", "land", "zeroday", "AA23-341A"])
+    assert "zeroday" in kept and "AA23-341A" in kept and "routers" not in kept
+    assert store.fts_search("routers zeroday", 5)[0][0] == 99
