@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -17,6 +19,11 @@ RRF_K = 20  # eval/queries.jsonl: 20 and 60 within one query of each other; 20 a
 CANDIDATES = 100  # per retriever, before fusion
 DENSE_WEIGHT = 1.0
 SPARSE_WEIGHT = 1.0
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="bm25")
 
 
 def rrf_fuse(rankings: list[tuple[list[int], float]], k0: int | None = None) -> list[tuple[int, float]]:
@@ -73,8 +80,10 @@ class Searcher:
         allowed = self.store.filtered_chunk_ids(filters) if filters.active else None
         if allowed is not None and not len(allowed):
             return []
+        # BM25 (SQLite, GIL released) runs beside the query embedding and the FAISS search
+        sparse_job = _pool().submit(self.store.fts_search, query, candidates, filters)
         dense = self.index.search(self.embed_query(query), candidates, allowed)
-        sparse = self.store.fts_search(query, candidates, filters)
+        sparse = sparse_job.result()
         fused = rrf_fuse(
             [
                 ([cid for cid, _ in dense], DENSE_WEIGHT),

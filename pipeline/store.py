@@ -150,7 +150,7 @@ def fts_query(text: str, terms: list[str] | None = None) -> str | None:
 # of BM25: they add almost nothing to its scores and most of its cost (an OR over them
 # scores a large part of the index).
 PRUNE_ABOVE_CHUNKS = 20_000
-COMMON_SHARE = 0.10
+COMMON_SHARE = 0.05
 _SUFFIXES = ("", "s", "es", "ed", "ing", "ly", "e")
 
 
@@ -160,7 +160,9 @@ class Store:
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+        # check_same_thread off: a search runs BM25 on a helper thread while the main thread
+        # embeds the query; the two never use the connection at the same time
+        self.db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
