@@ -201,19 +201,26 @@ def render_digest(result: NightlyResult, run: dict[str, Any] | None, day: date) 
     return "\n".join(out) + "\n"
 
 
+UNATTRIBUTED_SHOWN = 5
+
+
 def _claims_section(claims: list[dict[str, Any]]) -> list[str]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for c in claims:
         groups.setdefault((c.get("actor") or "", c["capability"]), []).append(c)
     out: list[str] = []
-    for (actor, capability), items in sorted(groups.items()):
+    # states first; capability mentions without an acting state are context, so only a sample
+    for (actor, capability), items in sorted(groups.items(), key=lambda kv: (not kv[0][0], kv[0])):
         heading = f"{md_inline(actor) if actor else 'No acting state'} × {md_inline(capability)}"
         out += [f"### {heading} ({len(items)})", ""]
-        for c in items:
+        shown = items if actor else items[:UNATTRIBUTED_SHOWN]
+        for c in shown:
             source = md_inline(c.get("title") or c["file_name"], TITLE_CHARS)
             out.append(
                 f"- \u201c{md_inline(c['sentence'], QUOTE_CHARS)}\u201d: {source} "
                 f"({md_inline(c['file_name'])}, p. {int(c['page_no'])})"
             )
+        if len(shown) < len(items):
+            out.append(f"- … {len(items) - len(shown)} more (`threatbrief claims --capability {capability}`)")
         out.append("")
     return out[:-1] if out else out
