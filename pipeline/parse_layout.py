@@ -63,8 +63,24 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
     cell = 2.0 * tolerance
     seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
     out: list[dict[str, Any]] = []
+    prev: dict[str, Any] | None = None
     for ch in chars:
         text, x0, top = ch["text"], ch["x0"], ch["top"]
+        if (
+            prev is not None
+            and out
+            and out[-1] is prev
+            and prev["text"] == text
+            and prev["x0"] == x0
+            and prev["x1"] == ch["x1"]
+            and prev["top"] == top
+        ):
+            # one glyph reported as several characters (PDFium expands "ff" ligatures, all
+            # with the glyph's box): keep them all, a doubled layer is never exact and adjacent
+            out.append(ch)
+            prev = ch
+            continue
+        prev = ch
         fx, fy = x0 / cell, top / cell
         qx, qy = int(fx // 1), int(fy // 1)
         nx = qx - 1 if fx - qx < 0.5 else qx + 1

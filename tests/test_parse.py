@@ -321,3 +321,17 @@ def test_known_phrases_on_their_pages(parse: Parse) -> None:
     stuxnet = parse(CORPUS / CRS).meta
     assert stuxnet.published == "2010-12-09"
     assert stuxnet.title == "The Stuxnet Computer Worm: Harbinger of an Emerging Warfare Capability"
+
+
+def test_dedupe_keeps_ligature_parts_but_drops_a_doubled_layer():
+    from pipeline.parse_layout import dedupe_chars
+
+    def ch(text, x0, top=100.0, width=5.0):
+        return {"text": text, "x0": x0, "x1": x0 + width, "top": top, "bottom": top + 10}
+
+    # "effort" with the "ff" ligature reported as two chars sharing the glyph's box
+    word = [ch("e", 0), ch("f", 5, width=6), ch("f", 5, width=6), ch("o", 11), ch("r", 16), ch("t", 21)]
+    assert "".join(c["text"] for c in dedupe_chars(word)) == "effort"
+    # the same word drawn twice, 0.3 pt apart (fake bold): the second layer goes
+    doubled = [ch("a", 0), ch("b", 5), ch("a", 0.3), ch("b", 5.3)]
+    assert "".join(c["text"] for c in dedupe_chars(doubled)) == "ab"
