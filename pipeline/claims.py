@@ -321,6 +321,7 @@ def _claims_for(
     actors: list[tuple[str | None, str | None, str | None]] = [
         (code, mention, organ) for code, (mention, organ) in by_code.items()
     ] or [(None, None, None)]
+    pairs = _pair_by_clause(sentence, acting, feats.capabilities)
     return [
         Claim(
             capability=cap,
@@ -340,7 +341,36 @@ def _claims_for(
         )
         for code, mention, organ in actors
         for cap in feats.capabilities
+        if pairs is None or code is None or (code, cap) in pairs
     ]
+
+
+# Clauses with their own subject: "China censors at home, while Russia runs campaigns abroad".
+# Not "and": it joins actors inside one clause ("China, Russia, and Iran conduct ...").
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|although|though)\s+", re.IGNORECASE)
+
+
+def _pair_by_clause(
+    sentence: str, acting: list[Mention], capabilities: dict[str, list[tuple[int, int]]]
+) -> set[tuple[str, str]] | None:
+    """Which (actor, capability) pairs a sentence of several clauses supports; None: all of them."""
+    codes = {m.alias.code for m in acting}
+    bounds = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence) + 1]
+    if len(codes) < 2 or len(bounds) < 3:
+        return None
+    clauses = list(zip(bounds, bounds[1:], strict=False))
+    pairs: set[tuple[str, str]] = set()
+    paired_caps: set[str] = set()
+    for lo, hi in clauses:
+        here_codes = {m.alias.code for m in acting if lo <= m.start < hi}
+        here_caps = {c for c, spans in capabilities.items() if any(lo <= a < hi for a, _ in spans)}
+        if here_codes and here_caps:
+            pairs |= {(a, c) for a in here_codes for c in here_caps}
+            paired_caps |= here_caps
+    # a capability in a clause of its own ("...; it has deployed wipers") goes with every actor;
+    # an actor whose clause asserts nothing takes no capability from another actor's clause
+    pairs |= {(a, c) for a in codes for c in set(capabilities) - paired_caps}
+    return pairs
 
 
 def _normalise(sentence: str) -> str:

@@ -324,3 +324,24 @@ def test_likelihood_across_a_hyphenated_line_break() -> None:
 )
 def test_reference_entries_and_pointers_assert_nothing(text):
     assert extract_claims(text) == []
+
+
+@pytest.mark.model
+def test_each_clause_pairs_its_own_actor_and_capability():
+    pairs = {
+        (c.actor, c.capability)
+        for c in extract_claims(
+            "China censors the internet at home, while Russia runs disinformation campaigns abroad."
+        )
+    }
+    assert pairs == {("CHN", "censorship"), ("RUS", "influence_operations")}
+    pairs = {
+        (c.actor, c.capability) for c in extract_claims("Chinese hackers stole data; Russian hackers deployed wipers.")
+    }
+    assert pairs == {("CHN", "cyber_espionage"), ("RUS", "cyber_attack")}
+
+
+@pytest.mark.model
+def test_actors_joined_by_and_share_the_capability():
+    claims = extract_claims("China, Russia, and Iran conduct cyber espionage against US think tanks.")
+    assert {c.actor for c in claims} == {"CHN", "RUS", "IRN"}
