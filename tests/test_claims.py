@@ -345,3 +345,11 @@ def test_each_clause_pairs_its_own_actor_and_capability():
 def test_actors_joined_by_and_share_the_capability():
     claims = extract_claims("China, Russia, and Iran conduct cyber espionage against US think tanks.")
     assert {c.actor for c in claims} == {"CHN", "RUS", "IRN"}
+
+
+@pytest.mark.model
+def test_keyword_filtering_and_removing_criticism_are_censorship():
+    tags = tag_text(
+        "State-linked app operators apply keyword and image filtering abroad, removing criticism of the party."
+    )
+    assert "censorship" in tags["capabilities"]
