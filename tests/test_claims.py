@@ -353,3 +353,12 @@ def test_keyword_filtering_and_removing_criticism_are_censorship():
         "State-linked app operators apply keyword and image filtering abroad, removing criticism of the party."
     )
     assert "censorship" in tags["capabilities"]
+
+
+@pytest.mark.model
+def test_a_recommendation_naming_a_threat_is_not_a_claim():
+    text = (
+        "The agencies urge defenders to apply the mitigations in this advisory to reduce the threat "
+        "of Chinese state-sponsored malicious cyber activity."
+    )
+    assert extract_claims(text) == []
