@@ -35,6 +35,12 @@ IndexOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+DocOpt = Annotated[
+    list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")
+]
+PublisherOpt = Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Published on or after YYYY(-MM(-DD)).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Published on or before YYYY(-MM(-DD)).")]
 
 T = TypeVar("T")
 
@@ -158,12 +164,10 @@ def search(
     query: Annotated[str, typer.Argument(help="The question, or - to read one query per line from stdin.")],
     index: IndexOpt = None,
     k: Annotated[int, typer.Option("-k", "--top", help="Number of results.")] = 10,
-    doc: Annotated[
-        list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")
-    ] = None,
-    publisher: Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY[-MM[-DD]].")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Published on or before YYYY[-MM[-DD]].")] = None,
+    doc: DocOpt = None,
+    publisher: PublisherOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     actor: Annotated[
         list[str] | None, typer.Option("--actor", help="Only passages with a claim by this state (ISO code, e.g. CHN).")
     ] = None,
@@ -306,12 +310,10 @@ def claims(
     likelihood: Annotated[
         str | None, typer.Option("--likelihood", help="ICD 203 level, e.g. likely, very_likely.")
     ] = None,
-    doc: Annotated[
-        list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")
-    ] = None,
-    publisher: Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY[-MM[-DD]].")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Published on or before YYYY[-MM[-DD]].")] = None,
+    doc: DocOpt = None,
+    publisher: PublisherOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="Show at most this many claims (0: all).")] = 50,
     lint: Annotated[
         bool,
@@ -355,9 +357,9 @@ def brief(
     capability: Annotated[
         list[str] | None, typer.Option("--capability", help="Only claims of this capability; repeatable.")
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY[-MM[-DD]].")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Published on or before YYYY[-MM[-DD]].")] = None,
-    publisher: Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    publisher: PublisherOpt = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the Markdown here instead of stdout.")
     ] = None,
