@@ -229,19 +229,25 @@ def _link_copies(store: Store, copies: list[_Planned], report: IngestReport, run
     for c in copies:
         if not store.has_document(c.sha256):
             continue  # the original failed; the copy will be tried on the next run
-        store.upsert_file(
-            str(c.path),
-            doc_id=c.sha256,
-            sha256=c.sha256,
-            size_bytes=c.size,
-            mtime_ns=c.mtime_ns,
-            status="indexed",
-            run_id=run_id,
-        )
-        if c.old_doc and c.old_doc != c.sha256:
-            removed += _drop_if_orphan(store, c.old_doc)
+        removed += _point_file_at(store, c, c.sha256, run_id)
         report.unchanged += 1
     return removed
+
+
+def _point_file_at(store: Store, plan: _Planned, doc_id: str, run_id: int) -> list[int]:
+    """Record a file as indexed under `doc_id`; drop the document it held before if now unused."""
+    store.upsert_file(
+        str(plan.path),
+        doc_id=doc_id,
+        sha256=plan.sha256,
+        size_bytes=plan.size,
+        mtime_ns=plan.mtime_ns,
+        status="indexed",
+        run_id=run_id,
+    )
+    if plan.old_doc and plan.old_doc != doc_id:
+        return _drop_if_orphan(store, plan.old_doc)
+    return []
 
 
 def _drop_if_orphan(store: Store, doc_id: str) -> list[int]:
@@ -442,18 +448,7 @@ def _index_document(
     claims = tag(doc)
     t3 = time.perf_counter()
     with store.transaction():
-        removed: list[int] = []
-        store.upsert_file(
-            str(plan.path),
-            doc_id=meta.doc_id,
-            sha256=plan.sha256,
-            size_bytes=plan.size,
-            mtime_ns=plan.mtime_ns,
-            status="indexed",
-            run_id=run_id,
-        )
-        if plan.old_doc and plan.old_doc != meta.doc_id:
-            removed = _drop_if_orphan(store, plan.old_doc)
+        removed = _point_file_at(store, plan, meta.doc_id, run_id)
         store.insert_document(meta, doc.pages, chunks, vecs, claims, run_id)
     t4 = time.perf_counter()
     vi.remove(np.array(removed, dtype=np.int64))  # HNSW marks itself for a rebuild
