@@ -432,31 +432,24 @@ class Store:
             vecs = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
             yield ids, vecs
 
-    def chunks_by_id(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        out: dict[int, dict[str, Any]] = {}
+    def _rows_in(self, sql: str, ids: Sequence[Any], batch: int = 500) -> Iterator[sqlite3.Row]:
+        """Rows of `sql`, whose `{marks}` is an IN list, over `ids` in batches SQLite accepts."""
         ids = list(ids)
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            rows = self.db.execute(
-                "SELECT c.chunk_id, c.doc_id, c.page_start, c.page_end, c.char_start, c.char_end,"
-                " c.text, d.file_name, d.path, d.title, d.publisher, d.published "
-                f"FROM chunks c JOIN documents d USING(doc_id) WHERE c.chunk_id IN ({_marks(part)})",  # noqa: S608
-                part,
-            )
-            out.update({r["chunk_id"]: dict(r) for r in rows})
-        return out
+        for i in range(0, len(ids), batch):
+            part = ids[i : i + batch]
+            yield from self.db.execute(sql.format(marks=_marks(part)), part)
+
+    def chunks_by_id(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        sql = (
+            "SELECT c.chunk_id, c.doc_id, c.page_start, c.page_end, c.char_start, c.char_end,"
+            " c.text, d.file_name, d.path, d.title, d.publisher, d.published "
+            "FROM chunks c JOIN documents d USING(doc_id) WHERE c.chunk_id IN ({marks})"
+        )
+        return {r["chunk_id"]: dict(r) for r in self._rows_in(sql, ids)}
 
     def vectors_for(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
-        out: dict[int, np.ndarray] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            rows = self.db.execute(
-                f"SELECT chunk_id, vector FROM chunks WHERE chunk_id IN ({_marks(part)})",  # noqa: S608
-                part,
-            )
-            out.update({r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows})
-        return out
+        rows = self._rows_in("SELECT chunk_id, vector FROM chunks WHERE chunk_id IN ({marks})", ids)
+        return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
 
     def filtered_chunk_ids(self, f: Filters) -> np.ndarray:
         """Ids of the chunks that pass the filters."""
@@ -582,17 +575,11 @@ class Store:
     # -- briefing queries (pipeline/brief.py) -------------------------------
     def claims_for_chunks(self, chunk_ids: Sequence[int]) -> list[dict[str, Any]]:
         """Claims attached to these chunks, with their document's metadata, in a total order."""
-        out: list[dict[str, Any]] = []
-        ids = sorted({int(i) for i in chunk_ids})
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            rows = self.db.execute(
-                "SELECT cl.*, d.file_name, d.title, d.publisher, d.published, d.path "
-                "FROM claims cl JOIN documents d ON d.doc_id = cl.doc_id "
-                f"WHERE cl.chunk_id IN ({_marks(part)})",  # noqa: S608
-                part,
-            )
-            out.extend(dict(r) for r in rows)
+        sql = (
+            "SELECT cl.*, d.file_name, d.title, d.publisher, d.published, d.path "
+            "FROM claims cl JOIN documents d ON d.doc_id = cl.doc_id WHERE cl.chunk_id IN ({marks})"
+        )
+        out = [dict(r) for r in self._rows_in(sql, sorted({int(i) for i in chunk_ids}))]
         out.sort(key=lambda r: r["claim_id"])
         return out
 
