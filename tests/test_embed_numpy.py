@@ -40,6 +40,14 @@ def test_registered_by_name() -> None:
     assert "minilm-numpy" in EMBEDDERS
 
 
+def _run_python(code: str, cwd) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter, so sys.modules shows what it really imports."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=cwd, check=True, timeout=120
+    )
+
+
 @pytest.mark.model
 def test_same_vectors_as_sentence_transformers() -> None:
     from pipeline.embed import get_embedder
@@ -66,16 +74,7 @@ def test_query_path_does_not_import_torch(tmp_path) -> None:
         "bad = sorted(m for m in heavy if m in sys.modules)\n"
         "print(','.join(bad))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=True,
-        timeout=120,
-    )
+    out = _run_python(code, tmp_path)
     assert out.stdout.strip() == "", f"imported {out.stdout.strip()}"
 
 
@@ -90,14 +89,5 @@ def test_searcher_default_path_does_not_import_torch(tmp_path) -> None:
         "assert s.embed_query('cyber espionage').shape == (384,)\n"
         "print('torch' in sys.modules)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=True,
-        timeout=120,
-    )
+    out = _run_python(code, tmp_path)
     assert out.stdout.strip() == "False"
