@@ -26,10 +26,10 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     sys.path.insert(0, str(ROOT))
-    from pipeline.brief import build_briefing, render_markdown
-    from pipeline.search import Searcher
+    from pipeline.brief.build import build_briefing, render_markdown
+    from pipeline.index.filters import Filters
+    from pipeline.index.search import Searcher
     from pipeline.settings import Settings
-    from pipeline.store import Filters
 
     cold = []
     for _ in range(args.runs):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.claims import extract_claims_pages, load_nlp  # noqa: E402
-from pipeline.claims_text import split_sentences  # noqa: E402
+from pipeline.claims.extract import extract_claims_pages, load_nlp  # noqa: E402
 from pipeline.models import Page  # noqa: E402
+from pipeline.text import split_sentences  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CACHE = Path("/tmp/tb_claims_pages")

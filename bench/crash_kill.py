@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.faults import POINTS  # noqa: E402
+from pipeline.testhooks import POINTS  # noqa: E402
 from tests.helpers import crash  # noqa: E402
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/ingest.py --corpus /work/shared/corpus [--index /tmp/tb_bench_index]
 
 Steps, all through the library with the real model: a fresh ingest (claims on when
-pipeline.claims exists) timed per stage; the bare sentence-transformers encode of the same
+pipeline.claims.extract exists) timed per stage; the bare sentence-transformers encode of the same
 chunk texts at the same batch size (the bound: ingest wall / bare embed wall); no-op re-runs;
 warm Searcher.search latency over 100 eval queries; cold `threatbrief search` processes, start
 to first result, with the NumPy query path (default) and the old torch path. Prints the
@@ -38,8 +38,8 @@ from common import (
 # The pre-NumPy cold path: the CLI with Searcher.embed_query going through sentence-transformers.
 TORCH_CLI = (
     "import sys\n"
-    "import pipeline.search as s\n"
-    "from pipeline.embed import get_embedder\n"
+    "import pipeline.index.search as s\n"
+    "from pipeline.embed.model import get_embedder\n"
     "def embed_query(self, q):\n"
     "    self.embedder = self.embedder or get_embedder('minilm')\n"
     "    return self.embedder.embed_batch([q])[0]\n"
@@ -50,7 +50,7 @@ TORCH_CLI = (
 
 
 def fresh_ingest(corpus: Path, index: Path, batch_size: int) -> dict[str, Any]:
-    from pipeline.embed import get_embedder
+    from pipeline.embed.model import get_embedder
     from pipeline.ingest import ingest
     from pipeline.settings import load_settings
 
@@ -60,7 +60,7 @@ def fresh_ingest(corpus: Path, index: Path, batch_size: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     embedder = get_embedder("minilm", batch_size=batch_size)
     model_load_s = time.perf_counter() - t0
-    claims_on = importlib.util.find_spec("pipeline.claims") is not None
+    claims_on = importlib.util.find_spec("pipeline.claims.extract") is not None
     tagger = None if claims_on else (lambda doc: [])
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
@@ -162,7 +162,7 @@ def noop_reruns(corpus: Path, settings: Any, embedder: Any, files: int, runs: in
 
 
 def warm_queries(settings: Any, embedder: Any | None, n: int) -> dict[str, Any]:
-    from pipeline.search import Searcher
+    from pipeline.index.search import Searcher
 
     queries = [q["query"] for q in eval_queries()]
     searcher = Searcher.open(settings, embedder=embedder)

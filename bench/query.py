@@ -27,10 +27,10 @@ from common import REPO, eval_queries, machine, rss_mb, summary_ms, write_result
 
 
 def build(source: Path, target: Path, n_chunks: int, seed: int) -> dict[str, Any]:
-    from pipeline import vectors
+    from pipeline.index import vectors
+    from pipeline.index.store import Store
     from pipeline.models import Chunk, DocumentMeta
     from pipeline.settings import load_settings
-    from pipeline.store import Store
 
     rng = np.random.default_rng(seed)
     src = Store(source / "threatbrief.db", readonly=True)
@@ -90,7 +90,7 @@ def build(source: Path, target: Path, n_chunks: int, seed: int) -> dict[str, Any
 
 
 def time_queries(index: Path, n: int) -> dict[str, Any]:
-    from pipeline.search import Searcher
+    from pipeline.index.search import Searcher
     from pipeline.settings import load_settings
 
     queries = [q["query"] for q in eval_queries()]

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale.py [--sizes 100000 1000000] [--data random clustered]
 
-Synthetic 384-d float32 unit vectors go through pipeline.vectors.VectorIndex with the
+Synthetic 384-d float32 unit vectors go through pipeline.index.vectors.VectorIndex with the
 index type the tool picks at that size (kind_for with Settings.flat_index_max), with
 metadata rows in a temp SQLite fetched for each query's hits so a query pays what a real
 one does. Per size and data set: index memory (faiss serialized size and RSS delta), build
@@ -10,7 +10,7 @@ time, p50 query latency (one query at a time) and recall@10 against exact search
 over efSearch for HNSW. `random` (uniform on the sphere) is the hardest case for ANN
 recall; `clustered` (a mixture of gaussians) is closer to text embeddings.
 --force-kind hnsw measures HNSW below flat_index_max too; --factory SPEC measures any faiss
-index_factory string (e.g. SQfp16, SQ8, IVF4096,SQ8) as a candidate for pipeline.vectors.
+index_factory string (e.g. SQfp16, SQ8, IVF4096,SQ8) as a candidate for pipeline.index.vectors.
 Writes bench/results/scale.json.
 """
 
@@ -92,7 +92,7 @@ def measure(
 ) -> dict[str, Any]:
     import faiss
 
-    from pipeline import vectors
+    from pipeline.index import vectors
     from pipeline.settings import Settings
 
     rng = np.random.default_rng(seed)
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     import faiss
 
-    from pipeline import vectors
+    from pipeline.index import vectors
 
     where = machine()
     runs: list[dict[str, Any]] = []

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
-from pipeline.pdfgen import (  # noqa: E402
+from tests.helpers.pdfgen import (  # noqa: E402
     Item,
     Line,
     Rect,

@@ -12,8 +12,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.claims import tag_text  # noqa: E402
-from pipeline.claims_taxonomy import load_taxonomy  # noqa: E402
+from pipeline.claims.extract import tag_text  # noqa: E402
+from pipeline.claims.taxonomy import load_taxonomy  # noqa: E402
 
 DATA = Path(__file__).parent / "claims"
 KEYWORDS = {

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.models import Chunk, Page
+from pipeline.text import split_sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
@@ -33,15 +34,6 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of a page, whitespace trimmed."""
-    spans: list[tuple[int, int]] = []
-    for para in _split(text, 0, len(text), _PARAGRAPH):
-        for block in _split(text, para[0], para[1], _BULLET_LINE):
-            spans.extend(_split(text, block[0], block[1], _SENTENCE_END))
-    return spans
-
-
 def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     pos = start
@@ -58,7 +50,7 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tu
 
 def _split_long(text: str, seg: Segment, max_tokens: int) -> list[Segment]:
     """Cut a sentence longer than the model's input at word boundaries, by token offsets."""
-    from pipeline.embed import load_tokenizer
+    from pipeline.embed.model import load_tokenizer
 
     piece = text[seg.start : seg.end]
     enc = load_tokenizer().encode(piece, add_special_tokens=False)
@@ -92,7 +84,7 @@ def chunk_pages(
 ) -> list[Chunk]:
     """Pack sentences into chunks of at most `max_tokens` word pieces; never truncates."""
     texts = {p.page_no: p.text for p in pages}
-    raw = [Segment(p.page_no, s, e) for p in pages for s, e in sentence_spans(p.text)]
+    raw = [Segment(p.page_no, s, e) for p in pages for s, e in split_sentences(p.text)]
     counts = count_tokens([texts[s.page_no][s.start : s.end] for s in raw])
     segs: list[Segment] = []
     for seg, n in zip(raw, counts, strict=True):

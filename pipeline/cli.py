@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 if TYPE_CHECKING:
+    from pipeline.index.filters import Filters
     from pipeline.settings import Settings
-    from pipeline.store import Filters
 
 EXIT_ERROR = 1
 EXIT_QUARANTINED = 2
@@ -77,7 +77,7 @@ def _err(message: str) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from pipeline.safe import clean_text
+    from pipeline.text import clean_text
 
     Console(stderr=True, highlight=False).print(Text(clean_text(message)))
 
@@ -102,9 +102,9 @@ def _filters(
     ai: bool | None = None,
     likelihood: str | None = None,
 ) -> Filters:
+    from pipeline.claims.vocab import CAPABILITIES, LIKELIHOODS, check_date
     from pipeline.errors import UsageError
-    from pipeline.store import Filters
-    from pipeline.vocab import CAPABILITIES, LIKELIHOODS, check_date
+    from pipeline.index.filters import Filters
 
     caps = tuple(c.strip().lower() for c in capability or [])
     unknown = [c for c in caps if c not in CAPABILITIES]
@@ -140,8 +140,8 @@ def ingest(
     debug: DebugOpt = False,
 ) -> None:
     """Index PDF reports: parse, chunk, embed, extract claims. Unchanged files are skipped."""
+    from pipeline.discover import parse_paths
     from pipeline.ingest import ingest as run_ingest
-    from pipeline.ingest import parse_paths
     from pipeline.render import ingest_progress, render_ingest_summary
 
     settings = _settings(index, parser=parser)
@@ -178,8 +178,8 @@ def search(
     debug: DebugOpt = False,
 ) -> None:
     """Hybrid search (dense + BM25) over the indexed reports, with document and page."""
+    from pipeline.index.search import Searcher
     from pipeline.render import render_hits
-    from pipeline.search import Searcher
 
     settings = _settings(index)
 
@@ -211,8 +211,8 @@ def search(
 @app.command()
 def status(index: IndexOpt = None, json_out: JsonOpt = False, debug: DebugOpt = False) -> None:
     """What the index holds: documents, pages, chunks, claims, failures, model, last run."""
+    from pipeline.index.status import index_status
     from pipeline.render import render_status
-    from pipeline.status import index_status
 
     settings = _settings(index)
     info = _run(lambda: index_status(settings), debug)
@@ -268,7 +268,7 @@ def tag(
     debug: DebugOpt = False,
 ) -> None:
     """Tag text with acting states, capabilities, AI, likelihood, confidence and stance."""
-    from pipeline.claims import highlight_spans, tag_text
+    from pipeline.claims.extract import highlight_spans, tag_text
     from pipeline.render import render_tag
 
     lines = [text] if text not in (None, "-") else (line.rstrip("\n") for line in sys.stdin)
@@ -287,7 +287,7 @@ def tag(
 @app.command()
 def taxonomy(json_out: JsonOpt = False, debug: DebugOpt = False) -> None:
     """Show the actors, aliases, groups and capability patterns the tagger uses."""
-    from pipeline.claims_taxonomy import TAXONOMY_DIR, load_taxonomy
+    from pipeline.claims.taxonomy import TAXONOMY_DIR, load_taxonomy
     from pipeline.render import render_taxonomy
 
     data = _run(lambda: load_taxonomy().to_dict(), debug)
@@ -323,7 +323,7 @@ def claims(
     debug: DebugOpt = False,
 ) -> None:
     """Claims extracted at ingest, with quote and page, and counts by actor x capability."""
-    from pipeline.claims_query import lint_index, query_claims
+    from pipeline.claims.query import lint_index, query_claims
     from pipeline.render import render_claims, render_lint
 
     settings = _settings(index)
@@ -371,9 +371,10 @@ def brief(
     """A cited Markdown briefing: key judgments, verbatim evidence, conflicts, timeline, gaps."""
     import datetime
 
-    from pipeline.brief import build_briefing, render_markdown, write_atomic
-    from pipeline.search import Searcher
-    from pipeline.vocab import check_date
+    from pipeline.brief.build import build_briefing, render_markdown
+    from pipeline.claims.vocab import check_date
+    from pipeline.index.search import Searcher
+    from pipeline.text import write_atomic
 
     settings = _settings(index)
 

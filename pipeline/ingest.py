@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import fcntl
-import hashlib
 import logging
 import os
 import re
@@ -12,21 +10,22 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from pipeline import vectors
 from pipeline.chunk import chunk_pages
-from pipeline.embed import DIMENSION, MODEL_ID, Embedder, count_tokens, get_embedder
-from pipeline.errors import IndexLockedError, IndexMismatchError, UsageError
-from pipeline.faults import crash_point
-from pipeline.isolate import ParseOutcome, bounded_map, parse_isolated
+from pipeline.discover import apply_catalogue, discover
+from pipeline.embed.model import DIMENSION, MODEL_ID, Embedder, count_tokens, get_embedder
+from pipeline.errors import IndexLockedError, IndexMismatchError
+from pipeline.index import vectors
+from pipeline.index.store import Store, now_iso
 from pipeline.models import Chunk, Claim, DocumentMeta, ParsedDocument
+from pipeline.parse.isolate import ParseOutcome, bounded_map, parse_isolated
 from pipeline.settings import Settings
-from pipeline.store import Store, now_iso
+from pipeline.testhooks import crash_point
+from pipeline.text import sha256_file, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -81,61 +80,6 @@ def writer_lock(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
-
-
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str, str]]]:
-    """PDF files under the given files and folders (recursive), and paths that don't exist."""
-    found: dict[str, Path] = {}
-    missing: list[tuple[str, str, str]] = []
-    for raw in paths:
-        p = Path(raw).expanduser()
-        if p.is_dir():
-            for sub in sorted(p.rglob("*")):
-                if sub.is_file() and sub.suffix.lower() == ".pdf":
-                    found[str(sub.resolve())] = sub.resolve()
-        elif p.is_file():
-            found[str(p.resolve())] = p.resolve()
-        else:
-            missing.append((str(p), "parse_error", "no such file or folder"))
-    return sorted(found.values()), missing
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-@lru_cache(maxsize=64)
-def _catalogue(folder: Path) -> dict[str, dict[str, str]]:
-    """Optional MANIFEST.tsv / catalogue.tsv beside the PDFs: file, title, publisher, year|date."""
-    for name in ("catalogue.tsv", "MANIFEST.tsv", "manifest.tsv"):
-        path = folder / name
-        if path.is_file():
-            try:
-                with open(path, encoding="utf-8", newline="") as fh:
-                    rows = list(csv.DictReader(fh, delimiter="\t"))
-            except (OSError, csv.Error, UnicodeDecodeError) as exc:
-                log.warning("ignoring %s: %s", path, exc)
-                return {}
-            return {r["file"]: r for r in rows if r.get("file")}
-    return {}
-
-
-def apply_catalogue(meta: DocumentMeta, path: Path) -> DocumentMeta:
-    """Title, publisher and date from a catalogue row override what the PDF says."""
-    row = _catalogue(path.parent).get(path.name)
-    if not row:
-        return meta
-    published = (row.get("date") or row.get("published") or row.get("year") or "").strip()
-    return replace(
-        meta,
-        title=(row.get("title") or "").strip() or meta.title,
-        publisher=(row.get("publisher") or "").strip() or meta.publisher,
-        published=published or meta.published,
-    )
 
 
 def check_model(store: Store, model_id: str, dimension: int) -> None:
@@ -267,7 +211,7 @@ class Tagger:
 
     def __call__(self, doc: ParsedDocument) -> list[Claim]:
         if self._fn is None:
-            from pipeline.claims import extract_claims_pages
+            from pipeline.claims.extract import extract_claims_pages
 
             self._fn = extract_claims_pages
         return self._fn(doc.pages, doc.meta.doc_id)
@@ -393,9 +337,7 @@ def _write_manifest(store: Store, settings: Settings, gen: vectors.Generation) -
         "updated_at": now_iso(),
     }
     path = settings.index_dir / "manifest.json"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 TITLE_CHARS = 120  # ~30 word pieces on top of a chunk's 200: inside the model's 256
@@ -472,9 +414,3 @@ def _prune(store: Store, report: IngestReport) -> list[int]:
                 removed += _drop_if_orphan(store, rec.doc_id)
             report.pruned.append(rec.path)
     return removed
-
-
-def parse_paths(values: Sequence[str]) -> list[Path]:
-    if not values:
-        raise UsageError("give at least one PDF file or folder")
-    return [Path(v) for v in values]

@@ -9,21 +9,20 @@ through `md_inline`, so a hostile file cannot put links, images or HTML into the
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.embed import Embedder
+from pipeline.embed.model import Embedder
 from pipeline.errors import PipelineError, UsageError
+from pipeline.index.store import Store
 from pipeline.ingest import IngestReport, Progress, ingest
-from pipeline.isolate import ParseOutcome, parse_isolated
 from pipeline.models import Claim, ParsedDocument
-from pipeline.safe import md_inline
+from pipeline.parse.isolate import ParseOutcome, parse_isolated
 from pipeline.settings import Settings
-from pipeline.store import Store
+from pipeline.text import md_inline, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +136,7 @@ def write_digest(folder: Path, day: date, text: str) -> Path:
     while path.exists():
         path = folder / f"{stem}-{n}.md"
         n += 1
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, text)
     return path
 
 

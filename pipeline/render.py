@@ -1,4 +1,4 @@
-"""rich rendering for the CLI. Every PDF-supplied string goes through pipeline.safe first."""
+"""rich rendering for the CLI. Every PDF-supplied string goes through pipeline.text first."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline.models import Hit
-from pipeline.safe import clean_text, terminal_text
+from pipeline.text import clean_text, terminal_text
 
 if TYPE_CHECKING:  # pipeline.ingest is not needed to render search hits
     from pipeline.ingest import IngestReport, Progress

@@ -46,7 +46,7 @@ def fake_embedder() -> FakeEmbedder:
 
 def make_text_pdf(path: Path, pages: Sequence[str], metadata: dict[str, str] | None = None) -> Path:
     """A simple one-column PDF, one string per page, wrapped at 10 pt Helvetica."""
-    from pipeline.pdfgen import layout_paragraph, write_pdf
+    from tests.helpers.pdfgen import layout_paragraph, write_pdf
 
     rendered = []
     for text in pages:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.brief import build_briefing, render_markdown, verify_quote, write_atomic
-from pipeline.brief_model import Briefing, Quote, Source, normalise_ws
-from pipeline.chunk import sentence_spans
+from pipeline.brief.build import build_briefing, render_markdown, verify_quote, write_atomic
+from pipeline.brief.model import Briefing, Quote, Source, normalise_ws
+from pipeline.index.filters import Filters
+from pipeline.index.search import Searcher
 from pipeline.ingest import ingest
 from pipeline.models import Claim, ParsedDocument
-from pipeline.search import Searcher
 from pipeline.settings import Settings
-from pipeline.store import Filters
+from pipeline.text import split_sentences
 from tests.conftest import SAMPLES, FakeEmbedder, make_text_pdf
 
 TODAY = "2025-01-31"
@@ -75,7 +75,7 @@ def fake_tagger(doc: ParsedDocument) -> list[Claim]:
     """A claim per sentence naming an actor and a capability word, sliced from the page."""
     out = []
     for page in doc.pages:
-        for s, e in sentence_spans(page.text):
+        for s, e in split_sentences(page.text):
             sentence = page.text[s:e]
             actor = next((code for word, code in _ACTORS if word in sentence), None)
             cap = next((code for word, code in _CAPS if word in sentence), None)
@@ -284,7 +284,7 @@ def test_without_claims_falls_back_to_verified_sentences(tmp_path: Path):
 
 
 def test_store_source_works_without_embedder(settings: Settings):
-    from pipeline.store import Store
+    from pipeline.index.store import Store
 
     with Store(settings.db_path) as store:
         b = build_briefing(store, TOPIC, Filters(), today=TODAY)

@@ -1,6 +1,7 @@
-from pipeline.chunk import chunk_pages, sentence_spans
-from pipeline.embed import count_tokens
+from pipeline.chunk import chunk_pages
+from pipeline.embed.model import count_tokens
 from pipeline.models import Page
+from pipeline.text import split_sentences
 
 
 def test_sentence_spans_split_on_sentences_bullets_and_paragraphs_not_line_breaks():
@@ -8,7 +9,7 @@ def test_sentence_spans_split_on_sentences_bullets_and_paragraphs_not_line_break
         "The first sentence runs\nacross a line break. The second one ends here.\n\n"
         "• A bullet point\n• Another bullet.12 Then a sentence after a footnote marker."
     )
-    got = [text[s:e] for s, e in sentence_spans(text)]
+    got = [text[s:e] for s, e in split_sentences(text)]
     assert got == [
         "The first sentence runs\nacross a line break.",
         "The second one ends here.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.claims import (
+from pipeline.claims.extract import (
     extract_claims,
     extract_claims_pages,
     highlight_spans,
@@ -12,8 +12,9 @@ from pipeline.claims import (
     load_taxonomy,
     tag_text,
 )
-from pipeline.claims_text import get_matchers, split_sentences
+from pipeline.claims.features import get_matchers
 from pipeline.models import Page
+from pipeline.text import split_sentences
 
 ACCEPTANCE = (
     "We assess that Beijing's commercial access to personal data, along with Al-driven analytics, "
@@ -23,7 +24,7 @@ ACCEPTANCE = (
 
 @pytest.fixture(scope="module")
 def nlp():
-    from pipeline.claims import load_nlp
+    from pipeline.claims.extract import load_nlp
 
     return load_nlp()
 

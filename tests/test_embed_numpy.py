@@ -27,7 +27,7 @@ TEXTS = [
 
 
 def test_erf_matches_math_erf() -> None:
-    from pipeline.embed_numpy import erf
+    from pipeline.embed.query import erf
 
     x = np.linspace(-6, 6, 20001, dtype=np.float32)
     want = np.array([math.erf(float(v)) for v in x])
@@ -35,7 +35,7 @@ def test_erf_matches_math_erf() -> None:
 
 
 def test_registered_by_name() -> None:
-    from pipeline.embed import EMBEDDERS
+    from pipeline.embed.model import EMBEDDERS
 
     assert "minilm-numpy" in EMBEDDERS
 
@@ -50,7 +50,7 @@ def _run_python(code: str, cwd) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.model
 def test_same_vectors_as_sentence_transformers() -> None:
-    from pipeline.embed import get_embedder
+    from pipeline.embed.model import get_embedder
 
     fast = get_embedder("minilm-numpy")
     ref = get_embedder("minilm")
@@ -67,7 +67,7 @@ def test_same_vectors_as_sentence_transformers() -> None:
 def test_query_path_does_not_import_torch(tmp_path) -> None:
     code = (
         "import sys\n"
-        "from pipeline.embed import get_embedder\n"
+        "from pipeline.embed.model import get_embedder\n"
         "v = get_embedder('minilm-numpy').embed_batch(['state hackers and think tanks'])\n"
         "assert v.shape == (1, 384)\n"
         "heavy = ('torch', 'transformers', 'sentence_transformers')\n"
@@ -83,7 +83,7 @@ def test_searcher_default_path_does_not_import_torch(tmp_path) -> None:
     """Searcher.embed_query with no embedder given takes the NumPy path."""
     code = (
         "import sys\n"
-        "from pipeline.search import Searcher\n"
+        "from pipeline.index.search import Searcher\n"
         "from pipeline.settings import Settings\n"
         "s = Searcher(store=None, index=None, settings=Settings())\n"
         "assert s.embed_query('cyber espionage').shape == (384,)\n"

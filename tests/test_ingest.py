@@ -4,11 +4,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import IndexLockedError, IndexMismatchError
+from pipeline.index.search import Searcher
+from pipeline.index.store import Store
 from pipeline.ingest import ingest, writer_lock
-from pipeline.isolate import parse_isolated
-from pipeline.search import Searcher
+from pipeline.parse.isolate import parse_isolated
 from pipeline.settings import Settings
-from pipeline.store import Store
 from tests.conftest import FakeEmbedder
 
 TEXT_A = [

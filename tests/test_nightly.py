@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import PipelineError, UsageError
+from pipeline.index.store import Store
 from pipeline.ingest import writer_lock
 from pipeline.models import Claim
 from pipeline.nightly import run_nightly
 from pipeline.settings import Settings, load_settings
-from pipeline.store import Store
 from tests.conftest import BADPDFS, ROOT, FakeEmbedder
 
 DAY = date(2025, 3, 1)

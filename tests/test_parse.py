@@ -11,8 +11,9 @@ import pytest
 
 from pipeline.errors import ParseError
 from pipeline.models import ParsedDocument
-from pipeline.parse import clean_text, parse_pdf
-from pipeline.pdfgen import Item, Line, Rect, TextItem, layout_paragraph, write_pdf
+from pipeline.parse.document import parse_pdf
+from pipeline.text import clean_pdf_text
+from tests.helpers.pdfgen import Item, Line, Rect, TextItem, layout_paragraph, write_pdf
 
 REPO = Path(__file__).resolve().parent.parent
 BADPDFS = Path("/work/shared/badpdfs")
@@ -170,7 +171,7 @@ def test_control_bidi_and_ligatures_cleaned(tmp_path: Path, parse: Parse) -> Non
 
 
 def test_clean_text() -> None:
-    assert clean_text("a\u00a0\u00a0b\tc\u2066d\u2069 \u200f(cid:12)e") == "a b cd e"
+    assert clean_pdf_text("a\u00a0\u00a0b\tc\u2066d\u2069 \u200f(cid:12)e") == "a b cd e"
 
 
 def test_metadata_title_author_publisher_and_printed_date(tmp_path: Path, parse: Parse) -> None:
@@ -324,7 +325,7 @@ def test_known_phrases_on_their_pages(parse: Parse) -> None:
 
 
 def test_dedupe_keeps_ligature_parts_but_drops_a_doubled_layer():
-    from pipeline.parse_layout import dedupe_chars
+    from pipeline.parse.layout import dedupe_chars
 
     def ch(text, x0, top=100.0, width=5.0):
         return {"text": text, "x0": x0, "x1": x0 + width, "top": top, "bottom": top + 10}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from pipeline.pdfgen import Line, Rect, TextItem, render_pdf, text_width, wrap_text, write_pdf
+from tests.helpers.pdfgen import Line, Rect, TextItem, render_pdf, text_width, wrap_text, write_pdf
 
 
 def test_round_trip_text_metadata_and_drawings(tmp_path: Path) -> None:

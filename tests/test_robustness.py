@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import QUARANTINE_REASONS
-from pipeline.faults import POINTS
+from pipeline.index.search import Searcher
+from pipeline.index.store import Store
 from pipeline.ingest import ingest
-from pipeline.isolate import parse_isolated
 from pipeline.nightly import run_nightly
-from pipeline.search import Searcher
+from pipeline.parse.isolate import parse_isolated
 from pipeline.settings import Settings
-from pipeline.store import Store
+from pipeline.testhooks import POINTS
 from tests.conftest import BADPDFS, ROOT, FakeEmbedder
 from tests.helpers import crash
 
@@ -130,7 +130,7 @@ def _zero_page_pdf(path: Path) -> Path:
     ],
 )
 def test_prechecks_and_limits_quarantine_with_their_reason(tmp_path: Path, case: str, reason: str):
-    from pipeline.pdfgen import Rect, TextItem, write_pdf
+    from tests.helpers.pdfgen import Rect, TextItem, write_pdf
 
     text = [TextItem(72, 720, "Sandworm deployed wiper malware against Ukrainian utilities.")]
     path = tmp_path / f"{case}.pdf"
@@ -312,8 +312,8 @@ LONG_LINE = "Russian operators used AI tools. " + "x" * (1 << 20)
 
 def _fake_parse(path: Path, settings: Settings):
     """Raw hostile pages, as if a parser let everything through."""
-    from pipeline.isolate import ParseOutcome
     from pipeline.models import DocumentMeta, Page, ParsedDocument
+    from pipeline.parse.isolate import ParseOutcome
 
     meta = DocumentMeta(doc_id="", path=str(path), file_name=path.name, size_bytes=1, page_count=2, title=HOSTILE[:120])
     return ParseOutcome(path, ParsedDocument(meta, [Page(1, HOSTILE), Page(2, LONG_LINE)]))
@@ -345,7 +345,7 @@ def _assert_inert(data: bytes) -> None:
 
 @pytest.mark.parametrize("route", ["pdf", "raw"])
 def test_hostile_text_never_reaches_the_terminal_or_the_digest(tmp_path: Path, route: str):
-    from pipeline.pdfgen import TextItem, write_pdf
+    from tests.helpers.pdfgen import TextItem, write_pdf
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -452,7 +452,7 @@ def test_no_pickle_eval_exec_or_unsafe_yaml():
 
 # -- readers and the generation files ---------------------------------------------------
 def test_reader_survives_the_writer_replacing_the_generation_mid_load(tmp_path: Path, pdf_factory, monkeypatch):
-    from pipeline import vectors
+    from pipeline.index import vectors
 
     pdf = pdf_factory("a.pdf", ["Volt Typhoon actors compromise small office routers."])
     settings = Settings(index_dir=tmp_path / "index")
@@ -472,8 +472,8 @@ def test_reader_survives_the_writer_replacing_the_generation_mid_load(tmp_path: 
 
 
 def test_a_tampered_generation_is_never_loaded(tmp_path: Path, pdf_factory):
-    from pipeline import vectors
     from pipeline.errors import IndexCorruptError
+    from pipeline.index import vectors
 
     pdf = pdf_factory("a.pdf", ["Volt Typhoon actors compromise small office routers."])
     settings = Settings(index_dir=tmp_path / "index")

@@ -1,4 +1,4 @@
-from pipeline.safe import clean_text, md_inline, terminal_text
+from pipeline.text import clean_text, md_inline, terminal_text
 
 
 def test_markdown_injection_is_inert():

@@ -1,10 +1,10 @@
 import pytest
 
+from pipeline.index.filters import Filters
+from pipeline.index.search import Searcher, rrf_fuse
 from pipeline.ingest import ingest
 from pipeline.models import Claim, ParsedDocument
-from pipeline.search import Searcher, rrf_fuse
 from pipeline.settings import Settings
-from pipeline.store import Filters
 from tests.conftest import FakeEmbedder
 
 DOCS = {

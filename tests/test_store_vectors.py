@@ -5,10 +5,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import vectors
 from pipeline.errors import IndexCorruptError
+from pipeline.index import vectors
+from pipeline.index.filters import Filters
+from pipeline.index.queries import fts_query
+from pipeline.index.store import Store
 from pipeline.models import Chunk, Claim, DocumentMeta, Page
-from pipeline.store import Filters, Store, fts_query
 
 DOC = "a" * 64
 
@@ -149,7 +151,7 @@ def test_wal_mode(tmp_path: Path):
 
 
 def test_common_words_are_left_out_of_bm25_on_large_indexes(tmp_path: Path, monkeypatch):
-    import pipeline.store as store_mod
+    import pipeline.index.queries as store_mod
 
     store = Store(tmp_path / "t.db")
     _doc(store, "a" * 64, n=6)  # every chunk says "routers" and "land"

@@ -49,8 +49,8 @@ def splits() -> dict[str, str]:
 
 def dump() -> None:
     sys.path.insert(0, str(HERE.parents[1]))
-    from pipeline.claims_text import split_sentences
-    from pipeline.parse import parse_pdf
+    from pipeline.parse.document import parse_pdf
+    from pipeline.text import split_sentences
 
     DUMP.mkdir(exist_ok=True)
     for pdf in sorted(CORPUS.glob("*.pdf")):

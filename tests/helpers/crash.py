@@ -11,10 +11,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import vectors
-from pipeline.search import Searcher
+from pipeline.index import vectors
+from pipeline.index.search import Searcher
+from pipeline.index.store import Store
 from pipeline.settings import Settings
-from pipeline.store import Store
 from tests.conftest import FakeEmbedder, make_text_pdf
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,14 +8,14 @@ Claims are not extracted (the tagger returns none).
 
 from __future__ import annotations
 
-import pipeline.embed
+import pipeline.embed.model
+import pipeline.index.search
 import pipeline.ingest
-import pipeline.search
 from pipeline.cli import main
 from tests.conftest import FakeEmbedder
 
-pipeline.embed.EMBEDDERS["minilm"] = lambda **kwargs: FakeEmbedder()
-pipeline.search.MODEL_ID = FakeEmbedder.model_id
+pipeline.embed.model.EMBEDDERS["minilm"] = lambda **kwargs: FakeEmbedder()
+pipeline.index.search.MODEL_ID = FakeEmbedder.model_id
 pipeline.ingest.MODEL_ID = FakeEmbedder.model_id
 pipeline.ingest.DIMENSION = FakeEmbedder.dimension
 pipeline.ingest.Tagger = lambda: lambda doc: []  # type: ignore[assignment,misc]

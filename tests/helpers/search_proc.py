@@ -14,7 +14,7 @@ import time
 import traceback
 from pathlib import Path
 
-from pipeline.search import Searcher
+from pipeline.index.search import Searcher
 from pipeline.settings import Settings
 from tests.conftest import FakeEmbedder
 

@@ -1,0 +1,71 @@
+"""Sentence-level rules on top of the parse: reporters, attribution and ambiguous aliases.
+
+The small parser often misreads long attribution sentences ("the governments of the UK, Canada
+and the US attributed intrusions ... to APT 29"); these rules read the surface text instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pipeline.claims.features import Mention
+
+# Verbs whose subject reports, judges or attributes a threat rather than performing it.
+_REPORT_VERB = re.compile(
+    r"\b(?:attribut(?:e|es|ed|ing)|assess(?:es|ed)?|report(?:s|ed)?|warn(?:s|ed)?|publish(?:es|ed)?|"
+    r"recommend(?:s|ed)?|advis(?:e|es|ed)|releas(?:e|es|ed)|issu(?:e|es|ed)|announc(?:e|es|ed)|"
+    r"judge[sd]?|said|says|stated|accus(?:e|es|ed)|blam(?:e|es|ed)|condemn(?:s|ed)|concluded?|"
+    r"co-?authored|authored|urge[sd]?|encourage[sd]?)\b(?!\s+by\b)",
+    re.I,
+)
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s*$", re.I)
+_GAP_FILLER = re.compile(
+    r"\b(?:and|or|the|of|its|their|governments?|authoring|cybersecurity|"
+    r"partner|agencies|authorities|officials|government|also|jointly|has|have|"
+    r"publicly|previously|formally)\b|[,\s]",
+    re.I,
+)
+_ATTRIBUTED_TO = re.compile(
+    r"\battribut(?:e|es|ed|ing|able)\b(?:(?!\bto\b|\battribut)[^;,:])*\bto\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.I
+)
+
+
+def _strip(text: str, spans: Iterable[tuple[int, int]], offset: int) -> str:
+    chars = list(text)
+    for s, e in spans:
+        for i in range(max(s - offset, 0), min(e - offset, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def is_reporter(sentence: str, m: Mention, mentions: list[Mention], triggers: list[tuple[int, int]]) -> bool:
+    """True when the mention (with the states listed beside it) is the subject of a verb of
+    reporting, assessing or attributing: "the U.S. authoring agencies assess", "the governments of
+    the UK, Canada and the US attributed"."""
+    if sentence[m.end : m.end + 2] in ("’s", "'s"):
+        return False
+    for v in _REPORT_VERB.finditer(sentence, m.end):
+        gap = sentence[m.end : v.start()]
+        if len(gap) > 80 or any(m.end < e and s < v.start() for s, e in triggers):
+            return False
+        if _PASSIVE_BEFORE.search(gap):
+            return False
+        rest = _strip(gap, [(o.start, o.end) for o in mentions], m.end)
+        return not _GAP_FILLER.sub("", rest)
+    return False
+
+
+def is_attributed_to(sentence: str, m: Mention) -> bool:
+    """ "... attributing the activity to the SVR": the object of attribution acts."""
+    return bool(_ATTRIBUTED_TO.search(sentence[: m.start]))
+
+
+def document_codes(mentions: Iterable[Mention], ambiguous: frozenset[str]) -> set[str]:
+    """States a document names with an unambiguous alias."""
+    return {m.alias.code for m in mentions if m.alias.text not in ambiguous}
+
+
+def keep_mention(m: Mention, ambiguous: frozenset[str], codes: set[str]) -> bool:
+    """An ambiguous short alias ("SEA", "RT", "IRA") counts only where its state is named otherwise."""
+    return m.alias.text not in ambiguous or m.alias.code in codes

@@ -1,0 +1,310 @@
+"""The fast first pass: sentence splitting and regex features of a sentence, no spaCy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pipeline.claims.taxonomy import (
+    LIKELIHOOD_LEVELS,
+    Alias,
+    Taxonomy,
+    compile_patterns,
+    load_taxonomy,
+)
+
+_URL = re.compile(r"<?\b(?:https?://|www\.)[^\s>]+>?")
+_LINE_HYPHEN = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")
+_TITLE_FUNCTION = {
+    "from",
+    "with",
+    "into",
+    "onto",
+    "upon",
+    "over",
+    "under",
+    "than",
+    "that",
+    "this",
+    "their",
+    "about",
+    "after",
+    "before",
+    "between",
+    "through",
+    "against",
+    "within",
+    "without",
+}
+_SENT_END = re.compile(r"[.!?:;\"”’)\]]\d{0,3}\s*$")
+
+
+def _title_words(text: str) -> list[str]:
+    words = re.findall(r"[A-Za-z][\w’'-]*", text)
+    return [w for w in words if len(w) > 3 and w.lower() not in _TITLE_FUNCTION]
+
+
+def _title_case(text: str) -> bool:
+    words = _title_words(text)
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+# A reference-list entry or a pointer to another text asserts nothing itself.
+_CITATION = re.compile(
+    r"^\s*(?:\d{1,3}\s+)?(?:[Ff]or (?:more|additional|further) (?:information|details|guidance)|"
+    r"[Rr]efer to|[Aa]vailable (?:at|from)|[Rr]etrieved (?:from|on)|[Aa]ccessed (?:on|at)|[Ii]bid)\b"
+    r"|^\s*(?:\d{1,3}\s+)?(?:[Ss]ee(?: also)?)\s+(?:[A-Z“\"]|the\s+(?:\w+\s+){0,4}?"
+    r"(?:report|advisory|guide|section|appendix|table|figure|page|webpage|website|article)s?\b)"
+    r"|^\s*(?:\d{1,3}\s+)?[A-Z][\w'’-]+,\s+(?:[A-Z][a-z'’-]+\s+)?(?:[A-Z]\.\s*)+,"
+    r"|\b(?:[Rr]etrieved from|[Aa]ccessed (?:on )?\w+ \d{1,2}, \d{4}|[Ii]bid)\b",
+    re.DOTALL,
+)
+
+
+def is_citation(sentence: str) -> bool:
+    """A reference entry ("Melvin, Ellis L., A Study of ..., 2005.") or a pointer ("See ...")."""
+    return bool(_CITATION.search(sentence))
+
+
+def heading_end(sentence: str) -> int:
+    """Length of the title or running header a sentence starts with (the whole sentence if it is a
+    heading: short, Title Case, no closing punctuation, or a citation); 0 if it starts with prose."""
+    if is_citation(sentence):
+        return len(sentence)
+    body = re.sub(r"^[\W\d]*(?:\d+\.)*\s*", "", sentence.strip())
+    if (
+        not _SENT_END.search(sentence)
+        and len(body.split()) <= 20
+        and len(_title_words(body)) >= 2
+        and _title_case(body)
+    ):
+        return len(sentence)
+    # a running header glued to a sentence that goes on from the previous page
+    lines = sentence.split("\n")
+    pos = words = 0
+    for i, line in enumerate(lines[:-1]):
+        if not _title_case(line) or _SENT_END.search(line):
+            break
+        words += len(_title_words(line))
+        pos += len(line) + 1
+        if lines[i + 1].lstrip()[:1].islower() and words >= 5:
+            return pos
+    return 0
+
+
+@dataclass
+class Mention:
+    """An actor alias found in a sentence; offsets are relative to the sentence."""
+
+    start: int
+    end: int
+    alias: Alias
+
+    @property
+    def text(self) -> str:
+        return self.alias.text
+
+
+@dataclass
+class Features:
+    """What the regex pass found in one sentence."""
+
+    capabilities: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    ai_enabled: bool = False
+    likelihood: str | None = None
+    likelihood_terms: list[tuple[str, str]] = field(default_factory=list)
+    confidence: str | None = None
+    confidence_terms: list[tuple[str, str]] = field(default_factory=list)
+    stance: str = "fact"
+    advice: bool = False
+
+
+_ADVICE = re.compile(
+    r"^[\W\d]*(?:block|monitor|filter|implement|ensure|consider|use|enable|disable|restrict|review|"
+    r"update|patch|apply|configure|deploy|audit|limit|require|maintain|establish|segment|disallow|"
+    r"prohibit|prevent|avoid|keep|set|remove|isolate|investigate|educate|train|report|contact|look|"
+    r"hunt|check|verify|validate|inspect|log|alert|detect|scan|enforce|follow|adopt|install|change|"
+    r"reset|rotate|harden|back up|do not|don[’']t|create|develop|track|watch|secure|protect|"
+    r"upgrade|replace|turn off|reduce|mitigate|minimize|delete|store|limit|whitelist|allowlist|"
+    r"denylist|blacklist)\b|\b(?:should|are encouraged to|is encouraged to|are advised to|we recommend|"
+    r"recommends?|it is (?:advisable|recommended)|best practices?|mitigations?|your|you)\b",
+    re.IGNORECASE,
+)
+
+
+class Matchers:
+    """Compiled regexes of a Taxonomy, built once."""
+
+    def __init__(self, tax: Taxonomy) -> None:
+        self.tax = tax
+        aliases = sorted(tax.aliases, key=lambda a: -len(a.text))
+        self.alias_by_text = {a.text: a for a in aliases}
+        body = "|".join(re.escape(a.text) for a in aliases)
+        self.alias_re = re.compile(rf"(?<![\w-])(?:{body})(?!\w)")
+        self.alias_lower = {a.text.lower(): a for a in aliases}
+        self.families = [(re.compile(rf"(?<![\w-])(?:{pat})(?![\w-])"), code) for pat, code in tax.families]
+        self.caps = {}
+        for code, r in tax.capabilities.items():
+            self.caps[code] = (
+                compile_patterns(r.triggers),
+                compile_patterns(r.weak),
+                compile_patterns(r.requires),
+                compile_patterns(r.deny),
+                [re.compile(p.replace("{W}", ""), re.I) for p in r.advice_deny],
+                compile_patterns(r.contextual),
+                compile_patterns(r.context),
+                compile_patterns(r.victims),
+                r.via,
+            )
+        self.victim_in = {
+            code: re.compile(
+                rf"(?:{'|'.join(r.victims)})(?:\s+(?:who\s+(?:lives?|resides?)|living|based|residing))?\s+in\s+(?:the\s+)?$",
+                re.I,
+            )
+            for code, r in tax.capabilities.items()
+            if r.victims
+        }
+        self.ai_cs = re.compile("|".join(tax.ai.get("case_sensitive", [])))
+        self.ai_ci = compile_patterns(tax.ai.get("patterns", []))
+        self.ai_deny = compile_patterns(tax.ai.get("deny", []))
+        lik = [(lvl, p) for lvl in LIKELIHOOD_LEVELS for p in tax.likelihood.get(lvl, [])]
+        lik.sort(key=lambda lp: -len(lp[1]))
+        self.lik_level = {f"l{i}": lvl for i, (lvl, _) in enumerate(lik)}
+        self.lik_re = re.compile(r"\b(?:" + "|".join(f"(?P<l{i}>{p})" for i, (_, p) in enumerate(lik)) + r")\b", re.I)
+        self.lik_deny = compile_patterns(tax.likelihood_deny, bounded=False)
+        self.conf = {lvl: compile_patterns(ps) for lvl, ps in tax.confidence.items()}
+        self.stance = {k: compile_patterns(ps, bounded=False) for k, ps in tax.stance.items()}
+
+    def mentions(self, sentence: str) -> list[Mention]:
+        """Gazetteer actor mentions in a sentence, then unlisted groups named by vendor convention."""
+        found = [Mention(m.start(), m.end(), self.alias_by_text[m.group(0)]) for m in self.alias_re.finditer(sentence)]
+        for pattern, code in self.families:
+            for m in pattern.finditer(sentence):
+                if not any(f.start < m.end() and m.start() < f.end for f in found):
+                    found.append(Mention(m.start(), m.end(), Alias(m.group(0), code, "group", m.group(0))))
+        found.sort(key=lambda f: f.start)
+        return found
+
+    def capabilities(
+        self, sentence: str, advice: bool, mentions: list[Mention] | None = None
+    ) -> dict[str, list[tuple[int, int]]]:
+        """Capability code -> trigger spans, after deny, requires, context and advice rules."""
+        strong: dict[str, list[tuple[int, int]]] = {}
+        weak: dict[str, list[tuple[int, int]]] = {}
+        pending: list[tuple[str, list[tuple[int, int]], Any, Any, tuple[str, ...]]] = []
+        for code, (trig, weak_re, req, deny, advice_deny, ctx_trig, ctx, victims, via) in self.caps.items():
+            if req is not None and not req.search(sentence):
+                continue
+            denied = [m.span() for m in deny.finditer(sentence)] if deny is not None else []
+            found: dict[str, list[tuple[int, int]]] = {}
+            for pattern, bucket in ((trig, strong), (weak_re, weak), (ctx_trig, found)):
+                if pattern is None:
+                    continue
+                for m in pattern.finditer(sentence):
+                    s, e = m.span()
+                    if any(ds < e and s < de for ds, de in denied):
+                        continue
+                    if advice and any(a.match(m.group(0)) for a in advice_deny):
+                        continue
+                    bucket.setdefault(code, []).append((s, e))
+            if victims is not None:
+                pending.append((code, found.get(code, []), ctx, victims, via))
+            elif (
+                found
+                and ctx is not None
+                and (
+                    any(m.alias.kind == "group" for m in mentions or []) or self._in_context(ctx, sentence, found[code])
+                )
+            ):
+                weak.setdefault(code, []).extend(found[code])
+        for code, acts, ctx, victims, via in pending:
+            # acts against victims beyond the state's borders (transnational repression)
+            hits = [m.span() for m in victims.finditer(sentence)]
+            if not hits or not (acts or any(v in strong for v in via)):
+                continue
+            if (ctx is not None and ctx.search(sentence)) or self._foreign_victim(code, sentence, mentions or []):
+                strong.setdefault(code, []).extend(acts or hits)
+        return strong if strong else weak
+
+    @staticmethod
+    def _in_context(ctx: Any, sentence: str, spans: list[tuple[int, int]]) -> bool:
+        """A context word besides the contextual triggers themselves ("malware" + "infected")."""
+        return any(
+            not any(s < ce and cs < e for s, e in spans) for cs, ce in (m.span() for m in ctx.finditer(sentence))
+        )
+
+    def _foreign_victim(self, code: str, sentence: str, mentions: list[Mention]) -> bool:
+        """A victim "in"/"living in" a state other than another state the sentence names."""
+        pattern = self.victim_in.get(code)
+        if pattern is None:
+            return False
+        codes = {m.alias.code for m in mentions}
+        return len(codes) > 1 and any(pattern.search(sentence[: m.start]) for m in mentions)
+
+    def ai_enabled(self, sentence: str) -> bool:
+        """True where the sentence ties the activity to AI, including OCR-noisy "Al-driven"."""
+        if self.ai_cs.search(sentence):
+            return True
+        if self.ai_ci is None:
+            return False
+        denied = [m.span() for m in self.ai_deny.finditer(sentence)] if self.ai_deny else []
+        return any(not any(ds <= m.start() < de for ds, de in denied) for m in self.ai_ci.finditer(sentence))
+
+    def likelihood_terms(self, sentence: str) -> list[tuple[str, str]]:
+        """(level, term as written) for each estimative term, longest match first."""
+        if self.lik_deny is not None and self.lik_deny.search(sentence):
+            sentence = self.lik_deny.sub(lambda m: " " * len(m.group(0)), sentence)
+        out = []
+        for m in self.lik_re.finditer(sentence):
+            group = next(k for k, v in m.groupdict().items() if v is not None)
+            out.append((self.lik_level[group], m.group(0)))
+        return out
+
+    def confidence_terms(self, sentence: str) -> list[tuple[str, str]]:
+        """(level, term) for each stated analytic confidence."""
+        return [
+            (lvl, m.group(0))
+            for lvl, pattern in self.conf.items()
+            if pattern is not None
+            for m in pattern.finditer(sentence)
+        ]
+
+    def features(self, sentence: str, *, full: bool = True) -> Features:
+        """Regex features of one sentence; with full=False stop when no capability fires."""
+        # patterns use plain spaces; line breaks inside a sentence must not defeat them
+        cut = heading_end(sentence)
+        # a word hyphenated across a line break ("al-\nmost certain") for the offset-free terms
+        joined = _LINE_HYPHEN.sub("", sentence[cut:]).replace("\n", " ").replace("\t", " ")
+        sentence = " " * cut + sentence[cut:].replace("\n", " ").replace("\t", " ")
+        # words inside URLs ("babyshark-malware-continues-to-target") assert nothing
+        sentence = _URL.sub(lambda m: " " * len(m.group(0)), sentence)
+        f = Features()
+        f.advice = bool(_ADVICE.search(sentence))
+        f.mentions = self.mentions(sentence)
+        # a recommendation may still report what an actor does; only defensive verbs drop out
+        f.capabilities = self.capabilities(sentence, f.advice, f.mentions)
+        if not full and not f.capabilities:
+            return f
+        f.ai_enabled = self.ai_enabled(joined)
+        f.likelihood_terms = self.likelihood_terms(joined)
+        f.likelihood = f.likelihood_terms[0][0] if f.likelihood_terms else None
+        f.confidence_terms = self.confidence_terms(sentence)
+        f.confidence = f.confidence_terms[0][0] if f.confidence_terms else None
+        assess = self.stance.get("assessment")
+        reported = self.stance.get("reported")
+        if assess is not None and assess.search(sentence):
+            f.stance = "assessment"
+        elif reported is not None and reported.search(sentence):
+            f.stance = "reported"
+        elif f.likelihood or f.confidence:
+            f.stance = "assessment"
+        return f
+
+
+@lru_cache(maxsize=1)
+def get_matchers() -> Matchers:
+    """The compiled matchers of the packaged taxonomy."""
+    return Matchers(load_taxonomy())

@@ -1,0 +1,211 @@
+"""The second pass: who acts and who is acted on, from spaCy's dependency parse."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.claims.lexicon import (
+    ACCUSE_VERBS,
+    ACT,
+    ACTIVITY_NOUNS,
+    AGENT_NOUNS,
+    ATTACK_NOUNS,
+    CRIMINAL_NOUNS,
+    HOSTILE_NOUNS,
+    LINK_PREPS,
+    LINK_WORDS,
+    LOCATION_PREPS,
+    NOT,
+    NOUNISH,
+    PERCEPTION_VERBS,
+    REPORT_VERBS,
+    VICTIM_NOUNS,
+    VICTIM_VERBS,
+)
+
+
+def _lemma(tok: Token) -> str:
+    return (tok.lemma_ or tok.lower_).lower()
+
+
+def _role_of_anchor(tok: Token, trigger_tokens: set[int]) -> bool | None:
+    lemma = _lemma(tok)
+    dep = tok.dep_
+    head = tok.head
+    if tok.i in trigger_tokens or lemma in ACTIVITY_NOUNS:
+        return ACT
+    if dep in ("nsubj", "csubj"):
+        hl = _lemma(head)
+        if hl in REPORT_VERBS:
+            return NOT
+        if hl in ("suffer", "face", "experience", "receive", "fall", "become", "remain") or (
+            hl == "be" and any(_lemma(c) in VICTIM_NOUNS for c in head.children if c.dep_ == "attr")
+        ):
+            return NOT
+        return ACT
+    if dep == "nsubjpass":
+        return ACT if _lemma(head) in ACCUSE_VERBS | LINK_WORDS else NOT
+    if dep in ("dobj", "obj", "dative"):
+        hl = _lemma(head)
+        if hl in ACCUSE_VERBS or hl in PERCEPTION_VERBS:
+            return ACT
+        if lemma in HOSTILE_NOUNS or (lemma in AGENT_NOUNS and hl not in VICTIM_VERBS):
+            return ACT
+        return NOT
+    if dep == "attr":
+        subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return NOT if any(_lemma(s) in VICTIM_NOUNS for s in subj) else ACT
+    if dep == "pobj":
+        return ACT if lemma in HOSTILE_NOUNS else NOT
+    if lemma in AGENT_NOUNS:
+        return ACT
+    return None
+
+
+def mention_role(token: Token, trigger_tokens: set[int]) -> bool | None:
+    """ACT when the mention's state performs the action, NOT when it is victim/place/topic."""
+    tok = token
+    for _ in range(12):
+        dep = tok.dep_
+        if tok.head is tok or tok.i in trigger_tokens or _lemma(tok) in ACTIVITY_NOUNS:
+            break
+        if dep in ("compound", "amod", "poss", "nmod", "npadvmod", "appos", "flat", "nummod", "case"):
+            tok = tok.head
+            continue
+        if dep == "conj" and tok.head.pos_ in NOUNISH:
+            tok = tok.head
+            continue
+        if dep == "pobj" and tok.head.dep_ in ("prep", "agent"):
+            prep = tok.head
+            p = prep.lower_
+            h = prep.head
+            hl = _lemma(h)
+            if prep.dep_ == "agent" or p == "by":
+                return ACT
+            if p == "of" and h.lower_ == "behalf":
+                return ACT
+            if (
+                p in ("of", "from")
+                and h.pos_ in NOUNISH
+                and (hl in AGENT_NOUNS or hl in ACTIVITY_NOUNS or h.i in trigger_tokens)
+            ):
+                tok = h
+                continue
+            # "hackers based in China" acts; "attacks against China" does not
+            based_in = p == "in" and h.dep_ in ("acl", "amod", "relcl") and _lemma(h.head) in AGENT_NOUNS
+            if hl in LINK_WORDS and (p in LINK_PREPS or based_in):
+                if h.dep_ in ("acl", "amod", "relcl") and h.head.pos_ in NOUNISH:
+                    tok = h.head
+                    continue
+                return ACT
+            if p in LOCATION_PREPS or p == "from":
+                return ACT if (_lemma(tok) in HOSTILE_NOUNS and p == "against") else NOT
+            return None
+        break
+    return _role_of_anchor(tok, trigger_tokens)
+
+
+def is_criminal(token: Token) -> bool:
+    """A mention that qualifies criminals ("Russian-aligned cybercrime groups") names no state actor."""
+    tok = token
+    for _ in range(4):
+        if _lemma(tok) in CRIMINAL_NOUNS or tok.lower_ in CRIMINAL_NOUNS:
+            return True
+        if any(
+            c.dep_ in ("compound", "amod") and (_lemma(c) in CRIMINAL_NOUNS or c.lower_ in CRIMINAL_NOUNS)
+            for c in tok.children
+        ):
+            return True
+        if tok.dep_ not in ("compound", "amod", "npadvmod") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def ambiguous_attack(token: Token) -> bool:
+    """A demonym or place directly on an attack noun without "on/against" ("Estonian cyber attacks"):
+    it may name the attacker or the victim."""
+    tok = token
+    for _ in range(3):
+        if tok.dep_ not in ("amod", "compound", "nmod") or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.lower_ in ATTACK_NOUNS:
+            return not any(c.dep_ == "prep" and c.lower_ in ("on", "against") for c in tok.children)
+    return False
+
+
+def tokens_in(doc: Doc, start: int, end: int) -> Span | None:
+    """The tokens covering a character span of the parsed sentence."""
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def _phrase(tok: Token) -> str:
+    """A noun phrase headed by tok, cut before relative clauses and other attachments."""
+    toks = [t for t in tok.subtree]
+    keep = []
+    for t in toks:
+        if t.i > tok.i and (
+            t.dep_ in ("relcl", "acl", "advcl", "punct", "cc", "appos", "conj")
+            or (t.dep_ == "prep" and t.lower_ not in ("of",))
+        ):
+            break
+        keep.append(t)
+    if not keep:
+        return tok.text
+    keep = keep[-12:]
+    span = tok.doc[keep[0].i : keep[-1].i + 1]
+    return span.text.strip(" ,;:")
+
+
+TARGET_VERBS = {
+    "target",
+    "attack",
+    "hack",
+    "compromise",
+    "surveil",
+    "monitor",
+    "harass",
+    "spy",
+    "infiltrate",
+    "breach",
+    "phish",
+    "intimidate",
+    "threaten",
+    "track",
+    "censor",
+    "block",
+    "infect",
+    "disrupt",
+    "coerce",
+    "silence",
+    "exploit",
+    "deceive",
+    "influence",
+}
+
+
+def find_target(doc: Doc, trigger_tokens: set[int]) -> str | None:
+    """Who or what is acted on: "against X", "targeting X", or the object of a capability verb."""
+    for tok in doc:
+        if tok.lower_ in ("against", "targeting") and tok.dep_ == "prep":
+            objs = [c for c in tok.children if c.dep_ == "pobj"]
+            if objs:
+                return _phrase(objs[0])
+    for tok in doc:
+        is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+        if is_verb and (_lemma(tok) in TARGET_VERBS or tok.i in trigger_tokens):
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+            if objs and objs[0].pos_ != "PRON":
+                return _phrase(objs[0])
+            if tok.lower_ in ("targeted", "attacked", "hacked", "compromised", "surveilled"):
+                subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
+                if subj and subj[0].pos_ != "PRON":
+                    return _phrase(subj[0])
+        if tok.i in trigger_tokens and tok.pos_ in NOUNISH:
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "against", "on"):
+                    objs = [c for c in prep.children if c.dep_ == "pobj"]
+                    if objs and _lemma(objs[0]) not in ACTIVITY_NOUNS:
+                        return _phrase(objs[0])
+    return None

@@ -1,0 +1,101 @@
+"""Chunks -> vectors. One small contract per backend, a registry picks by name."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any, Protocol
+
+import numpy as np
+
+from pipeline.embed.constants import DIMENSION, MAX_SEQ_TOKENS, MODEL_ID, model_dir
+from pipeline.errors import UsageError
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    model_id: str
+    dimension: int
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-normalised float32 vectors, one row per text."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers, loaded offline from the package."""
+
+    model_id = MODEL_ID
+    dimension = DIMENSION
+
+    def __init__(self, batch_size: int = 32) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import torch
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.utils.logging.disable_progress_bar()
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(str(model_dir()), device="cpu")
+        self._model.max_seq_length = MAX_SEQ_TOKENS
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vecs = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+
+def _numpy_query_embedder(**kwargs: Any) -> Embedder:
+    from pipeline.embed.query import NumpyQueryEmbedder  # noqa: I001
+
+    return NumpyQueryEmbedder(**kwargs)
+
+
+EMBEDDERS: dict[str, Callable[..., Embedder]] = {
+    "minilm": SentenceTransformerEmbedder,
+    "minilm-numpy": _numpy_query_embedder,  # same vectors, no torch: for queries
+}
+
+
+def get_embedder(name: str = "minilm", **kwargs: object) -> Embedder:
+    """The embedder registered under `name`."""
+    try:
+        factory = EMBEDDERS[name]
+    except KeyError:
+        known = ", ".join(sorted(EMBEDDERS))
+        raise UsageError(f"unknown embedder {name!r}; known: {known}") from None
+    return factory(**kwargs)
+
+
+@lru_cache(maxsize=1)
+def load_tokenizer():  # type: ignore[no-untyped-def]
+    """The model's own word-piece tokenizer (Rust `tokenizers`, no torch import)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def count_tokens(texts: Sequence[str]) -> list[int]:
+    """Word pieces per text, special tokens excluded."""
+    if not texts:
+        return []
+    encs = load_tokenizer().encode_batch(list(texts), add_special_tokens=False)
+    return [len(e.ids) for e in encs]

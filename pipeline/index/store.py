@@ -1,0 +1,283 @@
+"""The only place SQL is written: SQLite with WAL, append-only migrations and FTS5."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.ids import claim_id
+from pipeline.index.queries import StoreQueries
+from pipeline.index.schema import MIGRATIONS, statements
+from pipeline.models import Chunk, Claim, DocumentMeta, Page
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    doc_id: str | None
+    sha256: str | None
+    size_bytes: int | None
+    mtime_ns: int | None
+    status: str  # indexed | failed
+    reason: str | None
+    detail: str | None
+
+
+class Store(StoreQueries):
+    """SQLite store: documents, pages, chunks (with vectors), claims, files, runs."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # check_same_thread off: a search runs BM25 on a helper thread while the main thread
+        # embeds the query; the two never use the connection at the same time
+        self.db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        if not readonly:
+            self.migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -------------------------------------------------------------
+    def migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS migrations(name TEXT PRIMARY KEY, applied_at TEXT)")
+        done = {r[0] for r in self.db.execute("SELECT name FROM migrations")}
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction():
+                for statement in statements(sql):
+                    self.db.execute(statement)
+                self.db.execute("INSERT INTO migrations VALUES (?, ?)", (name, now_iso()))
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # -- meta ---------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def meta_prefix(self, prefix: str) -> dict[str, str]:
+        """All meta rows whose key starts with `prefix`, from one consistent read."""
+        rows = self.db.execute("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+        return {r[0]: r[1] for r in rows}
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- runs ---------------------------------------------------------------
+    def start_run(self, kind: str) -> int:
+        """Record a new run; runs left 'running' by a killed writer become 'interrupted'."""
+        self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+        cur = self.db.execute("INSERT INTO runs(kind, started_at, status) VALUES (?, ?, 'running')", (kind, now_iso()))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?",
+            (now_iso(), status, json.dumps(summary, sort_keys=True), run_id),
+        )
+
+    def last_run(self, kind: str | None = None, status: str | None = None) -> dict[str, Any] | None:
+        sql = "SELECT * FROM runs WHERE 1=1"
+        args: list[Any] = []
+        if kind:
+            sql += " AND kind = ?"
+            args.append(kind)
+        if status:
+            sql += " AND status = ?"
+            args.append(status)
+        row = self.db.execute(sql + " ORDER BY run_id DESC LIMIT 1", args).fetchone()
+        if not row:
+            return None
+        out = dict(row)
+        out["summary"] = json.loads(out["summary"] or "{}")
+        return out
+
+    # -- files --------------------------------------------------------------
+    def file_record(self, path: str) -> FileRecord | None:
+        row = self.db.execute(
+            "SELECT path, doc_id, sha256, size_bytes, mtime_ns, status, reason, detail FROM files WHERE path = ?",
+            (path,),
+        ).fetchone()
+        return FileRecord(*row) if row else None
+
+    def file_records(self) -> list[FileRecord]:
+        rows = self.db.execute("SELECT path, doc_id, sha256, size_bytes, mtime_ns, status, reason, detail FROM files")
+        return [FileRecord(*r) for r in rows]
+
+    def upsert_file(
+        self,
+        path: str,
+        *,
+        doc_id: str | None,
+        sha256: str | None,
+        size_bytes: int | None,
+        mtime_ns: int | None,
+        status: str,
+        reason: str | None = None,
+        detail: str | None = None,
+        run_id: int | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO files(path, doc_id, sha256, size_bytes, mtime_ns, status, reason, detail,"
+            " run_id, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
+            "doc_id=excluded.doc_id, sha256=excluded.sha256, size_bytes=excluded.size_bytes, "
+            "mtime_ns=excluded.mtime_ns, status=excluded.status, reason=excluded.reason, "
+            "detail=excluded.detail, run_id=excluded.run_id, updated_at=excluded.updated_at",
+            (path, doc_id, sha256, size_bytes, mtime_ns, status, reason, detail, run_id, now_iso()),
+        )
+
+    def delete_file(self, path: str) -> None:
+        self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    def failed_files(self) -> list[FileRecord]:
+        return [r for r in self.file_records() if r.status == "failed"]
+
+    # -- documents ----------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
+
+    def insert_document(
+        self,
+        meta: DocumentMeta,
+        pages: Sequence[Page],
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        claims: Sequence[Claim],
+        run_id: int | None,
+    ) -> None:
+        """Write one document with everything derived from it; call inside a transaction."""
+        if len(chunks) != len(vectors):
+            raise ValueError("one vector per chunk")
+        self.db.execute(
+            "INSERT INTO documents(doc_id, file_name, path, title, author, publisher, published,"
+            " page_count, size_bytes, metadata, run_id, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                meta.doc_id,
+                meta.file_name,
+                meta.path,
+                meta.title,
+                meta.author,
+                meta.publisher,
+                meta.published,
+                meta.page_count,
+                meta.size_bytes,
+                json.dumps(meta.pdf_metadata, sort_keys=True),
+                run_id,
+                now_iso(),
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO pages(doc_id, page_no, text) VALUES (?,?,?)",
+            [(meta.doc_id, p.page_no, p.text) for p in pages],
+        )
+        seq = int(self.get_meta("chunk_seq") or 0) + 1
+        self.db.executemany(
+            "INSERT INTO chunks(chunk_id, doc_id, ord, page_start, page_end, char_start, char_end,"
+            " n_tokens, text, vector, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    c.chunk_id,
+                    c.doc_id,
+                    c.ord,
+                    c.page_start,
+                    c.page_end,
+                    c.char_start,
+                    c.char_end,
+                    c.n_tokens,
+                    c.text,
+                    np.ascontiguousarray(v, dtype=np.float32).tobytes(),
+                    seq,
+                )
+                for c, v in zip(chunks, vectors, strict=True)
+            ],
+        )
+        self.set_meta("chunk_seq", str(seq))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO claims(claim_id, doc_id, chunk_id, page_no, char_start, char_end,"
+            " sentence, actor, actor_mention, organ, capability, target, ai_enabled, likelihood,"
+            " confidence, stance, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    claim_id(meta.doc_id, c.page_no, c.char_start, c.actor, c.capability),
+                    meta.doc_id,
+                    _chunk_for(chunks, c),
+                    c.page_no,
+                    c.char_start,
+                    c.char_end,
+                    c.sentence,
+                    c.actor,
+                    c.actor_mention,
+                    c.organ,
+                    c.capability,
+                    c.target,
+                    int(c.ai_enabled),
+                    c.likelihood,
+                    c.confidence,
+                    c.stance,
+                    run_id,
+                )
+                for c in claims
+            ],
+        )
+
+    def delete_document(self, doc_id: str) -> int:
+        """Remove a document and all derived rows; returns the number of chunks removed."""
+        n = self.db.execute("SELECT COUNT(*) FROM chunks WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+        for table in ("claims", "chunks", "pages", "documents"):
+            self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))  # noqa: S608
+        return int(n)
+
+    def doc_refcount(self, doc_id: str) -> int:
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM files WHERE doc_id = ? AND status = 'indexed'", (doc_id,)
+        ).fetchone()
+        return int(row[0])
+
+
+def _chunk_for(chunks: Sequence[Chunk], claim: Claim) -> int | None:
+    """The chunk whose span holds the claim's first character."""
+    pos = (claim.page_no, claim.char_start)
+    best: int | None = None
+    for c in chunks:
+        if (c.page_start, c.char_start) <= pos < (c.page_end, c.char_end):
+            return c.chunk_id
+        if (c.page_start, c.char_start) <= pos:
+            best = c.chunk_id
+    return best

@@ -1,0 +1,164 @@
+"""PDF -> pages: cleaned page text in reading order, plus document metadata.
+
+Two backends produce the same word boxes for the shared layout code:
+"pdfium" (PDFium, C++, fast) and "pdfplumber" (pdfminer, pure Python, the reference).
+"auto" parses with PDFium and falls back to pdfplumber for the whole document when
+PDFium cannot open or read it, or finds (almost) no text.
+
+The package docstring (pipeline/parse/__init__.py) lists the modules.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Protocol
+
+from pipeline.errors import ParseError
+from pipeline.models import DocumentMeta, Page, ParsedDocument
+from pipeline.parse import pdfium as parse_pdfium
+from pipeline.parse import plumber as parse_plumber
+from pipeline.parse.layout import Line, join_lines
+from pipeline.parse.meta import pick_date, pick_title, sanitise_metadata
+from pipeline.parse.running import drop_running_lines
+from pipeline.text import sha256_stream
+
+__all__ = ["BACKENDS", "parse_pdf"]
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("auto", "pdfium", "pdfplumber")
+MIN_TEXT_CHARS = 20
+# Reasons after which "auto" retries the whole file with pdfplumber.
+_FALLBACK_REASONS = {"parse_error", "encrypted", "recursion", "zero_pages", "no_text"}
+# Reasons worth more than a generic parse_error when both backends fail.
+_SPECIFIC_REASONS = ("encrypted", "zero_pages", "no_text", "recursion")
+
+
+class _OpenDoc(Protocol):
+    name: str
+
+    @property
+    def page_count(self) -> int: ...
+
+    def page_lines(self, index: int, *, with_size: bool) -> list[Line]: ...
+
+    def metadata(self) -> dict[str, object]: ...
+
+
+def parse_pdf(path: str | os.PathLike[str], *, max_pages: int = 5000, backend: str = "auto") -> ParsedDocument:
+    """Parse the PDF at `path` into cleaned pages and metadata, or raise ParseError."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown parser backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    path_str = os.fspath(path)
+    try:
+        head, doc_id, size_bytes = _hash_file(path_str)
+    except OSError as exc:
+        raise ParseError(path_str, "parse_error", f"{type(exc).__name__}: {exc}") from exc
+    if b"%PDF-" not in head:
+        raise ParseError(path_str, "not_pdf", "no %PDF- header in the first 1024 bytes")
+    if backend == "pdfplumber":
+        return _parse_with(parse_plumber.PlumberDoc, path_str, doc_id, size_bytes, max_pages)
+    try:
+        return _parse_with(parse_pdfium.PdfiumDoc, path_str, doc_id, size_bytes, max_pages)
+    except ParseError as first:
+        if backend == "pdfium" or first.reason not in _FALLBACK_REASONS:
+            raise
+        log.info("pdfium failed on %s (%s: %s); trying pdfplumber", path_str, first.reason, first.detail)
+        try:
+            doc = _parse_with(parse_plumber.PlumberDoc, path_str, doc_id, size_bytes, max_pages)
+        except ParseError as second:
+            if second.reason in ("parse_error", "recursion") and first.reason in _SPECIFIC_REASONS:
+                raise first from second
+            raise
+        doc.warnings.insert(0, f"pdfium: {first.reason}: {first.detail}"[:300] + "; parsed with pdfplumber")
+        return doc
+
+
+def _hash_file(path: str) -> tuple[bytes, str, int]:
+    """The first 1024 bytes (for the %PDF- check), the sha256 and the size of a file."""
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+        size = os.fstat(fh.fileno()).st_size
+        return head, sha256_stream(fh), size
+
+
+def _parse_error(path: str, exc: BaseException) -> ParseError:
+    root = parse_plumber.root_cause(exc)
+    if isinstance(root, MemoryError):
+        raise root
+    detail = f"{type(root).__name__}: {root}"[:300]
+    if isinstance(root, RecursionError):
+        return ParseError(path, "recursion", detail)
+    if parse_plumber.is_encrypted_error(root) or parse_pdfium.is_encrypted_error(root):
+        return ParseError(path, "encrypted", detail)
+    if isinstance(root, parse_pdfium.PdfiumOpenError) and root.code == 0:
+        return ParseError(path, "zero_pages", "the PDF has no pages")
+    return ParseError(path, "parse_error", detail)
+
+
+def _parse_with(
+    opener: type[parse_plumber.PlumberDoc] | type[parse_pdfium.PdfiumDoc],
+    path: str,
+    doc_id: str,
+    size_bytes: int,
+    max_pages: int,
+) -> ParsedDocument:
+    try:
+        with opener(path) as pdf:
+            return _parse_open(pdf, path, doc_id, size_bytes, max_pages)
+    except (ParseError, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - every failure becomes a quarantine reason
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise _parse_error(path, exc) from exc
+
+
+def _parse_open(pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_pages: int) -> ParsedDocument:
+    page_count = pdf.page_count
+    if page_count == 0:
+        raise ParseError(path, "zero_pages", "the PDF has no pages")
+    if page_count > max_pages:
+        raise ParseError(path, "too_many_pages", f"{page_count} pages > max_pages={max_pages}")
+
+    warnings: list[str] = []
+    failures: list[BaseException] = []
+    page_lines: list[list[Line]] = []
+    for page_no in range(1, page_count + 1):
+        try:
+            page_lines.append(pdf.page_lines(page_no - 1, with_size=page_no == 1))
+        except MemoryError:
+            raise
+        except (Exception, RecursionError) as exc:  # noqa: BLE001 - one bad page must not sink the rest
+            root = parse_plumber.root_cause(exc)
+            if isinstance(root, MemoryError):
+                raise root from exc
+            failures.append(root)
+            warnings.append(f"page {page_no}: {type(root).__name__}: {root}"[:300])
+            page_lines.append([])
+    if len(failures) == page_count:
+        raise _parse_error(path, failures[0])
+
+    drop_running_lines(page_lines)
+    texts = [join_lines(lines) for lines in page_lines]
+    if sum(len(t) for t in texts) < MIN_TEXT_CHARS:
+        raise ParseError(path, "no_text", "no extractable text (image-only scan?)")
+
+    raw_meta = sanitise_metadata(pdf.metadata())
+    file_name = Path(path).name
+    meta = DocumentMeta(
+        doc_id=doc_id,
+        path=path,
+        file_name=file_name,
+        size_bytes=size_bytes,
+        page_count=page_count,
+        title=pick_title(raw_meta.get("Title"), page_lines[0], file_name),
+        author=raw_meta.get("Author") or None,
+        publisher=raw_meta.get("Publisher") or raw_meta.get("Company") or None,
+        published=pick_date(page_lines[0], raw_meta),
+        pdf_metadata=raw_meta,
+    )
+    parsed_pages = [Page(page_no=i, text=t) for i, t in enumerate(texts, start=1)]
+    return ParsedDocument(meta=meta, pages=parsed_pages, warnings=warnings)

@@ -1,0 +1,287 @@
+"""One page's words -> lines in reading order: rows, two-column gutter, bands, cleaning.
+
+Backend-neutral: a word is a dict with "text", "x0", "x1", "top", "bottom" (points,
+top-based like pdfplumber) and, where asked for, "size".
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.text import clean_pdf_text
+
+Rulings = Sequence[tuple[float, float, float]]
+
+
+@dataclass
+class Line:
+    """One visual line; `sep` is what separates it from the previous line in reading order."""
+
+    text: str
+    top: float
+    bottom: float
+    size: float = 0.0
+    sep: str = "\n"
+
+
+def layout_page(words: list[dict[str, Any]], page_width: float, rulings: Callable[[], Rulings]) -> list[Line]:
+    """Lines of one page in reading order, each with the separator before it.
+
+    `rulings` is called only when the page has two columns (drawn rules mark tables).
+    """
+    if not words:
+        return []
+    rows = _group_rows(words)
+    gutter = _find_gutter(rows, float(page_width))
+    if gutter is None:
+        return _with_separators([[_make_line(r) for r in rows]])
+    return _with_separators(_column_blocks(rows, gutter, rulings()))
+
+
+def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str, Any]]:
+    """Drop chars repeating the same text within `tolerance` points (fake bold, doubled layers)."""
+    # pdfplumber's Page.dedupe_chars re-sorts by list.index (quadratic). With cells of
+    # 2 * tolerance a match lies in the own cell or the neighbour on the near side.
+    cell = 2.0 * tolerance
+    seen: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
+    out: list[dict[str, Any]] = []
+    prev: dict[str, Any] | None = None
+    for ch in chars:
+        text, x0, top = ch["text"], ch["x0"], ch["top"]
+        if (
+            prev is not None
+            and out
+            and out[-1] is prev
+            and prev["text"] == text
+            and prev["x0"] == x0
+            and prev["x1"] == ch["x1"]
+            and prev["top"] == top
+        ):
+            # one glyph reported as several characters (PDFium expands "ff" ligatures, all
+            # with the glyph's box): keep them all, a doubled layer is never exact and adjacent
+            out.append(ch)
+            prev = ch
+            continue
+        prev = ch
+        fx, fy = x0 / cell, top / cell
+        qx, qy = int(fx // 1), int(fy // 1)
+        nx = qx - 1 if fx - qx < 0.5 else qx + 1
+        ny = qy - 1 if fy - qy < 0.5 else qy + 1
+        if any(
+            abs(px - x0) <= tolerance and abs(py - top) <= tolerance
+            for key in ((text, qx, qy), (text, nx, qy), (text, qx, ny), (text, nx, ny))
+            for px, py in seen.get(key, ())
+        ):
+            continue
+        seen.setdefault((text, qx, qy), []).append((x0, top))
+        out.append(ch)
+    return out
+
+
+def _group_rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Group words into rows that share a baseline, top to bottom."""
+    rows: list[list[dict[str, Any]]] = []
+    bounds: list[tuple[float, float]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        top, bottom = word["top"], word["bottom"]
+        height = max(bottom - top, 0.1)
+        for idx in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+            r_top, r_bottom = bounds[idx]
+            overlap = min(bottom, r_bottom) - max(top, r_top)
+            if overlap >= 0.5 * min(height, max(r_bottom - r_top, 0.1)):
+                rows[idx].append(word)
+                bounds[idx] = (min(top, r_top), max(bottom, r_bottom))
+                break
+        else:
+            rows.append([word])
+            bounds.append((top, bottom))
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+    order = sorted(range(len(rows)), key=lambda i: bounds[i][0])
+    return [rows[i] for i in order]
+
+
+def _find_gutter(rows: list[list[dict[str, Any]]], page_width: float) -> tuple[float, float] | None:
+    """A vertical strip near the middle that few rows cross and text lies on both sides of."""
+    if len(rows) < 6:
+        return None
+    left = min(w["x0"] for row in rows for w in row)
+    right = max(w["x1"] for row in rows for w in row)
+    span = right - left
+    if span < 0.4 * page_width:
+        return None
+    step = 2.0
+    n_bins = int(span / step) + 1
+    coverage = [0] * n_bins
+    for row in rows:
+        covered: set[int] = set()
+        for a, b in _row_spans(row):
+            covered.update(range(int((a - left) / step), int((b - left) / step) + 1))
+        for b in covered:
+            if 0 <= b < n_bins:
+                coverage[b] += 1
+    lo, hi = int(0.3 * n_bins), int(0.7 * n_bins)
+    if hi <= lo:
+        return None
+    min_cov = min(coverage[lo:hi])
+    if min_cov > 0.3 * len(rows):
+        return None
+    best: tuple[int, int] | None = None
+    start = None
+    for b in range(lo, hi + 1):
+        if b < hi and coverage[b] == min_cov:
+            start = b if start is None else start
+        elif start is not None:
+            if best is None or b - start > best[1] - best[0]:
+                best = (start, b)
+            start = None
+    if best is None or (best[1] - best[0]) * step < 7.0:
+        return None
+    g0, g1 = left + best[0] * step, left + best[1] * step
+    if not _columns_hold_text(rows, g0, g1, left, right):
+        return None
+    return g0, g1
+
+
+def _row_spans(row: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """Horizontal spans of a row, bridging word spaces (gaps under half the text height)."""
+    spans: list[tuple[float, float]] = []
+    for w in row:
+        if spans and w["x0"] - spans[-1][1] <= 0.5 * (w["bottom"] - w["top"]):
+            spans[-1] = (spans[-1][0], max(spans[-1][1], w["x1"]))
+        else:
+            spans.append((w["x0"], w["x1"]))
+    return spans
+
+
+def _columns_hold_text(rows: list[list[dict[str, Any]]], g0: float, g1: float, left: float, right: float) -> bool:
+    # A table of contents or a form also has an empty middle strip; real columns
+    # carry prose of similar weight on both sides.
+    left_chars = right_chars = left_rows = right_rows = 0
+    left_edge, right_edge = g0, g1
+    for row in rows:
+        if any(w["x0"] < g1 and w["x1"] > g0 for w in row):
+            continue
+        lw = [w for w in row if w["x1"] <= g0]
+        rw = [w for w in row if w["x0"] >= g1]
+        if len(lw) >= 3:
+            left_rows += 1
+        if len(rw) >= 3:
+            right_rows += 1
+        left_chars += sum(len(w["text"]) for w in lw)
+        right_chars += sum(len(w["text"]) for w in rw)
+        if lw:
+            left_edge = min(left_edge, lw[0]["x0"])
+        if rw:
+            right_edge = max(right_edge, rw[-1]["x1"])
+    total = left_chars + right_chars
+    span = right - left
+    return (
+        total > 0
+        and left_rows >= 3
+        and right_rows >= 3
+        and min(left_chars, right_chars) >= 0.2 * total
+        and g0 - left_edge >= 0.25 * span
+        and right_edge - g1 >= 0.25 * span
+    )
+
+
+def _column_blocks(
+    rows: list[list[dict[str, Any]]],
+    gutter: tuple[float, float],
+    rulings: Rulings,
+) -> list[list[Line]]:
+    """Split rows into bands at full-width rows; within a band, left column then right."""
+    g0, g1 = gutter
+    mid = (g0 + g1) / 2
+    bands: list[tuple[bool, list[list[dict[str, Any]]]]] = []
+    for row in rows:
+        full = any(w["x0"] < g1 - 1 and w["x1"] > g0 + 1 for w in row)
+        if bands and bands[-1][0] == full:
+            bands[-1][1].append(row)
+        else:
+            bands.append((full, [row]))
+    blocks: list[list[Line]] = []
+    for full, band_rows in bands:
+        top = min(w["top"] for w in band_rows[0])
+        bottom = max(w["bottom"] for w in band_rows[-1])
+        # A horizontal rule reaching into the gutter inside the band means table rows.
+        is_table = any(x0 < g1 - 1 and x1 > g0 + 1 and top + 1 < y < bottom - 1 for x0, y, x1 in rulings)
+        if full or is_table:
+            blocks.append([_make_line(r) for r in band_rows])
+            continue
+        left = [[w for w in r if w["x1"] <= mid] for r in band_rows]
+        right = [[w for w in r if w["x1"] > mid] for r in band_rows]
+        blocks.append([_make_line(r) for r in left if r])
+        blocks.append([_make_line(r) for r in right if r])
+    return [b for b in blocks if b]
+
+
+def _make_line(words: list[dict[str, Any]]) -> Line:
+    text = clean_pdf_text(_soft_hyphen_end(" ".join(w["text"] for w in words)))
+    sizes = [float(w.get("size", 0.0)) for w in words]
+    return Line(
+        text=text,
+        top=min(w["top"] for w in words),
+        bottom=max(w["bottom"] for w in words),
+        size=max(sizes) if sizes else 0.0,
+    )
+
+
+def _soft_hyphen_end(text: str) -> str:
+    return text[:-1] + "-" if text.endswith("\u00ad") else text
+
+
+def _with_separators(blocks: list[list[Line]]) -> list[Line]:
+    """Flatten blocks, marking a paragraph break where the vertical gap is clearly large."""
+    gaps = [b.top - a.bottom for block in blocks for a, b in zip(block, block[1:], strict=False) if b.top > a.top]
+    heights = [ln.bottom - ln.top for block in blocks for ln in block]
+    # The most common gap is the line spacing; a median drifts upwards on short pages.
+    normal_gap = _mode([round(g * 2) / 2 for g in gaps if g > -2]) if gaps else 0.0
+    line_height = statistics.median(heights) if heights else 10.0
+    out: list[Line] = []
+    for bi, block in enumerate(blocks):
+        for li, line in enumerate(block):
+            if not line.text:
+                continue
+            if not out:
+                line.sep = ""
+            elif li == 0:
+                line.sep = "\n" if bi > 0 and _continues(out[-1].text, line.text) else "\n\n"
+            else:
+                prev = block[li - 1]
+                gap = line.top - prev.bottom
+                big = gap > max(normal_gap, 0.0) + 0.5 * line_height
+                line.sep = "\n\n" if big or line.top <= prev.top else "\n"
+            out.append(line)
+    return out
+
+
+def _mode(values: list[float]) -> float:
+    if not values:
+        return 0.0
+    counts = Counter(values)
+    best = max(counts.values())
+    return min(v for v, c in counts.items() if c == best)
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """Whether text flowing into a new column continues the previous paragraph."""
+    return bool(prev) and bool(nxt) and prev[-1] in ",;-" + "abcdefghijklmnopqrstuvwxyz" and nxt[0].islower()
+
+
+def join_lines(lines: Iterable[Line]) -> str:
+    """Join lines with their separators, mending words hyphenated across line breaks."""
+    out = ""
+    for line in lines:
+        text = line.text
+        if out and line.sep == "\n" and len(out) >= 2 and out[-1] == "-" and out[-2].isalnum() and text:
+            # "surveil-" + "lance" is one word; "Russia-" + "Ukraine" keeps its hyphen.
+            out = out[:-1] + text if text[0].islower() else out + text
+            continue
+        out += line.sep + text if out else text
+    return out.strip()

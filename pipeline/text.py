@@ -1,0 +1,257 @@
+"""Text helpers every stage shares: cleaning, sentence splitting, hashing, atomic writes.
+
+PDF text never reaches a terminal or a Markdown file raw: `clean_text`/`terminal_text` for the
+terminal, `md_inline` for Markdown. `clean_pdf_text` normalises what a parser extracted.
+`split_sentences` is the one sentence splitter (chunking, claims, briefings, evaluation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import BinaryIO
+
+# C0/C1 controls except tab and newline; bidi embeddings/overrides/isolates; zero-width marks.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&^$])")
+
+
+def clean_text(text: str, *, max_chars: int | None = None, keep_newlines: bool = True) -> str:
+    """Drop ANSI escape sequences, control, bidi and zero-width characters."""
+    text = _ANSI.sub("", text)
+    text = _UNSAFE.sub("", text)
+    if not keep_newlines:
+        text = re.sub(r"\s+", " ", text).strip()
+    if max_chars is not None and len(text) > max_chars:
+        text = text[: max_chars - 1].rstrip() + "…"
+    return text
+
+
+def terminal_text(text: str, max_chars: int | None = None) -> str:
+    """One line, safe to print; rich markup is not interpreted when passed as rich.text.Text."""
+    return clean_text(text, max_chars=max_chars, keep_newlines=False)
+
+
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)")
+
+
+def md_inline(text: str, max_chars: int | None = None) -> str:
+    """Plain text made inert in Markdown: no links (bare URLs included), images, HTML, headings or emphasis."""
+    text = unicodedata.normalize("NFC", clean_text(text, max_chars=max_chars, keep_newlines=False))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # GitHub-style viewers link bare URLs; a character reference breaks the pattern, not the words
+    return _AUTOLINK.sub(lambda m: "&#58;" if m.group(1) else "&#46;", text)
+
+
+# -- PDF text -----------------------------------------------------------------------------
+
+_DROP_CHARS = dict.fromkeys([*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x00AD])
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+SPACES = re.compile(r"[ \t\r\f\v\u2028\u2029]+")
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def clean_pdf_text(text: str) -> str:
+    """NFKC-normalise and drop control, zero-width and bidi characters; collapse spaces."""
+    text = text.translate(_DROP_CHARS)
+    text = unicodedata.normalize("NFKC", text)
+    text = _CID.sub("", text)
+    text = _CONTROL.sub("", text)
+    return SPACES.sub(" ", text).strip()
+
+
+# -- sentences ----------------------------------------------------------------------------
+
+_PARA = re.compile(r"\n[ \t]*\n\s*")
+_BULLET = re.compile(
+    r"(?:^|\n|(?<=\s))[ \t]*(?=[•▪●◦■□➢►‣⁃·▸✓]\s?)|\n[ \t]*(?=(?:[-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+\S)"
+)
+# A sentence ends at . ! ? (maybe a closing quote and a glued footnote number) before a capital.
+_END = re.compile(r"[.!?][\"”’)\]]*(?:\d{1,3}(?:,\d{1,3})*)?(?=\s+[\"“‘(\[]?[A-Z0-9•▪])")
+_ABBREV = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "no",
+    "nos",
+    "fig",
+    "figs",
+    "al",
+    "inc",
+    "vs",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "ltd",
+    "co",
+    "corp",
+    "st",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "rep",
+    "sen",
+    "gov",
+    "dept",
+    "approx",
+    "cf",
+    "p",
+    "pp",
+    "vol",
+    "art",
+    "sec",
+    "ch",
+    "ed",
+    "eds",
+    "est",
+    "jr",
+    "sr",
+    "prof",
+    "capt",
+    "adm",
+    "maj",
+    "op",
+    "cit",
+    "ibid",
+    "para",
+}
+_WORD_BEFORE = re.compile(r"([\w.]+)[\"”’)\]]*$")
+_FUNCTION_END = re.compile(
+    r"\b(?:and|or|of|the|to|in|by|with|for|a|an|as|at|on|from|that|its|their|is|are|was|were)$", re.I
+)
+MAX_SENTENCE_CHARS = 1200
+
+
+def _is_heading(line: str) -> bool:
+    line = line.strip()
+    if not line or line[-1] in ".:;,!?" or len(line.split()) > 10 or _FUNCTION_END.search(line):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", line) if len(w) > 3]
+    return bool(words) and (line.isupper() or all(w[0].isupper() for w in words))
+
+
+def _split_lines(text: str, start: int, end: int, *, every: bool = False) -> list[tuple[int, int]]:
+    """Split at single line breaks that follow a heading-like line (or at every one)."""
+    out: list[tuple[int, int]] = []
+    seg_start = start
+    pos = start
+    while True:
+        nl = text.find("\n", pos, end)
+        if nl < 0:
+            break
+        line = text[pos:nl]
+        nxt = text[nl + 1 : nl + 2]
+        if every or (_is_heading(line) and nxt[:1].isupper()):
+            out.append((seg_start, nl))
+            seg_start = nl + 1
+        pos = nl + 1
+    out.append((seg_start, end))
+    return out
+
+
+def _split_punct(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    seg_start = start
+    for m in _END.finditer(text, start, end):
+        before = _WORD_BEFORE.search(text, seg_start, m.start() + 1)
+        word = before.group(1).rstrip(".") if before else ""
+        initial = len(word) == 1 and word.isupper() and "\n" not in m.group(0) + text[m.end() : m.end() + 2]
+        if word.lower() in _ABBREV or "." in word or initial:
+            continue
+        out.append((seg_start, m.end()))
+        seg_start = m.end()
+    out.append((seg_start, end))
+    return out
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of a page, surrounding whitespace excluded."""
+    blocks: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA.finditer(text):
+        blocks.append((pos, m.start()))
+        pos = m.end()
+    blocks.append((pos, len(text)))
+    spans: list[tuple[int, int]] = []
+    for b_start, b_end in blocks:
+        cuts = [b_start] + [m.start() for m in _BULLET.finditer(text, b_start, b_end)] + [b_end]
+        for p_start, p_end in zip(cuts, cuts[1:], strict=False):
+            for l_start, l_end in _split_lines(text, p_start, p_end):
+                for s0, e0 in _split_punct(text, l_start, l_end):
+                    long = e0 - s0 > MAX_SENTENCE_CHARS
+                    for s, e in _split_lines(text, s0, e0, every=True) if long else [(s0, e0)]:
+                        while s < e and text[s].isspace():
+                            s += 1
+                        while e > s and text[e - 1].isspace():
+                            e -= 1
+                        if e - s >= 3 and re.search(r"[A-Za-z]{2}", text[s:e]):
+                            spans.append((s, e))
+    return spans
+
+
+# -- files --------------------------------------------------------------------------------
+
+
+def sha256_stream(fh: BinaryIO) -> str:
+    """sha256 of an open binary file, read from the start in 1 MiB blocks."""
+    h = hashlib.sha256()
+    fh.seek(0)
+    for block in iter(lambda: fh.read(1 << 20), b""):
+        h.update(block)
+    return h.hexdigest()
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """sha256 of a file's bytes (the `doc_id` of a PDF)."""
+    with open(path, "rb") as fh:
+        return sha256_stream(fh)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside `folder` durable (no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, fsync and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
