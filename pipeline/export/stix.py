@@ -228,18 +228,7 @@ class BundleBuilder:
     # -- what a document says -------------------------------------------------
     def claim(self, row: dict[str, Any], doc: dict[str, Any], report_id: str, stats: ExportStats) -> set[str]:
         """A claim's `uses` (and `targets`) relationship and its note; returns the ids its report cites."""
-        code = row["actor"]
-        group = self.m.group_for(row.get("actor_mention"), row.get("organ"))
-        organ_id, organ_acts = (None, False)
-        if row.get("organ") and (group is None or row["organ"] != group.name):
-            if self.m.group_for(row["organ"]) is None:
-                organ_id, organ_acts = self.organ(code, row["organ"])
-        if group is not None and group.state == code:
-            source = self.group(group)
-        elif organ_id is not None and organ_acts:
-            source = organ_id
-        else:
-            source = self.state(code)
+        source, organ_id = self._source(row)
         pattern = self.attack_pattern(row["capability"])
         cites = self.closure[source] | self.closure[pattern]
         ts = parse_timestamp(doc.get("added_at")) or self.shared_ts
@@ -295,7 +284,7 @@ class BundleBuilder:
                 refs.append(self._add(targets, (source, target_id)))
         cites.update(i for r in refs for i in self.closure[r])
         note_refs = [*refs, report_id]
-        if organ_id and organ_id not in cites:
+        if organ_id and organ_id != source:
             note_refs.append(organ_id)
             cites |= self.closure[organ_id]
         note = stix2.Note(
@@ -312,6 +301,20 @@ class BundleBuilder:
         )
         self._add(note)
         return cites
+
+    def _source(self, row: dict[str, Any]) -> tuple[str, str | None]:
+        """Who acts in a claim (its named group, else its organ if a threat actor, else its state),
+        and the claim's organ when that is not a group."""
+        code = row["actor"]
+        group = self.m.group_for(row.get("actor_mention"), row.get("organ"))
+        organ_id, organ_acts = None, False
+        if row.get("organ") and self.m.group_for(row["organ"]) is None:
+            organ_id, organ_acts = self.organ(code, row["organ"])
+        if group is not None and group.state == code:
+            return self.group(group), organ_id
+        if organ_id is not None and organ_acts:
+            return organ_id, organ_id
+        return self.state(code), organ_id
 
     def _target(self, target: str) -> str | None:
         code = self.m.target_country(target)
