@@ -394,6 +394,9 @@ def brief(
         write_atomic(output, markdown)
 
 
+app.add_typer(__import__("pipeline.export.cli", fromlist=["app"]).app, name="export")  # pipeline/export/cli.py
+
+
 def main() -> None:
     app()
 
