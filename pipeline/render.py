@@ -66,7 +66,7 @@ def ingest_progress(enabled: bool) -> Iterator[Progress | None]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # file names are data, never markup
         console=Console(stderr=True),
         transient=True,
     ) as bar:
@@ -99,17 +99,79 @@ def render_ingest_summary(report: IngestReport) -> None:
         )
 
 
+def _human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{int(size):,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{n:,} bytes"
+
+
 def render_status(console: Console, info: dict[str, Any]) -> None:
+    """`status` in human units: counts, model, vector index, size, integrity, last run, failures."""
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
-    for key, value in info.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}={v}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = "\n".join(terminal_text(str(v)) for v in value) or "-"
-        table.add_row(key.replace("_", " "), Text(terminal_text(str(value)) if "\n" not in str(value) else str(value)))
+    vi = info["vector_index"]
+    last = info["last_run"]
+    rows: list[tuple[str, str]] = [
+        ("index", info["index"]),
+        ("documents", f"{info['documents']:,}"),
+        ("pages", f"{info['pages']:,}"),
+        ("chunks", f"{info['chunks']:,}"),
+        ("claims", f"{info['claims']:,}"),
+        ("failed files", f"{info['failed_files']:,}"),
+        ("model", f"{info['model'] or '-'}" + (f" ({info['dimension']} dimensions)" if info["dimension"] else "")),
+        (
+            "vector index",
+            f"{vi['kind']} ({'exact' if vi['exact'] else 'approximate'}), generation {vi['generation']}, "
+            f"{vi['vectors']:,} vectors; HNSW above {vi['hnsw_above_chunks']:,} chunks"
+            + ("" if vi["file_present"] else f"; FILE MISSING, run `threatbrief repair {info['index']}`"),
+        ),
+        ("size on disk", _human_bytes(int(info["size_bytes"]))),
+        ("integrity", info["integrity"]),
+        (
+            "last run",
+            f"#{last['run_id']} {last['kind']}, {last['status']}, finished {last['finished_at'] or '-'}"
+            if last
+            else "-",
+        ),
+    ]
+    for key, value in rows:
+        table.add_row(Text(key), Text(terminal_text(value)))
+    for i, f in enumerate(info["failed"]):
+        detail = f" ({terminal_text(f['detail'], 120)})" if f.get("detail") else ""
+        table.add_row(Text("quarantined" if i == 0 else ""), Text(f"{terminal_text(f['path'])}: {f['reason']}{detail}"))
     console.print(table)
+
+
+def render_documents(console: Console, docs: list[dict[str, Any]]) -> None:
+    """Two lines a document: id prefix, file, date and counts; then title and publisher."""
+    if not docs:
+        console.print(Text("No documents match.", style="dim"))
+        return
+    for d in docs:
+        counts = f"{d['pages']} pages, {d['chunks']} chunks, {d['claims']} claims"
+        if d["ocr_share"] is not None:
+            counts += f", OCR {d['ocr_share']:.0%}"
+        head = Text(d["doc_id"][:12] + "  ", style="cyan")
+        head.append(terminal_text(d["file"], 100), style="bold")
+        head.append(f"  {terminal_text(d['published'] or 'undated', 10)}  {counts}")
+        console.print(head)
+        about = " · ".join(terminal_text(x, 120) for x in (d["title"], d["publisher"]) if x)
+        if about:
+            console.print(Text("              " + about, style="dim"))
+    console.print(Text(f"{len(docs)} documents; --doc takes a file name, a doc id prefix or title words", style="dim"))
+
+
+def render_repair(console: Console, report: Any) -> None:
+    for line in report.rebuilt:
+        console.print(Text(f"rebuilt: {terminal_text(line)}"))
+    for line in report.unrecoverable:
+        console.print(Text(f"cannot rebuild: {terminal_text(line)}", style="red"))
+    verdict = "index repaired" if report.ok else "index NOT repaired"
+    console.print(Text(f"{verdict}: {terminal_text(str(report.index_dir))}", style="bold"))
 
 
 _SPAN_STYLE = {"actor": "bold red", "capability": "bold cyan"}
@@ -163,7 +225,7 @@ def render_taxonomy(console: Console, data: dict[str, Any], folder: Any) -> None
         for value in info.values():
             if isinstance(value, list):
                 names += [str(v["name"]) if isinstance(v, dict) and "name" in v else str(v) for v in value]
-        actors.add_row(code, ", ".join(names))
+        actors.add_row(Text(code), Text(", ".join(names)))
     console.print(actors)
     groups = Table(title="Named groups and organs", expand=True)
     groups.add_column("name", ratio=1)
@@ -171,9 +233,9 @@ def render_taxonomy(console: Console, data: dict[str, Any], folder: Any) -> None
     groups.add_column("aliases", ratio=2, overflow="fold")
     for g in data.get("groups", []):
         groups.add_row(
-            str(g.get("name", "")),
-            str(g.get("actor", g.get("code", ""))),
-            ", ".join(str(a) for a in g.get("aliases", [])),
+            Text(str(g.get("name", ""))),
+            Text(str(g.get("state", g.get("actor", "")))),
+            Text(", ".join(str(a) for a in g.get("aliases", []))),
         )
     console.print(groups)
     caps = Table(title="Capabilities", expand=True)
@@ -182,15 +244,28 @@ def render_taxonomy(console: Console, data: dict[str, Any], folder: Any) -> None
     caps.add_column("patterns", width=9, justify="right")
     for code, rules in data.get("capabilities", {}).items():
         caps.add_row(
-            code, str(rules.get("covers", "")), str(len(rules.get("triggers", [])) + len(rules.get("weak", [])))
+            Text(code),
+            Text(str(rules.get("covers", ""))),
+            str(len(rules.get("triggers", [])) + len(rules.get("weak", []))),
         )
     console.print(caps)
     console.print(Text(f"Data files: {folder} (edit them to add an alias or a group)", style="dim"))
 
 
+def render_nightly(console: Console, result: Any) -> None:
+    console.print(Text(terminal_text(result.summary_line())))
+    for path, reason, detail in result.report.failed:
+        console.print(
+            Text(f"  failed {terminal_text(path)}: {reason}", style="red").append(
+                f" ({terminal_text(detail, 200)})" if detail else "", style="dim"
+            )
+        )
+
+
 def render_claims(console: Console, result: dict[str, Any], limit: int) -> None:
+    """At most `limit` claims with their quotes, then the actor x capability table of all of them."""
     claims = result["claims"]
-    shown = claims if not limit else claims[:limit]
+    shown = claims[:limit]
     for c in shown:
         src = c["source"]
         head = Text(f"{c['actor'] or '-'} · {c['capability']}", style="bold")
@@ -208,8 +283,8 @@ def render_claims(console: Console, result: dict[str, Any], limit: int) -> None:
         head.append(f"  {terminal_text(src['doc'], 80)}, p. {src['page']}", style="cyan")
         console.print(head)
         console.print(Text("  “" + terminal_text(src["sentence"], 400) + "”"))
-    if limit and len(claims) > limit:
-        console.print(Text(f"… {len(claims) - limit} more (use --limit 0 or --json)", style="dim"))
+    if len(claims) > limit:
+        console.print(Text(f"… {len(claims) - limit} more (raise --limit, or use --json for all)", style="dim"))
     if not claims:
         console.print(Text("No claims match.", style="dim"))
         return
