@@ -595,14 +595,13 @@ def cli() -> Any:
     """The click command tree of `app` (sub-apps included), with help cleaned of Python types."""
     command = typer.main.get_command(app)
     _plain_help(command)
+    if not sys.stderr.isatty():
+        command.rich_markup_mode = None  # usage errors as plain `Error: …` lines in logs and cron mail
     return command
 
 
 def main() -> None:
-    command = cli()
-    if not sys.stderr.isatty():
-        command.rich_markup_mode = None  # usage errors as plain `Error: …` lines in logs and cron mail
-    command(prog_name="threatbrief")
+    cli()(prog_name="threatbrief")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -55,7 +56,7 @@ def render_hits(console: Console, query: str, hits: Sequence[Hit]) -> None:
 
 
 @contextmanager
-def ingest_progress(enabled: bool) -> Iterator[Progress | None]:
+def ingest_progress(enabled: bool, console: Console | None = None) -> Iterator[Progress | None]:
     if not enabled:
         yield None
         return
@@ -67,7 +68,7 @@ def ingest_progress(enabled: bool) -> Iterator[Progress | None]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TextColumn("{task.description}", markup=False),  # file names are data, never markup
-        console=Console(stderr=True),
+        console=console or Console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
@@ -79,7 +80,7 @@ def ingest_progress(enabled: bool) -> Iterator[Progress | None]:
 
 
 def render_ingest_summary(report: IngestReport) -> None:
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=not sys.stderr.isatty())
     s = report.summary()
     console.print(
         Text(
@@ -109,10 +110,7 @@ def _human_bytes(n: int) -> str:
 
 
 def render_status(console: Console, info: dict[str, Any]) -> None:
-    """`status` in human units: counts, model, vector index, size, integrity, last run, failures."""
-    table = Table(show_header=False, box=None)
-    table.add_column(style="bold")
-    table.add_column()
+    """`status` in human units, one line a field (greppable, never wrapped when piped)."""
     vi = info["vector_index"]
     last = info["last_run"]
     rows: list[tuple[str, str]] = [
@@ -138,12 +136,11 @@ def render_status(console: Console, info: dict[str, Any]) -> None:
             else "-",
         ),
     ]
-    for key, value in rows:
-        table.add_row(Text(key), Text(terminal_text(value)))
     for i, f in enumerate(info["failed"]):
-        detail = f" ({terminal_text(f['detail'], 120)})" if f.get("detail") else ""
-        table.add_row(Text("quarantined" if i == 0 else ""), Text(f"{terminal_text(f['path'])}: {f['reason']}{detail}"))
-    console.print(table)
+        detail = f" ({f['detail']})" if f.get("detail") else ""
+        rows.append(("quarantined" if i == 0 else "", f"{f['path']}: {f['reason']}{detail}"))
+    for key, value in rows:
+        console.print(Text(f"{key:<13} ", style="bold").append(terminal_text(value), style=""))
 
 
 def render_documents(console: Console, docs: list[dict[str, Any]]) -> None:

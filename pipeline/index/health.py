@@ -26,7 +26,9 @@ REQUIRED_TABLES = ("documents", "files", "pages", "chunks", "claims", "runs", "m
 def check_index_dir(index_dir: Path) -> None:
     """The index location must be a folder (or not exist yet)."""
     if index_dir.exists() and not index_dir.is_dir():
-        raise UsageError(f"index {index_dir} is a file, not a folder (--index names the folder that holds threatbrief.db)")
+        raise UsageError(
+            f"index {index_dir} is a file, not a folder (--index names the folder that holds threatbrief.db)"
+        )
 
 
 def open_index(settings: Settings) -> Store:
