@@ -593,7 +593,7 @@ def _plain_help(command: Any) -> None:
 
 def cli() -> Any:
     """The click command tree of `app` (sub-apps included), with help cleaned of Python types."""
-    command = typer.main.get_command(app)
+    command: Any = typer.main.get_command(app)
     _plain_help(command)
     if not sys.stderr.isatty():
         command.rich_markup_mode = None  # usage errors as plain `Error: …` lines in logs and cron mail

@@ -268,7 +268,8 @@ def _claims_section(claims: list[dict[str, Any]], index_arg: str | None = None) 
     for doc_id, items in sorted(by_doc.items(), key=lambda kv: (kv[1][0]["file_name"], kv[0])):
         first = items[0]
         title = md_inline(first.get("title") or first["file_name"], TITLE_CHARS)
-        out += [f"### {title} ({md_inline(first['file_name'])}): {len(items)} claims", ""]
+        noun = "claim" if len(items) == 1 else "claims"
+        out += [f"### {title} ({md_inline(first['file_name'])}): {len(items)} {noun}", ""]
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for c in items:
             groups.setdefault((c.get("actor") or "", c["capability"]), []).append(c)

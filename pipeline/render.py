@@ -159,7 +159,8 @@ def render_documents(console: Console, docs: list[dict[str, Any]]) -> None:
         about = " · ".join(terminal_text(x, 120) for x in (d["title"], d["publisher"]) if x)
         if about:
             console.print(Text("              " + about, style="dim"))
-    console.print(Text(f"{len(docs)} documents; --doc takes a file name, a doc id prefix or title words", style="dim"))
+    noun = "document" if len(docs) == 1 else "documents"
+    console.print(Text(f"{len(docs)} {noun}; --doc takes a file name, a doc id prefix or title words", style="dim"))
 
 
 def render_repair(console: Console, report: Any) -> None:

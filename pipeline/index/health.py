@@ -8,8 +8,11 @@ table, the FAISS generations, indexes) and says plainly what it cannot rebuild.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,14 +34,51 @@ def check_index_dir(index_dir: Path) -> None:
         )
 
 
-def open_index(settings: Settings) -> Store:
-    """The index of a command that only reads: checked, read-only, never created or migrated."""
+def open_index(settings: Settings, wait_s: float = 30.0) -> Store:
+    """The index of a command that only reads: checked, read-only, never created or migrated.
+
+    An index an ingest is creating or upgrading right now (empty file, tables or migrations
+    still missing while the writer lock is held) is waited for, up to `wait_s`.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return _open_checked(settings)
+        except PipelineError as exc:
+            if not getattr(exc, "incomplete", False) or time.monotonic() > deadline or not _writer_active(settings):
+                raise
+            time.sleep(0.05)
+
+
+def _incomplete(exc: PipelineError) -> PipelineError:
+    exc.incomplete = True  # type: ignore[attr-defined]
+    return exc
+
+
+def _writer_active(settings: Settings) -> bool:
+    """Whether an ingest holds the writer lock (probed only when the schema looks unfinished)."""
+    try:
+        fd = os.open(settings.lock_path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _open_checked(settings: Settings) -> Store:
     check_index_dir(settings.index_dir)
     db = settings.db_path
     if not db.is_file():
         raise IndexMissingError(f"no index at {settings.index_dir} (run `threatbrief ingest`)")
     if db.stat().st_size == 0:
-        raise IndexDamagedError(damaged_message(settings.index_dir, f"{db.name} is empty, 0 bytes"))
+        raise _incomplete(IndexDamagedError(damaged_message(settings.index_dir, f"{db.name} is empty, 0 bytes")))
     check_sqlite_file(db)
     store = Store(db, readonly=True)
     try:
@@ -55,7 +95,7 @@ def check_schema(store: Store, index_dir: Path) -> None:
         tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing:
-            raise IndexDamagedError(damaged_message(index_dir, f"table {missing[0]} is missing"))
+            raise _incomplete(IndexDamagedError(damaged_message(index_dir, f"table {missing[0]} is missing")))
         applied = [r[0] for r in store.db.execute("SELECT name FROM migrations ORDER BY name")]
     except sqlite3.DatabaseError as exc:
         raise IndexDamagedError(damaged_message(index_dir, str(exc))) from exc
@@ -67,9 +107,11 @@ def check_schema(store: Store, index_dir: Path) -> None:
         )
     pending = [n for n in known if n not in applied]
     if pending:
-        raise PipelineError(
-            f"index at {index_dir} has an older schema (without {pending[0]}); "
-            f"run `threatbrief repair {index_dir}` to upgrade it"
+        raise _incomplete(
+            PipelineError(
+                f"index at {index_dir} has an older schema (without {pending[0]}); "
+                f"run `threatbrief repair {index_dir}` to upgrade it"
+            )
         )
 
 
