@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from pipeline.index.store import Store
     from pipeline.settings import Settings
 
-EXIT_CODES = """Exit codes: 0 ok; 1 error; 2 usage error (bad command line, option value or setting);
-3 finished, but some files are quarantined; 75 another ingest holds the index; 130 interrupted."""
+EXIT_CODES = (
+    "Exit codes: 0 ok; 1 error; 2 usage error (bad command line, option value or setting); "
+    "3 finished, but some files are quarantined; 75 another ingest holds the index; 130 interrupted."
+)
 
 app = typer.Typer(
     help="threatbrief: an offline, cited evidence base over state-threat PDF reports.",
@@ -218,7 +220,9 @@ def ingest(
     if not pdfs and not prune:
         console.warn("nothing to ingest; the index was not touched", quiet)
         if json_out:
-            _print_json({"new": 0, "replaced": 0, "unchanged": 0, "failed": 0, "pdfs_found": 0})
+            from pipeline.ingest import IngestReport
+
+            _print_json(IngestReport().summary())
         return
     from pipeline.ingest import ingest as run_ingest
 

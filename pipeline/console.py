@@ -96,11 +96,18 @@ def run(fn: Callable[[], T], debug: bool = False, index_dir: Path | None = None)
             raise
         err(f"Error: {exc}")
         raise typer.Exit(EXIT_ERROR) from None
-    except sqlite3.DatabaseError as exc:  # damage found after a clean open (a bad page deep in the file)
+    except sqlite3.DatabaseError as exc:  # found after a clean open: a bad page deep in the file, a lock
         if debug:
             raise
         where = index_dir if index_dir is not None else Path("index")
-        err(f"Error: {damaged_message(where, str(exc))}")
+        why = str(exc)
+        if isinstance(exc, sqlite3.OperationalError) and ("locked" in why or "busy" in why):
+            err(f"Error: index at {where} is busy ({why}); try again")
+            raise typer.Exit(EXIT_LOCKED) from None
+        if isinstance(exc, sqlite3.OperationalError) and "unable to open" in why:
+            err(f"Error: cannot open the index at {where} ({why}); check that it is readable")
+            raise typer.Exit(EXIT_ERROR) from None
+        err(f"Error: {damaged_message(where, why)}")
         raise typer.Exit(EXIT_ERROR) from None
     except KeyboardInterrupt:
         err("Interrupted; the index stays at its last committed state.")

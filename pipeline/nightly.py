@@ -104,6 +104,20 @@ def corpus_dirs(settings: Settings, corpora: Sequence[Path] | None = None) -> li
     return dirs
 
 
+def _refuse_empty_mounts(dirs: Sequence[Path], indexed: dict[str, str | None]) -> None:
+    """A folder that now holds no PDF but fed the index is most likely an unmounted share."""
+    for d in dirs:
+        if any(p.suffix.lower() == ".pdf" for p in d.rglob("*")):
+            continue
+        root = d.resolve()
+        fed = [p for p in indexed if Path(p).is_relative_to(root)]
+        if fed:
+            raise PipelineError(
+                f"corpus folder {d} holds no PDF files but {len(fed)} indexed documents came from it; "
+                "nothing was changed (is it mounted? to drop them, run `threatbrief ingest DIR --prune`)"
+            )
+
+
 def last_finished_run_id(store: Store) -> int:
     """The id of the latest nightly run that got to the end, 0 if none."""
     runs = [store.last_run(KIND, status) for status in FINISHED]
@@ -132,6 +146,7 @@ def run_nightly(
         since = last_finished_run_id(store)
         docs_before = {d["doc_id"]: d for d in store.documents()}
         indexed_before = {r.path: r.doc_id for r in store.file_records() if r.status == "indexed"}
+    _refuse_empty_mounts(dirs, indexed_before)
     report = ingest(
         dirs,
         settings,

@@ -432,3 +432,57 @@ def test_stderr_is_not_wrapped_and_usage_errors_are_plain_when_piped(tmp_path: P
     r = subprocess.run([*run, "search", "x", "-k", "0"], capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == EXIT_USAGE and "╭" not in r.stderr
     assert "Error: Invalid value for '-k' / '--limit'" in r.stderr
+
+
+def test_an_older_schema_is_named_and_repair_upgrades_it(index: Path, tmp_path: Path):
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "index"
+    shutil.copytree(index, copy)
+    con = sqlite3.connect(copy / "threatbrief.db")  # as an index from before m002 would be
+    con.execute("DROP TABLE chunks_vocab")
+    con.execute("DELETE FROM migrations WHERE name = 'm002_fts_vocabulary'")
+    con.commit()
+    con.close()
+    r = tb("search", "x", "--index", str(copy))
+    assert r.exit_code == EXIT_ERROR
+    assert error_line(r) == (
+        f"Error: index at {copy} has an older schema (without m002_fts_vocabulary); "
+        f"run `threatbrief repair {copy}` to upgrade it"
+    )
+    assert tb("repair", str(copy), "--quiet").exit_code == 0
+    assert tb("search", "hackers", "--index", str(copy), "--json").exit_code == 0
+
+
+def test_ctrl_c_exits_130(index: Path):
+    import signal
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.helpers.fake_cli", "search", "-", "--index", str(index)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    time.sleep(3)  # past the imports, waiting for queries on stdin
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+
+
+def test_nightly_refuses_to_prune_an_emptied_corpus_folder(tmp_path: Path, corpus: Path):
+    folder = tmp_path / "share"
+    folder.mkdir()
+    (folder / "apt.pdf").write_bytes((corpus / "apt.pdf").read_bytes())
+    settings = Settings(index_dir=tmp_path / "index", reports_dir=tmp_path / "reports", parse_workers=2)
+    _nightly(settings, folder)
+    (folder / "apt.pdf").unlink()  # the share is not mounted: its mount point is an empty folder
+    with pytest.raises(Exception, match="holds no PDF files but 1 indexed documents came from it"):
+        _nightly(settings, folder)
+    with Store(settings.db_path) as store:
+        assert store.counts()["documents"] == 1
