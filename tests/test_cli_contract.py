@@ -486,3 +486,21 @@ def test_nightly_refuses_to_prune_an_emptied_corpus_folder(tmp_path: Path, corpu
         _nightly(settings, folder)
     with Store(settings.db_path) as store:
         assert store.counts()["documents"] == 1
+
+
+def test_documents_reports_the_ocr_share_when_pages_have_a_source(index: Path, tmp_path: Path):
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "index"
+    shutil.copytree(index, copy)
+    con = sqlite3.connect(copy / "threatbrief.db")
+    if "source" not in {r[1] for r in con.execute("PRAGMA table_info(pages)")}:  # m004 (OCR) adds it
+        con.execute("ALTER TABLE pages ADD COLUMN source TEXT")
+    con.execute(
+        "UPDATE pages SET source = CASE WHEN doc_id = (SELECT MIN(doc_id) FROM pages) THEN 'ocr' ELSE 'text' END"
+    )
+    con.commit()
+    con.close()
+    docs = json.loads(tb("documents", "--index", str(copy), "--json").stdout)
+    assert sorted(d["ocr_share"] for d in docs) == [0.0, 1.0]
