@@ -1,154 +1,127 @@
-"""typer app, thin: parse flags, call one library function, render with rich."""
+"""typer app, thin: parse flags, check them, call one library function, render with rich."""
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import sys
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pipeline import console
+from pipeline.cliargs import (
+    ActorOpt,
+    CapabilityOpt,
+    DebugOpt,
+    DocOpt,
+    IndexOpt,
+    JsonOpt,
+    LimitOpt,
+    PublisherOpt,
+    QuietOpt,
+    SinceOpt,
+    UntilOpt,
+    plain_help,
+)
+from pipeline.cliargs import build_filters as _filters
+from pipeline.cliargs import check_matches as _check_matches
+from pipeline.cliargs import checked_filters as _checked_filters
+from pipeline.cliargs import pdfs_to_ingest as _pdfs_to_ingest
+from pipeline.errors import EXIT_QUARANTINED, UsageError
+
 if TYPE_CHECKING:
-    from pipeline.index.filters import Filters
     from pipeline.settings import Settings
 
-EXIT_ERROR = 1
-EXIT_QUARANTINED = 2
-EXIT_LOCKED = 75  # EX_TEMPFAIL: another ingest holds the index
+EXIT_CODES = (
+    "Exit codes: 0 ok; 1 error; 2 usage error (bad command line, option value or setting); "
+    "3 finished, but some files are quarantined; 75 another ingest holds the index; 130 interrupted."
+)
 
 app = typer.Typer(
     help="threatbrief: an offline, cited evidence base over state-threat PDF reports.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
-IndexOpt = Annotated[
-    Path | None,
-    typer.Option("--index", help="Index folder (default: ./index, or $THREATBRIEF_INDEX)."),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
-DocOpt = Annotated[
-    list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")
-]
-PublisherOpt = Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="Published on or after YYYY(-MM(-DD)).")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Published on or before YYYY(-MM(-DD)).")]
 
-T = TypeVar("T")
+def _version(value: bool) -> None:
+    if value:
+        from pipeline import __version__
+
+        sys.stdout.write(f"threatbrief {__version__}\n")
+        raise typer.Exit()
 
 
-def _settings(index: Path | None, **overrides: Any) -> Settings:
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", is_eager=True, callback=_version, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """threatbrief: an offline, cited evidence base over state-threat PDF reports."""
+
+
+# -- shared helpers (kept under these names for the other commands) -------------
+_err = console.err
+_stdout = console.stdout
+_print_json = console.print_json
+
+
+def _run(fn: Any, debug: bool, settings: Settings | None = None) -> Any:
+    return console.run(fn, debug, settings.index_dir if settings else None)
+
+
+def _settings(index: Path | None, quiet: bool = False, **overrides: Any) -> Settings:
     from pipeline.settings import load_settings
 
-    return _run(lambda: load_settings(index_dir=index, **overrides), debug=False)
-
-
-def _run(fn: Callable[[], T], debug: bool) -> T:
-    """Known errors become one line on stderr and a non-zero exit."""
-    from pipeline.errors import IndexLockedError, PipelineError
-
-    logging.basicConfig(level=logging.DEBUG if debug else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        return fn()
-    except IndexLockedError as exc:
-        _err(f"Error: {exc}")
-        raise typer.Exit(EXIT_LOCKED) from None
-    except PipelineError as exc:
-        if debug:
-            raise
-        _err(f"Error: {exc}")
-        raise typer.Exit(EXIT_ERROR) from None
-    except KeyboardInterrupt:
-        _err("Interrupted; the index stays at its last committed state.")
-        raise typer.Exit(130) from None
-
-
-def _err(message: str) -> None:
-    from rich.console import Console
-    from rich.text import Text
-
-    from pipeline.text import clean_text
-
-    Console(stderr=True, highlight=False).print(Text(clean_text(message)))
-
-
-def _stdout() -> Any:
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=False)
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=True) + "\n")
-
-
-def _filters(
-    doc: list[str] | None = None,
-    publisher: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    actor: list[str] | None = None,
-    capability: list[str] | None = None,
-    ai: bool | None = None,
-    likelihood: str | None = None,
-) -> Filters:
-    from pipeline.claims.vocab import CAPABILITIES, LIKELIHOODS, check_date
-    from pipeline.errors import UsageError
-    from pipeline.index.filters import Filters
-
-    caps = tuple(c.strip().lower() for c in capability or [])
-    unknown = [c for c in caps if c not in CAPABILITIES]
-    if unknown:
-        raise UsageError(f"unknown capability {unknown[0]!r}; known: {', '.join(CAPABILITIES)}")
-    if likelihood and likelihood not in LIKELIHOODS:
-        raise UsageError(f"unknown likelihood {likelihood!r}; known: {', '.join(LIKELIHOODS)}")
-    return Filters(
-        docs=tuple(doc or ()),
-        publisher=publisher,
-        since=check_date(since),
-        until=check_date(until),
-        actors=tuple(a.strip().upper() for a in actor or []),
-        capabilities=caps,
-        ai_enabled=ai or None,
-        likelihood=likelihood,
-    )
+    return _run(lambda: load_settings(index_dir=index, warn=partial(console.warn, quiet=quiet), **overrides), False)
 
 
 # -- ingest -------------------------------------------------------------------
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="PDF files and folders (searched recursively).")],
+    paths: Annotated[
+        list[str], typer.Argument(metavar="PATH...", help="PDF files and folders (searched recursively).")
+    ],
     index: IndexOpt = None,
     prune: Annotated[bool, typer.Option("--prune", help="Remove documents whose file is gone.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Parse quarantined files again.")] = False,
     parser: Annotated[
         str | None,
-        typer.Option("--parser", help="PDF text backend: auto (PDFium, pdfplumber fallback), pdfium or pdfplumber."),
+        typer.Option(
+            "--parser", metavar="NAME", help="PDF text backend: auto (PDFium, pdfplumber fallback), pdfium, pdfplumber."
+        ),
     ] = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Index PDF reports: parse, chunk, embed, extract claims. Unchanged files are skipped."""
-    from pipeline.discover import parse_paths
-    from pipeline.ingest import ingest as run_ingest
+    from pipeline.index.health import check_index_dir
     from pipeline.render import ingest_progress, render_ingest_summary
 
-    settings = _settings(index, parser=parser)
+    settings = _settings(index, quiet, parser=parser)
+    _run(lambda: check_index_dir(settings.index_dir), debug, settings)
+    pdfs = _run(lambda: _pdfs_to_ingest(paths, quiet), debug, settings)
+    if not pdfs and not prune:
+        console.warn("nothing to ingest; the index was not touched", quiet)
+        if json_out:
+            from pipeline.ingest import IngestReport
+
+            _print_json(IngestReport().summary())
+        return
+    from pipeline.ingest import ingest as run_ingest
+
     with ingest_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
         report = _run(
-            lambda: run_ingest(parse_paths(paths), settings, prune=prune, retry_failed=retry_failed, progress=progress),
+            lambda: run_ingest(
+                [Path(p) for p in paths], settings, prune=prune, retry_failed=retry_failed, progress=progress
+            ),
             debug,
+            settings,
         )
     if json_out:
         _print_json(report.summary())
@@ -161,32 +134,33 @@ def ingest(
 # -- search -------------------------------------------------------------------
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="The question, or - to read one query per line from stdin.")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="The question, or - to read one query per line.")],
     index: IndexOpt = None,
-    k: Annotated[int, typer.Option("-k", "--top", help="Number of results.")] = 10,
+    limit: LimitOpt = None,
     doc: DocOpt = None,
     publisher: PublisherOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    actor: Annotated[
-        list[str] | None, typer.Option("--actor", help="Only passages with a claim by this state (ISO code, e.g. CHN).")
-    ] = None,
-    capability: Annotated[
-        list[str] | None, typer.Option("--capability", help="Only passages with a claim of this capability.")
-    ] = None,
+    actor: ActorOpt = None,
+    capability: CapabilityOpt = None,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Hybrid search (dense + BM25) over the indexed reports, with document and page."""
+    """Hybrid search (dense + BM25) over the indexed reports, with document and page (10 results unless -k)."""
     from pipeline.index.search import Searcher
     from pipeline.render import render_hits
 
-    settings = _settings(index)
+    settings = _settings(index, quiet)
+    k = limit or 10
+    if query != "-" and not query.strip():
+        _run(partial(_raise, UsageError("the query is empty")), debug)
 
     def go() -> None:
         f = _filters(doc, publisher, since, until, actor, capability)
         searcher = Searcher.open(settings)
         try:
+            _check_matches(searcher.store, f)
             if query == "-":
                 for line in sys.stdin:
                     q = line.strip()
@@ -204,66 +178,145 @@ def search(
         finally:
             searcher.close()
 
-    _run(go, debug)
+    _run(go, debug, settings)
 
 
-# -- status -------------------------------------------------------------------
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+# -- status, documents, repair ---------------------------------------------------
 @app.command()
-def status(index: IndexOpt = None, json_out: JsonOpt = False, debug: DebugOpt = False) -> None:
-    """What the index holds: documents, pages, chunks, claims, failures, model, last run."""
+def status(index: IndexOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False, debug: DebugOpt = False) -> None:
+    """What the index holds: documents, pages, chunks, claims, failures, model, integrity, last run."""
     from pipeline.index.status import index_status
     from pipeline.render import render_status
 
-    settings = _settings(index)
-    info = _run(lambda: index_status(settings), debug)
+    settings = _settings(index, quiet)
+    info = _run(lambda: index_status(settings), debug, settings)
     if json_out:
         _print_json(info)
     else:
         render_status(_stdout(), info)
 
 
-# -- nightly ------------------------------------------------------------------
-CorpusOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--corpus", help="A folder of PDFs; repeat for more (default: corpora in the config)."),
-]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (default: ./threatbrief.toml).")]
-ReportsOpt = Annotated[
-    Path | None, typer.Option("--reports", help="Folder for digest-YYYY-MM-DD.md (default: ./reports).")
-]
-
-
 @app.command()
-def nightly(
-    corpus: CorpusOpt = None,
-    config: ConfigOpt = None,
+def documents(
     index: IndexOpt = None,
-    reports: ReportsOpt = None,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Parse quarantined files again.")] = False,
+    doc: DocOpt = None,
+    publisher: PublisherOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    limit: LimitOpt = None,
+    json_out: JsonOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Unattended run (cron, systemd): ingest, prune vanished files, write a digest; exit 2 if files are quarantined."""
+    """The indexed documents: doc id, file, title, publisher, date, pages, chunks, claims, OCR share."""
+    from pipeline.index.status import list_documents
+    from pipeline.render import render_documents
+
+    settings = _settings(index, quiet)
+
+    def go() -> list[dict[str, Any]]:
+        f = _checked_filters(settings, doc=doc, publisher=publisher, since=since, until=until)
+        return list_documents(settings, f, limit)
+
+    docs = _run(go, debug, settings)
+    if json_out:
+        _print_json(docs)
+    else:
+        render_documents(_stdout(), docs)
+
+
+@app.command(epilog=EXIT_CODES)
+def repair(
+    index_dir: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[DIR]", help="The index folder (default: --index, else $THREATBRIEF_INDEX, else ./index)."
+        ),
+    ] = None,
+    index: IndexOpt = None,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Rebuild what SQLite can rebuild (schema upgrade, FTS, FAISS generations) and name what it cannot."""
+    from pipeline.index.health import repair_index
+    from pipeline.render import render_repair
+
+    settings = _settings(index_dir or index, quiet)
+    report = _run(lambda: repair_index(settings), debug, settings)
+    if json_out:
+        _print_json(report.to_json())
+    elif not quiet or not report.ok:
+        render_repair(console.stderr(), report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+# -- nightly ------------------------------------------------------------------
+@app.command(epilog=EXIT_CODES)
+def nightly(
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--corpus", metavar="DIR", help="A folder of PDFs; repeat for more (default: corpora in the config)."
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", metavar="FILE", help="Settings file (default: ./threatbrief.toml).")
+    ] = None,
+    index: IndexOpt = None,
+    reports: Annotated[
+        Path | None,
+        typer.Option("--reports", metavar="DIR", help="Folder for digest-YYYY-MM-DD.md (default: ./reports)."),
+    ] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Parse quarantined files again.")] = False,
+    always_digest: Annotated[
+        bool, typer.Option("--always-digest", help="Write a digest even when nothing changed.")
+    ] = False,
+    json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Unattended run (cron, systemd): ingest, prune vanished files, write a digest if anything changed."""
+    from pipeline.index.health import check_index_dir
     from pipeline.nightly import run_nightly
-    from pipeline.render import ingest_progress
+    from pipeline.render import ingest_progress, render_nightly
     from pipeline.settings import load_settings
 
     def go() -> Any:
-        settings = load_settings(config, index_dir=index, reports_dir=reports)
+        settings = load_settings(config, warn=partial(console.warn, quiet=quiet), index_dir=index, reports_dir=reports)
+        check_index_dir(settings.index_dir)
+        index_arg = str(index) if index else None
         with ingest_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
-            return run_nightly(settings, corpora=corpus or None, retry_failed=retry_failed, progress=progress)
+            return run_nightly(
+                settings,
+                corpora=corpus or None,
+                retry_failed=retry_failed,
+                progress=progress,
+                always_digest=always_digest,
+                index_arg=index_arg,
+            )
 
     result = _run(go, debug)
-    if not quiet:
-        sys.stdout.write(f"{result.digest_path}\n")
-        _err(result.summary_line())
+    if json_out:
+        _print_json(result.to_json())
+    elif not quiet:
+        if result.digest_path:
+            sys.stdout.write(f"{result.digest_path}\n")
+        render_nightly(console.stderr(), result)
     raise typer.Exit(result.exit_code)
 
 
 # -- claims -------------------------------------------------------------------
 @app.command()
 def tag(
-    text: Annotated[str | None, typer.Argument(help="Text to tag; omit or - to tag each line of stdin.")] = None,
+    text: Annotated[
+        str | None, typer.Argument(metavar="[TEXT]", help="Text to tag; omit or - for each stdin line.")
+    ] = None,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -272,7 +325,7 @@ def tag(
     from pipeline.render import render_tag
 
     lines = [text] if text not in (None, "-") else (line.rstrip("\n") for line in sys.stdin)
-    console = _stdout()
+    out = _stdout()
     for line in lines:
         if not line or not line.strip():
             continue
@@ -281,7 +334,7 @@ def tag(
             _print_json(result)
             sys.stdout.flush()
         else:
-            render_tag(console, result, highlight_spans(line))
+            render_tag(out, result, highlight_spans(line))
 
 
 @app.command()
@@ -300,71 +353,82 @@ def taxonomy(json_out: JsonOpt = False, debug: DebugOpt = False) -> None:
 @app.command()
 def claims(
     index: IndexOpt = None,
-    actor: Annotated[
-        list[str] | None, typer.Option("--actor", help="Acting state, ISO alpha-3 (CHN, RUS, IRN, PRK...).")
-    ] = None,
-    capability: Annotated[
-        list[str] | None, typer.Option("--capability", help="Capability code (see `threatbrief taxonomy`).")
-    ] = None,
+    actor: ActorOpt = None,
+    capability: CapabilityOpt = None,
     ai: Annotated[bool, typer.Option("--ai", help="Only claims tied to AI or automated analytics.")] = False,
     likelihood: Annotated[
-        str | None, typer.Option("--likelihood", help="ICD 203 level, e.g. likely, very_likely.")
+        str | None, typer.Option("--likelihood", metavar="LEVEL", help="ICD 203 level, e.g. likely, very_likely.")
     ] = None,
     doc: DocOpt = None,
     publisher: PublisherOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    limit: Annotated[int, typer.Option("--limit", help="Show at most this many claims (0: all).")] = 50,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "-k", "--limit", min=1, metavar="N", help="At most N claims (default: 50 shown; all with --json)."
+        ),
+    ] = None,
     lint: Annotated[
         bool,
         typer.Option("--lint", help="ICD 203 lint: sentences mixing likelihood with confidence, or rows of the scale."),
     ] = False,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Claims extracted at ingest, with quote and page, and counts by actor x capability."""
     from pipeline.claims.query import lint_index, query_claims
     from pipeline.render import render_claims, render_lint
 
-    settings = _settings(index)
+    settings = _settings(index, quiet)
 
     def go() -> None:
-        f = _filters(doc, publisher, since, until, actor, capability, ai, likelihood)
+        f = _checked_filters(
+            settings,
+            doc=doc,
+            publisher=publisher,
+            since=since,
+            until=until,
+            actor=actor,
+            capability=capability,
+            ai=ai,
+            likelihood=likelihood,
+        )
         if lint:
             problems = lint_index(settings, f)
             if json_out:
-                _print_json(problems)
+                _print_json(problems[:limit] if limit else problems)
             else:
                 render_lint(_stdout(), problems)
             return
         result = query_claims(settings, f)
         if json_out:
+            if limit:
+                result["claims"] = result["claims"][:limit]
             _print_json(result)
         else:
-            render_claims(_stdout(), result, limit)
+            render_claims(_stdout(), result, limit or 50)
 
-    _run(go, debug)
+    _run(go, debug, settings)
 
 
 # -- brief --------------------------------------------------------------------
 @app.command()
 def brief(
-    topic: Annotated[str, typer.Argument(help="What the briefing is about, in plain words.")],
+    topic: Annotated[str, typer.Argument(metavar="TOPIC", help="What the briefing is about, in plain words.")],
     index: IndexOpt = None,
-    actor: Annotated[
-        list[str] | None, typer.Option("--actor", help="Only claims by this state (ISO code, e.g. CHN); repeatable.")
-    ] = None,
-    capability: Annotated[
-        list[str] | None, typer.Option("--capability", help="Only claims of this capability; repeatable.")
-    ] = None,
+    actor: ActorOpt = None,
+    capability: CapabilityOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     publisher: PublisherOpt = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the Markdown here instead of stdout.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the Markdown here instead of stdout.")
     ] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="Date printed as generated, YYYY-MM-DD [default: today].")
+        str | None,
+        typer.Option("--date", metavar="DATE", help="Date printed as generated, YYYY-MM-DD (default: today)."),
     ] = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -383,11 +447,12 @@ def brief(
         today = check_date(date) or datetime.date.today().isoformat()
         searcher = Searcher.open(settings)
         try:
+            _check_matches(searcher.store, f)
             return render_markdown(build_briefing(searcher, topic, f, today))
         finally:
             searcher.close()
 
-    markdown = _run(go, debug)
+    markdown = _run(go, debug, settings)
     if output is None:
         sys.stdout.write(markdown)
     else:
@@ -397,8 +462,18 @@ def brief(
 app.add_typer(__import__("pipeline.export.cli", fromlist=["app"]).app, name="export")  # pipeline/export/cli.py
 
 
+# -- entry point ----------------------------------------------------------------
+def cli() -> Any:
+    """The click command tree of `app` (sub-apps included), with help cleaned of Python types."""
+    command: Any = typer.main.get_command(app)
+    plain_help(command)
+    if not sys.stderr.isatty():
+        command.rich_markup_mode = None  # usage errors as plain `Error: …` lines in logs and cron mail
+    return command
+
+
 def main() -> None:
-    app()
+    cli()(prog_name="threatbrief")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+# Exit codes of every command (README "Exit codes"); 2 is also click's own for bad command lines.
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_QUARANTINED = 3  # finished, but some files are quarantined
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another ingest holds the index
+EXIT_INTERRUPTED = 130
+
 # Closed list of reasons a file is quarantined (not indexed).
 QUARANTINE_REASONS = (
     "not_pdf",
@@ -43,6 +51,14 @@ class IndexLockedError(PipelineError):
 
 class IndexCorruptError(PipelineError):
     """An index file failed its checksum or could not be read."""
+
+
+class IndexMissingError(PipelineError):
+    """A command that only reads was pointed at a folder without an index."""
+
+
+class IndexDamagedError(IndexCorruptError):
+    """The SQLite database of an index is unreadable, truncated or has an unknown schema."""
 
 
 class UsageError(PipelineError):

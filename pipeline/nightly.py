@@ -9,6 +9,8 @@ through `md_inline`, so a hostile file cannot put links, images or HTML into the
 from __future__ import annotations
 
 import logging
+import re
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.embed.model import Embedder
-from pipeline.errors import PipelineError, UsageError
+from pipeline.errors import EXIT_QUARANTINED, PipelineError, UsageError
 from pipeline.index.store import Store
 from pipeline.ingest import IngestReport, Progress, ingest
 from pipeline.models import Claim, ParsedDocument
 from pipeline.parse.isolate import ParseOutcome, parse_isolated
 from pipeline.settings import Settings
-from pipeline.text import md_inline, write_atomic
+from pipeline.text import clean_text, md_inline, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -35,28 +37,57 @@ DETAIL_CHARS = 200
 
 @dataclass
 class NightlyResult:
-    """What one nightly run did and where its digest is."""
+    """What changed since the last finished nightly run; the summary line, the JSON and the digest all read it."""
 
     report: IngestReport
-    digest_path: Path
+    digest_path: Path | None
     since_run_id: int
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)  # new or replaced since `since_run_id`
     claims: list[dict[str, Any]] = field(default_factory=list)
     quarantined: list[tuple[str, str, str]] = field(default_factory=list)  # (path, reason, detail)
     removed: list[dict[str, Any]] = field(default_factory=list)  # documents whose file is gone
+    replaced_paths: frozenset[str] = frozenset()
 
     @property
     def exit_code(self) -> int:
-        """0 when every file is indexed, 2 when some are quarantined (the CLI's EXIT codes)."""
-        return 2 if self.quarantined else 0
+        """0 when every file is indexed, EXIT_QUARANTINED when some are quarantined."""
+        return EXIT_QUARANTINED if self.quarantined else 0
+
+    @property
+    def changed(self) -> bool:
+        """Anything to report: documents in or out, claims, or files that failed in this run."""
+        return bool(self.documents or self.removed or self.claims or self.report.failed)
+
+    def counts(self) -> dict[str, int]:
+        replaced = sum(1 for d in self.documents if d["path"] in self.replaced_paths)
+        return {
+            "new": len(self.documents) - replaced,
+            "replaced": replaced,
+            "removed": len(self.removed),
+            "claims": len(self.claims),
+            "quarantined": len(self.quarantined),
+            "failed_this_run": len(self.report.failed),
+            "unchanged": self.report.unchanged,
+        }
 
     def summary_line(self) -> str:
-        r = self.report
+        c = self.counts()
+        since = f"since run {self.since_run_id}" if self.since_run_id else "first nightly run"
+        digest = f"digest {self.digest_path}" if self.digest_path else "nothing changed, no digest written"
         return (
-            f"nightly run {r.run_id}: {len(r.new)} new, {len(r.replaced)} replaced, "
-            f"{len(self.removed)} removed, {len(self.claims)} new claims, "
-            f"{len(self.quarantined)} quarantined; digest {self.digest_path}"
+            f"nightly run {self.report.run_id} ({since}): {c['new']} new, {c['replaced']} replaced, "
+            f"{c['removed']} removed, {c['claims']} new claims, {c['quarantined']} quarantined; {digest}"
         )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.report.run_id,
+            "since_run_id": self.since_run_id,
+            **self.counts(),
+            "digest": str(self.digest_path) if self.digest_path else None,
+            "quarantined_files": [{"path": p, "reason": r, "detail": d} for p, r, d in self.quarantined],
+            "exit_code": self.exit_code,
+        }
 
 
 def corpus_dirs(settings: Settings, corpora: Sequence[Path] | None = None) -> list[Path]:
@@ -71,6 +102,20 @@ def corpus_dirs(settings: Settings, corpora: Sequence[Path] | None = None) -> li
         # pruning with an unmounted share would drop every document in it
         raise PipelineError(f"corpus folder {missing[0]} is missing; nothing was changed (is it mounted?)")
     return dirs
+
+
+def _refuse_empty_mounts(dirs: Sequence[Path], indexed: dict[str, str | None]) -> None:
+    """A folder that now holds no PDF but fed the index is most likely an unmounted share."""
+    for d in dirs:
+        if any(p.suffix.lower() == ".pdf" for p in d.rglob("*")):
+            continue
+        root = d.resolve()
+        fed = [p for p in indexed if Path(p).is_relative_to(root)]
+        if fed:
+            raise PipelineError(
+                f"corpus folder {d} holds no PDF files but {len(fed)} indexed documents came from it; "
+                "nothing was changed (is it mounted? to drop them, run `threatbrief ingest DIR --prune`)"
+            )
 
 
 def last_finished_run_id(store: Store) -> int:
@@ -89,13 +134,19 @@ def run_nightly(
     tagger: Callable[[ParsedDocument], list[Claim]] | None = None,
     today: date | None = None,
     parse: Callable[[Path, Settings], ParseOutcome] | None = None,
+    always_digest: bool = False,
+    index_arg: str | None = None,
 ) -> NightlyResult:
-    """Ingest and prune the corpora, then write reports/digest-YYYY-MM-DD.md."""
+    """Ingest and prune the corpora, then write reports/digest-YYYY-MM-DD.md if anything changed.
+
+    `index_arg` is the --index the digest's "show the rest" commands repeat.
+    """
     dirs = corpus_dirs(settings, corpora)
     with Store(settings.db_path) as store:
         since = last_finished_run_id(store)
         docs_before = {d["doc_id"]: d for d in store.documents()}
         indexed_before = {r.path: r.doc_id for r in store.file_records() if r.status == "indexed"}
+    _refuse_empty_mounts(dirs, indexed_before)
     report = ingest(
         dirs,
         settings,
@@ -120,9 +171,13 @@ def run_nightly(
         for p in report.pruned
         if p in indexed_before
     ]
-    result = NightlyResult(report, Path(), since, documents, claims, quarantined, removed)
-    text = render_digest(result, run, today or date.today())
-    result.digest_path = write_digest(settings.reports_dir, today or date.today(), text)
+    replaced = frozenset(report.replaced) | {
+        d["path"] for d in documents if indexed_before.get(d["path"]) not in (None, d["doc_id"])
+    }
+    result = NightlyResult(report, None, since, documents, claims, quarantined, removed, frozenset(replaced))
+    if result.changed or always_digest:
+        text = render_digest(result, run, today or date.today(), index_arg)
+        result.digest_path = write_digest(settings.reports_dir, today or date.today(), text)
     log.info("%s", result.summary_line())
     return result
 
@@ -140,10 +195,11 @@ def write_digest(folder: Path, day: date, text: str) -> Path:
     return path
 
 
-def render_digest(result: NightlyResult, run: dict[str, Any] | None, day: date) -> str:
+def render_digest(result: NightlyResult, run: dict[str, Any] | None, day: date, index_arg: str | None = None) -> str:
     """The digest as Markdown; PDF-derived text and file names are made inert."""
     r = result.report
-    replaced = set(r.replaced)
+    replaced = result.replaced_paths
+    c = result.counts()
     out = [f"# threatbrief nightly digest, {day.isoformat()}", ""]
     since = f"run {result.since_run_id}" if result.since_run_id else "the first nightly run"
     status = run["status"] if run else "unknown"
@@ -152,11 +208,12 @@ def render_digest(result: NightlyResult, run: dict[str, Any] | None, day: date) 
         "",
         "| | |",
         "|---|---|",
-        f"| New or replaced documents | {len(result.documents)} |",
-        f"| Removed documents | {len(result.removed)} |",
-        f"| New claims | {len(result.claims)} |",
-        f"| Quarantined files | {len(result.quarantined)} |",
-        f"| Unchanged files skipped | {r.unchanged} |",
+        f"| New documents | {c['new']} |",
+        f"| Replaced documents | {c['replaced']} |",
+        f"| Removed documents | {c['removed']} |",
+        f"| New claims | {c['claims']} |",
+        f"| Quarantined files | {c['quarantined']} |",
+        f"| Unchanged files skipped | {c['unchanged']} |",
         "",
         f"## New and replaced documents ({len(result.documents)})",
         "",
@@ -178,7 +235,7 @@ def render_digest(result: NightlyResult, run: dict[str, Any] | None, day: date) 
     else:
         out.append("None.")
     out += ["", f"## New claims ({len(result.claims)})", ""]
-    out += _claims_section(result.claims) or ["None."]
+    out += _claims_section(result.claims, index_arg) or ["None."]
     out += ["", f"## Quarantined files ({len(result.quarantined)})", ""]
     if result.quarantined:
         out += [
@@ -195,26 +252,51 @@ def render_digest(result: NightlyResult, run: dict[str, Any] | None, day: date) 
     return "\n".join(out) + "\n"
 
 
-UNATTRIBUTED_SHOWN = 5
+CLAIMS_SHOWN = 3  # quotes per document x actor x capability; the rest behind a command
 
 
-def _claims_section(claims: list[dict[str, Any]]) -> list[str]:
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+def _code(text: str) -> str:
+    """An inline code span that holds `text` whatever backticks it contains."""
+    text = clean_text(text, keep_newlines=False)
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def more_command(doc_id: str, actor: str, capability: str, index_arg: str | None) -> str:
+    """The command that lists every claim of one document x actor x capability."""
+    parts = ["threatbrief", "claims"]
+    if index_arg:
+        parts += ["--index", index_arg]
+    parts += ["--doc", doc_id[:16]]
+    if actor:
+        parts += ["--actor", actor]
+    parts += ["--capability", capability]
+    return shlex.join(parts)
+
+
+def _claims_section(claims: list[dict[str, Any]], index_arg: str | None = None) -> list[str]:
+    by_doc: dict[str, list[dict[str, Any]]] = {}
     for c in claims:
-        groups.setdefault((c.get("actor") or "", c["capability"]), []).append(c)
+        by_doc.setdefault(c["doc_id"], []).append(c)
     out: list[str] = []
-    # states first; capability mentions without an acting state are context, so only a sample
-    for (actor, capability), items in sorted(groups.items(), key=lambda kv: (not kv[0][0], kv[0])):
-        heading = f"{md_inline(actor) if actor else 'No acting state'} × {md_inline(capability)}"
-        out += [f"### {heading} ({len(items)})", ""]
-        shown = items if actor else items[:UNATTRIBUTED_SHOWN]
-        for c in shown:
-            source = md_inline(c.get("title") or c["file_name"], TITLE_CHARS)
-            out.append(
-                f"- \u201c{md_inline(c['sentence'], QUOTE_CHARS)}\u201d: {source} "
-                f"({md_inline(c['file_name'])}, p. {int(c['page_no'])})"
-            )
-        if len(shown) < len(items):
-            out.append(f"- … {len(items) - len(shown)} more (`threatbrief claims --capability {capability}`)")
+    for doc_id, items in sorted(by_doc.items(), key=lambda kv: (kv[1][0]["file_name"], kv[0])):
+        first = items[0]
+        title = md_inline(first.get("title") or first["file_name"], TITLE_CHARS)
+        noun = "claim" if len(items) == 1 else "claims"
+        out += [f"### {title} ({md_inline(first['file_name'])}): {len(items)} {noun}", ""]
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for c in items:
+            groups.setdefault((c.get("actor") or "", c["capability"]), []).append(c)
+        # states first; capability mentions without an acting state are context
+        for (actor, capability), group in sorted(groups.items(), key=lambda kv: (not kv[0][0], kv[0])):
+            who = md_inline(actor) if actor else "No acting state"
+            out.append(f"- **{who} × {md_inline(capability)}** ({len(group)})")
+            group.sort(key=lambda c: (int(c["page_no"]), int(c["char_start"])))
+            for c in group[:CLAIMS_SHOWN]:
+                out.append(f"  - \u201c{md_inline(c['sentence'], QUOTE_CHARS)}\u201d (p. {int(c['page_no'])})")
+            if len(group) > CLAIMS_SHOWN:
+                cmd = more_command(doc_id, actor, capability, index_arg)
+                out.append(f"  - … {len(group) - CLAIMS_SHOWN} more: {_code(cmd)}")
         out.append("")
     return out[:-1] if out else out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -55,7 +56,7 @@ def render_hits(console: Console, query: str, hits: Sequence[Hit]) -> None:
 
 
 @contextmanager
-def ingest_progress(enabled: bool) -> Iterator[Progress | None]:
+def ingest_progress(enabled: bool, console: Console | None = None) -> Iterator[Progress | None]:
     if not enabled:
         yield None
         return
@@ -66,8 +67,8 @@ def ingest_progress(enabled: bool) -> Iterator[Progress | None]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=Console(stderr=True),
+        TextColumn("{task.description}", markup=False),  # file names are data, never markup
+        console=console or Console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
@@ -79,7 +80,7 @@ def ingest_progress(enabled: bool) -> Iterator[Progress | None]:
 
 
 def render_ingest_summary(report: IngestReport) -> None:
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=not sys.stderr.isatty())
     s = report.summary()
     console.print(
         Text(
@@ -99,17 +100,76 @@ def render_ingest_summary(report: IngestReport) -> None:
         )
 
 
+def _human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{int(size):,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{n:,} bytes"
+
+
 def render_status(console: Console, info: dict[str, Any]) -> None:
-    table = Table(show_header=False, box=None)
-    table.add_column(style="bold")
-    table.add_column()
-    for key, value in info.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}={v}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = "\n".join(terminal_text(str(v)) for v in value) or "-"
-        table.add_row(key.replace("_", " "), Text(terminal_text(str(value)) if "\n" not in str(value) else str(value)))
-    console.print(table)
+    """`status` in human units, one line a field (greppable, never wrapped when piped)."""
+    vi = info["vector_index"]
+    last = info["last_run"]
+    rows: list[tuple[str, str]] = [
+        ("index", info["index"]),
+        ("documents", f"{info['documents']:,}"),
+        ("pages", f"{info['pages']:,}"),
+        ("chunks", f"{info['chunks']:,}"),
+        ("claims", f"{info['claims']:,}"),
+        ("failed files", f"{info['failed_files']:,}"),
+        ("model", f"{info['model'] or '-'}" + (f" ({info['dimension']} dimensions)" if info["dimension"] else "")),
+        (
+            "vector index",
+            f"{vi['kind']} ({'exact' if vi['exact'] else 'approximate'}), generation {vi['generation']}, "
+            f"{vi['vectors']:,} vectors; HNSW above {vi['hnsw_above_chunks']:,} chunks"
+            + ("" if vi["file_present"] else f"; FILE MISSING, run `threatbrief repair {info['index']}`"),
+        ),
+        ("size on disk", _human_bytes(int(info["size_bytes"]))),
+        ("integrity", info["integrity"]),
+        (
+            "last run",
+            f"#{last['run_id']} {last['kind']}, {last['status']}, finished {last['finished_at'] or '-'}"
+            if last
+            else "-",
+        ),
+    ]
+    for i, f in enumerate(info["failed"]):
+        detail = f" ({f['detail']})" if f.get("detail") else ""
+        rows.append(("quarantined" if i == 0 else "", f"{f['path']}: {f['reason']}{detail}"))
+    for key, value in rows:
+        console.print(Text(f"{key:<13} ", style="bold").append(terminal_text(value), style=""))
+
+
+def render_documents(console: Console, docs: list[dict[str, Any]]) -> None:
+    """Two lines a document: id prefix, file, date and counts; then title and publisher."""
+    if not docs:
+        console.print(Text("No documents match.", style="dim"))
+        return
+    for d in docs:
+        counts = f"{d['pages']} pages, {d['chunks']} chunks, {d['claims']} claims"
+        if d["ocr_share"] is not None:
+            counts += f", OCR {d['ocr_share']:.0%}"
+        head = Text(d["doc_id"][:12] + "  ", style="cyan")
+        head.append(terminal_text(d["file"], 100), style="bold")
+        head.append(f"  {terminal_text(d['published'] or 'undated', 10)}  {counts}")
+        console.print(head)
+        about = " · ".join(terminal_text(x, 120) for x in (d["title"], d["publisher"]) if x)
+        if about:
+            console.print(Text("              " + about, style="dim"))
+    noun = "document" if len(docs) == 1 else "documents"
+    console.print(Text(f"{len(docs)} {noun}; --doc takes a file name, a doc id prefix or title words", style="dim"))
+
+
+def render_repair(console: Console, report: Any) -> None:
+    for line in report.rebuilt:
+        console.print(Text(f"rebuilt: {terminal_text(line)}"))
+    for line in report.unrecoverable:
+        console.print(Text(f"cannot rebuild: {terminal_text(line)}", style="red"))
+    verdict = "index repaired" if report.ok else "index NOT repaired"
+    console.print(Text(f"{verdict}: {terminal_text(str(report.index_dir))}", style="bold"))
 
 
 _SPAN_STYLE = {"actor": "bold red", "capability": "bold cyan"}
@@ -163,7 +223,7 @@ def render_taxonomy(console: Console, data: dict[str, Any], folder: Any) -> None
         for value in info.values():
             if isinstance(value, list):
                 names += [str(v["name"]) if isinstance(v, dict) and "name" in v else str(v) for v in value]
-        actors.add_row(code, ", ".join(names))
+        actors.add_row(Text(code), Text(", ".join(names)))
     console.print(actors)
     groups = Table(title="Named groups and organs", expand=True)
     groups.add_column("name", ratio=1)
@@ -171,9 +231,9 @@ def render_taxonomy(console: Console, data: dict[str, Any], folder: Any) -> None
     groups.add_column("aliases", ratio=2, overflow="fold")
     for g in data.get("groups", []):
         groups.add_row(
-            str(g.get("name", "")),
-            str(g.get("actor", g.get("code", ""))),
-            ", ".join(str(a) for a in g.get("aliases", [])),
+            Text(str(g.get("name", ""))),
+            Text(str(g.get("state", g.get("actor", "")))),
+            Text(", ".join(str(a) for a in g.get("aliases", []))),
         )
     console.print(groups)
     caps = Table(title="Capabilities", expand=True)
@@ -182,15 +242,28 @@ def render_taxonomy(console: Console, data: dict[str, Any], folder: Any) -> None
     caps.add_column("patterns", width=9, justify="right")
     for code, rules in data.get("capabilities", {}).items():
         caps.add_row(
-            code, str(rules.get("covers", "")), str(len(rules.get("triggers", [])) + len(rules.get("weak", [])))
+            Text(code),
+            Text(str(rules.get("covers", ""))),
+            str(len(rules.get("triggers", [])) + len(rules.get("weak", []))),
         )
     console.print(caps)
     console.print(Text(f"Data files: {folder} (edit them to add an alias or a group)", style="dim"))
 
 
+def render_nightly(console: Console, result: Any) -> None:
+    console.print(Text(terminal_text(result.summary_line())))
+    for path, reason, detail in result.report.failed:
+        console.print(
+            Text(f"  failed {terminal_text(path)}: {reason}", style="red").append(
+                f" ({terminal_text(detail, 200)})" if detail else "", style="dim"
+            )
+        )
+
+
 def render_claims(console: Console, result: dict[str, Any], limit: int) -> None:
+    """At most `limit` claims with their quotes, then the actor x capability table of all of them."""
     claims = result["claims"]
-    shown = claims if not limit else claims[:limit]
+    shown = claims[:limit]
     for c in shown:
         src = c["source"]
         head = Text(f"{c['actor'] or '-'} · {c['capability']}", style="bold")
@@ -208,8 +281,8 @@ def render_claims(console: Console, result: dict[str, Any], limit: int) -> None:
         head.append(f"  {terminal_text(src['doc'], 80)}, p. {src['page']}", style="cyan")
         console.print(head)
         console.print(Text("  “" + terminal_text(src["sentence"], 400) + "”"))
-    if limit and len(claims) > limit:
-        console.print(Text(f"… {len(claims) - limit} more (use --limit 0 or --json)", style="dim"))
+    if len(claims) > limit:
+        console.print(Text(f"… {len(claims) - limit} more (raise --limit, or use --json for all)", style="dim"))
     if not claims:
         console.print(Text("No claims match.", style="dim"))
         return

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UsageError
 
+log = logging.getLogger(__name__)
+
 CONFIG_FILE_NAMES = ("threatbrief.toml",)
+INDEX_ENV = "THREATBRIEF_INDEX"  # what --help and the README name
+OLD_INDEX_ENV = "THREATBRIEF_INDEX_DIR"  # deprecated alias, still read
 PARSERS = ("auto", "pdfium", "pdfplumber")
 
 
@@ -63,8 +69,25 @@ def _coerce(name: str, raw: Any, current: Any) -> Any:
     return str(raw)
 
 
-def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
-    """Defaults, then the TOML file, then THREATBRIEF_* variables, then explicit overrides."""
+def _index_from_env(warn: Callable[[str], None]) -> str | None:
+    """$THREATBRIEF_INDEX, else the deprecated $THREATBRIEF_INDEX_DIR with a warning."""
+    new = os.environ.get(INDEX_ENV) or None
+    old = os.environ.get(OLD_INDEX_ENV) or None
+    if old is not None and new is None:
+        warn(f"${OLD_INDEX_ENV} is deprecated; set ${INDEX_ENV} instead")
+        return old
+    if old is not None and old != new:
+        warn(f"${OLD_INDEX_ENV} is deprecated and ignored; using ${INDEX_ENV}={new}")
+    return new
+
+
+def load_settings(
+    config: Path | None = None, *, warn: Callable[[str], None] | None = None, **overrides: Any
+) -> Settings:
+    """Defaults, then the TOML file, then THREATBRIEF_* variables, then explicit overrides.
+
+    The index folder: --index, then $THREATBRIEF_INDEX, then index_dir in the file, then ./index.
+    """
     settings = Settings()
     names = {f.name for f in fields(Settings)}
     values: dict[str, Any] = {}
@@ -81,10 +104,13 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
             if key not in names:
                 raise UsageError(f"config {path}: unknown setting {key!r}")
             values[key] = raw
-    for name in names:
+    for name in names - {"index_dir"}:
         env = os.environ.get(f"THREATBRIEF_{name.upper()}")
         if env is not None:
             values[name] = env
+    index_env = _index_from_env(warn or log.warning)
+    if index_env is not None:
+        values["index_dir"] = index_env
     values.update({k: v for k, v in overrides.items() if v is not None})
     coerced = {k: _coerce(k, v, getattr(settings, k)) for k, v in values.items()}
     out = replace(settings, **coerced)

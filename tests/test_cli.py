@@ -40,7 +40,7 @@ def test_search_without_an_index_is_a_clear_error(tmp_path):
 
 def test_bad_filter_values_are_usage_errors(tmp_path):
     proc = run_cli("search", "x", "--index", str(tmp_path), "--since", "last week")
-    assert proc.returncode == 1 and "YYYY" in proc.stderr
+    assert proc.returncode == 2 and "YYYY" in proc.stderr
 
 
 @pytest.mark.model
@@ -87,6 +87,6 @@ def test_end_to_end_with_the_real_model(sample_index):
 
 def test_bad_settings_are_one_line_errors(tmp_path):
     proc = run_cli("ingest", str(tmp_path), "--index", str(tmp_path / "i"), "--parser", "foo")
-    assert proc.returncode == 1 and proc.stderr.startswith("Error: unknown parser")
+    assert proc.returncode == 2 and proc.stderr.startswith("Error: unknown parser")
     proc = run_cli("status", "--index", str(tmp_path), env={"THREATBRIEF_MAX_PAGES": "many"})
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr

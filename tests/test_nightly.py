@@ -53,22 +53,25 @@ def test_digest_lists_what_changed_since_the_last_nightly_run(tmp_path: Path, pd
     corpus, settings = _setup(tmp_path, pdf_factory)
 
     first = _nightly(settings, corpora=[corpus])
-    assert first.exit_code == 2 and first.digest_path == settings.reports_dir / "digest-2025-03-01.md"
+    assert first.exit_code == 3 and first.digest_path == settings.reports_dir / "digest-2025-03-01.md"
     text = first.digest_path.read_text()
     assert "## New and replaced documents (2)" in text
     assert "| new | Volt report | volt\\.pdf | 1 |" in text
-    assert "### CHN × cyber\\_espionage (1)" in text and "### RUS × cyber\\_espionage (1)" in text
-    assert "Volt Typhoon actors pre\\-position" in text and "(volt\\.pdf, p. 1)" in text
+    assert "### Volt report (volt\\.pdf): 1 claim" in text and "- **CHN × cyber\\_espionage** (1)" in text
+    assert "- **RUS × cyber\\_espionage** (1)" in text
+    assert "Volt Typhoon actors pre\\-position" in text and "\u201d (p. 1)" in text
     assert "## Quarantined files (1)" in text and "broken\\.pdf | not\\_pdf |" in text
     with Store(settings.db_path) as store:
         run = store.last_run("nightly")
         assert run and run["status"] == "partial" and run["run_id"] == first.report.run_id
 
-    second = _nightly(settings, corpora=[corpus])  # nothing changed: nothing new, still quarantined
-    assert second.digest_path.name == "digest-2025-03-01-2.md" and second.since_run_id == first.report.run_id
+    quiet = _nightly(settings, corpora=[corpus])  # nothing changed: no digest, still quarantined
+    assert quiet.digest_path is None and quiet.exit_code == 3
+    second = _nightly(settings, corpora=[corpus], always_digest=True)
+    assert second.digest_path.name == "digest-2025-03-01-2.md" and second.since_run_id == quiet.report.run_id
     text = second.digest_path.read_text()
     assert "## New and replaced documents (0)" in text and "## New claims (0)" in text
-    assert "## Quarantined files (1)" in text and second.exit_code == 2
+    assert "## Quarantined files (1)" in text and second.exit_code == 3
 
     pdf_factory(
         "corpus/blizzard.pdf", ["Star Blizzard now targets NGOs with new lures in 2025."], {"Title": "Blizzard update"}
@@ -137,7 +140,7 @@ def test_cli_exit_codes(tmp_path: Path, pdf_factory):
         str(settings.reports_dir),
     ]
     out = _cli(*args)
-    assert out.returncode == 2, out.stderr
+    assert out.returncode == 3, out.stderr
     digest = Path(out.stdout.strip())
     assert digest.is_file() and "Quarantined files (1)" in digest.read_text()
     assert "1 quarantined" in out.stderr
@@ -152,6 +155,8 @@ def test_cli_exit_codes(tmp_path: Path, pdf_factory):
 
     out = _cli("nightly", "--corpus", str(tmp_path / "nope"), "--index", str(settings.index_dir))
     assert out.returncode == 1 and out.stderr.startswith("Error:")
+    out = _cli("nightly", "--corpus", str(corpus), "--index", str(settings.index_dir), "--bogus")
+    assert out.returncode == 2 and "No such option" in out.stderr  # a broken command line is not a good night
 
     out = _cli("nightly", "--help")
     assert out.returncode == 0 and "--retry-failed" in out.stdout and "--corpus" in out.stdout
@@ -169,4 +174,4 @@ def test_retry_failed_parses_quarantined_files_again(tmp_path: Path):
     again = _nightly(settings, corpora=[corpus])
     assert again.report.skipped_failed == 2 and not again.report.failed
     forced = _nightly(settings, corpora=[corpus], retry_failed=True)
-    assert len(forced.report.failed) == 2 and forced.exit_code == 2
+    assert len(forced.report.failed) == 2 and forced.exit_code == 3

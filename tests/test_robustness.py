@@ -60,7 +60,7 @@ def test_every_hostile_pdf_is_indexed_or_quarantined_with_a_reason(tmp_path: Pat
     assert {r.reason for r in failed} <= set(QUARANTINE_REASONS)
     assert all(r.detail for r in failed)
     assert {p for p, _, _ in result.quarantined} == {r.path for r in failed}
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert growth < 300, f"the parent grew by {growth:.0f} MB"
     digest = result.digest_path.read_text(encoding="utf-8")
     assert f"## Quarantined files ({len(failed)})" in digest

@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from pipeline.errors import PipelineError
 from pipeline.index.filters import Filters
+from pipeline.index.health import open_index
 from pipeline.index.store import Store
 from pipeline.settings import Settings
 
 
 def _open(settings: Settings) -> Store:
-    if not settings.db_path.is_file():
-        raise PipelineError(f"no index at {settings.index_dir}; run `threatbrief ingest PATH` first")
-    return Store(settings.db_path)
+    return open_index(settings)  # read-only; names a missing or damaged index
 
 
 def _record(row: dict[str, Any]) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from functools import lru_cache
 import numpy as np
 
 from pipeline.embed.model import DIMENSION, MODEL_ID, Embedder, get_embedder
-from pipeline.errors import IndexMismatchError, PipelineError
+from pipeline.errors import IndexMismatchError
 from pipeline.index import vectors
 from pipeline.index.filters import Filters
+from pipeline.index.health import open_index
 from pipeline.index.store import Store
 from pipeline.models import Hit
 from pipeline.settings import Settings
@@ -48,9 +49,7 @@ class Searcher:
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Searcher:
-        if not settings.db_path.is_file():
-            raise PipelineError(f"no index at {settings.index_dir}; run `threatbrief ingest PATH` first")
-        store = Store(settings.db_path)
+        store = open_index(settings)
         model = store.get_meta("model_id")
         want = embedder.model_id if embedder else MODEL_ID
         if model is not None and model != want:

@@ -10,13 +10,51 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
+from pipeline.errors import IndexDamagedError
 from pipeline.ids import claim_id
 from pipeline.index.queries import StoreQueries
 from pipeline.index.schema import MIGRATIONS, statements
 from pipeline.models import Chunk, Claim, DocumentMeta, Page
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def damaged_message(index_dir: Path, why: str) -> str:
+    return f"index at {index_dir} is damaged ({why}); run `threatbrief repair {index_dir}` or re-ingest"
+
+
+def sqlite_file_problem(path: Path) -> str | None:
+    """Why a database file is not a whole SQLite file (no header, truncated), or None if it is or is absent."""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return None
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"{path.name}: {exc.strerror}"
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        return f"{path.name} is not a SQLite database"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # the in-header size is valid only when its change counter matches (SQLite file format 1.3)
+    if header[24:28] == header[92:96] and pages and size < pages * page_size:
+        return f"{path.name} is truncated: {size:,} of {pages * page_size:,} bytes"
+    return None
+
+
+def check_sqlite_file(path: Path) -> None:
+    """A database file that exists must be empty or a whole SQLite file."""
+    why = sqlite_file_problem(path)
+    if why:
+        raise IndexDamagedError(damaged_message(path.parent, why))
 
 
 def now_iso() -> str:
@@ -39,18 +77,31 @@ class Store(StoreQueries):
     """SQLite store: documents, pages, chunks (with vectors), claims, files, runs."""
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        """Open (read-write: create and migrate) or, with `readonly`, only read an existing file."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # check_same_thread off: a search runs BM25 on a helper thread while the main thread
-        # embeds the query; the two never use the connection at the same time
-        self.db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False)
+        self.readonly = readonly
+        if readonly:
+            # mode=ro: a command that only reads can never create, migrate or rewrite a file
+            uri = "file:" + quote(str(self.path.resolve())) + "?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
+        else:
+            check_sqlite_file(self.path)  # never build a new index over a damaged one
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # check_same_thread off: a search runs BM25 on a helper thread while the main thread
+            # embeds the query; the two never use the connection at the same time
+            self.db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA busy_timeout=30000")
-        if not readonly:
-            self.migrate()
+        try:
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=30000")
+            if not readonly:
+                self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise IndexDamagedError(damaged_message(self.path.parent, str(exc))) from exc
 
     def close(self) -> None:
         self.db.close()

@@ -4,7 +4,7 @@
 
 Settings come from THREATBRIEF_* variables (e.g. THREATBRIEF_VECTOR_SAVE_INTERVAL_S=0 to
 commit a vector generation after every document); THREATBRIEF_FAULT picks a crash point.
-Exit codes as the CLI: 0 ok, 2 some files quarantined, 75 locked.
+Exit codes as the CLI: 0 ok, 3 some files quarantined, 75 locked.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     except IndexLockedError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 75
-    return 2 if report.failed else 0
+    return 3 if report.failed else 0
 
 
 if __name__ == "__main__":
