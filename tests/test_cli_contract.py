@@ -371,8 +371,13 @@ def test_nightly_cli_json_and_exit_code(tmp_path: Path, corpus: Path, monkeypatc
 # -- 8. help, version, documents, status, JSON, wrapping ---------------------------------
 def test_help_has_no_python_types_and_common_options_are_everywhere():
     command = cli()
+    leaves = []
     for name, sub in command.commands.items():
-        text = tb(name, "--help").stdout
+        children = getattr(sub, "commands", None)
+        leaves += [((name, child), c) for child, c in children.items()] if children else [((name,), sub)]
+    for path, sub in leaves:
+        name = path[-1]
+        text = tb(*path, "--help").stdout
         assert not re.search(r"<(list|bool|str|int|path|float)", text, re.I), (name, text)
         opts = {o for p in sub.params for o in getattr(p, "opts", [])}
         if name in ("search", "claims", "documents"):

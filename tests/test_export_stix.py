@@ -236,7 +236,7 @@ def test_cli_errors_are_one_line(tmp_path) -> None:
     proc = run_cli("export", "stix", "--index", str(tmp_path / "none"))
     assert proc.returncode == 1 and proc.stderr.startswith("Error:") and "ingest" in proc.stderr
     proc = run_cli("export", "stix", "--index", str(tmp_path), "--capability", "hacking")
-    assert proc.returncode == 1 and "unknown capability" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "unknown capability" in proc.stderr and "Traceback" not in proc.stderr
     proc = run_cli("export", "stix", "--help")
     assert proc.returncode == 0 and "--min-likelihood" in proc.stdout
 

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from pipeline import console
+from pipeline.cliargs import (
+    ActorOpt,
+    CapabilityOpt,
+    DebugOpt,
+    DocOpt,
+    IndexOpt,
+    PublisherOpt,
+    QuietOpt,
+    SinceOpt,
+    UntilOpt,
+)
+
+if TYPE_CHECKING:
+    from pipeline.export.stix import ExportStats
 
 app = typer.Typer(
     help="Export claims, actors and sources for threat intelligence platforms.",
@@ -16,82 +33,54 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str) -> NoReturn:
-    from rich.console import Console
-    from rich.text import Text
-
-    from pipeline.text import clean_text
-
-    Console(stderr=True, highlight=False).print(Text(f"Error: {clean_text(message)}"))
-    raise typer.Exit(1)
-
-
 @app.command("stix")
 def stix(
-    index: Annotated[
-        Path | None, typer.Option("--index", help="Index folder (default: ./index, or $THREATBRIEF_INDEX).")
-    ] = None,
+    index: IndexOpt = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the bundle here (atomically) instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the bundle here (atomically) instead of stdout."),
     ] = None,
-    actor: Annotated[
-        list[str] | None, typer.Option("--actor", help="Acting state, ISO alpha-3 (CHN, RUS...); repeatable.")
-    ] = None,
-    capability: Annotated[
-        list[str] | None, typer.Option("--capability", help="Capability code (see `threatbrief taxonomy`).")
-    ] = None,
-    doc: Annotated[
-        list[str] | None, typer.Option("--doc", help="Only this document (file name, title words or doc id prefix).")
-    ] = None,
-    publisher: Annotated[str | None, typer.Option("--publisher", help="Only publishers matching this text.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY(-MM(-DD)).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Published on or before YYYY(-MM(-DD)).")] = None,
+    actor: ActorOpt = None,
+    capability: CapabilityOpt = None,
+    doc: DocOpt = None,
+    publisher: PublisherOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     min_likelihood: Annotated[
         str | None,
-        typer.Option("--min-likelihood", help="Only claims at least this ICD 203 likely, e.g. likely."),
+        typer.Option(
+            "--min-likelihood", metavar="LEVEL", help="Only claims at least this ICD 203 likely, e.g. likely."
+        ),
     ] = None,
     ai: Annotated[bool, typer.Option("--ai", help="Only claims tied to AI or automated analytics.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
     """One STIX 2.1 bundle of the stored claims (reports, actors, attack patterns, notes with quotes)."""
-    import logging
-
-    from pipeline.claims.vocab import CAPABILITIES, LIKELIHOODS, check_date
-    from pipeline.errors import PipelineError
-    from pipeline.index.filters import Filters
+    from pipeline.claims.vocab import LIKELIHOODS
+    from pipeline.cliargs import checked_filters
+    from pipeline.errors import UsageError
     from pipeline.settings import load_settings
 
-    logging.basicConfig(level=logging.DEBUG if debug else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        caps = tuple(c.strip().lower() for c in capability or [])
-        unknown = [c for c in caps if c not in CAPABILITIES]
-        if unknown:
-            _fail(f"unknown capability {unknown[0]!r}; known: {', '.join(CAPABILITIES)}")
+    def go() -> ExportStats:
         if min_likelihood is not None and min_likelihood not in LIKELIHOODS:
-            _fail(f"unknown likelihood {min_likelihood!r}; known: {', '.join(LIKELIHOODS)}")
-        f = Filters(
-            docs=tuple(doc or ()),
-            publisher=publisher,
-            since=check_date(since),
-            until=check_date(until),
-            actors=tuple(a.strip().upper() for a in actor or []),
-            capabilities=caps,
-            ai_enabled=ai or None,
+            raise UsageError(f"unknown likelihood {min_likelihood!r}; known: {', '.join(LIKELIHOODS)}")
+        settings = load_settings(index_dir=index, warn=partial(console.warn, quiet=quiet))
+        f = checked_filters(
+            settings, doc=doc, publisher=publisher, since=since, until=until, actor=actor, capability=capability, ai=ai
         )
         from pipeline.export.stix import export_stix
         from pipeline.text import write_atomic
 
-        text, stats = export_stix(load_settings(index_dir=index), f, min_likelihood)
+        text, stats = export_stix(settings, f, min_likelihood)
         if output is None:
             sys.stdout.write(text)
         else:
             write_atomic(output, text)
-    except PipelineError as exc:
-        if debug:
-            raise
-        _fail(str(exc))
+        return stats
+
+    stats = console.run(go, debug, index)
     if not quiet:
         counts = ", ".join(f"{n} {t}" for t, n in stats.objects.items())
         left = f"; left out {stats.skipped_no_actor} without an acting state" if stats.skipped_no_actor else ""
-        sys.stderr.write(f"{stats.claims} claims -> {counts or 'no objects'}{left}\n")
+        console.err(f"{stats.claims} claims -> {counts or 'no objects'}{left}")

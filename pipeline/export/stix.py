@@ -19,11 +19,9 @@ from typing import Any
 
 import stix2
 
-from pipeline.errors import PipelineError
 from pipeline.export.keys import meets_likelihood, parse_timestamp, published_timestamp, stix_id
 from pipeline.export.mapping import Group, StixMapping, framework_ref, load_mapping
 from pipeline.index.filters import Filters
-from pipeline.index.store import Store
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -391,9 +389,9 @@ def serialize_bundle(bundle: stix2.Bundle) -> str:
 
 def export_stix(settings: Settings, f: Filters, min_likelihood: str | None = None) -> tuple[str, ExportStats]:
     """The stored claims passing the filters as one STIX 2.1 bundle (JSON text), and what it holds."""
-    if not settings.db_path.is_file():
-        raise PipelineError(f"no index at {settings.index_dir}; run `threatbrief ingest PATH` first")
-    with Store(settings.db_path, readonly=True) as store:
+    from pipeline.index.health import open_index
+
+    with open_index(settings) as store:
         rows = store.claims(f)
         documents = {d["doc_id"]: d for d in store.documents({r["doc_id"] for r in rows})}
     bundle, stats = build_bundle(rows, documents, min_likelihood)
