@@ -135,16 +135,32 @@ def ingest(
         str | None,
         typer.Option("--parser", help="PDF text backend: auto (PDFium, pdfplumber fallback), pdfium or pdfplumber."),
     ] = None,
+    ray: Annotated[
+        bool,
+        typer.Option(
+            "--ray",
+            help="Parse, embed and tag on Ray: the cluster in RAY_ADDRESS or started by `ray start` here, "
+            'else a new one on this machine. Needs pip install ".\\[ray]".',
+        ),
+    ] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option("--ray-address", metavar="ADDRESS", help="The Ray cluster to use (HOST:PORT); implies --ray."),
+    ] = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Index PDF reports: parse, chunk, embed, extract claims. Unchanged files are skipped."""
+    from dataclasses import replace
+
     from pipeline.discover import parse_paths
     from pipeline.ingest import ingest as run_ingest
     from pipeline.render import ingest_progress, render_ingest_summary
 
-    settings = _settings(index, parser=parser)
+    settings = _settings(index, parser=parser, ray_address=ray_address)
+    if ray and not settings.ray_address:  # [ray] address in threatbrief.toml, else Ray's own rules
+        settings = replace(settings, ray_address="local")
     with ingest_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
         report = _run(
             lambda: run_ingest(parse_paths(paths), settings, prune=prune, retry_failed=retry_failed, progress=progress),
