@@ -40,7 +40,7 @@ class PoolStats:
     peak_in_flight: int = 0
     retried: int = 0
     replaced_workers: int = 0
-    hosts: set[str] = field(default_factory=set)
+    nodes: set[str] = field(default_factory=set)  # host/node id of each worker that started
 
 
 class _Pool:
@@ -92,7 +92,7 @@ class _Pool:
     def started(self, ref: Any) -> None:
         key = self.starting.pop(ref)
         try:
-            self.stats.hosts.add(self.ray.get(ref))
+            self.stats.nodes.add(self.ray.get(ref))
         except self.ray.exceptions.RayTaskError as exc:
             raise PipelineError(f"a Ray worker could not load the pipeline: {exc}") from exc
         except self.ray.exceptions.RayError:

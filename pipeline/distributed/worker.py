@@ -42,9 +42,11 @@ class DocumentWorker:
         return self._embedder
 
     def ready(self) -> str:
-        """Load the model before the first document arrives; the host name, for the logs."""
+        """Load the model before the first document arrives; where this worker runs."""
+        import ray
+
         self._model()
-        return socket.gethostname()
+        return f"{socket.gethostname()}/{ray.get_runtime_context().get_node_id()[:8]}"
 
     def process(self, path: str, sha256: str) -> Prepared | Failed:
         outcome = self._parse(Path(path), self._settings)
