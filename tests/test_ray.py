@@ -67,9 +67,9 @@ def test_ray_settings_from_toml_and_cli(tmp_path: Path, monkeypatch):
     assert (s.ray_address, s.ray_workers, s.ray_gpus_per_worker) == ("auto", 4, 0.5)
     assert load_settings().ray_address == ""
 
-    import pipeline.ingest as ingest_module
     from typer.testing import CliRunner
 
+    import pipeline.ingest as ingest_module
     from pipeline.cli import app
 
     seen: list[str] = []
