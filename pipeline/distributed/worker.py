@@ -8,7 +8,9 @@ touches the index: the driver is the one writer.
 
 from __future__ import annotations
 
+import resource
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -49,8 +51,17 @@ class DocumentWorker:
         return f"{socket.gethostname()}/{ray.get_runtime_context().get_node_id()[:8]}"
 
     def process(self, path: str, sha256: str) -> Prepared | Failed:
+        cpu0 = _cpu_seconds()
         outcome = self._parse(Path(path), self._settings)
         result = prepare(outcome, Path(path), sha256, self._model, self._tag, self._settings)
         if isinstance(result, Prepared):
-            result = replace(result, seconds={**result.seconds, "parse": outcome.seconds})
+            # CPU time (this worker and its parse child) is what sizes a cluster, whatever the load
+            cpu = _cpu_seconds() - cpu0
+            result = replace(result, seconds={**result.seconds, "parse": outcome.seconds, "worker_cpu": cpu})
         return result
+
+
+def _cpu_seconds() -> float:
+    own = time.process_time()
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own + kids.ru_utime + kids.ru_stime
