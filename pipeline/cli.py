@@ -139,13 +139,17 @@ def ingest(
         bool,
         typer.Option(
             "--ray",
-            help="Parse, embed and tag on Ray: the cluster in RAY_ADDRESS or started by `ray start` here, "
-            'else a new one on this machine. Needs pip install ".\\[ray]".',
+            help="Parse, embed and tag on Ray: the cluster in RAY_ADDRESS, else a new one on this machine. "
+            'Needs pip install ".\\[ray]".',
         ),
     ] = False,
     ray_address: Annotated[
         str | None,
-        typer.Option("--ray-address", metavar="ADDRESS", help="The Ray cluster to use (HOST:PORT); implies --ray."),
+        typer.Option(
+            "--ray-address",
+            metavar="ADDRESS",
+            help="The Ray cluster to use: HOST:PORT, or auto for the one `ray start` joined; implies --ray.",
+        ),
     ] = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,

@@ -32,7 +32,7 @@ class Settings:
     flat_index_max: int = 200_000  # above this the index switches to HNSW
     reports_dir: Path = Path("reports")
     corpora: tuple[Path, ...] = field(default_factory=tuple)
-    # [ray] in threatbrief.toml, --ray on `ingest`: "" = no Ray, "local" = a Ray on this machine,
+    # [ray] in threatbrief.toml, --ray on `ingest`: "" = no Ray, "local" = RAY_ADDRESS or a new Ray here,
     # "auto" = the cluster `ray start` joined, "HOST:PORT" / "ray://HOST:PORT" = that cluster
     ray_address: str = ""
     ray_workers: int = 0  # document workers; 0 = one per ray_cpus_per_worker CPUs in the cluster

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from typing import Any
 
 from pipeline.errors import UsageError
@@ -37,9 +38,12 @@ def connect(settings: Settings) -> bool:
         "logging_level": logging.WARNING,
         "configure_logging": False,
     }
+    if address == LOCAL:
+        # RAY_ADDRESS if set, else a new Ray here: not Ray's default of joining whatever
+        # /tmp/ray/ray_current_cluster names, which may be a cluster that died
+        address = os.environ.get("RAY_ADDRESS") or LOCAL
     try:
-        # "local": Ray's own rules (RAY_ADDRESS, a `ray start` cluster on this machine, else a new one)
-        ray.init(address=None if address == LOCAL else address, **kwargs)
+        ray.init(address=address, **kwargs)
     except ConnectionError as exc:
         raise UsageError(
             f"cannot reach a Ray cluster at {address!r} ({exc}); start one with `ray start --head` "
