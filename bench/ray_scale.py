@@ -102,7 +102,7 @@ def run_one(config: str, files: list[Path], memory_docs: int) -> dict[str, Any]:
             cluster.wait_for_nodes()
             ray.init(address=cluster.address, log_to_driver=False)
         else:
-            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+            ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
         ray_start_s = time.perf_counter() - t_ray
     workers = 1 if config == "ray-1" else 2
     index = Path(tempfile.mkdtemp(prefix=f"tb_ray_{config}_"))
@@ -254,7 +254,12 @@ def project(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     def row(name: str, rates: dict[str, float]) -> None:
         bound = min(rates, key=lambda k: rates[k])
         rate = rates[bound]
-        rows[name] = {"pages_per_s": round(rate, 1), "hours": round(PAGES / rate / 3600, 2), "bound": bound}
+        rows[name] = {
+            "pages_per_s": round(rate, 1),
+            "hours": round(PAGES / rate / 3600, 2),
+            "bound": bound,
+            "pages_per_s_by_part": {k: round(v, 1) for k, v in rates.items()},
+        }
 
     for nodes, cores in ((8, 2), (32, 2), (8, 8), (32, 8)):
         workers = nodes * cores
@@ -297,12 +302,19 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=120)
     ap.add_argument("--memory-docs", type=int, default=120)
     ap.add_argument("--configs", nargs="*", default=list(CONFIGS))
+    ap.add_argument("--project-only", action="store_true", help="recompute the projection from the results file")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--files", nargs="*", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--memory", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one, args.files or [], args.memory)))
+        return
+    if args.project_only:
+        saved = json.loads((REPO / "bench" / "results" / "ray_scale.json").read_text())
+        saved["projection"] = project(saved["results"])
+        write_result("ray_scale", saved)
+        print(json.dumps(saved["projection"], indent=1))
         return
     files = pick_files(args.corpus, args.pages)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(REPO)}
