@@ -60,7 +60,7 @@ def test_plain_ingest_and_cli_do_not_import_ray(tmp_path: Path, pdf_factory):
         assert st.counts()["documents"] == 1
 
 
-def test_ray_settings_from_toml_and_cli(tmp_path: Path, monkeypatch):
+def test_ray_settings_from_toml_and_cli(tmp_path: Path, monkeypatch, pdf_factory):
     toml = tmp_path / "threatbrief.toml"
     toml.write_text('[threatbrief]\nindex_dir = "idx"\n\n[ray]\naddress = "auto"\nworkers = 4\ngpus_per_worker = 0.5\n')
     s = load_settings(toml)
@@ -76,6 +76,7 @@ def test_ray_settings_from_toml_and_cli(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(ingest_module, "ingest", lambda paths, settings, **kw: seen.append(settings.ray_address))
     monkeypatch.setattr("pipeline.render.render_ingest_summary", lambda report: None)
     (tmp_path / "elsewhere").mkdir()
+    pdf = pdf_factory("x.pdf", TEXTS[0])
     for folder, args in (
         ("elsewhere", ["--ray"]),
         ("elsewhere", ["--ray-address", "10.0.0.5:6379"]),
@@ -83,7 +84,7 @@ def test_ray_settings_from_toml_and_cli(tmp_path: Path, monkeypatch):
         (".", ["--ray"]),  # threatbrief.toml here names the cluster
     ):
         monkeypatch.chdir(tmp_path / folder)
-        CliRunner().invoke(app, ["ingest", "x.pdf", "--index", str(tmp_path / "i"), "--quiet", *args])
+        CliRunner().invoke(app, ["ingest", str(pdf), "--index", str(tmp_path / "i"), "--quiet", *args])
     assert seen == ["local", "10.0.0.5:6379", "", "auto"]
 
 
