@@ -19,13 +19,13 @@ from typing import Any
 import numpy as np
 
 from pipeline.discover import discover
-from pipeline.embed.model import DIMENSION, MODEL_ID, Embedder
+from pipeline.embed.model import DIMENSION, MODEL_ID, Embedder, get_embedder
 from pipeline.errors import IndexLockedError, IndexMismatchError
 from pipeline.index import vectors
 from pipeline.index.store import Store, now_iso
 from pipeline.models import Claim, ParsedDocument
 from pipeline.parse.isolate import ParseOutcome, bounded_map, parse_isolated
-from pipeline.prepare import Failed, Prepared, load_embedder, prepare
+from pipeline.prepare import Failed, Prepared, prepare
 from pipeline.prepare import embedding_texts as embedding_texts  # re-exported for bench/
 from pipeline.settings import Settings
 from pipeline.testhooks import crash_point
@@ -358,7 +358,11 @@ def _local_results(
 
     def get_model() -> Embedder:
         if not model:  # loaded for the first document with text, not for a run of failures
-            model.append(load_embedder(settings))
+            model.append(
+                get_embedder(
+                    settings.embedder, batch_size=settings.embed_batch_size or None, device=settings.embed_device
+                )
+            )
         return model[0]
 
     t_wait = time.perf_counter()
