@@ -55,6 +55,11 @@ def connect(settings: Settings) -> bool:
 
 def worker_count(settings: Settings, resources: dict[str, float]) -> int:
     """settings.ray_workers, or as many workers as the cluster's CPUs (and GPUs, if asked) hold."""
+    if resources.get("CPU", 0) < settings.ray_cpus_per_worker:
+        raise UsageError(
+            f"ray_cpus_per_worker = {settings.ray_cpus_per_worker} but the cluster has "
+            f"{resources.get('CPU', 0):g} CPUs; no worker could start"
+        )
     if settings.ray_workers > 0:
         return settings.ray_workers
     n = int(resources.get("CPU", 1) // max(settings.ray_cpus_per_worker, 1e-3))
