@@ -95,15 +95,35 @@ def ingest(
             "--parser", metavar="NAME", help="PDF text backend: auto (PDFium, pdfplumber fallback), pdfium, pdfplumber."
         ),
     ] = None,
+    ray: Annotated[
+        bool,
+        typer.Option(
+            "--ray",
+            help="Parse, embed and tag on Ray: the cluster in RAY_ADDRESS, else a new one on this machine. "
+            'Needs pip install ".\\[ray]".',
+        ),
+    ] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            metavar="ADDRESS",
+            help="The Ray cluster to use: HOST:PORT, or auto for the one `ray start` joined; implies --ray.",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Index PDF reports: parse, chunk, embed, extract claims. Unchanged files are skipped."""
+    from dataclasses import replace
+
     from pipeline.index.health import check_index_dir
     from pipeline.render import ingest_progress, render_ingest_summary
 
-    settings = _settings(index, quiet, parser=parser)
+    settings = _settings(index, quiet, parser=parser, ray_address=ray_address)
+    if ray and not settings.ray_address:  # [ray] address in threatbrief.toml, else RAY_ADDRESS or a new local Ray
+        settings = replace(settings, ray_address="local")
     _run(lambda: check_index_dir(settings.index_dir), debug, settings)
     pdfs = _run(lambda: _pdfs_to_ingest(paths, quiet), debug, settings)
     if not pdfs and not prune:

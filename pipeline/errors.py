@@ -22,6 +22,8 @@ QUARANTINE_REASONS = (
     "no_text",
     "too_large",
     "too_many_pages",
+    "worker_error",  # a distributed worker raised on this document twice
+    "worker_lost",  # the worker (or its node) died while holding this document, twice
 )
 
 

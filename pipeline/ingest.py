@@ -1,28 +1,32 @@
-"""The run: discover files, skip unchanged ones, parse in isolation, chunk, embed, tag, commit."""
+"""The run: discover files, skip unchanged ones, parse in isolation, chunk, embed, tag, commit.
+
+The per-document stages run here or, with `settings.ray_address`, on a Ray cluster
+(pipeline/distributed/); either way this process is the one writer.
+"""
 
 from __future__ import annotations
 
 import fcntl
 import logging
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from pipeline.chunk import chunk_pages
-from pipeline.discover import apply_catalogue, discover
-from pipeline.embed.model import DIMENSION, MODEL_ID, Embedder, count_tokens, get_embedder
+from pipeline.discover import discover
+from pipeline.embed.model import DIMENSION, MODEL_ID, Embedder, get_embedder
 from pipeline.errors import IndexLockedError, IndexMismatchError
 from pipeline.index import vectors
 from pipeline.index.store import Store, now_iso
-from pipeline.models import Chunk, Claim, DocumentMeta, ParsedDocument
+from pipeline.models import Claim, ParsedDocument
 from pipeline.parse.isolate import ParseOutcome, bounded_map, parse_isolated
+from pipeline.prepare import Failed, Prepared, prepare
+from pipeline.prepare import embedding_texts as embedding_texts  # re-exported for bench/
 from pipeline.settings import Settings
 from pipeline.testhooks import crash_point
 from pipeline.text import sha256_file, write_atomic
@@ -250,18 +254,20 @@ def ingest(
                 planned, copies = _plan(store, files, retry_failed, report, run_id)
             by_path = {str(p.path): p for p in planned}
             tag = tagger or Tagger()
+            results: Iterator[Prepared | Failed]
+            if settings.ray_address:
+                from pipeline.distributed import ray_results  # Ray loads only for --ray
+
+                items = [(p.path, p.sha256) for p in planned]
+                results = ray_results(items, settings, embedder=embedder, tagger=tag, parse=parse, timers=timers)
+            else:
+                results = _local_results(planned, settings, parse, embedder, tag, timers)
             last_save = time.perf_counter()
-            done = 0
-            t_wait = time.perf_counter()
-            for outcome in bounded_map(lambda p: parse(p.path, settings), planned, settings.parse_workers):
-                timers["parse_wait"] += time.perf_counter() - t_wait
-                plan = by_path[str(outcome.path)]
-                done += 1
+            for done, result in enumerate(results, start=1):
+                plan = by_path[result.path]
                 if progress:
                     progress(plan.path.name, done, len(planned))
-                if outcome.doc is None or not _has_text(outcome.doc):
-                    reason = outcome.reason or "no_text"
-                    detail = outcome.detail or "no text layer on any page (a scan? OCR it first)"
+                if isinstance(result, Failed):
                     with store.transaction():
                         store.upsert_file(
                             str(plan.path),
@@ -270,22 +276,20 @@ def ingest(
                             size_bytes=plan.size,
                             mtime_ns=plan.mtime_ns,
                             status="failed",
-                            reason=reason,
-                            detail=detail,
+                            reason=result.reason,
+                            detail=result.detail,
                             run_id=run_id,
                         )
-                    report.failed.append((str(plan.path), reason, detail))
-                    log.warning("%s: %s (%s)", plan.path, reason, detail)
+                    report.failed.append((str(plan.path), result.reason, result.detail))
+                    log.warning("%s: %s (%s)", plan.path, result.reason, result.detail)
                 else:
-                    embedder = embedder or get_embedder(settings.embedder, batch_size=settings.embed_batch_size)
-                    _index_document(store, vi, plan, outcome.doc, embedder, tag, settings, run_id, report, timers)
+                    _index_document(store, vi, plan, result, run_id, report, timers)
                 crash_point("ingest.after_doc")
                 if time.perf_counter() - last_save > settings.vector_save_interval_s:
                     t0 = time.perf_counter()
                     vi = _commit_vectors(store, settings, vi)
                     timers["index"] += time.perf_counter() - t0
                     last_save = time.perf_counter()
-                t_wait = time.perf_counter()
             with store.transaction():
                 removed = _link_copies(store, copies, report, run_id)
                 if prune:
@@ -340,69 +344,60 @@ def _write_manifest(store: Store, settings: Settings, gen: vectors.Generation) -
     write_atomic(path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
-TITLE_CHARS = 120  # ~30 word pieces on top of a chunk's 200: inside the model's 256
-# link targets of web pages printed to PDF ("<https://...>", "</topics/...>") and bare URLs
-_LINKS = re.compile(r"<(?:https?://|/)[^>\s]*>|https?://\S+")
+def _local_results(
+    planned: list[_Planned],
+    settings: Settings,
+    parse: Callable[[Path, Settings], ParseOutcome],
+    embedder: Embedder | None,
+    tag: Callable[[ParsedDocument], list[Claim]],
+    timers: dict[str, float],
+) -> Iterator[Prepared | Failed]:
+    """Parse in isolated children (a few at once), then chunk, embed and tag here."""
+    by_path = {str(p.path): p for p in planned}
+    model: list[Embedder] = [embedder] if embedder else []
 
+    def get_model() -> Embedder:
+        if not model:  # loaded for the first document with text, not for a run of failures
+            model.append(
+                get_embedder(
+                    settings.embedder, batch_size=settings.embed_batch_size or None, device=settings.embed_device
+                )
+            )
+        return model[0]
 
-def embedding_texts(meta: DocumentMeta, chunks: Sequence[Chunk]) -> list[str]:
-    """What is embedded: the document's title as a header, then the chunk without link targets.
-
-    The header lets a passage that never names its subject match questions about it; URLs
-    only add noise to the dense vector (BM25 still indexes them for exact look-ups).
-    Measured on eval/queries.jsonl: success@10 0.92 -> 0.93-0.95, MRR@10 0.80 -> 0.81.
-    """
-    title = (meta.title or Path(meta.file_name).stem.replace("_", " ")).strip()[:TITLE_CHARS]
-    return [f"{title}\n{_LINKS.sub(' ', c.text)}" for c in chunks]
-
-
-def _has_text(doc: ParsedDocument) -> bool:
-    return sum(len(p.text.strip()) for p in doc.pages) >= 20
+    t_wait = time.perf_counter()
+    for outcome in bounded_map(lambda p: parse(p.path, settings), planned, settings.parse_workers):
+        timers["parse_wait"] += time.perf_counter() - t_wait
+        plan = by_path[str(outcome.path)]
+        result = prepare(outcome, plan.path, plan.sha256, get_model, tag, settings)
+        if isinstance(result, Prepared):
+            for key, value in result.seconds.items():
+                timers[key] += value
+        yield result
+        t_wait = time.perf_counter()
 
 
 def _index_document(
     store: Store,
     vi: vectors.VectorIndex,
     plan: _Planned,
-    doc: ParsedDocument,
-    embedder: Embedder,
-    tag: Callable[[ParsedDocument], list[Claim]],
-    settings: Settings,
+    doc: Prepared,
     run_id: int,
     report: IngestReport,
     timers: dict[str, float],
 ) -> None:
-    meta = apply_catalogue(
-        replace(doc.meta, doc_id=plan.sha256, path=str(plan.path), file_name=plan.path.name), plan.path
-    )
-    doc = ParsedDocument(meta, doc.pages, doc.warnings)
+    """Commit one prepared document: its rows in one transaction, then its vectors in memory."""
     t0 = time.perf_counter()
-    chunks = chunk_pages(
-        doc.pages,
-        meta.doc_id,
-        max_tokens=settings.max_tokens,
-        overlap_tokens=settings.overlap_tokens,
-        count_tokens=count_tokens,
-    )
-    t1 = time.perf_counter()
-    vecs = embedder.embed_batch(embedding_texts(meta, chunks))
-    t2 = time.perf_counter()
-    claims = tag(doc)
-    t3 = time.perf_counter()
     with store.transaction():
-        removed = _point_file_at(store, plan, meta.doc_id, run_id)
-        store.insert_document(meta, doc.pages, chunks, vecs, claims, run_id)
-    t4 = time.perf_counter()
+        removed = _point_file_at(store, plan, doc.meta.doc_id, run_id)
+        store.insert_document(doc.meta, doc.pages, doc.chunks, doc.vecs, doc.claims, run_id)
+    timers["store"] += time.perf_counter() - t0
     vi.remove(np.array(removed, dtype=np.int64))  # HNSW marks itself for a rebuild
-    vi.add(np.array([c.chunk_id for c in chunks], dtype=np.int64), vecs)
-    timers["chunk"] += t1 - t0
-    timers["embed"] += t2 - t1
-    timers["claims"] += t3 - t2
-    timers["store"] += t4 - t3
+    vi.add(np.array([c.chunk_id for c in doc.chunks], dtype=np.int64), doc.vecs)
     (report.replaced if plan.old_doc else report.new).append(str(plan.path))
     report.pages += len(doc.pages)
-    report.chunks += len(chunks)
-    report.claims += len(claims)
+    report.chunks += len(doc.chunks)
+    report.claims += len(doc.claims)
 
 
 def _prune(store: Store, report: IngestReport) -> list[int]:

@@ -26,7 +26,8 @@ class Settings:
     embedder: str = "minilm"
     max_tokens: int = 200  # word pieces per chunk, special tokens excluded
     overlap_tokens: int = 40
-    embed_batch_size: int = 32
+    embed_batch_size: int = 0  # 0 = by device: 32 on CPU, 256 on CUDA
+    embed_device: str = "auto"  # auto = cuda when torch sees a GPU, else cpu
     parse_workers: int = max(1, min(4, os.cpu_count() or 1))
     parse_timeout_s: float = 300.0
     parse_memory_mb: int = 2048
@@ -37,6 +38,13 @@ class Settings:
     flat_index_max: int = 200_000  # above this the index switches to HNSW
     reports_dir: Path = Path("reports")
     corpora: tuple[Path, ...] = field(default_factory=tuple)
+    # [ray] in threatbrief.toml, --ray on `ingest`: "" = no Ray, "local" = RAY_ADDRESS or a new Ray here,
+    # "auto" = the cluster `ray start` joined, "HOST:PORT" / "ray://HOST:PORT" = that cluster
+    ray_address: str = ""
+    ray_workers: int = 0  # document workers; 0 = one per ray_cpus_per_worker CPUs in the cluster
+    ray_cpus_per_worker: float = 1.0
+    ray_gpus_per_worker: float = 0.0  # e.g. 0.25: four workers share one GPU
+    ray_max_in_flight: int = 0  # documents sent and not yet committed; 0 = 2 x workers
 
     @property
     def db_path(self) -> Path:
@@ -99,7 +107,10 @@ def load_settings(
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise UsageError(f"config {path}: {exc}") from exc
-        section = data.get("threatbrief", data)
+        section = dict(data.get("threatbrief", data))
+        ray = section.pop("ray", None) or data.get("ray") or {}
+        ray = ray if isinstance(ray, dict) else {"address": ray}  # ray = "auto" is short for [ray] address
+        section.update({f"ray_{k}": v for k, v in ray.items()})  # [ray] address = "auto" -> ray_address
         for key, raw in section.items():
             if key not in names:
                 raise UsageError(f"config {path}: unknown setting {key!r}")

