@@ -135,6 +135,10 @@ def ingest(
         str | None,
         typer.Option("--parser", help="PDF text backend: auto (PDFium, pdfplumber fallback), pdfium or pdfplumber."),
     ] = None,
+    ocr: Annotated[
+        str | None,
+        typer.Option("--ocr", help="OCR pages: auto (pages without usable text), always or never."),
+    ] = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
@@ -144,7 +148,7 @@ def ingest(
     from pipeline.ingest import ingest as run_ingest
     from pipeline.render import ingest_progress, render_ingest_summary
 
-    settings = _settings(index, parser=parser)
+    settings = _settings(index, parser=parser, ocr=ocr)
     with ingest_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
         report = _run(
             lambda: run_ingest(parse_paths(paths), settings, prune=prune, retry_failed=retry_failed, progress=progress),

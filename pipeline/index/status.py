@@ -20,6 +20,7 @@ def index_status(settings: Settings) -> dict[str, Any]:
         raise PipelineError(f"no index at {settings.index_dir}; run `threatbrief ingest PATH` first")
     with Store(settings.db_path) as store:
         counts = store.counts()
+        ocr = store.ocr_summary()
         gen = vectors.current_generation(store)
         last = store.last_run()
         failed = [f"{r.path}: {r.reason}" for r in store.failed_files()]
@@ -29,6 +30,7 @@ def index_status(settings: Settings) -> dict[str, Any]:
     return {
         "index": str(settings.index_dir),
         **counts,
+        "ocr": ocr,
         "model": model,
         "dimension": int(dim) if dim else None,
         "vector_index": (

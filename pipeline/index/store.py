@@ -204,8 +204,8 @@ class Store(StoreQueries):
             ),
         )
         self.db.executemany(
-            "INSERT INTO pages(doc_id, page_no, text) VALUES (?,?,?)",
-            [(meta.doc_id, p.page_no, p.text) for p in pages],
+            "INSERT INTO pages(doc_id, page_no, text, source, ocr_confidence, quality) VALUES (?,?,?,?,?,?)",
+            [(meta.doc_id, p.page_no, p.text, p.source, p.ocr_confidence, p.quality) for p in pages],
         )
         seq = int(self.get_meta("chunk_seq") or 0) + 1
         self.db.executemany(

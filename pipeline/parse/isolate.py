@@ -56,12 +56,12 @@ def parse_isolated(path: Path, settings: Settings) -> ParseOutcome:
         and outcome.detail.startswith("the parser died (signal")
         and settings.parser != "pdfplumber"
     ):
-        # A crash in PDFium's C++ must not lose a file pdfminer can read.
-        outcome = _run_worker(path, settings, "pdfplumber", t0)
+        # A crash in PDFium's C++ must not lose a file pdfminer can read (OCR renders with PDFium).
+        outcome = _run_worker(path, settings, "pdfplumber", t0, ocr="never")
     return outcome
 
 
-def _run_worker(path: Path, settings: Settings, backend: str, t0: float) -> ParseOutcome:
+def _run_worker(path: Path, settings: Settings, backend: str, t0: float, ocr: str | None = None) -> ParseOutcome:
     cmd = [
         sys.executable,
         "-m",
@@ -70,6 +70,7 @@ def _run_worker(path: Path, settings: Settings, backend: str, t0: float) -> Pars
         str(settings.parse_memory_mb),
         str(settings.max_pages),
         backend,
+        ocr or settings.ocr,
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
@@ -103,7 +104,10 @@ def _run_worker(path: Path, settings: Settings, backend: str, t0: float) -> Pars
     if not data.get("ok"):
         return ParseOutcome(path, None, str(data.get("reason")), str(data.get("detail") or ""), seconds)
     meta = DocumentMeta(**data["meta"])
-    pages = [Page(int(p["page_no"]), str(p["text"])) for p in data["pages"]]
+    pages = [
+        Page(int(p["page_no"]), str(p["text"]), str(p.get("source", "text")), p.get("ocr_confidence"), p.get("quality"))
+        for p in data["pages"]
+    ]
     return ParseOutcome(path, ParsedDocument(meta, pages, list(data.get("warnings", []))), seconds=seconds)
 
 
