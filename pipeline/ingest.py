@@ -261,7 +261,7 @@ def ingest(
                     progress(plan.path.name, done, len(planned))
                 if outcome.doc is None or not _has_text(outcome.doc):
                     reason = outcome.reason or "no_text"
-                    detail = outcome.detail or "no text layer on any page (a scan? OCR it first)"
+                    detail = outcome.detail or "no text on any page, from the text layer or OCR"
                     with store.transaction():
                         store.upsert_file(
                             str(plan.path),

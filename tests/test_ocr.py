@@ -11,6 +11,7 @@ from pipeline.errors import ParseError
 from pipeline.index.search import Searcher
 from pipeline.index.store import Store
 from pipeline.ingest import ingest
+from pipeline.nightly import run_nightly
 from pipeline.parse.document import parse_pdf
 from pipeline.parse.ocr import debris_spans, page_quality, usable_text_layer
 from pipeline.settings import Settings, load_settings
@@ -47,9 +48,8 @@ def _scan_of(text_pdf: Path, out: Path, *, dpi: int = 200) -> Path:
 
 @pytest.fixture(scope="module")
 def scan_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("scan")
-    text_pdf = make_text_pdf(folder / "text.pdf", SCAN_TEXT)
-    return _scan_of(text_pdf, folder / "scan.pdf")
+    text_pdf = make_text_pdf(tmp_path_factory.mktemp("text") / "text.pdf", SCAN_TEXT)
+    return _scan_of(text_pdf, tmp_path_factory.mktemp("scan") / "scan.pdf")
 
 
 # -- judging a text layer -----------------------------------------------------------------
@@ -121,10 +121,11 @@ def test_ocr_policy_setting_and_cli_validation(tmp_path: Path) -> None:
     assert out.returncode == 1 and "OCR policy" in out.stderr
 
 
-def test_ingested_scan_is_stored_as_ocr_and_hits_say_so(scan_pdf: Path, tmp_path: Path) -> None:
-    settings = Settings(index_dir=tmp_path / "index", parse_timeout_s=120)
-    report = ingest([scan_pdf], settings, embedder=FakeEmbedder(), tagger=lambda d: [])
-    assert len(report.new) == 1, report.summary()
+def test_ingested_scan_is_stored_as_ocr_and_hits_and_digest_say_so(scan_pdf: Path, tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "index", reports_dir=tmp_path / "reports", parse_timeout_s=120)
+    result = run_nightly(settings, corpora=[scan_pdf.parent], embedder=FakeEmbedder(), tagger=lambda d: [])
+    assert len(result.report.new) == 1, result.report.summary()
+    assert "| 2 (2 OCR) |" in result.digest_path.read_text(encoding="utf-8")
     with Store(settings.db_path) as store:
         pages = store.pages(next(iter(store.documents()))["doc_id"])
         assert [p.source for p in pages] == ["ocr", "ocr"]
@@ -180,3 +181,24 @@ def test_real_scans_are_searchable_on_the_right_page(tmp_path: Path) -> None:
             assert pages[page - 1].source == "ocr"
             found = [p.page_no for p in pages if phrase in p.text]
             assert found == [page], (name, found)
+
+
+# -- the time budget --------------------------------------------------------------------------
+@pytest.mark.parametrize(("marks", "timed_out"), [(True, False), (False, True)])
+def test_each_ocr_page_earns_the_child_more_time(marks: bool, timed_out: bool) -> None:
+    import subprocess
+    import sys
+
+    from pipeline.parse.isolate import OCR_PAGE_MARK, _communicate
+
+    line = OCR_PAGE_MARK.decode() if marks else "working"
+    code = (
+        "import sys, time\nfor _ in range(4):\n"
+        f"    print({line!r}, file=sys.stderr, flush=True)\n    time.sleep(0.4)\nprint('done')"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err, budget = _communicate(proc, 1.0)
+    assert (out is None) is timed_out
+    if not timed_out:
+        assert out is not None and out.strip() == b"done" and budget > 1.0
+        assert OCR_PAGE_MARK not in err

@@ -50,7 +50,8 @@ def main() -> None:
         t = totals.setdefault(row["doc"], [0, 0, 0, 0])
         t[0], t[1], t[2], t[3] = t[0] + we, t[1] + wn, t[2] + ce, t[3] + cn
         print(
-            f"{row['doc']} p.{row['page']}: WER {we / wn:.1%} ({we}/{wn})  CER {ce / cn:.1%}  conf {conf}  {seconds:.1f} s"
+            f"{row['doc']} p.{row['page']}: WER {we / wn:.1%} ({we}/{wn})  CER {ce / cn:.1%}  "
+            f"conf {conf}  {seconds:.1f} s"
         )
         if args.errors:
             print("  GOLD", row["passage"], "\n  OCR ", text.replace("\n", " "))

@@ -236,6 +236,14 @@ class StoreQueries:
         }
         return {k: int(self.db.execute(sql).fetchone()[0]) for k, sql in q.items()}
 
+    def ocr_pages(self, doc_ids: Iterable[str]) -> dict[str, set[int]]:
+        """The OCR'd page numbers of each of these documents (for "p. 12, OCR" in sources)."""
+        out: dict[str, set[int]] = {}
+        sql = "SELECT doc_id, page_no FROM pages WHERE source = 'ocr' AND doc_id IN ({marks})"
+        for r in self._rows_in(sql, list(doc_ids)):
+            out.setdefault(r[0], set()).add(int(r[1]))
+        return out
+
     def ocr_summary(self) -> dict[str, Any]:
         """OCR'd pages, the documents they belong to, their mean confidence; low-quality pages."""
         row = self.db.execute(

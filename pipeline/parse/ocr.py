@@ -20,7 +20,7 @@ import importlib.util
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +44,7 @@ __all__ = [
 OCR_POLICIES = ("auto", "always", "never")
 OCR_DPI = 200  # measured: bench/ocr.py, eval/ocr/README.md
 LANG = "eng"
+MAX_PIXELS = 40_000_000  # an A0 poster at 200 dpi; a letter page is 3.7 million
 # Words below this confidence that hold no letter or digit are specks, rules and dirt.
 SPECK_CONF = 50.0
 # A text layer with fewer characters than this, or only one or two short lines
@@ -52,6 +53,10 @@ MIN_LAYER_CHARS = 200
 MAX_STAMP_LINES = 2
 # Only a page with an image covering this share of it is worth OCR under "auto".
 MIN_IMAGE_SHARE = 0.25
+
+
+# Called after each OCR'd page; the parse worker tells the parent, which extends the budget.
+on_page: Callable[[], object] | None = None
 
 
 class OcrUnavailable(RuntimeError):
@@ -95,7 +100,9 @@ def ocr_page(page: Any, *, dpi: int = OCR_DPI) -> OcrPage:
     """Render a pypdfium2 page at `dpi` and OCR it; boxes in points from the top-left."""
     import tesserocr
 
-    scale = dpi / 72.0
+    width_pt, height_pt = page.get_size()
+    # a huge page must not become a huge bitmap: at most MAX_PIXELS, whatever the dpi
+    scale = min(dpi / 72.0, (MAX_PIXELS / max(width_pt * height_pt, 1.0)) ** 0.5)
     bitmap = page.render(scale=scale, grayscale=True)
     try:
         width, height, stride = bitmap.width, bitmap.height, bitmap.stride
@@ -104,7 +111,7 @@ def ocr_page(page: Any, *, dpi: int = OCR_DPI) -> OcrPage:
         bitmap.close()
     api = _api()
     api.SetImageBytes(data, width, height, 1, stride)
-    api.SetSourceResolution(dpi)
+    api.SetSourceResolution(round(scale * 72))
     api.Recognize()
     words: list[dict[str, Any]] = []
     it = api.GetIterator()
@@ -176,6 +183,8 @@ class PageOcr:
             width = float(page.get_width())
         finally:
             page.close()
+        if on_page is not None:
+            on_page()
         words = result.words if with_size else [{k: v for k, v in w.items() if k != "size"} for w in result.words]
         return layout_page(words, width, lambda: []), result.mean_conf
 

@@ -69,6 +69,11 @@ def main(argv: list[str]) -> int:
     ocr = argv[5] if len(argv) > 5 else "auto"
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from pipeline.parse import ocr as page_ocr
+    from pipeline.parse.isolate import OCR_PAGE_MARK
+
+    # each OCR'd page earns the file more time from the parent (isolate._communicate)
+    page_ocr.on_page = lambda: os.write(2, OCR_PAGE_MARK + b"\n")
     out = _result(path, max_pages, backend, ocr)
     data = json.dumps(out, ensure_ascii=True).encode("ascii")
     view = memoryview(data)
