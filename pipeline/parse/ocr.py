@@ -113,7 +113,7 @@ def ocr_page(page: Any, *, dpi: int = OCR_DPI) -> OcrPage:
     api.SetImageBytes(data, width, height, 1, stride)
     api.SetSourceResolution(round(scale * 72))
     api.Recognize()
-    words: list[dict[str, Any]] = []
+    found: list[tuple[str, float, tuple[int, int, int, int], tuple[int, int, int, int]]] = []
     it = api.GetIterator()
     word_level, line_level = tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
     line_box: tuple[int, int, int, int] | None = None
@@ -127,23 +127,11 @@ def ocr_page(page: Any, *, dpi: int = OCR_DPI) -> OcrPage:
         box = it.BoundingBox(word_level)
         conf = float(it.Confidence(word_level))
         if text and box is not None and conf >= 0 and not _is_speck(text, conf):
-            x0, y0, x1, y1 = box
-            # the line's top and bottom: one baseline row, whatever the ascenders and descenders
-            top, bottom = (line_box[1], line_box[3]) if line_box else (y0, y1)
-            words.append(
-                {
-                    "text": text,
-                    "x0": x0 / scale,
-                    "x1": x1 / scale,
-                    "top": top / scale,
-                    "bottom": bottom / scale,
-                    "size": (bottom - top) / scale,
-                    "conf": conf,
-                }
-            )
+            found.append((text, conf, box, line_box or box))
         if not it.Next(word_level):
             break
     api.Clear()
+    words = _words_in_points(found, scale)
     mean = sum(w["conf"] for w in words) / len(words) if words else None
     return OcrPage(words=words, mean_conf=round(mean, 1) if mean is not None else None)
 
@@ -213,6 +201,42 @@ class PageOcr:
             return False
         finally:
             page.close()
+
+
+def _words_in_points(found: list[tuple[str, float, Any, Any]], scale: float) -> list[dict[str, Any]]:
+    """Words in points, each with the top and bottom of its row.
+
+    A word takes its line's top and bottom, so one row holds it whatever its ascenders
+    and descenders. A line over 1.5x the typical height (Tesseract merged two lines, or
+    a superscript or a stray mark stretched one) gives no row: its words keep their own
+    boxes, and a word itself that tall takes the median band of its line's words.
+    """
+    heights = sorted(line[3] - line[1] for _, _, _, line in found)
+    typical = float(heights[len(heights) // 2]) if heights else 0.0
+    by_line: dict[tuple[int, int, int, int], list[Any]] = {}
+    for _, _, box, line in found:
+        by_line.setdefault(tuple(line), []).append(box)
+    out: list[dict[str, Any]] = []
+    for text, conf, box, line in found:
+        x0, y0, x1, y1 = box
+        if line[3] - line[1] <= 1.5 * typical:
+            y0, y1 = line[1], line[3]
+        elif y1 - y0 > 1.5 * typical:
+            boxes = by_line[tuple(line)]
+            y0 = sorted(b[1] for b in boxes)[len(boxes) // 2]
+            y1 = sorted(b[3] for b in boxes)[len(boxes) // 2]
+        out.append(
+            {
+                "text": text,
+                "x0": x0 / scale,
+                "x1": x1 / scale,
+                "top": y0 / scale,
+                "bottom": y1 / scale,
+                "size": (y1 - y0) / scale,
+                "conf": conf,
+            }
+        )
+    return out
 
 
 def _is_speck(text: str, conf: float) -> bool:
