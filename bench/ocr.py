@@ -49,7 +49,7 @@ def in_process(paths: list[Path], pages: int) -> dict[str, float]:
 
 
 def isolated(paths: list[Path], workers: int) -> dict[str, object]:
-    from pipeline.parse.isolate import bounded_map, parse_isolated
+    from pipeline.parse.isolate import OCR_MAX_BUDGET_FACTOR, OCR_PAGE_BUDGET_S, bounded_map, parse_isolated
 
     settings = Settings(parse_workers=workers)
     cpu0 = cpu_seconds()["children"]
@@ -68,7 +68,10 @@ def isolated(paths: list[Path], workers: int) -> dict[str, object]:
                 "reason": o.reason,
                 "ocr_pages": ocr_pages,
                 "seconds": round(o.seconds, 1),
-                "budget_s": settings.parse_timeout_s,
+                "budget_s": min(
+                    settings.parse_timeout_s + OCR_PAGE_BUDGET_S * ocr_pages,
+                    OCR_MAX_BUDGET_FACTOR * settings.parse_timeout_s,
+                ),
                 "mean_confidence": (
                     round(sum(p.ocr_confidence or 0 for p in o.doc.pages) / max(ocr_pages, 1), 1) if o.doc else None
                 ),

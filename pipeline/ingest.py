@@ -25,7 +25,7 @@ from pipeline.models import Chunk, Claim, DocumentMeta, ParsedDocument
 from pipeline.parse.isolate import ParseOutcome, bounded_map, parse_isolated
 from pipeline.settings import Settings
 from pipeline.testhooks import crash_point
-from pipeline.text import sha256_file, write_atomic
+from pipeline.text import ocr_aliases, sha256_file, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -351,9 +351,10 @@ def embedding_texts(meta: DocumentMeta, chunks: Sequence[Chunk]) -> list[str]:
     The header lets a passage that never names its subject match questions about it; URLs
     only add noise to the dense vector (BM25 still indexes them for exact look-ups).
     Measured on eval/queries.jsonl: success@10 0.92 -> 0.93-0.95, MRR@10 0.80 -> 0.81.
+    Known OCR confusions ("AL driven") are embedded as the terms they stand for.
     """
     title = (meta.title or Path(meta.file_name).stem.replace("_", " ")).strip()[:TITLE_CHARS]
-    return [f"{title}\n{_LINKS.sub(' ', c.text)}" for c in chunks]
+    return [f"{title}\n{ocr_aliases(_LINKS.sub(' ', c.text))}" for c in chunks]
 
 
 def _has_text(doc: ParsedDocument) -> bool:

@@ -85,6 +85,16 @@ def test_ocr_aliases_read_al_as_ai_before_ai_words_only() -> None:
     assert len(out) == len(text)
 
 
+def test_search_vectors_see_ai_where_ocr_read_al() -> None:
+    from pipeline.ingest import embedding_texts
+    from pipeline.models import Chunk, DocumentMeta
+
+    meta = DocumentMeta(doc_id="d", path="/x.pdf", file_name="x.pdf", size_bytes=1, page_count=1, title="T")
+    chunk = Chunk("d", 0, "The service uses AL driven analytics.", 1, 1, 0, 36, 8)
+    assert embedding_texts(meta, [chunk]) == ["T\nThe service uses AI driven analytics."]
+    assert chunk.text == "The service uses AL driven analytics."  # stored text stays verbatim
+
+
 # -- the policy -----------------------------------------------------------------------------
 def test_auto_ocrs_an_image_only_page_and_marks_it(scan_pdf: Path) -> None:
     doc = parse_pdf(scan_pdf, ocr="auto")
