@@ -76,6 +76,11 @@ def test_debris_spans_cover_portion_markings_and_banners_only() -> None:
     spans = [text[a:b].strip() for a, b in debris_spans(text)]
     assert spans == ["SECRET//NOFORN", "(U)", "(S//NF)"]
     assert debris_spans("(a) a list item stays\nUnited States") == []
+    # struck-through banners as Tesseract reads them on the SASC scan
+    for garbled in ("SECRETNOFORN=", "-SECRFTNOEORN", "SEGREFNOFORA—", "SECREPNOEORAE"):
+        page = f"{garbled}\nmitigate the risk of a compromise.\n"
+        assert [page[a:b].strip() for a, b in debris_spans(page)] == [garbled], garbled
+    assert debris_spans("SECRETARY\nCongressional\nTRANSCOM") == []
 
 
 def test_ocr_aliases_read_al_as_ai_before_ai_words_only() -> None:

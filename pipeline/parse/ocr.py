@@ -15,6 +15,7 @@ Runs only in the parse child: importing this module loads nothing heavy.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import importlib.util
 import json
@@ -301,6 +302,16 @@ _BANNER = re.compile(
     r"(?m)^[ \t]*(?:UNCLASSIFIED|CONFIDENTIAL|(?:TOP )?SECRET)(?://[A-Z ,/-]+)?(?:\s*//\s*[A-Z ,-]+)?[ \t]*$"
 )
 
+# A banner OCR garbled ("SECRETNOFORN=", "SEGREFNOFORA—", struck-through stamps read badly):
+# a line of one 9+ letter capitalised token close to a banner's letters.
+_ONE_TOKEN_LINE = re.compile(r"(?m)^[ \t]*[-~=_—–.]*([A-Z][A-Za-z/]{8,30})[-~=_—–.]*[ \t]*$")
+_BANNER_LETTERS = ("SECRETNOFORN", "TOPSECRET", "TOPSECRETSCI", "UNCLASSIFIED", "CONFIDENTIAL")
+
+
+def _garbled_banner(token: str) -> bool:
+    letters = "".join(ch for ch in token.upper() if ch.isalpha())
+    return any(difflib.SequenceMatcher(None, letters, b).ratio() >= 0.7 for b in _BANNER_LETTERS)
+
 
 def debris_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of portion markings, classification banners and line-start debris.
@@ -310,6 +321,7 @@ def debris_spans(text: str) -> list[tuple[int, int]]:
     """
     spans = [(m.start(), m.end()) for m in _LINE_START.finditer(text) if m.end() > m.start()]
     spans += [(m.start(), m.end()) for m in _BANNER.finditer(text) if text[m.start() : m.end()].strip()]
+    spans += [(m.start(), m.end()) for m in _ONE_TOKEN_LINE.finditer(text) if _garbled_banner(m.group(1))]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for a, b in spans:
