@@ -217,3 +217,15 @@ def test_each_ocr_page_earns_the_child_more_time(marks: bool, timed_out: bool) -
     if not timed_out:
         assert out is not None and out.strip() == b"done" and budget > 1.0
         assert OCR_PAGE_MARK not in err
+
+
+def test_search_table_marks_ocr_pages() -> None:
+    from rich.console import Console
+
+    from pipeline.models import Hit
+    from pipeline.render import render_hits
+
+    console = Console(record=True, width=120)
+    hit = Hit(1, 0.1, 1, "d", "scan.pdf", "/scan.pdf", "Scan", 12, 12, "Unit 61398 stole secrets.", ocr=True)
+    render_hits(console, "secrets", [hit])
+    assert "p. 12, OCR" in console.export_text()
