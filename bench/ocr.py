@@ -72,9 +72,7 @@ def isolated(paths: list[Path], workers: int) -> dict[str, object]:
                     settings.parse_timeout_s + OCR_PAGE_BUDGET_S * ocr_pages,
                     OCR_MAX_BUDGET_FACTOR * settings.parse_timeout_s,
                 ),
-                "mean_confidence": (
-                    round(sum(p.ocr_confidence or 0 for p in o.doc.pages) / max(ocr_pages, 1), 1) if o.doc else None
-                ),
+                "mean_confidence": _mean([p.ocr_confidence for p in o.doc.pages] if o.doc else []),
             }
         )
     cores = min(workers, os.cpu_count() or 1, len(paths))
@@ -90,6 +88,11 @@ def isolated(paths: list[Path], workers: int) -> dict[str, object]:
         "peak_rss_mb": peak_rss_mb(),
         "memory_cap_mb": settings.parse_memory_mb,
     }
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known), 1) if known else None
 
 
 def with_ingest(paths: list[Path]) -> dict[str, object]:
