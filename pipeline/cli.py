@@ -111,6 +111,10 @@ def ingest(
             help="The Ray cluster to use: HOST:PORT, or auto for the one `ray start` joined; implies --ray.",
         ),
     ] = None,
+    ocr: Annotated[
+        str | None,
+        typer.Option("--ocr", help="OCR pages: auto (pages without usable text), always or never."),
+    ] = None,
     quiet: QuietOpt = False,
     json_out: JsonOpt = False,
     debug: DebugOpt = False,
@@ -121,7 +125,7 @@ def ingest(
     from pipeline.index.health import check_index_dir
     from pipeline.render import ingest_progress, render_ingest_summary
 
-    settings = _settings(index, quiet, parser=parser, ray_address=ray_address)
+    settings = _settings(index, quiet, parser=parser, ray_address=ray_address, ocr=ocr)
     if ray and not settings.ray_address:  # [ray] address in threatbrief.toml, else RAY_ADDRESS or a new local Ray
         settings = replace(settings, ray_address="local")
     _run(lambda: check_index_dir(settings.index_dir), debug, settings)

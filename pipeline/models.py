@@ -24,10 +24,18 @@ class DocumentMeta:
 
 @dataclass(frozen=True)
 class Page:
-    """The cleaned text of one page; `page_no` is 1-based as the PDF counts pages."""
+    """The cleaned text of one page; `page_no` is 1-based as the PDF counts pages.
+
+    `source` is "text" (the PDF's text layer) or "ocr"; `ocr_confidence` is Tesseract's
+    mean word confidence (0-100) on OCR'd pages; `quality` (0-1) the share of dictionary
+    words less character noise, None on pages too short to judge.
+    """
 
     page_no: int
     text: str
+    source: str = "text"
+    ocr_confidence: float | None = None
+    quality: float | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,7 @@ class Hit:
     text: str
     publisher: str | None = None
     published: str | None = None
+    ocr: bool = False  # the hit's text comes from an OCR'd page
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

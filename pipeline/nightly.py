@@ -160,6 +160,8 @@ def run_nightly(
     )
     with Store(settings.db_path) as store:
         documents = [d for d in store.documents() if (d.get("run_id") or 0) > since]
+        ocr = store.ocr_pages(d["doc_id"] for d in documents)
+        documents = [{**d, "ocr_pages": len(ocr.get(d["doc_id"], ()))} for d in documents]
         claims = store.claims_since_run(since)
         quarantined = [(r.path, r.reason or "parse_error", r.detail or "") for r in store.failed_files()]
         run = store.last_run(KIND)
@@ -223,7 +225,8 @@ def render_digest(result: NightlyResult, run: dict[str, Any] | None, day: date, 
         for d in sorted(result.documents, key=lambda d: (d["file_name"], d["doc_id"])):
             change = "replaced" if d["path"] in replaced else "new"
             title = md_inline(d.get("title") or d["file_name"], TITLE_CHARS)
-            out.append(f"| {change} | {title} | {md_inline(d['file_name'])} | {int(d['page_count'])} |")
+            pages = f"{int(d['page_count'])}" + (f" ({int(d['ocr_pages'])} OCR)" if d.get("ocr_pages") else "")
+            out.append(f"| {change} | {title} | {md_inline(d['file_name'])} | {pages} |")
     else:
         out.append("None.")
     out += ["", f"## Removed documents ({len(result.removed)})", ""]
@@ -239,8 +242,7 @@ def render_digest(result: NightlyResult, run: dict[str, Any] | None, day: date, 
     out += ["", f"## Quarantined files ({len(result.quarantined)})", ""]
     if result.quarantined:
         out += [
-            "These files are not indexed and are not retried until they change "
-            "(`--retry-failed` forces it). Scans: OCR them first (`ocrmypdf in.pdf out.pdf`).",
+            "These files are not indexed and are not retried until they change (`--retry-failed` forces it).",
             "",
             "| File | Reason | Detail |",
             "|---|---|---|",

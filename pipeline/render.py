@@ -46,12 +46,13 @@ def render_hits(console: Console, query: str, hits: Sequence[Hit]) -> None:
     table = Table(show_lines=True, expand=True)
     table.add_column("#", justify="right", width=3)
     table.add_column("document", ratio=2, overflow="fold")
-    table.add_column("pages", width=9)
+    table.add_column("pages", width=12)
     table.add_column("passage", ratio=5)
     for h in hits:
         label = Text(terminal_text(h.title or h.doc, 90))
         label.append("\n" + terminal_text(h.doc, 90), style="dim")
-        table.add_row(str(h.rank), label, _pages(h.page_start, h.page_end), snippet(h.text, query))
+        pages = _pages(h.page_start, h.page_end) + (", OCR" if h.ocr else "")
+        table.add_row(str(h.rank), label, pages, snippet(h.text, query))
     console.print(table)
 
 

@@ -18,6 +18,7 @@ CONFIG_FILE_NAMES = ("threatbrief.toml",)
 INDEX_ENV = "THREATBRIEF_INDEX"  # what --help and the README name
 OLD_INDEX_ENV = "THREATBRIEF_INDEX_DIR"  # deprecated alias, still read
 PARSERS = ("auto", "pdfium", "pdfplumber")
+OCR_POLICIES = ("auto", "always", "never")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Settings:
     max_file_mb: int = 300
     max_pages: int = 3000
     parser: str = "auto"  # PDF text backend: auto (pdfium, pdfplumber fallback), pdfium, pdfplumber
+    ocr: str = "auto"  # OCR pages: auto (those without usable text), always, never
     vector_save_interval_s: float = 60.0
     flat_index_max: int = 200_000  # above this the index switches to HNSW
     reports_dir: Path = Path("reports")
@@ -127,4 +129,6 @@ def load_settings(
     out = replace(settings, **coerced)
     if out.parser not in PARSERS:
         raise UsageError(f"unknown parser {out.parser!r}; known: {', '.join(PARSERS)}")
+    if out.ocr not in OCR_POLICIES:
+        raise UsageError(f"unknown OCR policy {out.ocr!r}; known: {', '.join(OCR_POLICIES)}")
     return out

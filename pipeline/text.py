@@ -3,6 +3,7 @@
 PDF text never reaches a terminal or a Markdown file raw: `clean_text`/`terminal_text` for the
 terminal, `md_inline` for Markdown. `clean_pdf_text` normalises what a parser extracted.
 `split_sentences` is the one sentence splitter (chunking, claims, briefings, evaluation).
+`ocr_aliases` shows matchers the taxonomy terms behind known OCR confusions ("AL driven").
 """
 
 from __future__ import annotations
@@ -205,6 +206,25 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                         if e - s >= 3 and re.search(r"[A-Za-z]{2}", text[s:e]):
                             spans.append((s, e))
     return spans
+
+
+# -- OCR confusions, for matching only ---------------------------------------------------
+
+# "AI" read as "AL"/"Al"/"A1" by OCR, where the next word shows it is AI ("AL driven analytics").
+_OCR_AI = re.compile(
+    r"(?<![\w.])(?:AL|Al|A1|Al)(?=[- ](?:driven|enabled|powered|generated|based|assisted|augmented|"
+    r"tools?|systems?|models?|technolog\w*|capabilit\w*|analytics|algorithms?|applications?|"
+    r"chatbots?|content|surveillance|agents?|products|software|platforms?)\b)"
+)
+
+
+def ocr_aliases(text: str) -> str:
+    """`text` with known OCR confusions of taxonomy terms read as the terms, for matching only.
+
+    Same length as `text`, so offsets found in the result index the verbatim text; stored
+    text and quotes stay as the page has them.
+    """
+    return _OCR_AI.sub("AI", text)
 
 
 # -- files --------------------------------------------------------------------------------

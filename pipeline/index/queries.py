@@ -17,6 +17,8 @@ _STOPWORDS = frozenset(
     "their there these this those to was were what when where which who whom why will with "
     "would can could should about against than then they them he she we you i our your".split()
 )
+# pages.quality below this (share of dictionary words less noise) count as low-quality text
+LOW_QUALITY = 0.6
 _TERM = re.compile(r"[^\W_][\w\-./:@']*", re.UNICODE)
 
 
@@ -70,8 +72,11 @@ class StoreQueries:
         return [r[0] for r in rows]
 
     def pages(self, doc_id: str) -> list[Page]:
-        rows = self.db.execute("SELECT page_no, text FROM pages WHERE doc_id = ? ORDER BY page_no", (doc_id,))
-        return [Page(int(r[0]), r[1]) for r in rows]
+        rows = self.db.execute(
+            "SELECT page_no, text, source, ocr_confidence, quality FROM pages WHERE doc_id = ? ORDER BY page_no",
+            (doc_id,),
+        )
+        return [Page(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 
     def page_text(self, doc_id: str, page_no: int) -> str | None:
         row = self.db.execute("SELECT text FROM pages WHERE doc_id = ? AND page_no = ?", (doc_id, page_no)).fetchone()
@@ -102,7 +107,9 @@ class StoreQueries:
     def chunks_by_id(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         sql = (
             "SELECT c.chunk_id, c.doc_id, c.page_start, c.page_end, c.char_start, c.char_end,"
-            " c.text, d.file_name, d.path, d.title, d.publisher, d.published "
+            " c.text, d.file_name, d.path, d.title, d.publisher, d.published,"
+            " EXISTS (SELECT 1 FROM pages p WHERE p.doc_id = c.doc_id AND p.source = 'ocr'"
+            " AND p.page_no BETWEEN c.page_start AND c.page_end) AS ocr "
             "FROM chunks c JOIN documents d USING(doc_id) WHERE c.chunk_id IN ({marks})"
         )
         return {r["chunk_id"]: dict(r) for r in self._rows_in(sql, ids)}
@@ -228,6 +235,27 @@ class StoreQueries:
             "failed_files": "SELECT COUNT(*) FROM files WHERE status = 'failed'",
         }
         return {k: int(self.db.execute(sql).fetchone()[0]) for k, sql in q.items()}
+
+    def ocr_pages(self, doc_ids: Iterable[str]) -> dict[str, set[int]]:
+        """The OCR'd page numbers of each of these documents (for "p. 12, OCR" in sources)."""
+        out: dict[str, set[int]] = {}
+        sql = "SELECT doc_id, page_no FROM pages WHERE source = 'ocr' AND doc_id IN ({marks})"
+        for r in self._rows_in(sql, list(doc_ids)):
+            out.setdefault(r[0], set()).add(int(r[1]))
+        return out
+
+    def ocr_summary(self) -> dict[str, Any]:
+        """OCR'd pages, the documents they belong to, their mean confidence; low-quality pages."""
+        row = self.db.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT doc_id), AVG(ocr_confidence) FROM pages WHERE source = 'ocr'"
+        ).fetchone()
+        low = self.db.execute("SELECT COUNT(*) FROM pages WHERE quality < ?", (LOW_QUALITY,)).fetchone()[0]
+        return {
+            "pages": int(row[0]),
+            "documents": int(row[1]),
+            "mean_confidence": round(row[2], 1) if row[2] is not None else None,
+            "low_quality_pages": int(low),
+        }
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

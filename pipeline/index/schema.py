@@ -57,6 +57,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
         """,
     ),
+    # m003 is the page-text issue's (blocks); names, not positions, record what was applied.
+    (
+        "m004_page_source",
+        """
+        ALTER TABLE pages ADD COLUMN source TEXT NOT NULL DEFAULT 'text';
+        ALTER TABLE pages ADD COLUMN ocr_confidence REAL;
+        ALTER TABLE pages ADD COLUMN quality REAL;
+        """,
+    ),
 ]
 
 

@@ -115,6 +115,7 @@ class Searcher:
                     text=row["text"],
                     publisher=row["publisher"],
                     published=row["published"],
+                    ocr=bool(row["ocr"]),
                 )
             )
             if len(hits) == k:

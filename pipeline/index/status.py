@@ -19,6 +19,7 @@ def index_status(settings: Settings) -> dict[str, Any]:
     """Counts, model, vector index, integrity, failures and the last run, read-only."""
     with open_index(settings) as store:
         counts = store.counts()
+        ocr = store.ocr_summary()
         gen = vectors.current_generation(store)
         last = store.last_run()
         failed = [{"path": r.path, "reason": r.reason, "detail": r.detail} for r in store.failed_files()]
@@ -30,6 +31,7 @@ def index_status(settings: Settings) -> dict[str, Any]:
     return {
         "index": str(settings.index_dir),
         **counts,
+        "ocr": ocr,
         "model": model,
         "dimension": int(dim) if dim else None,
         "vector_index": {

@@ -120,6 +120,9 @@ class Store(StoreQueries):
             if name in done:
                 continue
             with self.transaction():
+                # another process may have applied it since `done` was read (two first opens)
+                if self.db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                    continue
                 for statement in statements(sql):
                     self.db.execute(statement)
                 self.db.execute("INSERT INTO migrations VALUES (?, ?)", (name, now_iso()))
@@ -255,8 +258,8 @@ class Store(StoreQueries):
             ),
         )
         self.db.executemany(
-            "INSERT INTO pages(doc_id, page_no, text) VALUES (?,?,?)",
-            [(meta.doc_id, p.page_no, p.text) for p in pages],
+            "INSERT INTO pages(doc_id, page_no, text, source, ocr_confidence, quality) VALUES (?,?,?,?,?,?)",
+            [(meta.doc_id, p.page_no, p.text, p.source, p.ocr_confidence, p.quality) for p in pages],
         )
         seq = int(self.get_meta("chunk_seq") or 0) + 1
         self.db.executemany(

@@ -5,6 +5,7 @@ layout.py    words -> lines -> columns/bands -> page text; hyphenation
 running.py   running headers/footers and page numbers
 meta.py      metadata, title and publication date
 pdfium.py    the PDFium backend      plumber.py  the pdfplumber backend
+ocr.py       pages without usable text: PDFium render, Tesseract words; page quality
 worker.py    one PDF in a child process under a memory cap, JSON back
 isolate.py   pre-checks, time budget, parallel children (the parent's side)
 """

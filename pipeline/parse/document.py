@@ -21,6 +21,7 @@ from pipeline.parse import pdfium as parse_pdfium
 from pipeline.parse import plumber as parse_plumber
 from pipeline.parse.layout import Line, join_lines
 from pipeline.parse.meta import pick_date, pick_title, sanitise_metadata
+from pipeline.parse.ocr import OCR_POLICIES, OcrUnavailable, PageOcr, page_quality
 from pipeline.parse.running import drop_running_lines
 from pipeline.text import sha256_stream
 
@@ -47,10 +48,17 @@ class _OpenDoc(Protocol):
     def metadata(self) -> dict[str, object]: ...
 
 
-def parse_pdf(path: str | os.PathLike[str], *, max_pages: int = 5000, backend: str = "auto") -> ParsedDocument:
-    """Parse the PDF at `path` into cleaned pages and metadata, or raise ParseError."""
+def parse_pdf(
+    path: str | os.PathLike[str], *, max_pages: int = 5000, backend: str = "auto", ocr: str = "auto"
+) -> ParsedDocument:
+    """Parse the PDF at `path` into cleaned pages and metadata, or raise ParseError.
+
+    `ocr` (auto, always, never): which pages are OCR'd (see pipeline/parse/ocr.py).
+    """
     if backend not in BACKENDS:
         raise ValueError(f"unknown parser backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if ocr not in OCR_POLICIES:
+        raise ValueError(f"unknown OCR policy {ocr!r}; use one of {', '.join(OCR_POLICIES)}")
     path_str = os.fspath(path)
     try:
         head, doc_id, size_bytes = _hash_file(path_str)
@@ -59,15 +67,15 @@ def parse_pdf(path: str | os.PathLike[str], *, max_pages: int = 5000, backend: s
     if b"%PDF-" not in head:
         raise ParseError(path_str, "not_pdf", "no %PDF- header in the first 1024 bytes")
     if backend == "pdfplumber":
-        return _parse_with(parse_plumber.PlumberDoc, path_str, doc_id, size_bytes, max_pages)
+        return _parse_with(parse_plumber.PlumberDoc, path_str, doc_id, size_bytes, max_pages, ocr)
     try:
-        return _parse_with(parse_pdfium.PdfiumDoc, path_str, doc_id, size_bytes, max_pages)
+        return _parse_with(parse_pdfium.PdfiumDoc, path_str, doc_id, size_bytes, max_pages, ocr)
     except ParseError as first:
         if backend == "pdfium" or first.reason not in _FALLBACK_REASONS:
             raise
         log.info("pdfium failed on %s (%s: %s); trying pdfplumber", path_str, first.reason, first.detail)
         try:
-            doc = _parse_with(parse_plumber.PlumberDoc, path_str, doc_id, size_bytes, max_pages)
+            doc = _parse_with(parse_plumber.PlumberDoc, path_str, doc_id, size_bytes, max_pages, ocr)
         except ParseError as second:
             if second.reason in ("parse_error", "recursion") and first.reason in _SPECIFIC_REASONS:
                 raise first from second
@@ -104,10 +112,11 @@ def _parse_with(
     doc_id: str,
     size_bytes: int,
     max_pages: int,
+    ocr: str = "auto",
 ) -> ParsedDocument:
     try:
-        with opener(path) as pdf:
-            return _parse_open(pdf, path, doc_id, size_bytes, max_pages)
+        with opener(path) as pdf, PageOcr(path, ocr) as reader:
+            return _parse_open(pdf, path, doc_id, size_bytes, max_pages, reader)
     except (ParseError, MemoryError):
         raise
     except BaseException as exc:  # noqa: BLE001 - every failure becomes a quarantine reason
@@ -116,7 +125,24 @@ def _parse_with(
         raise _parse_error(path, exc) from exc
 
 
-def _parse_open(pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_pages: int) -> ParsedDocument:
+def _page_lines(
+    pdf: _OpenDoc, reader: PageOcr, page_no: int, ocr_conf: dict[int, float | None], warnings: list[str]
+) -> list[Line]:
+    """The page's text-layer lines, or its OCR'd lines where the policy asks for OCR."""
+    lines = pdf.page_lines(page_no - 1, with_size=page_no == 1)
+    if not reader.wants(page_no - 1, (ln.text for ln in lines)):
+        return lines
+    try:
+        lines, ocr_conf[page_no] = reader.lines(page_no - 1, with_size=page_no == 1)
+    except OcrUnavailable as exc:
+        warnings.append(f"OCR unavailable: {exc}"[:300])
+        reader.policy = "never"
+    return lines
+
+
+def _parse_open(
+    pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_pages: int, reader: PageOcr
+) -> ParsedDocument:
     page_count = pdf.page_count
     if page_count == 0:
         raise ParseError(path, "zero_pages", "the PDF has no pages")
@@ -126,9 +152,10 @@ def _parse_open(pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_page
     warnings: list[str] = []
     failures: list[BaseException] = []
     page_lines: list[list[Line]] = []
+    ocr_conf: dict[int, float | None] = {}
     for page_no in range(1, page_count + 1):
         try:
-            page_lines.append(pdf.page_lines(page_no - 1, with_size=page_no == 1))
+            page_lines.append(_page_lines(pdf, reader, page_no, ocr_conf, warnings))
         except MemoryError:
             raise
         except (Exception, RecursionError) as exc:  # noqa: BLE001 - one bad page must not sink the rest
@@ -160,5 +187,8 @@ def _parse_open(pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_page
         published=pick_date(page_lines[0], raw_meta),
         pdf_metadata=raw_meta,
     )
-    parsed_pages = [Page(page_no=i, text=t) for i, t in enumerate(texts, start=1)]
+    parsed_pages = [
+        Page(i, t, "ocr" if i in ocr_conf else "text", ocr_conf.get(i), page_quality(t))
+        for i, t in enumerate(texts, start=1)
+    ]
     return ParsedDocument(meta=meta, pages=parsed_pages, warnings=warnings)

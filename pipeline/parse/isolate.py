@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -17,6 +18,11 @@ from pipeline.settings import Settings
 
 T = TypeVar("T")
 HEADER_WINDOW = 1024
+# Each OCR'd page earns a file this much more time (measured ~1.7 s/page on one core; the
+# margin covers a loaded machine), up to this many times parse_timeout_s in all.
+OCR_PAGE_BUDGET_S = 6.0
+OCR_MAX_BUDGET_FACTOR = 12
+OCR_PAGE_MARK = b"threatbrief:ocr-page"
 
 
 @dataclass(frozen=True)
@@ -56,12 +62,12 @@ def parse_isolated(path: Path, settings: Settings) -> ParseOutcome:
         and outcome.detail.startswith("the parser died (signal")
         and settings.parser != "pdfplumber"
     ):
-        # A crash in PDFium's C++ must not lose a file pdfminer can read.
-        outcome = _run_worker(path, settings, "pdfplumber", t0)
+        # A crash in PDFium's C++ must not lose a file pdfminer can read (OCR renders with PDFium).
+        outcome = _run_worker(path, settings, "pdfplumber", t0, ocr="never")
     return outcome
 
 
-def _run_worker(path: Path, settings: Settings, backend: str, t0: float) -> ParseOutcome:
+def _run_worker(path: Path, settings: Settings, backend: str, t0: float, ocr: str | None = None) -> ParseOutcome:
     cmd = [
         sys.executable,
         "-m",
@@ -70,20 +76,12 @@ def _run_worker(path: Path, settings: Settings, backend: str, t0: float) -> Pars
         str(settings.parse_memory_mb),
         str(settings.max_pages),
         backend,
+        ocr or settings.ocr,
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    try:
-        out, err = proc.communicate(timeout=settings.parse_timeout_s)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return ParseOutcome(
-            path,
-            None,
-            "timeout",
-            f"no result within {settings.parse_timeout_s:.0f} s",
-            time.perf_counter() - t0,
-        )
+    out, err, budget = _communicate(proc, settings.parse_timeout_s)
+    if out is None:
+        return ParseOutcome(path, None, "timeout", f"no result within {budget:.0f} s", time.perf_counter() - t0)
     seconds = time.perf_counter() - t0
     try:
         data = json.loads(out.decode("ascii")) if out else None
@@ -103,8 +101,56 @@ def _run_worker(path: Path, settings: Settings, backend: str, t0: float) -> Pars
     if not data.get("ok"):
         return ParseOutcome(path, None, str(data.get("reason")), str(data.get("detail") or ""), seconds)
     meta = DocumentMeta(**data["meta"])
-    pages = [Page(int(p["page_no"]), str(p["text"])) for p in data["pages"]]
+    pages = [
+        Page(int(p["page_no"]), str(p["text"]), str(p.get("source", "text")), p.get("ocr_confidence"), p.get("quality"))
+        for p in data["pages"]
+    ]
     return ParseOutcome(path, ParsedDocument(meta, pages, list(data.get("warnings", []))), seconds=seconds)
+
+
+def _communicate(proc: subprocess.Popen[bytes], timeout_s: float) -> tuple[bytes | None, bytes, float]:
+    """stdout (None on timeout), stderr and the budget used.
+
+    The budget is `timeout_s`, plus OCR_PAGE_BUDGET_S for each page the child reports it
+    has OCR'd (a line OCR_PAGE_MARK on stderr), up to OCR_MAX_BUDGET_FACTOR x `timeout_s`.
+    """
+    out: list[bytes] = []
+    err: list[bytes] = []
+    ocr_pages = [0]
+
+    def read_out() -> None:
+        assert proc.stdout is not None
+        out.append(proc.stdout.read())
+
+    def read_err() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.rstrip() == OCR_PAGE_MARK:
+                ocr_pages[0] += 1
+            else:
+                err.append(line)
+
+    readers = [threading.Thread(target=read_out, daemon=True), threading.Thread(target=read_err, daemon=True)]
+    for t in readers:
+        t.start()
+    start = time.monotonic()
+    while True:
+        budget = min(timeout_s + OCR_PAGE_BUDGET_S * ocr_pages[0], OCR_MAX_BUDGET_FACTOR * timeout_s)
+        left = start + budget - time.monotonic()
+        if left <= 0:
+            proc.kill()
+            proc.wait()
+            for t in readers:
+                t.join()
+            return None, b"".join(err), budget
+        try:
+            proc.wait(timeout=min(left, 1.0))
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    for t in readers:
+        t.join()
+    return (out[0] if out else b""), b"".join(err), budget
 
 
 def bounded_map(fn: Callable[[T], ParseOutcome], items: Iterable[T], workers: int) -> Iterator[ParseOutcome]:

@@ -1,7 +1,8 @@
 """Child process that parses one PDF under a memory cap and prints JSON on stdout.
 
-Run as `python -m pipeline.parse.worker PATH MEMORY_MB MAX_PAGES [BACKEND]` (BACKEND:
-auto, pdfium or pdfplumber; auto when left out). The parent never
+Run as `python -m pipeline.parse.worker PATH MEMORY_MB MAX_PAGES [BACKEND [OCR]]` (BACKEND:
+auto, pdfium or pdfplumber; OCR: auto, always or never; auto when left out). OCR runs
+here too, under the same cap. The parent never
 imports the PDF stack; whatever a hostile file does happens here.
 """
 
@@ -17,13 +18,13 @@ from typing import Any
 MAX_PAGE_SIDE_PT = 14400.0  # the PDF specification's largest page side
 
 
-def _result(path: str, max_pages: int, backend: str = "auto") -> dict[str, Any]:
+def _result(path: str, max_pages: int, backend: str = "auto", ocr: str = "auto") -> dict[str, Any]:
     from pipeline.errors import ParseError
     from pipeline.parse.document import parse_pdf
 
     try:
         _precheck_pages(path, max_pages)
-        doc = parse_pdf(path, max_pages=max_pages, backend=backend)
+        doc = parse_pdf(path, max_pages=max_pages, backend=backend, ocr=ocr)
     except ParseError as exc:
         return {"ok": False, "reason": exc.reason, "detail": exc.detail}
     except MemoryError:
@@ -35,7 +36,7 @@ def _result(path: str, max_pages: int, backend: str = "auto") -> dict[str, Any]:
     return {
         "ok": True,
         "meta": asdict(doc.meta),
-        "pages": [{"page_no": p.page_no, "text": p.text} for p in doc.pages],
+        "pages": [asdict(p) for p in doc.pages],
         "warnings": list(doc.warnings),
     }
 
@@ -65,9 +66,15 @@ def _precheck_pages(path: str, max_pages: int) -> None:
 def main(argv: list[str]) -> int:
     path, memory_mb, max_pages = argv[1], int(argv[2]), int(argv[3])
     backend = argv[4] if len(argv) > 4 else "auto"
+    ocr = argv[5] if len(argv) > 5 else "auto"
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    out = _result(path, max_pages, backend)
+    from pipeline.parse import ocr as page_ocr
+    from pipeline.parse.isolate import OCR_PAGE_MARK
+
+    # each OCR'd page earns the file more time from the parent (isolate._communicate)
+    page_ocr.on_page = lambda: os.write(2, OCR_PAGE_MARK + b"\n")
+    out = _result(path, max_pages, backend, ocr)
     data = json.dumps(out, ensure_ascii=True).encode("ascii")
     view = memoryview(data)
     while view:
