@@ -23,11 +23,27 @@ class DocumentMeta:
 
 
 @dataclass(frozen=True)
+class PageBlock:
+    """A span of a page's text with its type; `start`/`end` are offsets into `Page.text`.
+
+    `kind` is one of body, heading, footnote, table, caption, toc, references, boilerplate.
+    """
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Page:
-    """The cleaned text of one page; `page_no` is 1-based as the PDF counts pages."""
+    """The cleaned text of one page; `page_no` is 1-based as the PDF counts pages.
+
+    `blocks` cover the text in order; empty for pages stored before blocks existed.
+    """
 
     page_no: int
     text: str
+    blocks: tuple[PageBlock, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Protocol
 
 from pipeline.errors import ParseError
-from pipeline.models import DocumentMeta, Page, ParsedDocument
+from pipeline.models import DocumentMeta, Page, PageBlock, ParsedDocument
 from pipeline.parse import pdfium as parse_pdfium
 from pipeline.parse import plumber as parse_plumber
-from pipeline.parse.layout import Line, join_lines
+from pipeline.parse.layout import Line, join_page
 from pipeline.parse.meta import pick_date, pick_title, sanitise_metadata
 from pipeline.parse.running import drop_running_lines
 from pipeline.text import sha256_stream
@@ -142,7 +142,8 @@ def _parse_open(pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_page
         raise _parse_error(path, failures[0])
 
     drop_running_lines(page_lines)
-    texts = [join_lines(lines) for lines in page_lines]
+    joined = [join_page(lines) for lines in page_lines]
+    texts = [text for text, _ in joined]
     if sum(len(t) for t in texts) < MIN_TEXT_CHARS:
         raise ParseError(path, "no_text", "no extractable text (image-only scan?)")
 
@@ -160,5 +161,8 @@ def _parse_open(pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_page
         published=pick_date(page_lines[0], raw_meta),
         pdf_metadata=raw_meta,
     )
-    parsed_pages = [Page(page_no=i, text=t) for i, t in enumerate(texts, start=1)]
+    parsed_pages = [
+        Page(page_no=i, text=text, blocks=tuple(PageBlock(k, s, e) for k, s, e in spans))
+        for i, (text, spans) in enumerate(joined, start=1)
+    ]
     return ParsedDocument(meta=meta, pages=parsed_pages, warnings=warnings)
