@@ -19,6 +19,8 @@ class DocumentMeta:
     author: str | None = None
     publisher: str | None = None
     published: str | None = None  # ISO date, YYYY or YYYY-MM or YYYY-MM-DD
+    publisher_kind: str | None = None  # government, intelligence, think tank, academic, NGO, vendor, platform, media
+    doc_number: str | None = None  # the issuer's identifier: AA24-038A, R41524, NICA 2020-027, GAO-21-123
     pdf_metadata: dict[str, str] = field(default_factory=dict)
 
 

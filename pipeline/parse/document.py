@@ -20,7 +20,8 @@ from pipeline.models import DocumentMeta, Page, PageBlock, ParsedDocument
 from pipeline.parse import pdfium as parse_pdfium
 from pipeline.parse import plumber as parse_plumber
 from pipeline.parse.layout import Line, join_page
-from pipeline.parse.meta import pick_date, pick_title, sanitise_metadata
+from pipeline.parse.meta import find_doc_numbers, pick_date, pick_title, sanitise_metadata
+from pipeline.parse.publishers import find_publisher
 from pipeline.parse.running import drop_running_lines
 from pipeline.text import sha256_stream
 
@@ -141,6 +142,8 @@ def _parse_open(pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_page
     if len(failures) == page_count:
         raise _parse_error(path, failures[0])
 
+    # titles and issuers' names often repeat as running lines: read them before those go
+    head = [list(lines) for lines in page_lines[:3]]
     drop_running_lines(page_lines)
     joined = [join_page(lines) for lines in page_lines]
     texts = [text for text, _ in joined]
@@ -149,16 +152,22 @@ def _parse_open(pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_page
 
     raw_meta = sanitise_metadata(pdf.metadata())
     file_name = Path(path).name
+    issuer_pages = [[ln.text for ln in lines] for lines in head]
+    if page_count > 3:
+        issuer_pages.append([ln.text for ln in page_lines[-1]])
+    publisher = find_publisher(issuer_pages, raw_meta)
     meta = DocumentMeta(
         doc_id=doc_id,
         path=path,
         file_name=file_name,
         size_bytes=size_bytes,
         page_count=page_count,
-        title=pick_title(raw_meta.get("Title"), page_lines[0], file_name),
+        title=pick_title(raw_meta.get("Title"), head, file_name, raw_meta.get("Author")),
         author=raw_meta.get("Author") or None,
-        publisher=raw_meta.get("Publisher") or raw_meta.get("Company") or None,
-        published=pick_date(page_lines[0], raw_meta),
+        publisher=publisher.name if publisher else raw_meta.get("Publisher") or raw_meta.get("Company") or None,
+        published=pick_date(head, raw_meta, "\n".join(texts)),
+        publisher_kind=publisher.kind if publisher else None,
+        doc_number=find_doc_numbers(head, raw_meta),
         pdf_metadata=raw_meta,
     )
     parsed_pages = [

@@ -17,7 +17,9 @@ KINDS = ("body", "heading", "footnote", "table", "caption", "toc", "references",
 # Blocks whose text is prose an analyst would quote (and the dense index embeds).
 PROSE_KINDS = frozenset({"body", "heading", "caption", "table"})
 
-_CAPTION = re.compile(r"^(?:figure|fig\.|table|exhibit|chart|graph|image|photo|map|source|sources)\s*[\dA-Z]*\s*[.:—–-]", re.I)
+_CAPTION = re.compile(
+    r"^(?:figure|fig\.|table|exhibit|chart|graph|image|photo|map|source|sources)\s*[\dA-Z]*\s*[.:—–-]", re.I
+)
 _CAPTION_NUMBERED = re.compile(r"^(?:figure|fig\.|exhibit|chart)\s+\d+", re.I)
 _REFS_HEADING = re.compile(
     r"^(?:\d+\.?\s*)?(?:references|bibliography|works cited|endnotes|notes|sources|citations|footnotes)\s*:?$", re.I
@@ -131,7 +133,9 @@ def split_portion_marks(blocks: list[Block]) -> list[Block]:
         first = b.lines[0]
         head = first.words[0]["text"]
         if PORTION_MARK.match(head + " ") and len(first.words) > 1:
-            mark = Frag([first.words[0]], first.words[0]["x0"], first.words[0]["x1"], first.top, first.bottom, first.size)
+            mark = Frag(
+                [first.words[0]], first.words[0]["x0"], first.words[0]["x1"], first.top, first.bottom, first.size
+            )
             rest = first.words[1:]
             rest_frag = Frag(rest, rest[0]["x0"], first.x1, first.top, first.bottom, first.size)
             out.append(Block(lines=[mark], kind="boilerplate"))
@@ -164,7 +168,7 @@ def mend_interruptions(blocks: list[Block]) -> list[Block]:
 
 def _ends_sentence(text: str) -> bool:
     text = text.rstrip()
-    return not text or text[-1] in ".!?:;\"”’)]" or text[-1].isdigit() and text[-2:-1] in ".)\"”"
+    return not text or text[-1] in '.!?:;"”’)]' or text[-1].isdigit() and text[-2:-1] in '.)"”'
 
 
 def _continues_text(text: str) -> bool:

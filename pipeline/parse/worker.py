@@ -35,7 +35,10 @@ def _result(path: str, max_pages: int, backend: str = "auto") -> dict[str, Any]:
     return {
         "ok": True,
         "meta": asdict(doc.meta),
-        "pages": [{"page_no": p.page_no, "text": p.text} for p in doc.pages],
+        "pages": [
+            {"page_no": p.page_no, "text": p.text, "blocks": [[b.kind, b.start, b.end] for b in p.blocks]}
+            for p in doc.pages
+        ],
         "warnings": list(doc.warnings),
     }
 
