@@ -21,7 +21,7 @@ from pipeline.parse import pdfium as parse_pdfium
 from pipeline.parse import plumber as parse_plumber
 from pipeline.parse.layout import Line, join_page
 from pipeline.parse.meta import find_doc_numbers, pick_date, pick_title, sanitise_metadata
-from pipeline.parse.publishers import find_publisher
+from pipeline.parse.publishers import Publisher, find_publisher, lookup
 from pipeline.parse.running import drop_running_lines
 from pipeline.text import sha256_stream
 
@@ -155,7 +155,9 @@ def _parse_open(pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_page
     issuer_pages = [[ln.text for ln in lines] for lines in head]
     if page_count > 3:
         issuer_pages.append([ln.text for ln in page_lines[-1]])
-    publisher = find_publisher(issuer_pages, raw_meta)
+    # the file's own Publisher field names the issuer; the catalogue says of what kind
+    named = raw_meta.get("Publisher")
+    publisher = lookup(named) or Publisher(named, "") if named else find_publisher(issuer_pages, raw_meta)
     meta = DocumentMeta(
         doc_id=doc_id,
         path=path,
@@ -164,9 +166,9 @@ def _parse_open(pdf: _OpenDoc, path: str, doc_id: str, size_bytes: int, max_page
         page_count=page_count,
         title=pick_title(raw_meta.get("Title"), head, file_name, raw_meta.get("Author")),
         author=raw_meta.get("Author") or None,
-        publisher=publisher.name if publisher else raw_meta.get("Publisher") or raw_meta.get("Company") or None,
+        publisher=publisher.name if publisher else raw_meta.get("Company") or None,
         published=pick_date(head, raw_meta, "\n".join(texts)),
-        publisher_kind=publisher.kind if publisher else None,
+        publisher_kind=publisher.kind or None if publisher else None,
         doc_number=find_doc_numbers(head, raw_meta),
         pdf_metadata=raw_meta,
     )

@@ -183,4 +183,8 @@ def continues(prev: Block, nxt: Block) -> bool:
     ptext, ntext = block_text(prev).rstrip(), block_text(nxt).lstrip()
     if not ptext or not ntext or _ends_sentence(ptext):
         return False
-    return ntext[0].islower() or ntext[0] in ",;)" or ptext[-1] in ",-" or ptext[-1].islower()
+    if ntext[0].islower() or ntext[0] in ",;)":
+        return True
+    # below in the same column the break is a paragraph's; into a new column it is not
+    below = nxt.top >= prev.bottom - 1 and min(prev.x1, nxt.x1) - max(prev.x0, nxt.x0) > 0
+    return not below and (ptext[-1] in ",-" or ptext[-1].islower())

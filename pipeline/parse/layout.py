@@ -45,15 +45,15 @@ def layout_page(
 ) -> list[Line]:
     """Lines of one page in reading order, each with its block, type and the separator before it.
 
-    `rulings` is kept for backends that pass drawn rules; `section` carries the
-    references/contents state from the previous page.
+    `rulings` (drawn horizontal rules) is called only where rows of cells might be a
+    ruled table; `section` carries the references/contents state from the previous page.
     """
     if not words:
         return []
     rows = _group_rows(words)
     gutter = _find_gutter(rows, float(page_width))
     frag_rows = split_rows(rows, gutter)
-    blocks = build_blocks(frag_rows, find_tables(frag_rows, gutter))
+    blocks = build_blocks(frag_rows, find_tables(frag_rows, gutter, rulings))
     blocks = order_blocks(blocks)
     classify(blocks, float(page_height), section if section is not None else Section())
     blocks = mend_interruptions(split_portion_marks(blocks))

@@ -24,7 +24,7 @@ _FILE_LIKE = re.compile(r"://|\\|^[\w.-]+\.(?:docx?|pdf|indd|pptx?|rtf|txt)\b|^(
 _FRAGMENT = re.compile(r"^[^\w“\"'‘(]|^[a-z]")
 _TEMPLATE = re.compile(
     r"\b(?:and|or|of|the|to|in|by|with|for|a|an)$"
-    r"|^(?:presentation title|click to edit|slide \d+|insert title|your title|report title|title here|untitled\b)",
+    r"|^(?:presentation title|click to edit|slide \d+|insert title|your title|title here|untitled\b)",
     re.I,
 )
 _SITE_SUFFIX = re.compile(r"^(.{8,}?)\s+[|–—-]\s+([^|–—]+)$")
@@ -38,7 +38,7 @@ _SECTION_HEADING = re.compile(
     re.I,
 )
 _NAME = r"(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+"
-_NAME_LIST = re.compile(rf"^{_NAME}(?:\s*,\s*{_NAME})*,?\s+(?:and|&)\s+{_NAME}\b")
+_NAME_LIST = re.compile(rf"^{_NAME}(?:\s*,\s*{_NAME})+,?\s+(?:and|&)\s+{_NAME}\b")
 _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -89,10 +89,9 @@ def pick_title(
     meta_title: str | None, first_pages: list[list[Line]], file_name: str, author: str | None = None
 ) -> str | None:
     """The PDF's title when it passes the sanity checks, else the largest type on the first pages."""
-    printed = " ".join(ln.text for lines in first_pages[:2] for ln in lines)
     if meta_title:
         title = _strip_site_suffix(meta_title.strip())
-        if not _is_junk_title(title, file_name) and _is_printed(title, printed) and lookup(title) is None:
+        if not _is_junk_title(title, file_name) and lookup(title) is None:
             return title[:300]
     for lines in first_pages[:2]:
         found = _largest_text(lines, author)
@@ -115,15 +114,6 @@ def _is_junk_title(title: str, file_name: str) -> bool:
         or bool(_TEMPLATE.search(t))
         or (len(words) == 1 and ("_" in t or t.count("-") >= 2))
     )
-
-
-def _is_printed(title: str, printed: str) -> bool:
-    """Most of the title's words appear on the first pages (a working title does not)."""
-    words = {w.lower() for w in re.findall(r"[^\W\d_]{4,}", title)}
-    if not words:
-        return True
-    text = printed.lower()
-    return sum(1 for w in words if w in text) >= 0.5 * len(words)
 
 
 def _strip_site_suffix(title: str) -> str:

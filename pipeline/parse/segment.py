@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+Rulings = Sequence[tuple[float, float, float]]
 Word = dict[str, Any]
 
 # A gap wider than this many row heights ends a fragment (a word space is ~0.3).
@@ -130,8 +132,14 @@ def _aligned(rows: list[list[Frag]]) -> bool:
     return shared >= 2
 
 
-def find_tables(frag_rows: list[list[Frag]], gutter: tuple[float, float] | None) -> list[list[list[Frag]]]:
-    """Tables as rows of cells: runs of aligned rows of short cells, on each side of a gutter."""
+def find_tables(
+    frag_rows: list[list[Frag]], gutter: tuple[float, float] | None, rulings: Callable[[], Rulings]
+) -> list[list[list[Frag]]]:
+    """Tables as rows of cells: runs of aligned rows of short cells, on each side of a gutter,
+    and runs of two-cell rows that drawn rules separate."""
+    ruled = _ruled_tables(frag_rows, rulings)
+    if ruled:
+        return ruled
     if gutter is None:
         return _find_tables(frag_rows)
     mid = (gutter[0] + gutter[1]) / 2
@@ -146,6 +154,46 @@ def find_tables(frag_rows: list[list[Frag]], gutter: tuple[float, float] | None)
             if not any(id(f) in taken for row in t for f in row):
                 out.append(t)
     return out
+
+
+def _ruled_tables(frag_rows: list[list[Frag]], rulings: Callable[[], Rulings]) -> list[list[list[Frag]]]:
+    """Runs of rows of two or more cells with a drawn rule between most neighbouring rows."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(frag_rows):
+        j = i
+        while j < len(frag_rows) and len(frag_rows[j]) >= 2 and not _prose_pair(frag_rows[j]):
+            j += 1
+        if j - i >= MIN_TABLE_ROWS:
+            runs.append((i, j))
+        i = max(j, i + 1)
+    if not runs:
+        return []
+    rules = rulings()
+    out: list[list[list[Frag]]] = []
+    for i, j in runs:
+        rows = frag_rows[i:j]
+        x0 = min(f.x0 for r in rows for f in r)
+        x1 = max(f.x1 for r in rows for f in r)
+        separated = 0
+        for above, below in zip(rows, rows[1:], strict=False):
+            lo, hi = max(f.bottom for f in above) - 2, min(f.top for f in below) + 2
+            spans = sorted((max(rx0, x0), min(rx1, x1)) for rx0, y, rx1 in rules if lo <= y <= hi and rx1 > x0 and rx0 < x1)
+            covered, reach = 0.0, x0
+            for a, b in spans:
+                if b > reach:
+                    covered += b - max(a, reach)
+                    reach = b
+            if covered >= 0.6 * (x1 - x0):
+                separated += 1
+        if separated >= 0.6 * (len(rows) - 1):
+            out.append(rows)
+    return out
+
+
+def _prose_pair(frags: list[Frag]) -> bool:
+    """Two long lines side by side: the two columns of a page, not cells."""
+    return len(frags) == 2 and all(f.n_words >= 7 for f in frags)
 
 
 def _find_tables(frag_rows: list[list[Frag]]) -> list[list[list[Frag]]]:
