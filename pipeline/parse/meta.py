@@ -20,7 +20,9 @@ _JUNK_TITLE = re.compile(
     r"|\.(?:docx?|pdf|indd|rtf|pptx?|xlsx?|qxd|qxp|txt|tex|dvi|ps|eps|odt|pages|html?)$",
     re.IGNORECASE,
 )
-_FILE_LIKE = re.compile(r"://|\\|^[\w.-]+\.(?:docx?|pdf|indd|pptx?|rtf|txt)\b|^(?:heading|normal|title|body text)\s*\d*$", re.I)
+_FILE_LIKE = re.compile(
+    r"://|\\|^[\w.-]+\.(?:docx?|pdf|indd|pptx?|rtf|txt)\b|^(?:heading|normal|title|body text)\s*\d*$", re.I
+)
 _FRAGMENT = re.compile(r"^[^\w“\"'‘(]|^[a-z]")
 _TEMPLATE = re.compile(
     r"\b(?:and|or|of|the|to|in|by|with|for|a|an)$"

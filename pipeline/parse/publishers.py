@@ -36,7 +36,9 @@ _ISSUER_LINE = re.compile(
 # A commissioned study is issued by whoever it was prepared for.
 _COMMISSION_LINE = re.compile(r"prepared for|submitted to|commissioned by|on behalf of", re.I)
 # A printed web address names the site: "citizenlab.org/2016/08/...", "www.fireeye.com".
-_DOMAIN = re.compile(r"\b(?:https?://)?(?:www\.|[\w-]+\.)?([a-z0-9-]{3,})\.(?:org|com|net|gov|edu|int|io|co|ca|uk|de)\b", re.I)
+_DOMAIN = re.compile(
+    r"\b(?:https?://)?(?:www\.|[\w-]+\.)?([a-z0-9-]{3,})\.(?:org|com|net|gov|edu|int|io|co|ca|uk|de)\b", re.I
+)
 
 
 @dataclass(frozen=True)

@@ -89,17 +89,24 @@ def make_frag(words: list[Word]) -> Frag:
 
 
 def split_rows(rows: list[list[Word]], gutter: tuple[float, float] | None) -> list[list[Frag]]:
-    """Each row cut into fragments at gaps wider than SPLIT_GAP_EM heights, and at the gutter."""
+    """Each row cut into fragments at the gutter and at gaps wider than SPLIT_GAP_EM heights
+    that also stand out from the neighbouring word gaps (justified lines stretch them all)."""
     mid = (gutter[0] + gutter[1]) / 2 if gutter else None
     out: list[list[Frag]] = []
     for row in rows:
+        gaps = [b["x0"] - a["x1"] for a, b in zip(row, row[1:], strict=False)]
         frags: list[Frag] = []
         current = [row[0]]
-        for w in row[1:]:
+        for i, w in enumerate(row[1:]):
             prev = current[-1]
             h = max(prev["bottom"] - prev["top"], w["bottom"] - w["top"], 1.0)
-            gap = w["x0"] - prev["x1"]
-            if gap > SPLIT_GAP_EM * h or (mid is not None and prev["x1"] <= mid <= w["x0"]):
+            gap = gaps[i]
+            wide = gap > SPLIT_GAP_EM * h and all(
+                gap > 2.0 * max(g, 0.25 * h)
+                for g in (gaps[i - 1] if i > 0 else None, gaps[i + 1] if i + 1 < len(gaps) else None)
+                if g is not None
+            )
+            if wide or gap > 4.0 * h or (mid is not None and prev["x1"] <= mid <= w["x0"]):
                 frags.append(make_frag(current))
                 current = [w]
             else:
@@ -178,7 +185,9 @@ def _ruled_tables(frag_rows: list[list[Frag]], rulings: Callable[[], Rulings]) -
         separated = 0
         for above, below in zip(rows, rows[1:], strict=False):
             lo, hi = max(f.bottom for f in above) - 2, min(f.top for f in below) + 2
-            spans = sorted((max(rx0, x0), min(rx1, x1)) for rx0, y, rx1 in rules if lo <= y <= hi and rx1 > x0 and rx0 < x1)
+            spans = sorted(
+                (max(rx0, x0), min(rx1, x1)) for rx0, y, rx1 in rules if lo <= y <= hi and rx1 > x0 and rx0 < x1
+            )
             covered, reach = 0.0, x0
             for a, b in spans:
                 if b > reach:
