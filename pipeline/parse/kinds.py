@@ -32,6 +32,7 @@ _BANNER = re.compile(
     r"|FOR OFFICIAL USE ONLY|TLP\s*:\s*(?:WHITE|GREEN|AMBER|RED|CLEAR)(?:\+STRICT)?"
     r"|(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)\s*\|\s*.*)$"
 )
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 # "(U)", "(S//NF)", "(U//FOUO)", "(TS//SI//REL TO USA, FVEY)" at the start of a paragraph.
 PORTION_MARK = re.compile(r"^\((?:U|C|S|TS|FOUO|CUI)(?://?[A-Z0-9][A-Z0-9 ,/-]*)?\)(?=\s)")
 
@@ -68,7 +69,7 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
         words = len(text.split())
         if not text:
             continue
-        if _BANNER.match(text) and words <= 12:
+        if (_BANNER.match(text) and words <= 12) or _PAGE_NUMBER.match(text):
             b.kind = "boilerplate"
             continue
         if b.kind == "table":
@@ -155,12 +156,13 @@ def mend_interruptions(blocks: list[Block]) -> list[Block]:
     while i < len(out) - 1:
         a = out[i]
         if a.kind == "body" and not _ends_sentence(block_text(a)) and out[i + 1].kind != "body":
-            for j in range(i + 2, min(i + 6, len(out))):
+            for j in range(i + 2, min(i + 12, len(out))):
                 c = out[j]
-                if c.kind == "body" and abs(c.size - a.size) <= 0.6 and _continues_text(block_text(c)):
+                same = c.kind == "body" and abs(c.size - a.size) <= 0.6
+                if same and _continues_text(block_text(c)):
                     out.insert(i + 1, out.pop(j))
                     break
-                if c.kind == "heading":
+                if same or c.kind == "heading":
                     break
         i += 1
     return out

@@ -84,27 +84,37 @@ def make_frag(words: list[Word]) -> Frag:
         x1=max(w["x1"] for w in words),
         top=min(w["top"] for w in words),
         bottom=max(w["bottom"] for w in words),
-        size=max(sizes) if sizes else 0.0,
+        size=statistics.median(sizes) if sizes else 0.0,  # a raised footnote number does not count
     )
 
 
 def split_rows(rows: list[list[Word]], gutter: tuple[float, float] | None) -> list[list[Frag]]:
-    """Each row cut into fragments at the gutter and at gaps wider than SPLIT_GAP_EM heights
-    that also stand out from the neighbouring word gaps (justified lines stretch them all)."""
+    """Each row cut into fragments at the gutter and at wide gaps (over SPLIT_GAP_EM heights)
+    that stand out from the neighbouring word gaps (a justified line stretches them all) or
+    that open onto an x where many rows start a fragment (a column's left edge)."""
     mid = (gutter[0] + gutter[1]) / 2 if gutter else None
+    row_gaps = [[b["x0"] - a["x1"] for a, b in zip(row, row[1:], strict=False)] for row in rows]
+    starts: dict[int, int] = {}
+    for row, gaps in zip(rows, row_gaps, strict=True):
+        for w, gap in zip(row[1:], gaps, strict=True):
+            if gap > SPLIT_GAP_EM * max(w["bottom"] - w["top"], 1.0):
+                key = round(w["x0"] / 2)
+                starts[key] = starts.get(key, 0) + 1
     out: list[list[Frag]] = []
-    for row in rows:
-        gaps = [b["x0"] - a["x1"] for a, b in zip(row, row[1:], strict=False)]
+    for row, gaps in zip(rows, row_gaps, strict=True):
         frags: list[Frag] = []
         current = [row[0]]
         for i, w in enumerate(row[1:]):
             prev = current[-1]
             h = max(prev["bottom"] - prev["top"], w["bottom"] - w["top"], 1.0)
             gap = gaps[i]
-            wide = gap > SPLIT_GAP_EM * h and all(
-                gap > 2.0 * max(g, 0.25 * h)
-                for g in (gaps[i - 1] if i > 0 else None, gaps[i + 1] if i + 1 < len(gaps) else None)
-                if g is not None
+            near = [max(g, 0.25 * h) for g in gaps[max(i - 1, 0) : i] + gaps[i + 1 : i + 2]]
+            key = round(w["x0"] / 2)
+            edge = sum(starts.get(k, 0) for k in (key - 1, key, key + 1)) >= 4
+            # two spaces after a full stop in a justified line are not a column break
+            sentence_gap = prev["text"][-1:] in ".!?:;" and w["text"][:1].isupper() and gap < 2.5 * h
+            wide = gap > SPLIT_GAP_EM * h and (
+                edge or (gap > 1.5 * h and not sentence_gap and all(gap > 2.0 * g for g in near))
             )
             if wide or gap > 4.0 * h or (mid is not None and prev["x1"] <= mid <= w["x0"]):
                 frags.append(make_frag(current))
