@@ -95,9 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             got = {
                 "title": meta.title,
                 "publisher": meta.publisher,
-                "kind": meta.publisher_kind,
+                "kind": getattr(meta, "publisher_kind", None),  # absent before the field existed
                 "date": meta.published,
-                "doc_number": meta.doc_number,
+                "doc_number": getattr(meta, "doc_number", None),
             }
         except ParseError as exc:  # image-only scans: nothing to read without OCR
             got = {k: None for k in FIELDS}

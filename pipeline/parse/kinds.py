@@ -8,6 +8,7 @@ over from page to page through `Section`.
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ _REFS_HEADING = re.compile(
 )
 _TOC_HEADING = re.compile(r"^(?:table of contents|contents)$", re.I)
 _TOC_LINE = re.compile(r"(?:\.{3,}|…|\s)\s*(?:\d{1,3}|[ivxlc]{1,6})$")
+_TRAILING_NUMBER = re.compile(r"(\d{1,4})\s*$")
 FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
 _BANNER = re.compile(
     r"^(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|RESTRICTED)(?:\s*//\s*[A-Z][A-Z0-9 ,/-]*)?"
@@ -114,8 +116,15 @@ def _toc_share(block: Block) -> float:
 
 
 def _is_toc(block: Block) -> bool:
+    """Three or more lines ending in page numbers that mostly rise (not a column of ports or counts)."""
     lines = _row_texts(block)
-    return len(lines) >= 3 and _toc_share(block) >= 0.6
+    if len(lines) < 3 or _toc_share(block) < 0.6:
+        return False
+    if block.table_rows and statistics.median(len(r) for r in block.table_rows) > 3:
+        return False
+    numbers = [int(m.group(1)) for t in lines if (m := _TRAILING_NUMBER.search(t))]
+    rising = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if b >= a)
+    return len(set(numbers)) >= 2 and rising >= 0.7 * (len(numbers) - 1)
 
 
 def _row_texts(block: Block) -> list[str]:

@@ -36,7 +36,8 @@ _BANNER_OR_URL = re.compile(
 )
 _SECTION_HEADING = re.compile(
     r"^(?:\d+\.?\s*)?(?:introduction|executive summary|summary|abstract|contents|table of contents|overview|"
-    r"(?:summary of )?key findings|background|foreword|preface|acknowledge?ments|about (?:the|this) \w+|disclaimer)\s*:?$",
+    r"(?:summary of )?key findings|background|foreword|preface|acknowledge?ments|about (?:the|this) \w+|"
+    r"disclaimer)\s*:?$",
     re.I,
 )
 _NAME = r"(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+"
