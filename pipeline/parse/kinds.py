@@ -27,6 +27,11 @@ _REFS_HEADING = re.compile(
 )
 _TOC_HEADING = re.compile(r"^(?:table of contents|contents)$", re.I)
 _TOC_LINE = re.compile(r"(?:\.{3,}|…|\s)\s*(?:\d{1,3}|[ivxlc]{1,6})$")
+_DATA_TOKEN = re.compile(
+    r"^\d{1,3}(?:\.\d{1,3}){3}(?:[/:]\d+)?\W*$|^[0-9a-f]{16,}\W*$|\[\.\]|^[0-9A-F]{2}$|^0x[0-9a-f]+|"
+    r"^[A-Za-z]:\\|^%\w+%|^\w+\.(?:exe|dll|sys|bat|ps1|vbs|tmp|dat)\W*$|^(?:hxxps?|https?)://",
+    re.I,
+)
 _TRAILING_NUMBER = re.compile(r"(\d{1,4})\s*$")
 FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
 _BANNER = re.compile(
@@ -100,6 +105,9 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
         if _is_toc(b) or (section.in_toc and _toc_share(b) >= 0.3):
             b.kind = "toc"
             continue
+        if _is_data(text):
+            b.kind = "table"  # indicator lists, hex dumps, hashes: data, not prose
+            continue
         if section.in_refs:
             b.kind = "references"
             continue
@@ -108,6 +116,15 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
             b.kind = "footnote"
             continue
         b.kind = "body"
+
+
+def _is_data(text: str) -> bool:
+    """Mostly indicators (addresses, hashes, defanged domains, paths, hex bytes), few words."""
+    tokens = text.split()
+    if len(tokens) < 4:
+        return False
+    data = sum(1 for t in tokens if _DATA_TOKEN.search(t))
+    return data >= 0.5 * len(tokens)
 
 
 def _toc_share(block: Block) -> float:
