@@ -55,6 +55,7 @@ MIN_WORDS = 8
 # a sentence that ends in bracketed citations after its own full stop:
 # "... resides at 'bomul.com'. (ETnews, 2011)", "... '.com'. (Samsung IDC 2011) (Birdman, 2011)"
 _TRAILING_CITATION = re.compile(r"^(.*[.!?][\"\u201d\u2019']?)\s+((?:\([^()]*\)\s*)+)$", re.S)
+_ENUMERATOR = re.compile(r"^\d{1,2}[.)]\s+")
 _CAPTION_LABEL = re.compile(r"^(?:figure|fig\.|table|exhibit|chart)\s*\d+[.:]\s+", re.I)
 
 
@@ -81,8 +82,9 @@ def variants(s: str) -> list[str]:
     """Normalised forms a stored sentence may take for gold sentence `s`.
 
     Besides `s` itself: a trailing bracketed citation may be split off by the
-    sentence splitter, so the sentence without it also counts as intact; and a
-    caption's text without its "Figure N." label.
+    sentence splitter, so the sentence without it also counts as intact; a
+    caption's text without its "Figure N." label; an item without its "2." list
+    number.
     """
     out = [norm(s)]
     m = _TRAILING_CITATION.match(s.strip())
@@ -90,6 +92,9 @@ def variants(s: str) -> list[str]:
         out.append(norm(m.group(1)))
     m = _CAPTION_LABEL.match(s.strip())
     if m:  # "Figure 10. Decoy document ..." may be split after the label
+        out.append(norm(s.strip()[m.end() :]))
+    m = _ENUMERATOR.match(s.strip())
+    if m:  # "2. Though the image ..." may lose its list number to the splitter
         out.append(norm(s.strip()[m.end() :]))
     return [v for v in out if v]
 
