@@ -86,3 +86,12 @@ def test_store_keeps_blocks_and_issuer_fields(tmp_path: Path) -> None:
     with store.transaction():
         store.delete_document(meta.doc_id)
     assert store.db.execute("SELECT COUNT(*) FROM blocks").fetchone()[0] == 0
+
+
+def test_catalogue_publisher_brings_its_kind(tmp_path: Path) -> None:
+    from pipeline.discover import apply_catalogue
+
+    (tmp_path / "catalogue.tsv").write_text("file\tpublisher\tdoc_number\nr.pdf\tCitizen Lab\tJR03-2010\n")
+    meta = DocumentMeta("c" * 64, str(tmp_path / "r.pdf"), "r.pdf", 1, 1, publisher="Google", publisher_kind="platform")
+    out = apply_catalogue(meta, tmp_path / "r.pdf")
+    assert (out.publisher, out.publisher_kind, out.doc_number) == ("Citizen Lab", "academic", "JR03-2010")
