@@ -32,6 +32,8 @@ _DATA_TOKEN = re.compile(
     r"^[A-Za-z]:\\|^%\w+%|^\w+\.(?:exe|dll|sys|bat|ps1|vbs|tmp|dat)\W*$|^(?:hxxps?|https?)://",
     re.I,
 )
+_BYLINE = re.compile(r"^(?:by:?\s|authors?:|written by\s|posted (?:on|by)\s)", re.I)
+_CITATION = re.compile(r"(?:https?://|www\.)\S+[>)\]]?\s*$")
 _TRAILING_NUMBER = re.compile(r"(\d{1,4})\s*$")
 FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
 _BANNER = re.compile(
@@ -104,6 +106,12 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
             continue
         if _is_toc(b) or (section.in_toc and _toc_share(b) >= 0.3):
             b.kind = "toc"
+            continue
+        if _BYLINE.match(text) and words <= 30:
+            b.kind = "boilerplate"  # "By: A, B and C", "Posted on October 9, 2014 by ..."
+            continue
+        if _CITATION.search(text) and words <= 40:
+            b.kind = "references"  # a source line that ends in its address
             continue
         if _is_data(text):
             b.kind = "table"  # indicator lists, hex dumps, hashes: data, not prose
