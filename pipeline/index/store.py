@@ -69,6 +69,9 @@ class Store(StoreQueries):
             if name in done:
                 continue
             with self.transaction():
+                # another process may have applied it while this one waited for the lock
+                if self.db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                    continue
                 for statement in statements(sql):
                     self.db.execute(statement)
                 self.db.execute("INSERT INTO migrations VALUES (?, ?)", (name, now_iso()))
