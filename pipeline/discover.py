@@ -49,16 +49,25 @@ def _catalogue(folder: Path) -> dict[str, dict[str, str]]:
 
 
 def apply_catalogue(meta: DocumentMeta, path: Path) -> DocumentMeta:
-    """Title, publisher and date from a catalogue row override what the PDF says."""
+    """Title, publisher (and its kind), date and doc_number from a catalogue row override the PDF's."""
     row = _catalogue(path.parent).get(path.name)
     if not row:
         return meta
     published = (row.get("date") or row.get("published") or row.get("year") or "").strip()
+    publisher = (row.get("publisher") or "").strip()
+    kind = (row.get("kind") or row.get("publisher_kind") or "").strip()
+    if publisher and not kind:
+        from pipeline.parse.publishers import lookup  # data only: no PDF stack in the parent
+
+        known = lookup(publisher)
+        kind = known.kind if known else ""
     return replace(
         meta,
         title=(row.get("title") or "").strip() or meta.title,
-        publisher=(row.get("publisher") or "").strip() or meta.publisher,
+        publisher=publisher or meta.publisher,
         published=published or meta.published,
+        publisher_kind=(kind or None) if publisher else meta.publisher_kind,
+        doc_number=(row.get("doc_number") or "").strip() or meta.doc_number,
     )
 
 

@@ -19,13 +19,28 @@ class DocumentMeta:
     author: str | None = None
     publisher: str | None = None
     published: str | None = None  # ISO date, YYYY or YYYY-MM or YYYY-MM-DD
+    publisher_kind: str | None = None  # government, intelligence, think tank, academic, NGO, vendor, platform, media
+    doc_number: str | None = None  # the issuer's identifier: AA24-038A, R41524, NICA 2020-027, GAO-21-123
     pdf_metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PageBlock:
+    """A span of a page's text with its type; `start`/`end` are offsets into `Page.text`.
+
+    `kind` is one of body, heading, footnote, table, caption, toc, references, boilerplate.
+    """
+
+    kind: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
 class Page:
     """The cleaned text of one page; `page_no` is 1-based as the PDF counts pages.
 
+    `blocks` cover the text in order; empty for pages stored before blocks existed.
     `source` is "text" (the PDF's text layer) or "ocr"; `ocr_confidence` is Tesseract's
     mean word confidence (0-100) on OCR'd pages; `quality` (0-1) the share of dictionary
     words less character noise, None on pages too short to judge.
@@ -33,6 +48,7 @@ class Page:
 
     page_no: int
     text: str
+    blocks: tuple[PageBlock, ...] = ()
     source: str = "text"
     ocr_confidence: float | None = None
     quality: float | None = None

@@ -94,8 +94,10 @@ def test_table_rows_stay_rows(tmp_path: Path, parse: Parse) -> None:
         items += [TextItem(76, y + 5, left, 10), TextItem(330, y + 5, right, 10)]
         items += [Rect(72, y, 250, 18), Rect(322, y, 220, 18)]
         y -= 18
-    text = parse(_pdf(tmp_path, [items])).pages[0].text
-    assert "Actor 3 name Access route number 3 text" in text
+    page = parse(_pdf(tmp_path, [items])).pages[0]
+    assert "Actor 3 name | Access route number 3 text" in page.text
+    start = page.text.index("Actor 3 name")
+    assert [b.kind for b in page.blocks if b.start <= start < b.end] == ["table"]
 
 
 TOPICS = ["edge devices", "spearphishing", "wiper malware", "influence operations"]

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.index.filters import Filters
-from pipeline.models import Page
+from pipeline.models import Page, PageBlock
 
 _STOPWORDS = frozenset(
     "a an and are as at be by do does did for from how in into is it its of on or that the "
@@ -72,11 +72,27 @@ class StoreQueries:
         return [r[0] for r in rows]
 
     def pages(self, doc_id: str) -> list[Page]:
+        """A document's pages with their typed blocks and where their text came from."""
         rows = self.db.execute(
             "SELECT page_no, text, source, ocr_confidence, quality FROM pages WHERE doc_id = ? ORDER BY page_no",
             (doc_id,),
         )
-        return [Page(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+        blocks: dict[int, list[PageBlock]] = {}
+        for b in self.db.execute(
+            "SELECT page_no, kind, char_start, char_end FROM blocks WHERE doc_id = ? ORDER BY page_no, ord", (doc_id,)
+        ):
+            blocks.setdefault(int(b[0]), []).append(PageBlock(b[1], int(b[2]), int(b[3])))
+        return [
+            Page(
+                int(r[0]),
+                r[1],
+                tuple(blocks.get(int(r[0]), ())),
+                source=r[2],
+                ocr_confidence=r[3],
+                quality=r[4],
+            )
+            for r in rows
+        ]
 
     def page_text(self, doc_id: str, page_no: int) -> str | None:
         row = self.db.execute("SELECT text FROM pages WHERE doc_id = ? AND page_no = ?", (doc_id, page_no)).fetchone()

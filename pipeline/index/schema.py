@@ -57,7 +57,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
         """,
     ),
-    # m003 is the page-text issue's (blocks); names, not positions, record what was applied.
+    (
+        "m003_blocks",
+        """
+        CREATE TABLE blocks(
+            doc_id TEXT NOT NULL, page_no INTEGER NOT NULL, ord INTEGER NOT NULL,
+            kind TEXT NOT NULL, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
+            PRIMARY KEY(doc_id, page_no, ord)) WITHOUT ROWID;
+        ALTER TABLE documents ADD COLUMN publisher_kind TEXT;
+        ALTER TABLE documents ADD COLUMN doc_number TEXT;
+        """,
+    ),
     (
         "m004_page_source",
         """

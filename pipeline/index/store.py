@@ -241,7 +241,8 @@ class Store(StoreQueries):
             raise ValueError("one vector per chunk")
         self.db.execute(
             "INSERT INTO documents(doc_id, file_name, path, title, author, publisher, published,"
-            " page_count, size_bytes, metadata, run_id, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " page_count, size_bytes, metadata, run_id, added_at, publisher_kind, doc_number)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 meta.doc_id,
                 meta.file_name,
@@ -255,11 +256,17 @@ class Store(StoreQueries):
                 json.dumps(meta.pdf_metadata, sort_keys=True),
                 run_id,
                 now_iso(),
+                meta.publisher_kind,
+                meta.doc_number,
             ),
         )
         self.db.executemany(
             "INSERT INTO pages(doc_id, page_no, text, source, ocr_confidence, quality) VALUES (?,?,?,?,?,?)",
             [(meta.doc_id, p.page_no, p.text, p.source, p.ocr_confidence, p.quality) for p in pages],
+        )
+        self.db.executemany(
+            "INSERT INTO blocks(doc_id, page_no, ord, kind, char_start, char_end) VALUES (?,?,?,?,?,?)",
+            [(meta.doc_id, p.page_no, i, b.kind, b.start, b.end) for p in pages for i, b in enumerate(p.blocks)],
         )
         seq = int(self.get_meta("chunk_seq") or 0) + 1
         self.db.executemany(
@@ -314,7 +321,7 @@ class Store(StoreQueries):
     def delete_document(self, doc_id: str) -> int:
         """Remove a document and all derived rows; returns the number of chunks removed."""
         n = self.db.execute("SELECT COUNT(*) FROM chunks WHERE doc_id = ?", (doc_id,)).fetchone()[0]
-        for table in ("claims", "chunks", "pages", "documents"):
+        for table in ("claims", "chunks", "blocks", "pages", "documents"):
             self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))  # noqa: S608
         return int(n)
 

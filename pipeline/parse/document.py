@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Protocol
 
 from pipeline.errors import ParseError
-from pipeline.models import DocumentMeta, Page, ParsedDocument
+from pipeline.models import DocumentMeta, Page, PageBlock, ParsedDocument
 from pipeline.parse import pdfium as parse_pdfium
 from pipeline.parse import plumber as parse_plumber
-from pipeline.parse.layout import Line, join_lines
-from pipeline.parse.meta import pick_date, pick_title, sanitise_metadata
+from pipeline.parse.layout import Line, join_page
+from pipeline.parse.meta import find_doc_numbers, pick_date, pick_title, sanitise_metadata
 from pipeline.parse.ocr import OCR_POLICIES, OcrUnavailable, PageOcr, page_quality
+from pipeline.parse.publishers import Publisher, find_publisher, lookup
 from pipeline.parse.running import drop_running_lines
 from pipeline.text import sha256_stream
 
@@ -168,27 +169,45 @@ def _parse_open(
     if len(failures) == page_count:
         raise _parse_error(path, failures[0])
 
+    # titles and issuers' names often repeat as running lines: read them before those go
+    head = [list(lines) for lines in page_lines[:3]]
     drop_running_lines(page_lines)
-    texts = [join_lines(lines) for lines in page_lines]
+    joined = [join_page(lines) for lines in page_lines]
+    texts = [text for text, _ in joined]
     if sum(len(t) for t in texts) < MIN_TEXT_CHARS:
         raise ParseError(path, "no_text", "no extractable text (image-only scan?)")
 
     raw_meta = sanitise_metadata(pdf.metadata())
     file_name = Path(path).name
+    issuer_pages = [[ln.text for ln in lines] for lines in head]
+    if page_count > 3:
+        issuer_pages.append([ln.text for ln in page_lines[-1]])
+    # the file's own Publisher field names the issuer; the catalogue says of what kind
+    named = raw_meta.get("Publisher")
+    publisher = lookup(named) or Publisher(named, "") if named else find_publisher(issuer_pages, raw_meta)
     meta = DocumentMeta(
         doc_id=doc_id,
         path=path,
         file_name=file_name,
         size_bytes=size_bytes,
         page_count=page_count,
-        title=pick_title(raw_meta.get("Title"), page_lines[0], file_name),
+        title=pick_title(raw_meta.get("Title"), head, file_name, raw_meta.get("Author")),
         author=raw_meta.get("Author") or None,
-        publisher=raw_meta.get("Publisher") or raw_meta.get("Company") or None,
-        published=pick_date(page_lines[0], raw_meta),
+        publisher=publisher.name if publisher else raw_meta.get("Company") or None,
+        published=pick_date(head, raw_meta, "\n".join(texts)),
+        publisher_kind=publisher.kind or None if publisher else None,
+        doc_number=find_doc_numbers(head, raw_meta),
         pdf_metadata=raw_meta,
     )
     parsed_pages = [
-        Page(i, t, "ocr" if i in ocr_conf else "text", ocr_conf.get(i), page_quality(t))
-        for i, t in enumerate(texts, start=1)
+        Page(
+            page_no=i,
+            text=text,
+            blocks=tuple(PageBlock(k, s, e) for k, s, e in spans),
+            source="ocr" if i in ocr_conf else "text",
+            ocr_confidence=ocr_conf.get(i),
+            quality=page_quality(text),
+        )
+        for i, (text, spans) in enumerate(joined, start=1)
     ]
     return ParsedDocument(meta=meta, pages=parsed_pages, warnings=warnings)

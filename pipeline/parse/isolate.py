@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.models import DocumentMeta, Page, ParsedDocument
+from pipeline.models import DocumentMeta, Page, PageBlock, ParsedDocument
 from pipeline.settings import Settings
 
 T = TypeVar("T")
@@ -102,7 +102,14 @@ def _run_worker(path: Path, settings: Settings, backend: str, t0: float, ocr: st
         return ParseOutcome(path, None, str(data.get("reason")), str(data.get("detail") or ""), seconds)
     meta = DocumentMeta(**data["meta"])
     pages = [
-        Page(int(p["page_no"]), str(p["text"]), str(p.get("source", "text")), p.get("ocr_confidence"), p.get("quality"))
+        Page(
+            int(p["page_no"]),
+            str(p["text"]),
+            tuple(PageBlock(str(k), int(s), int(e)) for k, s, e in p.get("blocks", ())),
+            source=str(p.get("source", "text")),
+            ocr_confidence=p.get("ocr_confidence"),
+            quality=p.get("quality"),
+        )
         for p in data["pages"]
     ]
     return ParseOutcome(path, ParsedDocument(meta, pages, list(data.get("warnings", []))), seconds=seconds)

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.parse.kinds import FOOTNOTE_START, Section, classify, continues, mend_interruptions, split_portion_marks
+from pipeline.parse.segment import Block, build_blocks, find_tables, order_blocks, split_rows
 from pipeline.text import clean_pdf_text
 
 Rulings = Sequence[tuple[float, float, float]]
@@ -19,27 +21,43 @@ Rulings = Sequence[tuple[float, float, float]]
 
 @dataclass
 class Line:
-    """One visual line; `sep` is what separates it from the previous line in reading order."""
+    """One visual line; `sep` is what separates it from the previous line in reading order.
+
+    `block` numbers the line's block on its page; `kind` is that block's type.
+    """
 
     text: str
     top: float
     bottom: float
     size: float = 0.0
     sep: str = "\n"
+    block: int = 0
+    kind: str = "body"
 
 
-def layout_page(words: list[dict[str, Any]], page_width: float, rulings: Callable[[], Rulings]) -> list[Line]:
-    """Lines of one page in reading order, each with the separator before it.
+def layout_page(
+    words: list[dict[str, Any]],
+    page_width: float,
+    rulings: Callable[[], Rulings],
+    *,
+    page_height: float = 792.0,
+    section: Section | None = None,
+) -> list[Line]:
+    """Lines of one page in reading order, each with its block, type and the separator before it.
 
-    `rulings` is called only when the page has two columns (drawn rules mark tables).
+    `rulings` (drawn horizontal rules) is called only where rows of cells might be a
+    ruled table; `section` carries the references/contents state from the previous page.
     """
     if not words:
         return []
     rows = _group_rows(words)
     gutter = _find_gutter(rows, float(page_width))
-    if gutter is None:
-        return _with_separators([[_make_line(r) for r in rows]])
-    return _with_separators(_column_blocks(rows, gutter, rulings()))
+    frag_rows = split_rows(rows, gutter)
+    blocks = build_blocks(frag_rows, find_tables(frag_rows, gutter, rulings))
+    blocks = order_blocks(blocks)
+    classify(blocks, float(page_height), section if section is not None else Section())
+    blocks = mend_interruptions(split_portion_marks(blocks))
+    return _block_lines(blocks)
 
 
 def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str, Any]]:
@@ -190,37 +208,6 @@ def _columns_hold_text(rows: list[list[dict[str, Any]]], g0: float, g1: float, l
     )
 
 
-def _column_blocks(
-    rows: list[list[dict[str, Any]]],
-    gutter: tuple[float, float],
-    rulings: Rulings,
-) -> list[list[Line]]:
-    """Split rows into bands at full-width rows; within a band, left column then right."""
-    g0, g1 = gutter
-    mid = (g0 + g1) / 2
-    bands: list[tuple[bool, list[list[dict[str, Any]]]]] = []
-    for row in rows:
-        full = any(w["x0"] < g1 - 1 and w["x1"] > g0 + 1 for w in row)
-        if bands and bands[-1][0] == full:
-            bands[-1][1].append(row)
-        else:
-            bands.append((full, [row]))
-    blocks: list[list[Line]] = []
-    for full, band_rows in bands:
-        top = min(w["top"] for w in band_rows[0])
-        bottom = max(w["bottom"] for w in band_rows[-1])
-        # A horizontal rule reaching into the gutter inside the band means table rows.
-        is_table = any(x0 < g1 - 1 and x1 > g0 + 1 and top + 1 < y < bottom - 1 for x0, y, x1 in rulings)
-        if full or is_table:
-            blocks.append([_make_line(r) for r in band_rows])
-            continue
-        left = [[w for w in r if w["x1"] <= mid] for r in band_rows]
-        right = [[w for w in r if w["x1"] > mid] for r in band_rows]
-        blocks.append([_make_line(r) for r in left if r])
-        blocks.append([_make_line(r) for r in right if r])
-    return [b for b in blocks if b]
-
-
 def _make_line(words: list[dict[str, Any]]) -> Line:
     text = clean_pdf_text(_soft_hyphen_end(" ".join(w["text"] for w in words)))
     sizes = [float(w.get("size", 0.0)) for w in words]
@@ -236,29 +223,51 @@ def _soft_hyphen_end(text: str) -> str:
     return text[:-1] + "-" if text.endswith("\u00ad") else text
 
 
-def _with_separators(blocks: list[list[Line]]) -> list[Line]:
-    """Flatten blocks, marking a paragraph break where the vertical gap is clearly large."""
-    gaps = [b.top - a.bottom for block in blocks for a, b in zip(block, block[1:], strict=False) if b.top > a.top]
-    heights = [ln.bottom - ln.top for block in blocks for ln in block]
+def _block_lines(blocks: list[Block]) -> list[Line]:
+    """Blocks -> lines with separators: a paragraph break between blocks unless a sentence runs on."""
+    line_blocks: list[list[Line]] = []
+    for n, b in enumerate(blocks):
+        if b.table_rows:
+            rows = [" | ".join(t for t in (_frag_text(f) for f in row) if t) for row in b.table_rows]
+            lines = [
+                Line(text=t, top=min(f.top for f in row), bottom=max(f.bottom for f in row), size=b.size)
+                for t, row in zip(rows, b.table_rows, strict=True)
+            ]
+        else:
+            lines = [_make_line(f.words) for f in b.lines]
+        for ln in lines:
+            ln.block, ln.kind = n, b.kind
+        line_blocks.append([ln for ln in lines if ln.text])
+    gaps = [b.top - a.bottom for block in line_blocks for a, b in zip(block, block[1:], strict=False) if b.top > a.top]
+    heights = [ln.bottom - ln.top for block in line_blocks for ln in block]
     # The most common gap is the line spacing; a median drifts upwards on short pages.
     normal_gap = _mode([round(g * 2) / 2 for g in gaps if g > -2]) if gaps else 0.0
     line_height = statistics.median(heights) if heights else 10.0
     out: list[Line] = []
-    for bi, block in enumerate(blocks):
+    prev_block: Block | None = None
+    for b, block in zip(blocks, line_blocks, strict=True):
         for li, line in enumerate(block):
-            if not line.text:
-                continue
             if not out:
                 line.sep = ""
             elif li == 0:
-                line.sep = "\n" if bi > 0 and _continues(out[-1].text, line.text) else "\n\n"
+                line.sep = "\n" if prev_block is not None and continues(prev_block, b) else "\n\n"
+            elif b.table_rows:
+                line.sep = "\n"
+            elif b.kind == "footnote" and FOOTNOTE_START.match(line.text):
+                line.sep = "\n\n"
             else:
                 prev = block[li - 1]
                 gap = line.top - prev.bottom
                 big = gap > max(normal_gap, 0.0) + 0.5 * line_height
                 line.sep = "\n\n" if big or line.top <= prev.top else "\n"
             out.append(line)
+        if block:
+            prev_block = b
     return out
+
+
+def _frag_text(frag: Any) -> str:
+    return clean_pdf_text(" ".join(w["text"] for w in frag.words))
 
 
 def _mode(values: list[float]) -> float:
@@ -269,19 +278,37 @@ def _mode(values: list[float]) -> float:
     return min(v for v, c in counts.items() if c == best)
 
 
-def _continues(prev: str, nxt: str) -> bool:
-    """Whether text flowing into a new column continues the previous paragraph."""
-    return bool(prev) and bool(nxt) and prev[-1] in ",;-" + "abcdefghijklmnopqrstuvwxyz" and nxt[0].islower()
-
-
 def join_lines(lines: Iterable[Line]) -> str:
     """Join lines with their separators, mending words hyphenated across line breaks."""
+    return join_page(lines)[0]
+
+
+def join_page(lines: Iterable[Line]) -> tuple[str, list[tuple[str, int, int]]]:
+    """The page text and its blocks as (kind, start, end) offsets into it.
+
+    Lines join with their separators; a word hyphenated across a line break is mended.
+    Leading and trailing whitespace of the page is not stored.
+    """
     out = ""
+    spans: list[tuple[str, int, int]] = []
+    current = -1
     for line in lines:
         text = line.text
-        if out and line.sep == "\n" and len(out) >= 2 and out[-1] == "-" and out[-2].isalnum() and text:
+        if not text:
+            continue
+        if out and line.sep == "\n" and len(out) >= 2 and out[-1] == "-" and out[-2].isalnum():
             # "surveil-" + "lance" is one word; "Russia-" + "Ukraine" keeps its hyphen.
             out = out[:-1] + text if text[0].islower() else out + text
-            continue
-        out += line.sep + text if out else text
-    return out.strip()
+        else:
+            out = out + line.sep + text if out else text
+        start = len(out) - len(text)
+        if line.block != current or not spans:
+            if spans:
+                kind, s0, e0 = spans[-1]
+                spans[-1] = (kind, s0, min(e0, start))
+            spans.append((line.kind, start, len(out)))
+            current = line.block
+        else:
+            kind, s0, _ = spans[-1]
+            spans[-1] = (kind, s0, len(out))
+    return out, spans

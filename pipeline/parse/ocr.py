@@ -170,12 +170,13 @@ class PageOcr:
         try:
             result = ocr_page(page, dpi=self.dpi)
             width = float(page.get_width())
+            height = float(page.get_height())
         finally:
             page.close()
         if on_page is not None:
             on_page()
         words = result.words if with_size else [{k: v for k, v in w.items() if k != "size"} for w in result.words]
-        return layout_page(words, width, lambda: []), result.mean_conf
+        return layout_page(words, width, lambda: [], page_height=height), result.mean_conf
 
     def _doc(self) -> Any:
         if self._pdf is None:

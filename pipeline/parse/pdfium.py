@@ -16,6 +16,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipeline.parse.kinds import Section
 from pipeline.parse.layout import Line, Rulings, dedupe_chars, layout_page
 
 NAME = "pdfium"
@@ -67,6 +68,7 @@ class PdfiumDoc:
         if not raw:
             raise PdfiumOpenError(pdfium_c.FPDF_GetLastError())
         self._pdf = pdfium.PdfDocument(raw)
+        self._section = Section()
 
     def __enter__(self) -> PdfiumDoc:
         return self
@@ -88,7 +90,13 @@ class PdfiumDoc:
             finally:
                 textpage.close()
             words = chars_to_words(dedupe_chars(chars), with_size=with_size)
-            return layout_page(words, right - left, lambda: _rulings(page, left, top, top - bottom))
+            return layout_page(
+                words,
+                right - left,
+                lambda: _rulings(page, left, top, top - bottom),
+                page_height=top - bottom,
+                section=self._section,
+            )
         finally:
             page.close()
 
@@ -260,8 +268,9 @@ def _merge(chars: list[dict[str, Any]], with_size: bool) -> dict[str, Any]:
         "bottom": max(ch["bottom"] for ch in chars),
         "upright": True,
     }
-    if with_size:
-        word["size"] = chars[0]["size"]
+    # Every word carries a size (block types compare it with the body's); words split
+    # at size changes only where asked, so superscript markers otherwise stay glued.
+    word["size"] = chars[0]["size"] if with_size else max(ch["size"] for ch in chars)
     return word
 
 

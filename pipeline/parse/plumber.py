@@ -8,6 +8,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils import extract_words
 
+from pipeline.parse.kinds import Section
 from pipeline.parse.layout import Line, Rulings, dedupe_chars, layout_page
 
 NAME = "pdfplumber"
@@ -21,6 +22,7 @@ class PlumberDoc:
     def __init__(self, path: str) -> None:
         self._pdf = pdfplumber.open(path)
         self._pages = self._pdf.pages
+        self._section = Section()
 
     def __enter__(self) -> PlumberDoc:
         return self
@@ -35,7 +37,7 @@ class PlumberDoc:
     def page_lines(self, index: int, *, with_size: bool) -> list[Line]:
         page = self._pages[index]
         try:
-            return _page_lines(page, with_size=with_size)
+            return _page_lines(page, self._section)
         finally:
             page.close()
 
@@ -43,11 +45,13 @@ class PlumberDoc:
         return dict(self._pdf.metadata or {})
 
 
-def _page_lines(page: Any, *, with_size: bool) -> list[Line]:
+def _page_lines(page: Any, section: Section) -> list[Line]:
     # Rotated text (e.g. a vertical "Feedback" tab on web prints) extracts reversed.
     chars = dedupe_chars([c for c in page.chars if c.get("upright", True)])
-    words = extract_words(chars, extra_attrs=["size"] if with_size else None)
-    return layout_page(words, float(page.width), lambda: _rulings(page))
+    words = extract_words(chars, extra_attrs=["size"])
+    return layout_page(
+        words, float(page.width), lambda: _rulings(page), page_height=float(page.height), section=section
+    )
 
 
 def _rulings(page: Any) -> Rulings:

@@ -36,7 +36,17 @@ def _result(path: str, max_pages: int, backend: str = "auto", ocr: str = "auto")
     return {
         "ok": True,
         "meta": asdict(doc.meta),
-        "pages": [asdict(p) for p in doc.pages],
+        "pages": [
+            {
+                "page_no": p.page_no,
+                "text": p.text,
+                "blocks": [[b.kind, b.start, b.end] for b in p.blocks],
+                "source": p.source,
+                "ocr_confidence": p.ocr_confidence,
+                "quality": p.quality,
+            }
+            for p in doc.pages
+        ],
         "warnings": list(doc.warnings),
     }
 
