@@ -133,7 +133,7 @@ def test_ocr_policy_setting_and_cli_validation(tmp_path: Path) -> None:
     assert load_settings(config).ocr == "never"
     assert load_settings(config, ocr="always").ocr == "always"
     out = run_cli("ingest", str(tmp_path), "--index", str(tmp_path / "i"), "--ocr", "maybe", timeout=120)
-    assert out.returncode == 1 and "OCR policy" in out.stderr
+    assert out.returncode == 2 and "OCR policy" in out.stderr
 
 
 def test_ingested_scan_is_stored_as_ocr_and_hits_and_digest_say_so(scan_pdf: Path, tmp_path: Path) -> None:
