@@ -149,7 +149,8 @@ def report(name: str, res: dict[str, Any], detail: bool) -> None:
             tp = conf[(role, role)]
             gold_n = sum(v for (g, _), v in conf.items() if g == role)
             pred_n = sum(v for (_, p), v in conf.items() if p == role)
-            print(f"    {role:<10} P {tp / pred_n if pred_n else 0:.3f}  R {tp / gold_n if gold_n else 0:.3f}  n={gold_n}")
+            prec, rec = tp / pred_n if pred_n else 0.0, tp / gold_n if gold_n else 0.0
+            print(f"    {role:<10} P {prec:.3f}  R {rec:.3f}  n={gold_n}")
         print("    " + " " * 10 + "".join(f"{r[:8]:>9}" for r in ROLES))
         for g in ROLES:
             print(f"    {g:<10}" + "".join(f"{conf[(g, p)]:>9}" for p in ROLES))

@@ -82,12 +82,12 @@ def agreement(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[tuple[
     """(field, kappa, observed agreement, n) rows."""
     rows: list[tuple[str, float | None, float, int]] = []
     states = sorted({s for a, b in pairs for r in (a, b) for s in r["actors"]})
-    rows.append(("actors (sentence x state)", *kappa((s in a["actors"], s in b["actors"]) for a, b in pairs for s in states)))
+    actor_pairs = [(s in a["actors"], s in b["actors"]) for a, b in pairs for s in states]
+    rows.append(("actors (sentence x state)", *kappa(actor_pairs)))
     for s in states:
         rows.append((f"  actor {s}", *kappa((s in a["actors"], s in b["actors"]) for a, b in pairs)))
-    rows.append(
-        ("capabilities (sentence x code)", *kappa((c in a["capabilities"], c in b["capabilities"]) for a, b in pairs for c in CAPABILITIES))
-    )
+    cap_pairs = [(c in a["capabilities"], c in b["capabilities"]) for a, b in pairs for c in CAPABILITIES]
+    rows.append(("capabilities (sentence x code)", *kappa(cap_pairs)))
     for c in CAPABILITIES:
         rows.append((f"  {c}", *kappa((c in a["capabilities"], c in b["capabilities"]) for a, b in pairs)))
     for f in ("ai_enabled", "likelihood", "confidence", "stance", "kind", "usable"):
@@ -103,7 +103,11 @@ def agreement(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[tuple[
 
 def disagreements(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     """Fields on which the two labels differ (mentions compared by text, state and role)."""
-    out = [f for f in FIELDS if (sorted(a[f]) if isinstance(a[f], list) else a[f]) != (sorted(b[f]) if isinstance(b[f], list) else b[f])]
+
+    def norm(v: Any) -> Any:
+        return sorted(v) if isinstance(v, list) else v
+
+    out = [f for f in FIELDS if norm(a[f]) != norm(b[f])]
     ma = sorted((_key(m["text"]), m["state"] or "", m["role"]) for m in a["mentions"])
     mb = sorted((_key(m["text"]), m["state"] or "", m["role"]) for m in b["mentions"])
     if ma != mb:
@@ -150,7 +154,8 @@ def main() -> None:
     final, undecided = adjudicate(pairs)
     print(f"sentences with any disagreement: {n_dis}; adjudicated {len(final)}; undecided {len(undecided)}")
     if args.show:
-        pool = {json.loads(x)["id"]: json.loads(x)["text"] for x in (HERE / "pool" / "train.jsonl").read_text().splitlines()}
+        rows = read_jsonl(HERE / "pool" / "train.jsonl")
+        pool = {r["id"]: r["text"] for r in rows}
         for a, b in pairs:
             fields = disagreements(a, b)
             if fields:
