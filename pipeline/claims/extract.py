@@ -76,7 +76,7 @@ _RECOMMENDATION = re.compile(
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted))\s+"
     r"(?:that|any|having|all|the\s+(?:claims?|allegations?|accusations?|reports?))\b"
-    r"|\bno (?:evidence|indication|sign)s? (?:that|of)\b",
+    r"|\bno (?:direct |clear |conclusive |hard )?(?:evidence|proof|indications?|signs?)\b",
     re.IGNORECASE,
 )
 # Clauses with their own subject: "China censors at home, while Russia runs campaigns abroad".
