@@ -30,6 +30,12 @@ META = DATA_DIR / "heads.json"
 PAIR_KEYS = ("rule", "rule_advice", "rule_heading", "rule_citation", "rule_none")
 
 
+def _quiet() -> Any:
+    # NumPy 2 with OpenBLAS may warn "invalid value encountered in matmul" on float32 rows whose
+    # results are all finite (checked over the corpus); the results are cleaned anyway
+    return np.errstate(invalid="ignore", over="ignore")
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
@@ -86,14 +92,19 @@ class Heads:
 
     def capability_probs(self, x: np.ndarray, pairs: np.ndarray) -> np.ndarray:
         """(n, C) probabilities; x is (n, V), pairs (n, C, P)."""
-        z = (x @ self.cap_shared)[:, None] + x @ self.cap_w + pairs @ self.cap_u + self.cap_b
-        return sigmoid(z)
+        with _quiet():
+            z = (x @ self.cap_shared)[:, None] + x @ self.cap_w + pairs @ self.cap_u + self.cap_b
+        return sigmoid(np.nan_to_num(z))
 
     def stance_probs(self, x: np.ndarray) -> np.ndarray:
-        return softmax(x @ self.stance_w + self.stance_b)
+        with _quiet():
+            z = x @ self.stance_w + self.stance_b
+        return softmax(np.nan_to_num(z))
 
     def role_probs(self, m: np.ndarray) -> np.ndarray:
-        return softmax(m @ self.role_w + self.role_b)
+        with _quiet():
+            z = m @ self.role_w + self.role_b
+        return softmax(np.nan_to_num(z))
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {
