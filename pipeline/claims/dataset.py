@@ -1,0 +1,52 @@
+"""The labelled sentences of eval/claims/ (pool text + labels + adjudication) and their hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL_DIR = ROOT / "eval" / "claims"
+LABEL_FILES = {
+    "train": ("train-a.jsonl", "train-b.jsonl", "adjudicated.jsonl"),
+    "dev": ("dev.jsonl",),
+    "test": ("test.jsonl",),
+}
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def training_files(splits: tuple[str, ...] = ("train",)) -> list[Path]:
+    """The files a model trained on `splits` depends on, in a fixed order."""
+    files = [EVAL_DIR / "pool" / f"{s}.jsonl" for s in splits]
+    files += [EVAL_DIR / "labels" / name for s in splits for name in LABEL_FILES[s]]
+    return files
+
+
+def data_hash(splits: tuple[str, ...] = ("train",)) -> str:
+    """sha256 over the pool and label files of `splits` (what the shipped weights record)."""
+    h = hashlib.sha256()
+    for path in training_files(splits):
+        h.update(path.name.encode())
+        h.update(path.read_bytes().replace(b"\r\n", b"\n"))
+    return h.hexdigest()
+
+
+def load_split(split: str) -> list[dict[str, Any]]:
+    """Pool rows of a split joined with their final labels (adjudicated ones win)."""
+    pool = {r["id"]: r for r in _jsonl(EVAL_DIR / "pool" / f"{split}.jsonl")}
+    labels: dict[str, dict[str, Any]] = {}
+    for name in LABEL_FILES[split]:
+        path = EVAL_DIR / "labels" / name
+        if path.exists():
+            labels.update({r["id"]: r for r in _jsonl(path)})
+    return [{**pool[i], "label": labels[i]} for i in pool if i in labels]
+
+
+def load_old(name: str) -> list[dict[str, Any]]:
+    """The earlier labelled sets (tune, test, fresh): sentence-level labels only."""
+    return _jsonl(EVAL_DIR / f"{name}.jsonl")

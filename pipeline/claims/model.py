@@ -1,0 +1,156 @@
+"""The learned heads: linear models over rule signals, words and parse context, in NumPy.
+
+Three heads, trained by `python -m pipeline.claims.train` from eval/claims/labels:
+- capabilities (multi-label): score(s, c) = shared.x + W[:, c].x + u.pair(s, c) + b[c], where
+  pair(s, c) are the rule signals of capability c in sentence s. The shared and pair weights let
+  what is learned about well-labelled capabilities (is a trigger an asserted act here?) carry
+  over to rarely labelled ones;
+- stance (6 classes) over the same sentence vector;
+- role (7 classes) of each candidate mention over its parse-context features.
+Weights live in data/heads.npz (arrays) and data/heads.json (vocabularies, thresholds, the hash
+of the training data); no pickle.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.claims.signals import ROLES, STANCES
+from pipeline.claims.vocab import CAPABILITIES
+
+DATA_DIR = Path(__file__).parent / "data"
+WEIGHTS = DATA_DIR / "heads.npz"
+META = DATA_DIR / "heads.json"
+PAIR_KEYS = ("rule", "rule_advice", "rule_heading", "rule_citation", "rule_none")
+
+
+def _quiet() -> Any:
+    # NumPy 2 with OpenBLAS may warn "invalid value encountered in matmul" on float32 rows whose
+    # results are all finite (checked over the corpus); the results are cleaned anyway
+    return np.errstate(invalid="ignore", over="ignore")
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def encode(feats: list[str] | dict[str, float], index: dict[str, int]) -> np.ndarray:
+    """A dense row over a vocabulary; unknown features are dropped."""
+    x = np.zeros(len(index), dtype=np.float32)
+    items = feats.items() if isinstance(feats, dict) else ((f, 1.0) for f in feats)
+    for f, v in items:
+        j = index.get(f)
+        if j is not None:
+            x[j] = max(x[j], v)
+    return x
+
+
+def pair_features(signals: dict[str, float]) -> np.ndarray:
+    """(n_capabilities, len(PAIR_KEYS)): the rule signals of each capability in one sentence."""
+    out = np.zeros((len(CAPABILITIES), len(PAIR_KEYS)), dtype=np.float32)
+    for i, c in enumerate(CAPABILITIES):
+        fired = signals.get(f"rule:{c}", 0.0)
+        out[i] = (
+            fired,
+            fired * signals.get("advice", 0.0),
+            fired * signals.get("heading", 0.0),
+            fired * signals.get("citation", 0.0),
+            fired * signals.get("stance_rule:none", 0.0),
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Heads:
+    """Trained weights and the vocabularies they index."""
+
+    sent_index: dict[str, int]
+    ment_index: dict[str, int]
+    cap_shared: np.ndarray  # (V,)
+    cap_w: np.ndarray  # (V, C)
+    cap_u: np.ndarray  # (P,)
+    cap_b: np.ndarray  # (C,)
+    stance_w: np.ndarray  # (V, S)
+    stance_b: np.ndarray  # (S,)
+    role_w: np.ndarray  # (M, R)
+    role_b: np.ndarray  # (R,)
+    cap_threshold: float
+    actor_threshold: float
+    meta: dict[str, Any]
+
+    def capability_probs(self, x: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+        """(n, C) probabilities; x is (n, V), pairs (n, C, P)."""
+        with _quiet():
+            z = (x @ self.cap_shared)[:, None] + x @ self.cap_w + pairs @ self.cap_u + self.cap_b
+        return sigmoid(np.nan_to_num(z))
+
+    def stance_probs(self, x: np.ndarray) -> np.ndarray:
+        with _quiet():
+            z = x @ self.stance_w + self.stance_b
+        return softmax(np.nan_to_num(z))
+
+    def role_probs(self, m: np.ndarray) -> np.ndarray:
+        with _quiet():
+            z = m @ self.role_w + self.role_b
+        return softmax(np.nan_to_num(z))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            k: getattr(self, k)
+            for k in ("cap_shared", "cap_w", "cap_u", "cap_b", "stance_w", "stance_b", "role_w", "role_b")
+        }
+
+    def save(self, weights: Path = WEIGHTS, meta: Path = META) -> None:
+        """Write the .npz arrays and the JSON vocabularies and metadata (byte-stable)."""
+        import io
+
+        buf = io.BytesIO()
+        arrays: dict[str, Any] = {k: v.astype(np.float32) for k, v in self.arrays().items()}
+        np.savez_compressed(buf, **arrays)
+        weights.write_bytes(buf.getvalue())
+        doc = {
+            **self.meta,
+            "cap_threshold": self.cap_threshold,
+            "actor_threshold": self.actor_threshold,
+            "capabilities": list(CAPABILITIES),
+            "stances": list(STANCES),
+            "roles": list(ROLES),
+            "sentence_features": sorted(self.sent_index, key=self.sent_index.__getitem__),
+            "mention_features": sorted(self.ment_index, key=self.ment_index.__getitem__),
+        }
+        meta.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def load_heads(weights: Path = WEIGHTS, meta: Path = META) -> Heads:
+    """Read the shipped weights (allow_pickle off)."""
+    doc = json.loads(meta.read_text(encoding="utf-8"))
+    with np.load(weights, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    if doc["capabilities"] != list(CAPABILITIES) or doc["roles"] != list(ROLES) or doc["stances"] != list(STANCES):
+        raise ValueError(f"{meta}: label sets differ from the code's; rebuild with `python -m pipeline.claims.train`")
+    return Heads(
+        sent_index={f: i for i, f in enumerate(doc["sentence_features"])},
+        ment_index={f: i for i, f in enumerate(doc["mention_features"])},
+        cap_threshold=float(doc["cap_threshold"]),
+        actor_threshold=float(doc["actor_threshold"]),
+        meta={k: v for k, v in doc.items() if k not in ("sentence_features", "mention_features")},
+        **arrays,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_heads() -> Heads:
+    """The packaged heads, loaded once."""
+    return load_heads()

@@ -1,0 +1,213 @@
+"""What the learned heads see: rule signals of a sentence and the parse context of a mention.
+
+The regex pass (features.py) and the dependency rules (roles.py, context.py) no longer decide;
+they become features. A sentence is described by named signals (capability triggers, advice,
+heading, estimative and stance cues) and its words; a candidate mention by its alias kind, the
+rule's reading of its role, and its dependency context.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.claims.context import is_attributed_to, is_reporter
+from pipeline.claims.features import Features, Mention, get_matchers, heading_end, is_citation
+from pipeline.claims.lexicon import ACT, NOT, VICTIM_VERBS
+from pipeline.claims.roles import ambiguous_attack, is_criminal, mention_role, tokens_in
+from pipeline.claims.taxonomy import Alias
+from pipeline.claims.vocab import CAPABILITIES
+
+ROLES = ("actor", "target", "victim", "reporter", "location", "vendor", "other")
+STANCES = ("fact", "assessment", "reported", "negated", "hypothetical", "none")
+_NER_STATE_LABELS = {"GPE", "NORP"}
+_NOT_STATE_LABELS = {"PERSON", "WORK_OF_ART", "LAW", "PRODUCT"}
+_WORD = re.compile(r"[a-z][a-z’'-]*[a-z]|[a-z]")
+_NEGATION = re.compile(
+    r"\b(?:no (?:evidence|indication|sign)|not|never|den(?:y|ies|ied)|without|neither|nor|"
+    r"rul(?:e|ed) out|refut\w*|reject\w*|false(?:ly)?)\b|n[’']t\b",
+    re.I,
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:could|may|might|would|if|possibl[ey]|potential(?:ly)?|can|whether|unless|scenario|"
+    r"in the event|seek to|aim to|intend\w*|plan\w* to|capable of|capability to)\b",
+    re.I,
+)
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.I)
+_BULLET = re.compile(r"^\s*(?:[•▪●◦\-–*]|\d{1,2}[.)]|[a-z][.)])\s")
+_URLISH = re.compile(r"https?://|www\.|\[T\d{4}|<[^>]+>|\b[0-9a-f]{16,}\b", re.I)
+
+
+def sentence_signals(sentence: str, feats: Features) -> dict[str, float]:
+    """Named rule signals of one sentence (regex pass output plus surface cues)."""
+    flat = sentence.replace("\n", " ")
+    words = flat.split()
+    cut = heading_end(sentence)
+    m = get_matchers()
+    out: dict[str, float] = {f"rule:{c}": 1.0 for c in feats.capabilities}
+    out.update(
+        {
+            "ai_rule": float(feats.ai_enabled),
+            "advice": float(feats.advice),
+            "heading": float(cut == len(sentence)),
+            "heading_prefix": float(0 < cut < len(sentence)),
+            "citation": float(is_citation(sentence)),
+            "likelihood": float(feats.likelihood is not None),
+            "confidence": float(feats.confidence is not None),
+            "stance_rule:" + feats.stance: 1.0,
+            "negation": float(bool(_NEGATION.search(flat))),
+            "hypothetical": float(bool(_HYPOTHETICAL.search(flat))),
+            "first_person": float(bool(_FIRST_PERSON.search(flat))),
+            "bullet": float(bool(_BULLET.match(sentence))),
+            "urlish": float(bool(_URLISH.search(flat))),
+            "ends_stop": float(flat.rstrip().endswith((".", ".”", '."', ".)"))),
+            "short": float(len(words) < 8),
+            "long": float(len(words) > 40),
+            "digits": sum(ch.isdigit() for ch in flat) / max(len(flat), 1),
+            "mentions": min(len(feats.mentions), 3) / 3,
+            "group": float(any(x.alias.kind == "group" for x in feats.mentions)),
+            "organ": float(any(x.alias.kind == "organ" for x in feats.mentions)),
+            "state": float(any(x.alias.kind in ("state", "demonym") for x in feats.mentions)),
+            "n_caps": min(len(feats.capabilities), 3) / 3,
+        }
+    )
+    for c in CAPABILITIES:
+        if c in feats.capabilities:
+            # the same trigger inside a heading or an advice sentence means less: let the head learn it
+            out[f"rule:{c}:advice"] = float(feats.advice)
+    if m.ai_cs.search(flat):
+        out["ai_acronym"] = 1.0
+    return out
+
+
+def sentence_words(sentence: str) -> list[str]:
+    """Lowercased words and bigrams, digits dropped: the bag the sentence heads read."""
+    toks = _WORD.findall(sentence.lower().replace("’", "'"))
+    return [f"w:{t}" for t in toks] + [f"b:{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+
+def ner_mentions(doc: Any, mentions: list[Mention]) -> list[Mention]:
+    """States the gazetteer missed (case variants, odd spellings), from GPE/NORP entities."""
+    matchers = get_matchers()
+    taken = [(m.start, m.end) for m in mentions]
+    extra: list[Mention] = []
+    for ent in doc.ents:
+        if ent.label_ not in _NER_STATE_LABELS:
+            continue
+        if any(s < ent.end_char and ent.start_char < e for s, e in taken):
+            continue
+        key = re.sub(r"^the\s+", "", ent.text.strip(), flags=re.I).lower()
+        alias = matchers.alias_lower.get(key) or matchers.alias_lower.get(key.rstrip("s"))
+        if alias is not None and alias.kind in ("state", "demonym"):
+            extra.append(Mention(ent.start_char, ent.end_char, Alias(ent.text, alias.code, alias.kind)))
+    return extra
+
+
+def trigger_tokens(doc: Any, feats: Features) -> set[int]:
+    """Token indices of the capability triggers (the verb, or the head noun of a noun trigger)."""
+    out: set[int] = set()
+    for spans in feats.capabilities.values():
+        for s, e in spans:
+            span = tokens_in(doc, s, e)
+            if span is None:
+                continue
+            verbs = [t for t in span if t.pos_ in ("VERB", "AUX")]
+            out.add(verbs[-1].i if verbs and span[0].pos_ in ("NOUN", "PROPN") else span[0].i)
+            if not any(t.pos_ in ("VERB", "AUX", "ADP") for t in span):
+                out.add(span[-1].i)
+    return out
+
+
+def rule_role(doc: Any, m: Mention, feats: Features, mentions: list[Mention], triggers: set[int]) -> str:
+    """The dependency rules' reading of a mention: act, not, attributed, reporter or unknown."""
+    text = doc.text
+    spans = [sp for trig in feats.capabilities.values() for sp in trig]
+    if is_attributed_to(text, m):
+        return "attributed"
+    if is_reporter(text, m, mentions, spans):
+        return "reporter"
+    span = tokens_in(doc, m.start, m.end)
+    if span is None:
+        return "unknown"
+    role = mention_role(span.root, triggers)
+    if role is NOT and m.alias.kind == "group":
+        root = span.root
+        if root.dep_ == "nsubjpass" or (root.dep_ in ("dobj", "obj") and root.head.lemma_ in VICTIM_VERBS):
+            return "not"
+    if role is ACT and m.alias.kind != "group" and (is_criminal(span.root) or ambiguous_attack(span.root)):
+        return "not"
+    return "unknown" if role is None else ("act" if role is ACT else "not")
+
+
+def act_features(features: list[str], acts: bool) -> list[str]:
+    """Mention features conjoined with whether the sentence asserts a capability: a named group
+    in a heading is a topic, the same group in a sentence that asserts an act is its actor."""
+    if not acts:
+        return features
+    keep = [f for f in features if f.startswith(("kind:", "rule:", "dep:", "kind_rule:"))]
+    return [*features, "acts", *(f"acts_{f}" for f in keep)]
+
+
+def _around(doc: Any, i: int) -> str:
+    return doc[i].lower_ if 0 <= i < len(doc) else "<edge>"
+
+
+def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Mention], triggers: set[int]) -> list[str]:
+    """Feature strings of one candidate mention in its parsed sentence."""
+    rule = rule_role(doc, m, feats, mentions, triggers)
+    out = [f"kind:{m.alias.kind}", f"rule:{rule}", f"kind_rule:{m.alias.kind}_{rule}"]
+    if m.alias.organ:
+        out.append("has_organ")
+    if m.alias.text in get_matchers().tax.advisory:
+        out.append("advisory")
+    if feats.capabilities:
+        out.append("sent_caps")
+    if heading_end(doc.text) == len(doc.text):
+        out.append("heading")
+    if feats.advice:
+        out.append("advice")
+    span = tokens_in(doc, m.start, m.end)
+    if span is None:
+        return [*out, "nospan"]
+    root = span.root
+    head = root.head
+    out += [
+        f"dep:{root.dep_}",
+        f"kind_dep:{m.alias.kind}_{root.dep_}",
+        f"hdep:{head.dep_}",
+        f"hlem:{head.lemma_.lower()}",
+        f"hpos:{head.pos_}",
+        f"dep_hlem:{root.dep_}_{head.lemma_.lower()}",
+        f"prev:{_around(doc, span.start - 1)}",
+        f"prev2:{_around(doc, span.start - 2)}",
+        f"next:{_around(doc, span.end)}",
+        f"next_lem:{doc[span.end].lemma_.lower() if span.end < len(doc) else '<edge>'}",
+    ]
+    if head.head is not head:
+        out.append(f"gdep:{head.head.dep_}")
+        out.append(f"glem:{head.head.lemma_.lower()}")
+    tok = root
+    path = []
+    for _ in range(4):
+        if tok.head is tok:
+            break
+        path.append(tok.dep_)
+        if tok.i in triggers:
+            out.append("path_trigger")
+        tok = tok.head
+        if tok.pos_ == "VERB":
+            out.append(f"verb:{tok.lemma_.lower()}")
+            out.append(f"verb_dep:{path[-1]}_{tok.lemma_.lower()}")
+            break
+    out.append("path:" + ">".join(path))
+    if root.i in triggers or head.i in triggers:
+        out.append("on_trigger")
+    if m.end < len(doc.text) and doc.text[m.end : m.end + 2] in ("’s", "'s"):
+        out.append("possessive")
+    if doc.text[m.end : m.end + 6].lower().startswith("-based"):
+        out.append("based")
+    if any(e.label_ in _NOT_STATE_LABELS and e.start_char <= m.start and m.end <= e.end_char for e in doc.ents):
+        out.append("in_non_state_ent")
+    codes = {x.alias.code for x in mentions}
+    out.append(f"n_states:{min(len(codes), 3)}")
+    return out
