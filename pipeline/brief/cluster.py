@@ -16,6 +16,7 @@ MAX_QUOTE_CHARS = 700
 LEXICAL_SAME = 0.5  # word-set Jaccard at which two sentences state the same finding
 LEXICAL_FLOOR = 0.3  # with chunk vectors this close, a lower Jaccard suffices
 VECTOR_SAME = 0.9
+MAX_CONFLICT_MEMBERS = 40
 _ENDS = re.compile(r"[.!?][\"”’)]?\s*$")
 # Footnotes and bibliography entries, which the tagger may read as claims.
 _REFERENCE = re.compile(
@@ -141,7 +142,7 @@ def group_claims(claims: list[ScoredClaim]) -> list[ClaimGroup]:
 def conflicting_pairs(g: ClaimGroup, limit: int) -> list[tuple[str, ScoredClaim, ScoredClaim]]:
     """Pairs of documents that give different likelihoods, or where one doubts what one asserts."""
     found: list[tuple[tuple[Any, ...], str, ScoredClaim, ScoredClaim]] = []
-    members = sorted(g.claims, key=lambda c: c.key)
+    members = sorted(g.claims, key=lambda c: c.key)[:MAX_CONFLICT_MEMBERS]  # the most relevant: pairs are O(n²)
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             if a.doc_id == b.doc_id:
