@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.brief import judge
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim, conflicting_pairs, content_words, group_claims
-from pipeline.brief.evidence import Candidate, gather, off_topic, reporting, score
+from pipeline.brief.evidence import Candidate, gather, reporting, score
 from pipeline.brief.gaps import find_gaps
 from pipeline.brief.model import (
     AlsoReported,
@@ -24,17 +24,16 @@ from pipeline.brief.model import (
     Quote,
     Source,
     Statement,
-    TimelineEntry,
+    normalise_ws,
     verify_quote,
 )
-from pipeline.brief.prose import BlockKinds, is_prose, strip_bullet
+from pipeline.brief.prose import strip_bullet
 from pipeline.brief.render import render_markdown
+from pipeline.brief.select import Checker, select_evidence
 from pipeline.brief.sources import document_number, ocr_pages, publisher_kind, source_mix
 from pipeline.brief.timeline import build_timeline
 from pipeline.brief.topic import actor_name, parse_question
-from pipeline.brief.verify import NOT_ON_PAGE, VERIFIED, Verifier
-
-STORED_ONLY = "stored_only"  # passed the cheap checks; the independent one is still to run
+from pipeline.brief.verify import VERIFIED
 from pipeline.index.filters import Filters
 from pipeline.index.search import Searcher
 from pipeline.index.store import Store
@@ -44,15 +43,10 @@ from pipeline.text import write_atomic
 __all__ = ["Briefing", "build_briefing", "render_markdown", "verify_quote", "write_atomic"]
 
 TOP_K = 40  # passages retrieved for the question
-MAX_EVIDENCE = 40  # quoted sentences under Evidence
-PASSAGES = 20  # the top passages each get their best sentences quoted first
-PASSAGE_SENTENCES = 3
-MAX_PER_DOCUMENT = 10
 MAX_JUDGMENTS = 6
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
 RELEVANT_SHARE = 0.6  # a judgment's best sentence scores at least this share of the top judgment's
-SAME_SENTENCE = 0.6  # word-set Jaccard at which two quotes say the same thing
 
 
 def _hits(source: Searcher | Store, topic: str, filters: Filters, k: int) -> list[Hit]:
@@ -90,7 +84,7 @@ class _Refs:
         r = row or {}
         return Quote(
             self.ref(doc_id, page_no),
-            text,
+            normalise_ws(text),
             doc_id,
             page_no,
             r.get("actor"),
@@ -125,128 +119,16 @@ class _Refs:
         return tuple(out)
 
 
-class _Checker:
-    """Quotability and double verification, with reasons for what is left out."""
-
-    def __init__(self, store: Store) -> None:
-        self.verifier = Verifier(store)
-        self.blocks = BlockKinds(store)
-        self.dropped: dict[str, int] = defaultdict(int)
-        self.verdicts: dict[tuple[str, int, str], str] = {}
-
-    def check(
-        self, doc_id: str, page_no: int, start: int, end: int, text: str, *, independent: bool = True
-    ) -> str | None:
-        """The verification mark for a quotable sentence, or None (left out, counted).
-
-        With independent=False only the cheap checks run (prose, block, stored page text); the
-        PDF is re-read only for what is about to be shown.
-        """
-        key = (doc_id, page_no, text)
-        v = self.verdicts.get(key)
-        if v is None or (independent and v == STORED_ONLY):
-            if not is_prose(text):
-                v = "non_prose"
-            elif not self.blocks.quotable(doc_id, page_no, start, end):
-                v = "not_body_block"
-            elif not independent:
-                v = STORED_ONLY if verify_quote(self.verifier.page_text(doc_id, page_no), text) else NOT_ON_PAGE
-            else:
-                v = self.verifier.check(doc_id, page_no, text)
-            self.verdicts[key] = v
-            if not (v == VERIFIED or v == STORED_ONLY or v.startswith("unverifiable")):
-                self.dropped[v] += 1
-        return v if v == VERIFIED or v == STORED_ONLY or v.startswith("unverifiable") else None
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
-def _passage(anchor: Candidate, page: list[Candidate], q: Question, checker: _Checker) -> tuple[Candidate, str] | None:
-    """The anchor sentence with up to PASSAGE_SENTENCES - 1 quotable neighbours of its passage, verified whole."""
-    i = page.index(anchor)
-    lo, hi = i, i + 1
-    while hi - lo < PASSAGE_SENTENCES:
-        grown = False
-        for j in (hi, lo - 1):
-            if 0 <= j < len(page) and (j == hi or j == lo - 1) and hi - lo < PASSAGE_SENTENCES:
-                c = page[j]
-                if c.hit_rank == anchor.hit_rank and not off_topic(c, q) and is_prose(strip_bullet(c.text)):
-                    lo, hi = min(lo, j), max(hi, j + 1)
-                    grown = True
-        if not grown:
-            break
-    for a, b in ((lo, hi), (i, i + 1)):
-        first, last = page[a], page[b - 1]
-        text = strip_bullet(checker.verifier.page_text(first.doc_id, first.page_no)[first.start : last.end])
-        mark = checker.check(first.doc_id, first.page_no, first.start, last.end, text) if b - a > 1 else None
-        if b - a == 1:
-            mark = checker.check(anchor.doc_id, anchor.page_no, anchor.start, anchor.end, strip_bullet(anchor.text))
-        if mark is not None:
-            merged = Candidate(first.doc_id, first.page_no, first.start, last.end, text, anchor.hit_rank)
-            merged.claims = [r for c in page[a:b] for r in c.claims]
-            merged.actors = set().union(*(c.actors for c in page[a:b]))
-            merged.score = anchor.score
-            return merged, mark
-    return None
-
-
-def _select_evidence(cands: list[Candidate], q: Question, checker: _Checker) -> list[tuple[Candidate, str]]:
-    """A passage around the best sentence of each top passage, then the best single sentences of the rest."""
-    pages: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
-    for c in sorted(cands, key=lambda c: (c.doc_id, c.page_no, c.start)):
-        pages[(c.doc_id, c.page_no)].append(c)
-    chosen: list[tuple[Candidate, str]] = []
-    used: set[tuple[str, int, int]] = set()
-    per_doc: dict[str, int] = defaultdict(int)
-    words: list[frozenset[str]] = []
-
-    def take(picked: tuple[Candidate, str]) -> None:
-        c = picked[0]
-        chosen.append(picked)
-        per_doc[c.doc_id] += 1
-        words.append(content_words(c.text))
-        for x in pages[(c.doc_id, c.page_no)]:
-            if c.start <= x.start < c.end:
-                used.add((x.doc_id, x.page_no, x.start))
-
-    ranked = sorted(cands, key=lambda c: c.key)
-    done_hits: set[int] = set()
-    for c in ranked:  # one passage per top hit, around its best sentence
-        if c.hit_rank > PASSAGES or c.hit_rank in done_hits or off_topic(c, q):
-            continue
-        if per_doc[c.doc_id] >= MAX_PER_DOCUMENT or not is_prose(strip_bullet(c.text)):
-            continue
-        if any(_jaccard(content_words(c.text), x) >= SAME_SENTENCE for x in words):
-            continue
-        picked = _passage(c, pages[(c.doc_id, c.page_no)], q, checker)
-        if picked:
-            done_hits.add(c.hit_rank)
-            take(picked)
-    for c in ranked:  # then single sentences, most relevant first
-        if len(chosen) >= MAX_EVIDENCE:
-            break
-        if (c.doc_id, c.page_no, c.start) in used or per_doc[c.doc_id] >= MAX_PER_DOCUMENT or off_topic(c, q):
-            continue
-        text = strip_bullet(c.text)
-        if any(_jaccard(content_words(text), x) >= SAME_SENTENCE for x in words):
-            continue
-        mark = checker.check(c.doc_id, c.page_no, c.start, c.end, text)
-        if mark is not None:
-            take((c, mark))
-    return sorted(chosen, key=lambda cm: cm[0].key)
-
-
-def _verified(c: ScoredClaim, checker: _Checker) -> bool:
+def _verified(c: ScoredClaim, checker: Checker) -> bool:
     """Re-read the PDF for a claim about to be quoted; its mark is kept on the row."""
     r = c.row
-    mark = checker.check(r["doc_id"], int(r["page_no"]), *r["_span"], r["sentence"])
+    start, end = r["_span"]
+    mark = checker.check(r["doc_id"], int(r["page_no"]), start, end, r["sentence"])
     r["_mark"] = mark
     return mark is not None
 
 
-def _judgments(groups: list[ClaimGroup], refs: _Refs, checker: _Checker) -> list[tuple[ClaimGroup, Judgment]]:
+def _judgments(groups: list[ClaimGroup], refs: _Refs, checker: Checker) -> list[tuple[ClaimGroup, Judgment]]:
     out: list[tuple[ClaimGroup, Judgment]] = []
     taken: set[str] = set()
     for g in groups:
@@ -259,7 +141,9 @@ def _judgments(groups: list[ClaimGroup], refs: _Refs, checker: _Checker) -> list
         r = rep.row  # who, to whom, with AI, how likely: all as the quoted sentence states them
         target = judge.target_of(r)
         ai = bool(r["ai_enabled"])
-        text = judge.compose(g.actor, g.capability, target, r["organ"], ai, r["likelihood"], r["confidence"], r["stance"])
+        text = judge.compose(
+            g.actor, g.capability, target, r["organ"], ai, r["likelihood"], r["confidence"], r["stance"]
+        )
         quote = refs.quote(rep.row["sentence"], rep.doc_id, int(r["page_no"]), r, rep.row["_mark"])
         doc_refs = [quote.ref] + [refs.ref(c.doc_id, int(c.row["page_no"])) for c in g.per_doc if c is not rep]
         publishers = sorted({str(c.row.get("publisher") or c.row["file_name"]) for c in g.claims})
@@ -282,7 +166,7 @@ def _judgments(groups: list[ClaimGroup], refs: _Refs, checker: _Checker) -> list
 
 
 def _claim_pool(
-    store: Store, hits: list[Hit], cands: list[Candidate], q: Question, filters: Filters, checker: _Checker
+    store: Store, hits: list[Hit], cands: list[Candidate], q: Question, filters: Filters, checker: Checker
 ) -> list[ScoredClaim]:
     """Verified claims on the retrieved sentences (and on named actors in retrieved documents), scored."""
     by_sentence = {(c.doc_id, c.page_no, c.start): c for c in cands}
@@ -330,11 +214,11 @@ def build_briefing(
     q = parse_question(topic, filters)
     hits = _hits(source, topic, filters, k)
     chunks = store.chunks_by_id([h.chunk_id for h in hits])
-    checker = _Checker(store)
+    checker = Checker(store)
     claim_rows = [r for r in store.claims_for_chunks([h.chunk_id for h in hits]) if _passes(r, filters)]
     cands = gather(hits, chunks, claim_rows, checker.verifier.page_text)
     score(cands, q)
-    evidence = _select_evidence(cands, q, checker)
+    evidence = select_evidence(cands, q, checker)
     pool = _claim_pool(store, hits, cands, q, filters, checker)
     groups = sorted(group_claims(pool), key=lambda g: _group_order(g, q))
     top = max((c.row["_score"] for g in groups[:1] for c in g.claims), default=0.0)
@@ -401,7 +285,7 @@ def _evidence_groups(quotes: list[Quote], q: Question) -> tuple[EvidenceGroup, .
     by_actor: dict[str | None, list[Quote]] = defaultdict(list)
     for x in quotes:
         by_actor[x.actor if x.actor and (q.all_actors or x.actor in q.actors) else None].append(x)
-    order = [a for a in q.actors if a in by_actor]
+    order: list[str | None] = [a for a in q.actors if a in by_actor]
     order += sorted((a for a in by_actor if a and a not in order), key=lambda a: -len(by_actor[a]))
     order += [None] if None in by_actor else []
     return tuple(EvidenceGroup(a, tuple(by_actor[a])) for a in order)
@@ -442,9 +326,13 @@ def _bluf(q: Question, judgments: list[Judgment], quotes: list[Quote], n_docs: i
         )
     if not judgments and not quotes:
         out.append(
-            Statement(f"The index cannot answer this question: none of the {n_docs} documents searched has a passage on it.")
+            Statement(
+                f"The index cannot answer this question: none of the {n_docs} documents searched has a passage on it."
+            )
         )
     missing = [actor_name(a) for a in q.actors if not any(j.actor == a for j in judgments)]
     if missing:
-        out.append(Statement(f"No source in the index makes a retrievable claim about {', '.join(missing)} on this question."))
+        out.append(
+            Statement(f"No source in the index makes a retrievable claim about {', '.join(missing)} on this question.")
+        )
     return tuple(out[:4])

@@ -28,7 +28,10 @@ _MONTHS = {
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(?:19[89]|20[0-4])\d)"
 _QUAL = r"(?:(?:early|mid|late)[- ]|the (?:first|second|end|start|beginning) of )?"
-_CUE = r"(?:in|since|during|from|by|until|through|throughout|between|around|early|late|mid-|summer|spring|autumn|fall|winter)"
+_CUE = (
+    r"(?:in|since|during|from|by|until|through|throughout|between|around|early|late|mid-|"
+    r"summer|spring|autumn|fall|winter)"
+)
 _PATTERNS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -39,7 +42,9 @@ _PATTERNS = tuple(
     )
 )
 # Years that are publication or citation furniture, not events.
-_CITATION = re.compile(r"\(\s*(?:19|20)\d\d\s*\)|,\s*(?:19|20)\d\d\s*\)|\bpublished\b|\breport(?:ed)? (?:in|of)\b", re.I)
+_CITATION = re.compile(
+    r"\(\s*(?:19|20)\d\d\s*\)|,\s*(?:19|20)\d\d\s*\)|\bpublished\b|\breport(?:ed)? (?:in|of)\b", re.I
+)
 
 
 def event_date(sentence: str, latest_year: int | None = None) -> tuple[str, str] | None:

@@ -40,7 +40,8 @@ def find_gaps(store: Any, q: Question, filters: Filters, judgments: list[Judgmen
             )
             out.append(Gap(what, "not_retrieved", text, a))
         elif _mentions(store, actor_plain_name(a), filters):
-            text = f"{what}: documents mention {name}, but make no attributable claim ({_search_hint(actor_plain_name(a))})."
+            hint = _search_hint(actor_plain_name(a))
+            text = f"{what}: documents mention {name}, but make no attributable claim ({hint})."
             out.append(Gap(what, "no_claim", text, a))
         else:
             out.append(Gap(what, "not_in_index", f"{what}: no document in the index mentions {name}.", a))

@@ -9,7 +9,6 @@ once and a near-identical statement once, so reprints and joint advisories do no
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
 
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim
@@ -105,7 +104,11 @@ def compose(
     if ai:
         clause += ", using AI or automated analytics"
     if likelihood in LIKELIHOODS:
-        lead = "There is a roughly even chance" if likelihood == "roughly_even_chance" else f"It is {level_label(likelihood)}"
+        lead = (
+            "There is a roughly even chance"
+            if likelihood == "roughly_even_chance"
+            else f"It is {level_label(likelihood)}"
+        )
         text = f"{lead} that {clause}"
     elif stance == "assessment":
         text = f"Sources assess that {clause}"

@@ -71,7 +71,12 @@ def _evidence(b: Briefing) -> list[str]:
 def _also(b: Briefing) -> list[str]:
     if not b.also_reported:
         return []
-    out = ["## Also reported", "", md_text("States the question does not name, in the passages retrieved (not quoted):"), ""]
+    out = [
+        "## Also reported",
+        "",
+        md_text("States the question does not name, in the passages retrieved (not quoted):"),
+        "",
+    ]
     for a in b.also_reported:
         caps = ", ".join(capability_label(c) for c in a.capabilities)
         line = f"{actor_name(a.actor)}: {caps}; {_plural(a.n_documents, 'document')}"

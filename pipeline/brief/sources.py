@@ -46,9 +46,11 @@ def publisher_kind(publisher: str | None) -> str | None:
     """government, intelligence, think tank, academic, NGO, vendor or platform; None when unknown."""
     if not publisher:
         return None
-    for kind, pattern in _KINDS:
-        if pattern.search(publisher):
-            return kind
+    lead = _PUBLISHER_SPLIT.split(publisher.strip(), maxsplit=1)[0]
+    for text in (lead, publisher):  # a joint advisory is of its lead's kind
+        for kind, pattern in _KINDS:
+            if pattern.search(text):
+                return kind
     return None
 
 

@@ -1,4 +1,6 @@
-"""The question a briefing answers: actors, capabilities, targets and time window named in the topic, through the claim extractor's own matchers.
+"""The question a briefing answers: actors, capabilities, targets and time window named in the topic.
+
+Actors and capabilities are found through the claim extractor's own matchers.
 
 The topic is matched with the same aliases, vendor naming families, capability triggers, deny
 rules and ambiguous-alias rule as page text (pipeline.claims.features); a state named right
@@ -17,7 +19,8 @@ from pipeline.index.filters import Filters
 
 # A state named right after these words is the target of the activity, not its actor.
 TARGET_CUE = re.compile(
-    r"\b(?:against|targeting|targets|target|into|on|toward|towards|inside|within|in|at|of)"
+    r"\b(?:against|targeting|targets|targeted|target|attacked|attacks|attacking|hacked|compromised|breached|"
+    r"infiltrated|into|on|toward|towards|inside|within|in|at|of)"
     r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -84,13 +87,14 @@ def parse_question(topic: str, filters: Filters | None = None) -> Question:
             actors.add(m.alias.code)
     cue = _ACTED_ON.search(topic)
     passive = _PASSIVE.search(topic)  # "groups been targeted": the subject is acted on
-    for m in _TARGET_WORDS.finditer(topic):
-        if (passive or (cue and m.start() > cue.start())) and m.group(0).lower() not in (t.lower() for t in targets):
-            targets.append(m.group(0))
+    for w in _TARGET_WORDS.finditer(topic):
+        if (passive or (cue and w.start() > cue.start())) and w.group(0).lower() not in (t.lower() for t in targets):
+            targets.append(w.group(0))
     caps = set(filters.capabilities) | set(matchers.capabilities(topic, advice=False, mentions=mentions))
     years = sorted(_YEAR.findall(topic))
-    since = filters.since or (m.group(1) if (m := _SINCE.search(topic)) else None)
-    until = filters.until or (m.group(1) if (m := _UNTIL.search(topic)) else None)
+    since_m, until_m = _SINCE.search(topic), _UNTIL.search(topic)
+    since = filters.since or (since_m.group(1) if since_m else None)
+    until = filters.until or (until_m.group(1) if until_m else None)
     if not since and not until and len(years) == 1 and re.search(rf"\bin {years[0]}\b", topic):
         since = until = years[0]
     return Question(
