@@ -130,14 +130,14 @@ def _verified(c: ScoredClaim, checker: Checker) -> bool:
 
 def _judgments(groups: list[ClaimGroup], refs: _Refs, checker: Checker) -> list[tuple[ClaimGroup, Judgment]]:
     out: list[tuple[ClaimGroup, Judgment]] = []
-    taken: set[str] = set()
+    taken: dict[str | None, set[str]] = defaultdict(set)
     for g in groups:
         if len(out) == MAX_JUDGMENTS:
             break
-        rep = next((c for c in judge.ranked(g, taken) if _verified(c, checker)), None)
+        rep = next((c for c in judge.ranked(g, taken.get(g.actor)) if _verified(c, checker)), None)
         if rep is None:
-            continue  # no sentence left that is verified and does not already carry a judgment
-        taken.add(rep.row["sentence"])
+            continue  # no sentence left that is verified and does not already carry a judgment on this actor
+        taken[g.actor].add(rep.row["sentence"])
         r = rep.row  # who, to whom, with AI, how likely: all as the quoted sentence states them
         target = judge.target_of(r)
         ai = bool(r["ai_enabled"])

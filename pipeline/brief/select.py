@@ -92,7 +92,7 @@ def _passage(anchor: Candidate, page: list[Candidate], q: Question, checker: Che
 
 
 def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> list[tuple[Candidate, str]]:
-    """A passage around the best sentence of each top passage, then the best single sentences of the rest."""
+    """Most relevant first: the best sentence of a top passage with its neighbours, else single sentences."""
     pages: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
     for c in sorted(cands, key=lambda c: (c.doc_id, c.page_no, c.start)):
         pages[(c.doc_id, c.page_no)].append(c)
@@ -110,26 +110,20 @@ def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> li
             if c.start <= x.start < c.end:
                 used.add((x.doc_id, x.page_no, x.start))
 
-    ranked = sorted(cands, key=lambda c: c.key)
     done_hits: set[int] = set()
-    for c in ranked:  # one passage per top hit, around its best sentence
-        if c.hit_rank > PASSAGES or c.hit_rank in done_hits or off_topic(c, q):
-            continue
-        if per_doc[c.doc_id] >= MAX_PER_DOCUMENT or not is_prose(strip_bullet(c.text)):
-            continue
-        if any(_jaccard(content_words(c.text), x) >= SAME_SENTENCE for x in words):
-            continue
-        picked = _passage(c, pages[(c.doc_id, c.page_no)], q, checker)
-        if picked:
-            done_hits.add(c.hit_rank)
-            take(picked)
-    for c in ranked:  # then single sentences, most relevant first
+    for c in sorted(cands, key=lambda c: c.key):  # most relevant first
         if len(chosen) >= MAX_EVIDENCE:
             break
         if (c.doc_id, c.page_no, c.start) in used or per_doc[c.doc_id] >= MAX_PER_DOCUMENT or off_topic(c, q):
             continue
         text = strip_bullet(c.text)
         if any(_jaccard(content_words(text), x) >= SAME_SENTENCE for x in words):
+            continue
+        if c.hit_rank <= PASSAGES and c.hit_rank not in done_hits and is_prose(text):
+            picked = _passage(c, pages[(c.doc_id, c.page_no)], q, checker)  # the top passages: some context
+            if picked:
+                done_hits.add(c.hit_rank)
+                take(picked)
             continue
         mark = checker.check(c.doc_id, c.page_no, c.start, c.end, text)
         if mark is not None:
