@@ -47,6 +47,7 @@ MAX_JUDGMENTS = 6
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
 RELEVANT_SHARE = 0.6  # a judgment's best sentence scores at least this share of the top judgment's
+OTHER_CAPABILITY_SHARE = 0.85  # ... when the question names capabilities and this is not one of them
 
 
 def _hits(source: Searcher | Store, topic: str, filters: Filters, k: int) -> list[Hit]:
@@ -194,6 +195,11 @@ def _claim_pool(
     return pool
 
 
+def _share(g: ClaimGroup, q: Question) -> float:
+    """How close to the top judgment's relevance a group must come; more for capabilities not asked about."""
+    return RELEVANT_SHARE if not q.capabilities or g.capability in q.capabilities else OTHER_CAPABILITY_SHARE
+
+
 def _group_order(g: ClaimGroup, q: Question) -> tuple[Any, ...]:
     wanted_cap = not q.capabilities or g.capability in q.capabilities
     best = max(c.row["_score"] for c in g.claims)
@@ -222,7 +228,7 @@ def build_briefing(
     pool = _claim_pool(store, hits, cands, q, filters, checker)
     groups = sorted(group_claims(pool), key=lambda g: _group_order(g, q))
     top = max((c.row["_score"] for g in groups[:1] for c in g.claims), default=0.0)
-    groups = [g for g in groups if max(c.row["_score"] for c in g.claims) >= RELEVANT_SHARE * top]
+    groups = [g for g in groups if max(c.row["_score"] for c in g.claims) >= _share(g, q) * top]
     doc_ids = {h.doc_id for h in hits} | {c.doc_id for c in pool}
     meta = {d["doc_id"]: d for d in store.documents(doc_ids)}
     refs = _Refs(meta)

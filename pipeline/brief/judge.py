@@ -37,7 +37,7 @@ _VAGUE_TARGET = re.compile(
     r"(?:it|them|data|information|networks?|systems?|access|attacks?|malware|internet)$)",
     re.I,
 )
-EXPLICIT_WEIGHT = 0.03  # per level: confidence or assessment, then an ICD 203 term
+EXPLICIT_WEIGHT = 0.08  # per level: confidence or assessment, then an ICD 203 term
 CORROBORATION_WEIGHT = 0.02  # per further document making the same statement
 
 
