@@ -367,6 +367,8 @@ def test_verifier_compares_letters_not_layout(settings: Settings):
         ("Smith, J. (2019). Cyber power. Retrieved from https://example.org/x on 2020-01-01.", False),
         ("that the actors used to move laterally inside the victim network.", False),
         ("Introduction 3 Background 5 Findings 9 Annex 14 Notes 17", False),
+        ("In an effort to keep CISA.gov current, the archive contains outdated information.", False),
+        ("The actors used EvilGinx to steal session cookies and bypass two-factor authentication.", True),
     ],
 )
 def test_only_whole_prose_sentences_are_quotable(text: str, prose: bool):

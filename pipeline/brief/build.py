@@ -227,8 +227,9 @@ def build_briefing(
     evidence = select_evidence(cands, q, checker)
     pool = _claim_pool(store, hits, cands, q, filters, checker)
     groups = sorted(group_claims(pool), key=lambda g: _group_order(g, q))
-    top = max((c.row["_score"] for g in groups[:1] for c in g.claims), default=0.0)
-    groups = [g for g in groups if max(c.row["_score"] for c in g.claims) >= _share(g, q) * top]
+    top = max((c.row["_score"] for g in groups[:1] for c in g.claims), default=0.0)  # each named actor keeps its best
+    firsts = {id(next(g for g in groups if g.actor == a)) for a in q.actors if any(g.actor == a for g in groups)}
+    groups = [g for g in groups if id(g) in firsts or max(c.row["_score"] for c in g.claims) >= _share(g, q) * top]
     doc_ids = {h.doc_id for h in hits} | {c.doc_id for c in pool}
     meta = {d["doc_id"]: d for d in store.documents(doc_ids)}
     refs = _Refs(meta)

@@ -25,6 +25,14 @@ _REFERENCE = re.compile(
     r"\bvol\. \d|\bpp\. \d|\bdoi:|(?:\b(?:19|20)\d\d\b.*){3}",
     re.IGNORECASE,
 )
+# Web-print and licence furniture that a parser keeps as running text.
+_BOILERPLATE = re.compile(
+    r"\b(?:an official website of|in an effort to keep \S+ current|archive contains outdated|privacy policy|"
+    r"terms of (?:use|service)|all rights reserved|TLP:\s*(?:WHITE|CLEAR|GREEN|AMBER|RED)\b|"
+    r"(?:this|the) (?:document|information|report) is (?:marked|provided \"?as is)|"
+    r"(?:reproduction|redistribution) (?:is )?(?:permitted|prohibited)|click here|subscribe to)",
+    re.IGNORECASE,
+)
 _ENDS = re.compile(r"[.!?][\"”’)\]]?(?:\[?\d{1,3}\]?)?$")
 _STARTS = re.compile(r"^[\"“‘(\[]?[A-Z0-9]")
 _BULLET = re.compile(r"^[•▪●◦■□➢►‣⁃·▸✓\-–*]\s*")
@@ -46,12 +54,14 @@ def strip_bullet(text: str) -> str:
 
 
 def is_prose(sentence: str) -> bool:
-    """A whole sentence of running text: not a heading, TOC line, table row, caption or reference."""
+    """A whole sentence of running text: not a heading, TOC line, table row, reference or boilerplate."""
     text = strip_bullet(sentence)
     words = text.split()
     if len(words) < MIN_WORDS or len(text) > MAX_CHARS:
         return False
     if _DOT_LEADERS.search(text) or _CELLS.search(text) or text.count("|") >= 2 or _REFERENCE.search(text):
+        return False
+    if _BOILERPLATE.search(text):
         return False
     if not _ENDS.search(text.rstrip()) or not _STARTS.match(text):
         return False  # a fragment: cut at a column, page or table edge
