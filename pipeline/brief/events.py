@@ -38,12 +38,13 @@ _PATTERNS = tuple(
         rf"\b{_QUAL}(?P<day>\d{{1,2}}) {_MONTH},? {_YEAR}\b",
         rf"\b{_QUAL}{_MONTH} (?P<day>\d{{1,2}}),? {_YEAR}\b",
         rf"\b{_QUAL}{_MONTH},? {_YEAR}\b",
-        rf"\b{_CUE}\s(?:the\s)?(?:(?:early|late|mid-|summer|spring|autumn|fall|winter)\s?)?(?:of\s)?{_YEAR}\b",
+        rf"\b{_CUE}\s(?:at least\s)?(?:the\s)?(?:(?:early|late|mid-|summer|spring|autumn|fall|winter)\s?)?(?:of\s)?"
+        rf"{_YEAR}\b",
     )
 )
 # Years that are publication or citation furniture, not events.
 _CITATION = re.compile(
-    r"\(\s*(?:19|20)\d\d\s*\)|,\s*(?:19|20)\d\d\s*\)|\bpublished\b|\breport(?:ed)? (?:in|of)\b", re.I
+    r"\(\s*(?:19|20)\d\d\s*\)|(?:19|20)\d\d[a-z]?\s*[;)]|\bpublished\b|\breport(?:ed)? (?:in|of)\b", re.I
 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.brief.model import Question
+from pipeline.brief.topic import TARGET_CUE
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import get_matchers
 from pipeline.models import Hit
@@ -30,7 +31,7 @@ _STOP = frozenset(
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "es", "ed", "s")
 _REPORTS = re.compile(
     r"[^.;:]{0,60}?\b(?:assess|believe|judge|attribut|report|warn|indict|charg|condemn|identif|observ|releas|"
-    r"said|stat|publish|sanction|recommend|urge|encourage)",
+    r"said|stat|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege)",
     re.IGNORECASE,
 )
 # A state named right before these words is the one acting.
@@ -116,10 +117,13 @@ def gather(
 
 
 def reporting(row: dict[str, Any]) -> bool:
-    """The claim's state is the one reporting or assessing ("FBI and CISA assess..."), not acting."""
+    """The claim's state reports or assesses ("FBI and CISA assess...") or is acted on, rather than acting."""
     mention = row.get("actor_mention") or ""
     at = row["sentence"].find(mention) if mention else -1
-    return at >= 0 and bool(_REPORTS.match(row["sentence"], at + len(mention)))
+    if at < 0:
+        return False
+    acted_on = TARGET_CUE.search(row["sentence"][:at])  # "target U.S. and allied networks": a victim
+    return bool(acted_on or _REPORTS.match(row["sentence"], at + len(mention)))
 
 
 def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
