@@ -599,3 +599,14 @@ def test_sample_corpus_briefing_quotes_verbatim(sample_index: Path):
         assert assert_all_verbatim(md, b, s.store.page_text) >= len(b.judgments)
     finally:
         s.close()
+
+
+def test_reporting_or_victim_states_are_not_actors():
+    from pipeline.brief.evidence import reporting
+
+    def row(sentence: str, mention: str) -> dict:
+        return {"sentence": sentence, "actor_mention": mention}
+
+    assert reporting(row("The U.S. and UK governments assess that the FSB ran the campaign.", "U.S."))
+    assert reporting(row("Chinese actors aggressively target U.S. and allied networks.", "U.S."))
+    assert not reporting(row("Russian intelligence services ran the campaign against Estonia.", "Russian"))
