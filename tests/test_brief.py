@@ -610,3 +610,16 @@ def test_reporting_or_victim_states_are_not_actors():
     assert reporting(row("The U.S. and UK governments assess that the FSB ran the campaign.", "U.S."))
     assert reporting(row("Chinese actors aggressively target U.S. and allied networks.", "U.S."))
     assert not reporting(row("Russian intelligence services ran the campaign against Estonia.", "Russian"))
+
+
+def test_judgments_split_by_acting_service():
+    from pipeline.brief.cluster import group_claims
+
+    def claim(doc: str, organ: str | None, sentence: str) -> ScoredClaim:
+        row = {"doc_id": doc, "actor": "RUS", "capability": "cyber_espionage", "organ": organ, "page_no": 1}
+        row |= {"char_start": 0, "claim_id": doc + sentence, "sentence": sentence, "likelihood": None}
+        return ScoredClaim(row, 0, frozenset(sentence.lower().split()))
+
+    claims = [claim("a", "SVR", "The SVR phished think tanks."), claim("b", "FSB", "The FSB phished NGOs in London.")]
+    assert len(group_claims(claims)) == 1
+    assert sorted(g.organ or "" for g in group_claims(claims, by_organ=True)) == ["FSB", "SVR"]

@@ -226,7 +226,7 @@ def build_briefing(
     score(cands, q)
     evidence = select_evidence(cands, q, checker)
     pool = _claim_pool(store, hits, cands, q, filters, checker)
-    groups = sorted(group_claims(pool), key=lambda g: _group_order(g, q))
+    groups = sorted(group_claims(pool, by_organ=True), key=lambda g: _group_order(g, q))
     top = max((c.row["_score"] for g in groups[:1] for c in g.claims), default=0.0)  # each named actor keeps its best
     firsts = {id(next(g for g in groups if g.actor == a)) for a in q.actors if any(g.actor == a for g in groups)}
     groups = [g for g in groups if id(g) in firsts or max(c.row["_score"] for c in g.claims) >= _share(g, q) * top]
