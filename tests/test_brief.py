@@ -610,6 +610,10 @@ def test_reporting_or_victim_states_are_not_actors():
     assert reporting(row("The U.S. and UK governments assess that the FSB ran the campaign.", "U.S."))
     assert reporting(row("Chinese actors aggressively target U.S. and allied networks.", "U.S."))
     assert not reporting(row("Russian intelligence services ran the campaign against Estonia.", "Russian"))
+    sabotage = row("Israel tried to sabotage Iran's centrifuge program.", "Iran") | {
+        "target": "Iran's centrifuge program"
+    }
+    assert reporting(sabotage)
 
 
 def test_judgments_split_by_acting_service():

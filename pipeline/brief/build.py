@@ -268,18 +268,28 @@ def build_briefing(
 
 
 def _claim_of(c: Candidate, q: Question) -> dict[str, Any] | None:
-    """The claim on a sentence that best fits the question (a named actor and capability first)."""
-    if not c.claims:
-        return None
-    return min(
-        c.claims,
-        key=lambda r: (
-            not (q.all_actors or r["actor"] in q.actors),
-            not (not q.capabilities or r["capability"] in q.capabilities),
-            r["actor"] is None,
-            r["claim_id"],
-        ),
+    """The claim on a sentence that best fits the question (a named actor and capability first).
+
+    Without an attributed claim, the state the sentence names as the doer ("Iranian state cyber
+    actors launched...") files it under that state.
+    """
+    best = (
+        min(
+            c.claims,
+            key=lambda r: (
+                not (q.all_actors or r["actor"] in q.actors),
+                not (not q.capabilities or r["capability"] in q.capabilities),
+                r["actor"] is None,
+                r["claim_id"],
+            ),
+        )
+        if c.claims
+        else None
     )
+    if (best is None or best["actor"] is None) and c.actors:
+        named = sorted(c.actors & set(q.actors)) or sorted(c.actors)
+        return {**(best or {}), "actor": named[0]}
+    return best
 
 
 def _claim_quote(refs: _Refs, c: ScoredClaim) -> Quote:

@@ -123,13 +123,14 @@ def reporting(row: dict[str, Any]) -> bool:
     if at < 0:
         return False
     acted_on = TARGET_CUE.search(row["sentence"][:at])  # "target U.S. and allied networks": a victim
-    return bool(acted_on or _REPORTS.match(row["sentence"], at + len(mention)))
+    own_target = mention.lower() in str(row.get("target") or "").lower()  # "against Iran's centrifuges"
+    return bool(acted_on or own_target or _REPORTS.match(row["sentence"], at + len(mention)))
 
 
 def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
     """States acting in the sentence: its claims' actors, else states named as the doer ("Chinese hackers")."""
     actors = {r["actor"] for r in cand.claims if r["actor"] and not reporting(r)}
-    if actors or cand.claims:
+    if actors or any(r["actor"] for r in cand.claims):
         return actors
     matchers = get_matchers()
     mentions = matchers.mentions(cand.text)

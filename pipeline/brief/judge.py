@@ -80,7 +80,9 @@ def ranked(group: ClaimGroup, taken: set[str] | None = None) -> list[ScoredClaim
 
 def target_of(row: dict[str, Any]) -> str | None:
     """The claim's target as written, when it names someone or something specific."""
-    t = str(row.get("target") or "").strip().rstrip(".,;:")
+    t = str(row.get("target") or "").strip().rstrip(",;:")
+    if t.endswith(".") and not re.search(r"\b[A-Z]\.$", t):  # keep "U.S."
+        t = t[:-1]
     if not t or len(t) > 60 or _VAGUE_TARGET.match(t) or not _GOOD_TARGET.search(t):
         return None
     return t
