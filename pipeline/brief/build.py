@@ -332,7 +332,7 @@ def _bluf(q: Question, judgments: list[Judgment], quotes: list[Quote], n_docs: i
     out: list[Statement] = []
     for j in judgments[:MAX_BLUF]:
         n = j.independent_sources
-        out.append(Statement(f"{j.text[:-1]}; {n} independent source{'s' if n != 1 else ''}.", j.refs))
+        out.append(Statement(f"{judge.sentence_body(j.text)}; {n} independent source{'s' if n != 1 else ''}.", j.refs))
     if not judgments and quotes:
         out.append(
             Statement(

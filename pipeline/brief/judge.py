@@ -37,6 +37,7 @@ _VAGUE_TARGET = re.compile(
     r"(?:it|them|data|information|networks?|systems?|access|attacks?|malware|internet)$)",
     re.I,
 )
+_ABBREVIATION_END = re.compile(r"\b[A-Z]\.$")  # "U.S.", "U.K."
 EXPLICIT_WEIGHT = 0.08  # per level: confidence or assessment, then an ICD 203 term
 CORROBORATION_WEIGHT = 0.02  # per further document making the same statement
 
@@ -118,4 +119,9 @@ def compose(
         text = f"Sources report that {clause}"
     if confidence:
         text += f" ({confidence} confidence)"
-    return text + "."
+    return text if _ABBREVIATION_END.search(text) else text + "."
+
+
+def sentence_body(text: str) -> str:
+    """A composed sentence without its closing period (an abbreviation's period stays)."""
+    return text if _ABBREVIATION_END.search(text) else text.removesuffix(".")
