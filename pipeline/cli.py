@@ -440,47 +440,62 @@ def claims(
 # -- brief --------------------------------------------------------------------
 @app.command()
 def brief(
-    topic: Annotated[str, typer.Argument(metavar="TOPIC", help="What the briefing is about, in plain words.")],
+    topic: Annotated[
+        str, typer.Argument(metavar="QUESTION", help="The question the briefing answers, in plain words.")
+    ],
     index: IndexOpt = None,
     actor: ActorOpt = None,
     capability: CapabilityOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    doc: DocOpt = None,
     publisher: PublisherOpt = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the Markdown here instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the briefing here instead of stdout."),
     ] = None,
     date: Annotated[
         str | None,
         typer.Option("--date", metavar="DATE", help="Date printed as generated, YYYY-MM-DD (default: today)."),
     ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="markdown or html (a standalone page).")] = "markdown",
+    json_out: JsonOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """A cited Markdown briefing: key judgments, verbatim evidence, conflicts, timeline, gaps."""
+    """A cited briefing that answers the question: bottom line, key judgments, verified quotes, timeline, gaps."""
     import datetime
 
-    from pipeline.brief.build import build_briefing, render_markdown
+    from pipeline.brief.build import build_briefing
+    from pipeline.brief.render import render_html, render_markdown
     from pipeline.claims.vocab import check_date
+    from pipeline.errors import UsageError
     from pipeline.index.search import Searcher
     from pipeline.text import write_atomic
 
     settings = _settings(index)
 
     def go() -> str:
-        f = _filters(None, publisher, since, until, actor, capability)
+        if fmt not in ("markdown", "html"):
+            raise UsageError(f"unknown format {fmt!r}; known: markdown, html")
+        f = _filters(doc, publisher, since, until, actor, capability)
         today = check_date(date) or datetime.date.today().isoformat()
         searcher = Searcher.open(settings)
         try:
             _check_matches(searcher.store, f)
-            return render_markdown(build_briefing(searcher, topic, f, today))
+            b = build_briefing(searcher, topic, f, today)
         finally:
             searcher.close()
+        if json_out:
+            import json
 
-    markdown = _run(go, debug, settings)
+            return json.dumps(console.jsonable(b.to_json()), ensure_ascii=True, indent=1) + "\n"
+        return render_html(b) if fmt == "html" else render_markdown(b)
+
+    text = _run(go, debug, settings)
     if output is None:
-        sys.stdout.write(markdown)
+        sys.stdout.write(text)
     else:
-        write_atomic(output, markdown)
+        write_atomic(output, text)
 
 
 app.add_typer(__import__("pipeline.export.cli", fromlist=["app"]).app, name="export")  # pipeline/export/cli.py

@@ -1,7 +1,8 @@
 """Text helpers every stage shares: cleaning, sentence splitting, hashing, atomic writes.
 
 PDF text never reaches a terminal or a Markdown file raw: `clean_text`/`terminal_text` for the
-terminal, `md_inline` for Markdown. `clean_pdf_text` normalises what a parser extracted.
+terminal, `md_inline` (everything escaped) or `md_text` (readable prose) for Markdown.
+`clean_pdf_text` normalises what a parser extracted.
 `split_sentences` is the one sentence splitter (chunking, claims, briefings, evaluation).
 `ocr_aliases` shows matchers the taxonomy terms behind known OCR confusions ("AL driven").
 """
@@ -48,6 +49,33 @@ def md_inline(text: str, max_chars: int | None = None) -> str:
     text = unicodedata.normalize("NFC", clean_text(text, max_chars=max_chars, keep_newlines=False))
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # GitHub-style viewers link bare URLs; a character reference breaks the pattern, not the words
+    return _AUTOLINK.sub(lambda m: "&#58;" if m.group(1) else "&#46;", text)
+
+
+_MD_ALWAYS = re.compile(r"([\\`*\[\]|<~$])")
+_MD_LEADING = re.compile(r"^(?:([#>+=])|([-*_])(?=\s|$|[-*_]{2})|(\d{1,9})([.)])(?=\s|$))")
+_MD_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_EMAIL = re.compile(r"(?<=\w)@(?=\w[\w-]*\.\w)")
+
+
+def md_text(text: str, max_chars: int | None = None) -> str:
+    """Plain text made inert in Markdown with as few escapes as possible: readable prose.
+
+    Escaped: what could open a link, image, footnote, HTML, code, emphasis, strike-through,
+    math or a table cell (``[ ] < ` * ~ $ |``, ``_`` at word edges, entities), bare URLs and
+    e-mail addresses (made inert with a character reference), and a leading ``#``, ``>``,
+    ``+``, ``-``, ``1.``. Periods, hyphens, parentheses and apostrophes stay as they are.
+    """
+    text = unicodedata.normalize("NFC", clean_text(text, max_chars=max_chars, keep_newlines=False))
+    text = _MD_ENTITY.sub("&amp;", text)
+    text = _MD_ALWAYS.sub(lambda m: "&lt;" if m.group(1) == "<" else "\\" + m.group(1), text)
+    text = _MD_UNDERSCORE.sub(r"\\_", text)
+    text = _MD_LEADING.sub(
+        lambda m: "\\" + (m.group(1) or m.group(2)) if m.group(3) is None else m.group(3) + "\\" + m.group(4),
+        text,
+    )
+    text = _MD_EMAIL.sub("&#64;", text)
     return _AUTOLINK.sub(lambda m: "&#58;" if m.group(1) else "&#46;", text)
 
 

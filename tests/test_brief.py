@@ -1,25 +1,35 @@
-"""brief: cited extractive briefings — structure, document counts, conflicts, gaps, safety."""
+"""brief: a briefing that answers the question — BLUF, composed judgments, verified prose quotes, gaps."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from pipeline.brief.build import build_briefing, render_markdown, verify_quote, write_atomic
-from pipeline.brief.model import Briefing, Quote, Source, normalise_ws
+from pipeline.brief.cluster import ClaimGroup, ScoredClaim
+from pipeline.brief.events import event_date
+from pipeline.brief.judge import independent_sources
+from pipeline.brief.model import Briefing, Question, Quote, Source, Statement, normalise_ws
+from pipeline.brief.prose import BlockKinds, is_prose
+from pipeline.brief.render import render_html
+from pipeline.brief.sources import publisher_kind
+from pipeline.brief.topic import parse_question
+from pipeline.brief.verify import NOT_INDEPENDENT, VERIFIED, Verifier, letters_key
 from pipeline.index.filters import Filters
 from pipeline.index.search import Searcher
 from pipeline.ingest import ingest
 from pipeline.models import Claim, ParsedDocument
 from pipeline.settings import Settings
-from pipeline.text import split_sentences
+from pipeline.text import md_text, split_sentences
 from tests.conftest import SAMPLES, FakeEmbedder, make_text_pdf
 
 TODAY = "2025-01-31"
-INJECTION = "[x](http://evil) ![i](y) <script> # heading \x1b[31m \u202e"
+INJECTION = "[x](evil.example) ![i](y) <script> # heading \x1b[31m \u202e"
 REPEATED = "Chinese state hackers likely stole data from think tanks in Washington during 2021."
 DOCS = {
     "a.pdf": (
@@ -27,7 +37,7 @@ DOCS = {
             f"{REPEATED} Russia almost certainly runs propaganda networks that target audiences abroad.",
             f"Annex. {REPEATED}",
         ],
-        {"Title": "Report A", "CreationDate": "D:20210301000000Z"},
+        {"Title": "Report A", "CreationDate": "D:20210301000000Z", "Publisher": "CISA / FBI"},
     ),
     "b.pdf": (
         [
@@ -35,7 +45,7 @@ DOCS = {
             "and 2022. "
             "Russia almost certainly runs propaganda networks aimed at audiences in Africa."
         ],
-        {"Title": "Report B", "CreationDate": "D:20220301000000Z"},
+        {"Title": "Report B", "CreationDate": "D:20220301000000Z", "Publisher": "CISA / NSA"},
     ),
     "c.pdf": (
         [
@@ -43,16 +53,16 @@ DOCS = {
             "Russian state media spread propaganda about the war to viewers in Latin America. "
             "It is unlikely that Russia conducted the cyber attack on the regional power grid."
         ],
-        {"Title": "Report C", "CreationDate": "D:20230301000000Z"},
+        {"Title": "Report C", "CreationDate": "D:20230301000000Z", "Publisher": "Citizen Lab, Univ. of Toronto"},
     ),
     "d.pdf": (
         [
             "Russia almost certainly conducted the cyber attack on the regional power grid "
-            "last winter. "
+            "in December 2015. "
             "Iran surveils dissidents abroad with commercial spyware and hired informants. "
             f"Iranian hackers sent a phishing lure reading {INJECTION} to exiled journalists."
         ],
-        {"Title": "Report D", "CreationDate": "D:20240301000000Z"},
+        {"Title": "Report D", "CreationDate": "D:20240301000000Z", "Publisher": "Kaspersky Lab"},
     ),
 }
 _ACTORS = (("Chinese", "CHN"), ("Russia", "RUS"), ("Iran", "IRN"))
@@ -134,16 +144,19 @@ def markdown(briefing: Briefing) -> str:
     return render_markdown(briefing)
 
 
+_LINK = re.compile(r"(?<!\\)\]\(")  # an unescaped "](": link syntax
+
+
 def _unescape(text: str) -> str:
     return html.unescape(re.sub(r"\\(.)", r"\1", text))
 
 
 def rendered_quotes(markdown: str) -> list[tuple[str, int]]:
-    """(quote, ref) of every blockquote and conflict-table cell."""
+    """(quote, ref) of every blockquote (judgments' included) and conflict-table cell."""
     out = []
     for line in markdown.splitlines():
-        if line.startswith("> "):
-            m = re.match(r"^> (.*) \[(\d+)\]$", line)
+        if line.lstrip().startswith("> "):
+            m = re.match(r"^\s*> (.*) \[(\d+)\]( \(unverifiable: [^)]*\))?$", line)
             assert m, line
             out.append((_unescape(m.group(1)), int(m.group(2))))
     lines = markdown.splitlines()
@@ -155,13 +168,41 @@ def rendered_quotes(markdown: str) -> list[tuple[str, int]]:
     return out
 
 
-def assert_all_verbatim(markdown: str, b: Briefing, page_text) -> int:
+def assert_all_verbatim(markdown: str, b: Briefing, page_text, *, independent: bool = True) -> int:
+    """Every rendered quote is on its cited page, in the stored text and in PDFium's own text."""
     by_ref = {s.ref: s for s in b.sources}
     quotes = rendered_quotes(markdown)
+    paths = {}
     for quote, ref in quotes:
         src = by_ref[ref]
         assert quote in normalise_ws(page_text(src.doc_id, src.page_no)), (quote, ref)
+        if independent:
+            import pypdfium2 as pdfium
+
+            path = paths.get(src.doc_id) or next(d.path for d in _docs(b) if d.doc_id == src.doc_id)
+            pdf = pdfium.PdfDocument(path)
+            raw = pdf[src.page_no - 1].get_textpage().get_text_range()
+            pdf.close()
+            assert letters_key(quote) in letters_key(raw), (quote, ref)
     return len(quotes)
+
+
+_PATHS: dict[str, str] = {}
+
+
+class _Doc:
+    def __init__(self, doc_id: str, path: str) -> None:
+        self.doc_id, self.path = doc_id, path
+
+
+def _docs(b: Briefing) -> list[_Doc]:
+    return [_Doc(d, p) for d, p in _PATHS.items()]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _doc_paths(settings: Settings):
+    with sqlite3.connect(settings.db_path) as db:
+        _PATHS.update(dict(db.execute("SELECT doc_id, path FROM documents")))
 
 
 def test_verify_quote_normalises_whitespace_only():
@@ -171,37 +212,70 @@ def test_verify_quote_normalises_whitespace_only():
     assert not verify_quote(page, "   ")
 
 
-def test_sections_present_in_order(markdown: str):
+def test_sections_bottom_line_first(markdown: str):
     heads = [line for line in markdown.splitlines() if line.startswith("## ")]
-    assert heads == [
-        "## Key judgments",
-        "## Evidence",
-        "## Corroboration and disagreement",
-        "## Timeline",
-        "## Gaps",
-        "## Sources",
-    ]
+    assert heads[:3] == ["## Bottom line", "## Key judgments", "## Evidence"]
+    assert heads[-4:] == ["## Timeline of events", "## Gaps", "## Method and verification", "## Sources"]
     assert markdown.startswith("# Briefing: ")
     assert f"generated {TODAY}" in markdown and "4 documents searched" in markdown
+    assert "**Source mix:** " in markdown
 
 
-def test_key_judgments_count_documents_not_sentences(briefing: Briefing):
-    assert 3 <= len(briefing.judgments) <= 7
+def test_question_parsed_into_actors_capabilities_targets_window():
+    q = parse_question("What cyber attacks has Russia conducted against Ukraine, Estonia and Georgia since 2014?")
+    assert q.actors == ("RUS",) and "cyber_attack" in q.capabilities
+    assert set(q.target_states) == {"UKR", "EST", "GEO"} and q.since == "2014"
+    q = parse_question("How have Tibetan groups been targeted by cyber espionage?")
+    assert q.all_actors and "Tibetan" in q.targets
+    q = parse_question("anything", Filters(actors=("IRN",), since="2020"))
+    assert q.actors == ("IRN",) and q.since == "2020"
+
+
+def test_bluf_answers_with_citations(briefing: Briefing, markdown: str):
+    assert 2 <= len(briefing.bluf) <= 4
+    judged = [s for s in briefing.bluf if s.refs]
+    assert judged and all(set(s.refs) <= {x.ref for x in briefing.sources} for s in judged)
+    assert any("North Korea" in s.text for s in briefing.bluf)  # named, and nothing found: said plainly
+    bluf = markdown.split("## Bottom line")[1].split("## Key judgments")[0]
+    assert re.search(r"independent sources?\. \[\d+\]", bluf)
+
+
+def test_judgments_say_who_does_what_how_likely(briefing: Briefing):
     by_key = {(j.actor, j.capability): j for j in briefing.judgments}
     chn = by_key[("CHN", "cyber_espionage")]
-    assert chn.n_documents == 3  # a.pdf says it twice; b.pdf and c.pdf once each
-    assert chn.strongest == "very_likely"
-    assert chn.text == (
-        "China (CHN) — cyber espionage: reported by 3 documents; strongest estimative language: very likely (ICD 203)."
-    )
-    assert len(set(chn.refs)) == 3
+    assert chn.n_documents == 3
+    assert chn.independent_sources == 2  # a.pdf and b.pdf: same lead publisher and the same statement
+    assert "China (CHN) conducts cyber espionage" in chn.text
+    assert "reported by" not in chn.text
+    if chn.likelihood:  # the ICD 203 term is the quoted sentence's own
+        assert chn.likelihood.replace("_", " ") in chn.text
+        assert chn.likelihood.replace("_", " ") in chn.quote.text.lower()
+    assert chn.quote.ref == chn.refs[0] and len(set(chn.refs)) == 3
     assert by_key[("RUS", "propaganda")].n_documents == 3
-    assert briefing.judgments[0].n_documents >= briefing.judgments[-1].n_documents
+    assert "PRK" not in {j.actor for j in briefing.judgments}
 
 
-def test_near_duplicates_cluster_across_documents(briefing: Briefing):
-    group = next(g for g in briefing.evidence if (g.actor, g.capability) == ("CHN", "cyber_espionage"))
-    assert any(len(refs) == 2 for refs in group.corroborated_findings)  # a.pdf and b.pdf
+def test_independence_by_lead_publisher_and_near_duplicates():
+    def claim(doc: str, publisher: str, finding: int) -> ScoredClaim:
+        row = {"doc_id": doc, "publisher": publisher, "page_no": 1, "char_start": 0, "claim_id": doc}
+        return ScoredClaim(row, 0, frozenset(), finding=finding)
+
+    members = [claim("a", "CISA / FBI", 0), claim("b", "CISA / NSA + partners", 1), claim("c", "ESET", 2)]
+    group = ClaimGroup("RUS", "cyber_attack", members, members, {0: {"a"}, 1: {"b"}, 2: {"c"}})
+    assert independent_sources(group) == 2
+    group.findings_docs = {0: {"a", "c"}, 1: {"b"}}  # c reprints a's statement
+    assert independent_sources(group) == 1
+
+
+def test_actors_the_question_does_not_name_only_in_also_reported(searcher: Searcher):
+    b = build_briefing(searcher, "How does Russia use propaganda networks?", Filters(), today=TODAY)
+    md = render_markdown(b)
+    assert {j.actor for j in b.judgments} == {"RUS"}
+    assert {g.actor for g in b.evidence} <= {"RUS", None}
+    assert "### China (CHN)" not in md
+    if "CHN" in {a.actor for a in b.also_reported}:
+        also = md.split("## Also reported")[1].split("## ")[0]
+        assert "China (CHN)" in also and ">" not in also
 
 
 def test_conflicting_likelihoods_side_by_side(briefing: Briefing, markdown: str):
@@ -211,42 +285,183 @@ def test_conflicting_likelihoods_side_by_side(briefing: Briefing, markdown: str)
     assert f"| almost certain [{conflict.a.ref}] | unlikely [{conflict.b.ref}] |" in markdown
 
 
-def test_gaps_name_requested_actor_without_evidence(briefing: Briefing, markdown: str, searcher):
-    assert "PRK" in briefing.topic_actors
-    gaps = markdown.split("## Gaps")[1].split("## Sources")[0]
-    assert "North Korea (PRK): no evidence in the documents searched." in gaps
+def test_gaps_say_why(briefing: Briefing, searcher: Searcher):
+    prk = [g for g in briefing.gaps if g.actor == "PRK"]
+    assert prk and prk[0].kind == "not_in_index" and "no document in the index mentions" in prk[0].text
     b = build_briefing(searcher, "surveillance of dissidents", Filters(actors=("SAU",)), today=TODAY)
-    assert [g.text for g in b.gaps if g.capability is None] == [
-        "Saudi Arabia (SAU): no evidence in the documents searched."
-    ]
+    assert [g.kind for g in b.gaps if g.actor == "SAU"] == ["not_in_index"]
     assert not b.judgments
+    b = build_briefing(searcher, "What happened to the regional power grid in Europe?", Filters(), today=TODAY)
+    assert all(g.kind in ("not_in_index", "no_claim", "not_retrieved") for g in b.gaps)
 
 
-def test_every_quote_verbatim_on_its_cited_page(briefing: Briefing, markdown: str, searcher):
+def test_every_quote_verified_twice(briefing: Briefing, markdown: str, searcher: Searcher):
     assert assert_all_verbatim(markdown, briefing, searcher.store.page_text) >= 6
+    assert briefing.unverifiable == 0
+    assert all(q.verification == VERIFIED for j in briefing.judgments for q in (j.quote,))
     sources = markdown.split("## Sources")[1]
-    assert re.search(r"^- \[1\] Report \w — \w\\\.pdf, p\. \d \(20\d\d-03-01\)$", sources, re.M)
+    assert re.search(r"^- \[1\] Report \w — .*; `\w\.pdf`, p\. \d$", sources, re.M)
     assert len({(s.doc_id, s.page_no) for s in briefing.sources}) == len(briefing.sources)
 
 
-def test_injection_from_pdf_is_inert(searcher):
+def test_quote_only_in_our_own_text_is_dropped_and_counted(tmp_path: Path):
+    settings = _index(tmp_path, fake_tagger)
+    forged = "Chinese state hackers almost certainly stole the plans of the secret moon base in 2023."
+    with sqlite3.connect(settings.db_path) as db:  # our stored text says more than the PDF does
+        db.execute("UPDATE pages SET text = text || ' ' || ? WHERE page_no = 1", (forged,))
+    s = Searcher.open(settings, embedder=FakeEmbedder())
+    try:
+        b = build_briefing(s, "Chinese hackers stole secret moon base plans", Filters(), today=TODAY)
+    finally:
+        s.close()
+    md = render_markdown(b)
+    assert "moon base" not in md.split("## Key judgments")[1].split("## Gaps")[0]
+    assert b.dropped.get("not_independent", 0) >= 1
+    assert "not in the independent extraction" in md
+
+
+def test_missing_pdf_marked_unverifiable(tmp_path: Path):
+    settings = _index(tmp_path, fake_tagger)
+    for pdf in (tmp_path / "corpus").glob("*.pdf"):
+        pdf.unlink()
+    s = Searcher.open(settings, embedder=FakeEmbedder())
+    try:
+        b = build_briefing(s, TOPIC, Filters(), today=TODAY)
+    finally:
+        s.close()
+    md = render_markdown(b)
+    assert b.unverifiable > 0 and "(unverifiable: the PDF file is gone)" in md
+    assert "could not be checked independently" in md
+
+
+def test_verifier_compares_letters_not_layout(settings: Settings):
+    from pipeline.index.store import Store
+
+    with Store(settings.db_path) as store:
+        v = Verifier(store)
+        doc_id = next(d for d, p in _PATHS.items() if p.endswith("c.pdf"))
+        page = store.page_text(doc_id, 1) or ""
+        sentence = "Chinese hackers very likely stole research data from universities across Europe."
+        assert v.check(doc_id, 1, sentence) == VERIFIED
+        assert letters_key("ﬁle  AI-\ndriven “x”") == letters_key("file AIdriven x")
+
+        class Forged:
+            def page_text(self, d: str, n: int) -> str:
+                return page + " Beijing runs a moon base."
+
+            def documents(self, ids):
+                return store.documents(ids)
+
+        assert Verifier(Forged()).check(doc_id, 1, "Beijing runs a moon base.") == NOT_INDEPENDENT
+
+
+@pytest.mark.parametrize(
+    ("text", "prose"),
+    [
+        ("Chinese hackers very likely stole research data from universities across Europe.", True),
+        ("• From late 2014 and through 2016, the implant was distributed on military forums.", True),
+        ("State-Sponsored Computer Network Operations Research in Chinese Academia ..........55", False),
+        ("Executive Summary", False),
+        ("Target Attacks against Tibetan and Hong Kong Groups Exploiting CVE-2014-4114", False),
+        ("Country | Actor | Capability | Year | Source", False),
+        ("Smith, J. (2019). Cyber power. Retrieved from https://example.org/x on 2020-01-01.", False),
+        ("that the actors used to move laterally inside the victim network.", False),
+        ("Introduction 3 Background 5 Findings 9 Annex 14 Notes 17", False),
+        ("In an effort to keep CISA.gov current, the archive contains outdated information.", False),
+        ("The actors used EvilGinx to steal session cookies and bypass two-factor authentication.", True),
+    ],
+)
+def test_only_whole_prose_sentences_are_quotable(text: str, prose: bool):
+    assert is_prose(text) is prose
+
+
+def test_block_types_restrict_quotes_when_the_index_has_them():
+    class Store:
+        def __init__(self, cols: set[str]) -> None:
+            self.cols = cols
+
+        def table_columns(self, table: str) -> set[str]:
+            return self.cols if table == "blocks" else set()
+
+        def page_blocks(self, doc_id: str, page_no: int):
+            return [(0, 20, "heading"), (21, 200, "body"), (201, 300, "table"), (301, 400, "toc")]
+
+    none = BlockKinds(Store(set()))
+    assert not none.enabled and none.quotable("d", 1, 0, 10)
+    blocks = BlockKinds(Store({"doc_id", "page_no", "char_start", "char_end", "kind"}))
+    assert blocks.quotable("d", 1, 30, 120) and blocks.quotable("d", 1, 210, 290)
+    assert not blocks.quotable("d", 1, 0, 10) and not blocks.quotable("d", 1, 310, 390)
+    assert not blocks.quotable("d", 1, 150, 250)  # spans two blocks
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[x](http://evil) and ![i](http://evil/i.png)",
+        "<script>alert(1)</script> <img src=x onerror=alert(1)>",
+        "# Heading",
+        "> quoted",
+        "- item",
+        "1. item",
+        "see http://evil.example and www.evil.example and a@evil.example",
+        "[ref]: http://evil",
+        "`code` *em* _em_ ~~strike~~ | cell | &lt;b&gt; &copy;",
+    ],
+)
+def test_md_text_keeps_pdf_text_inert(hostile: str):
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    assert not re.search(r"https?://|www\.|\w@\w", md_text(hostile))  # bare URLs and e-mails: no autolink
+    for line in (md_text(hostile), f"> {md_text(hostile)} [1]", f"| {md_text(hostile)} | x |"):
+        out = md.render(line)
+        for tag in ("<a", "<img", "<script", "<h1", "<em", "<code", "<del", "<ul", "<ol", "<li"):
+            assert tag not in out, (hostile, out)
+        if not line.startswith(">"):
+            assert "<blockquote" not in out
+
+
+def test_md_text_leaves_prose_readable():
+    text = "U.S. officials said AI-driven tools (e.g. deepfakes) cost $5 million in 2021-2022."
+    assert md_text(text) == "U.S. officials said AI-driven tools (e.g. deepfakes) cost \\$5 million in 2021-2022."
+    assert md_text("snake_case stays") == "snake_case stays"
+
+
+def test_injection_from_pdf_is_inert(searcher: Searcher):
     b = build_briefing(searcher, "Iranian phishing lure sent to exiled journalists", Filters(), today=TODAY)
     md = render_markdown(b)
     assert any("phishing lure" in q.text for g in b.evidence for q in g.quotes)
-    assert "](http" not in md and "![" not in md and "<script>" not in md
+    assert not _LINK.search(md) and not re.search(r"(?<!\\)!\[", md) and "<script>" not in md
     assert "\x1b" not in md and "\u202e" not in md
     assert not [line for line in md.splitlines() if line.startswith("#") and "heading" in line]
-    assert r"\[x\]\(http&#58;//evil\)" in md
     assert assert_all_verbatim(md, b, searcher.store.page_text)
+    page = render_html(b)
+    assert "<script>" not in page and '<a href="evil' not in page and "<blockquote>" in page
 
 
 def test_renderer_strips_controls_from_any_field():
     q = Quote(1, f"Evil {INJECTION}\nline", "d" * 64, 1)
-    src = Source(1, "d" * 64, 1, "T <b>\x1b[2J", "f_[1].pdf", "P\u202e", "2020")
-    b = Briefing(INJECTION, TODAY, Filters(), 1, (), (), "test", (), (), (q,), (), (), (), (), (src,), 0)
+    src = Source(1, "d" * 64, 1, "T <b>\x1b[2J", "f_[1]`.pdf", "P\u202e", "2020")
+    from pipeline.brief.model import EvidenceGroup
+
+    b = Briefing(
+        Question(INJECTION),
+        TODAY,
+        Filters(),
+        1,
+        (Statement(INJECTION, (1,)),),
+        "1 document",
+        (),
+        (EvidenceGroup(None, (q,)),),
+        (),
+        (),
+        (),
+        (),
+        (src,),
+    )
     md = render_markdown(b)
-    assert "\x1b" not in md and "\u202e" not in md and "<b>" not in md and "](http" not in md
-    assert "\n# heading" not in md and "\nline" not in md
+    assert "\x1b" not in md and "\u202e" not in md and "<b>" not in md and not _LINK.search(md)
+    assert "\n# heading" not in md and "\nline" not in md and "``" not in md
 
 
 def test_deterministic_output(settings: Settings, markdown: str):
@@ -258,27 +473,70 @@ def test_deterministic_output(settings: Settings, markdown: str):
     assert again == markdown
 
 
-def test_filters_restrict_evidence(searcher):
+def test_filters_restrict_evidence(searcher: Searcher):
     b = build_briefing(searcher, TOPIC, Filters(actors=("RUS",), since="2022"), today=TODAY)
-    assert b.evidence and {g.actor for g in b.evidence} == {"RUS"}
+    assert b.judgments and {j.actor for j in b.judgments} == {"RUS"}
     assert all(s.published >= "2022" for s in b.sources)
-    assert "CHN" in {g.actor for g in b.gaps} or all(g.actor != "CHN" for g in b.evidence)
+    assert {g.actor for g in b.evidence} <= {"RUS", None}
 
 
-def test_timeline_sorted_by_publication(briefing: Briefing):
-    dates = [e.published for e in briefing.timeline]
-    assert dates == sorted(dates) and len(dates) == 4
+def test_timeline_orders_dated_events():
+    assert event_date("In mid-December 2020, the actors moved laterally.") == ("2020-12", "mid-December 2020")
+    assert event_date("On April 15, 2021, the White House released a statement.") == ("2021-04-15", "April 15, 2021")
+    assert event_date("Since 2018 the SVR has shifted to cloud resources.") == ("2018", "Since 2018")
+    assert event_date("As reported (Smith, 2019), the group is active.") is None
+    assert event_date("Planned for 2031.", latest_year=2025) is None
 
 
-def test_without_claims_falls_back_to_verified_sentences(tmp_path: Path):
+def test_timeline_of_the_briefing(briefing: Briefing):
+    events = [e for e in briefing.timeline if e.kind == "event"]
+    assert events and [e.date for e in events] == sorted(e.date for e in events)
+    assert any(e.date == "2015-12" for e in events)  # "in December 2015", not the publication date
+
+
+def test_source_kinds():
+    assert publisher_kind("CISA / NSA / FBI + partners") == "government"
+    assert publisher_kind("Citizen Lab, Univ. of Toronto") == "academic"
+    assert publisher_kind("Kaspersky Lab") == "vendor"
+    assert publisher_kind(None) is None
+
+
+def test_json_is_the_model_the_markdown_renders(briefing: Briefing):
+    data = json.loads(json.dumps(briefing.to_json()))
+    assert data["question"]["text"] == TOPIC
+    assert [j["actor"] for j in data["judgments"]] == [j.actor for j in briefing.judgments]
+    assert data["judgments"][0]["quote"]["text"] == briefing.judgments[0].quote.text
+    assert {"bluf", "evidence", "timeline", "gaps", "sources", "dropped"} <= set(data)
+
+
+def test_cli_brief_json_and_html(settings: Settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    monkeypatch.setattr("pipeline.index.search.MODEL_ID", FakeEmbedder().model_id)
+    monkeypatch.setattr(
+        "pipeline.index.search.Searcher.embed_query", lambda self, q: FakeEmbedder().embed_batch([q])[0]
+    )
+    args = ["brief", TOPIC, "--index", str(settings.index_dir), "--date", TODAY]
+    out = CliRunner().invoke(app, [*args, "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["judgments"]
+    out = CliRunner().invoke(app, [*args, "--format", "html"])
+    assert out.exit_code == 0 and out.output.startswith("<!doctype html>") and "<h2>Bottom line</h2>" in out.output
+    out = CliRunner().invoke(app, [*args, "--format", "pdf"])
+    assert out.exit_code == 1
+
+
+def test_without_claims_quotes_verified_sentences(tmp_path: Path):
     settings = _index(tmp_path, lambda doc: [])
     s = Searcher.open(settings, embedder=FakeEmbedder())
     try:
         b = build_briefing(s, "Chinese hackers stole research data", Filters(), today=TODAY)
         md = render_markdown(b)
-        assert b.uncategorised and not b.judgments
-        assert "### Uncategorised evidence" in md
-        assert assert_all_verbatim(md, b, s.store.page_text) == len(b.uncategorised)
+        assert b.evidence and not b.judgments
+        assert "No key judgment" in md and "No document in the index makes an attributable claim" in md
+        assert assert_all_verbatim(md, b, s.store.page_text) == sum(len(g.quotes) for g in b.evidence)
     finally:
         s.close()
 
@@ -311,10 +569,13 @@ def test_cli_brief_help():
         "--capability",
         "--since",
         "--until",
+        "--doc",
         "--publisher",
         "--index",
         "--output",
         "--date",
+        "--json",
+        "--format",
     ):
         assert flag in result.output
 
@@ -332,7 +593,37 @@ def test_sample_corpus_briefing_quotes_verbatim(sample_index: Path):
             today=TODAY,
         )
         md = render_markdown(b)
-        assert b.judgments and b.sources
+        assert b.judgments and b.sources and b.bluf
+        with sqlite3.connect(sample_index / "threatbrief.db") as db:
+            _PATHS.update(dict(db.execute("SELECT doc_id, path FROM documents")))
         assert assert_all_verbatim(md, b, s.store.page_text) >= len(b.judgments)
     finally:
         s.close()
+
+
+def test_reporting_or_victim_states_are_not_actors():
+    from pipeline.brief.evidence import reporting
+
+    def row(sentence: str, mention: str) -> dict:
+        return {"sentence": sentence, "actor_mention": mention}
+
+    assert reporting(row("The U.S. and UK governments assess that the FSB ran the campaign.", "U.S."))
+    assert reporting(row("Chinese actors aggressively target U.S. and allied networks.", "U.S."))
+    assert not reporting(row("Russian intelligence services ran the campaign against Estonia.", "Russian"))
+    sabotage = row("Israel tried to sabotage Iran's centrifuge program.", "Iran") | {
+        "target": "Iran's centrifuge program"
+    }
+    assert reporting(sabotage)
+
+
+def test_judgments_split_by_acting_service():
+    from pipeline.brief.cluster import group_claims
+
+    def claim(doc: str, organ: str | None, sentence: str) -> ScoredClaim:
+        row = {"doc_id": doc, "actor": "RUS", "capability": "cyber_espionage", "organ": organ, "page_no": 1}
+        row |= {"char_start": 0, "claim_id": doc + sentence, "sentence": sentence, "likelihood": None}
+        return ScoredClaim(row, 0, frozenset(sentence.lower().split()))
+
+    claims = [claim("a", "SVR", "The SVR phished think tanks."), claim("b", "FSB", "The FSB phished NGOs in London.")]
+    assert len(group_claims(claims)) == 1
+    assert sorted(g.organ or "" for g in group_claims(claims, by_organ=True)) == ["FSB", "SVR"]

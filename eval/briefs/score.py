@@ -91,8 +91,8 @@ def parse_brief(md: str) -> dict:
 
     for raw in lines:
         line = raw.rstrip()
-        if line.startswith(">"):
-            block.append(line.lstrip(">").strip())
+        if line.lstrip().startswith(">"):  # a blockquote, also one indented inside a list item
+            block.append(line.lstrip().lstrip(">").strip())
             continue
         flush_block()
         if line.startswith("## "):
@@ -108,7 +108,8 @@ def parse_brief(md: str) -> dict:
         if not section:  # title / scope / method header: the topic itself is in curly quotes
             continue
         if section.startswith("source"):
-            m = re.match(r"^\s*-\s*\[(\d+)\].*?([\w.\-]+\.pdf)(?:,\s*pp?\.\s*(\d+))?", line)
+            # the file name may be a code span: `name.pdf`, p. 3
+            m = re.match(r"^\s*-\s*\[(\d+)\].*?([\w.\-]+\.pdf)`?(?:,\s*pp?\.\s*(\d+))?", line)
             if m:
                 sources[m.group(1)] = (m.group(2), int(m.group(3)) if m.group(3) else None)
             continue

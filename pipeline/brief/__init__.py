@@ -1,8 +1,16 @@
-"""Claims and hits -> a Markdown briefing with verified quotes.
+"""A question -> a briefing an analyst can sign: bottom line, judgments, verified quotes, timeline, gaps.
 
-build.py    gather evidence for a topic, verify quotes, assemble the Briefing
-model.py    the Briefing dataclasses and strength ordering
-cluster.py  group near-identical judgments, corroboration and disagreement
-topic.py    actors and capabilities named in the topic
-render.py   Briefing -> Markdown (every PDF-derived string made inert)
+build.py     the run: search, candidates, judgments, evidence, assembled into a Briefing
+topic.py     the question: named actors, capabilities, targets, time window
+evidence.py  every sentence of the retrieved passages, scored for relevance to the question
+select.py    which sentences are quoted (whole prose passages, verified twice)
+prose.py     prose or not: headings, TOC lines, table rows, references refused; block types
+verify.py    quotes checked in the stored text and in PDFium's own text of the PDF page
+cluster.py   claims grouped by actor and capability; near-duplicates; conflicting pairs
+judge.py     a group -> a judgment: who, does what, to whom, how likely, independent sources
+sources.py   publisher kind, document number, OCR pages, source mix
+events.py    dates of events in sentences; timeline.py orders them
+gaps.py      what the question asked that the index cannot answer, and why
+model.py     the Briefing dataclasses (the JSON) and small helpers
+render.py    Briefing -> Markdown or HTML (every PDF-derived string made inert)
 """

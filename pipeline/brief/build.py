@@ -1,57 +1,53 @@
-"""Hits and claims -> a cited, extractive briefing. No language model: every quote is verbatim.
+"""Question -> a cited, extractive briefing. No language model: every quote is verbatim and verified twice.
 
-briefing = build_briefing(searcher, "China cyber espionage", Filters(), today="2025-01-31")
+briefing = build_briefing(searcher, "How does China target telecoms?", Filters(), today="2025-01-31")
 markdown = render_markdown(briefing)
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from pipeline.brief.cluster import (
-    MAX_QUOTE_CHARS,
-    ClaimGroup,
-    ScoredClaim,
-    conflicting_pairs,
-    content_words,
-    group_claims,
-    quotable,
-)
+from pipeline.brief import judge
+from pipeline.brief.cluster import ClaimGroup, ScoredClaim, conflicting_pairs, content_words, group_claims
+from pipeline.brief.evidence import Candidate, gather, reporting, score
+from pipeline.brief.gaps import find_gaps
 from pipeline.brief.model import (
+    AlsoReported,
     Briefing,
     Conflict,
     EvidenceGroup,
-    Gap,
     Judgment,
+    Question,
     Quote,
     Source,
-    TimelineEntry,
-    capability_label,
-    level_label,
+    Statement,
     normalise_ws,
     verify_quote,
 )
+from pipeline.brief.prose import strip_bullet
 from pipeline.brief.render import render_markdown
-from pipeline.brief.topic import actor_name, topic_tags
-from pipeline.claims.vocab import CONFIDENCES
+from pipeline.brief.select import Checker, select_evidence
+from pipeline.brief.sources import document_number, ocr_pages, publisher_kind, source_mix
+from pipeline.brief.timeline import build_timeline
+from pipeline.brief.topic import actor_name, parse_question
+from pipeline.brief.verify import VERIFIED
 from pipeline.index.filters import Filters
 from pipeline.index.search import Searcher
 from pipeline.index.store import Store
 from pipeline.models import Hit
-from pipeline.text import split_sentences, write_atomic
+from pipeline.text import write_atomic
 
 __all__ = ["Briefing", "build_briefing", "render_markdown", "verify_quote", "write_atomic"]
 
-TOP_K = 60
-MAX_GROUPS = 12
-MAX_QUOTES_PER_GROUP = 10
-MAX_JUDGMENTS = 7
-MIN_JUDGMENTS = 3
-MAX_CONFLICTS_PER_GROUP = 2
-MAX_FALLBACK_QUOTES = 8
+TOP_K = 40  # passages retrieved for the question
+MAX_JUDGMENTS = 6
+MAX_BLUF = 3
+MAX_CONFLICTS = 3
+RELEVANT_SHARE = 0.6  # a judgment's best sentence scores at least this share of the top judgment's
+OTHER_CAPABILITY_SHARE = 0.85  # ... when the question names capabilities and this is not one of them
 
 
 def _hits(source: Searcher | Store, topic: str, filters: Filters, k: int) -> list[Hit]:
@@ -59,27 +55,11 @@ def _hits(source: Searcher | Store, topic: str, filters: Filters, k: int) -> lis
         return source.search(topic, k, filters)
     rows = source.fts_search(topic, k, filters)  # lexical only when no embedder is at hand
     by_id = source.chunks_by_id([cid for cid, _ in rows])
-    hits: list[Hit] = []
-    for cid, score in rows:
-        r = by_id.get(cid)
-        if r:
-            hits.append(
-                Hit(
-                    len(hits) + 1,
-                    -score,
-                    cid,
-                    r["doc_id"],
-                    r["file_name"],
-                    r["path"],
-                    r["title"],
-                    r["page_start"],
-                    r["page_end"],
-                    r["text"],
-                    r["publisher"],
-                    r["published"],
-                )
-            )
-    return hits
+    return [
+        Hit(i, -s, cid, r["doc_id"], r["file_name"], r["path"], r["title"], r["page_start"], r["page_end"], r["text"])
+        for i, (cid, s) in enumerate(((c, s) for c, s in rows if c in by_id), 1)
+        for r in (by_id[cid],)
+    ]
 
 
 def _passes(row: dict[str, Any], f: Filters) -> bool:
@@ -91,36 +71,6 @@ def _passes(row: dict[str, Any], f: Filters) -> bool:
     )
 
 
-class _Pages:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.cache: dict[tuple[str, int], str | None] = {}
-
-    def text(self, doc_id: str, page_no: int) -> str:
-        key = (doc_id, page_no)
-        if key not in self.cache:
-            self.cache[key] = self.store.page_text(doc_id, page_no)
-        return self.cache[key] or ""
-
-
-def _select_claims(
-    store: Store,
-    hits: list[Hit],
-    filters: Filters,
-    actors: tuple[str, ...],
-    caps: tuple[str, ...],
-) -> list[dict[str, Any]]:
-    """Claims on the hit chunks, plus claims on requested actors/capabilities in hit documents."""
-    rows = {r["claim_id"]: r for r in store.claims_for_chunks([h.chunk_id for h in hits])}
-    if actors or caps:
-        docs = {h.doc_id for h in hits}
-        wanted = replace(filters, actors=actors, capabilities=caps)
-        for r in store.claims(wanted):
-            if r["doc_id"] in docs:
-                rows.setdefault(r["claim_id"], r)
-    return [r for _, r in sorted(rows.items()) if _passes(r, filters)]
-
-
 class _Refs:
     """One [n] per (document, page), numbered in order of first citation."""
 
@@ -128,23 +78,28 @@ class _Refs:
         self.meta = meta
         self.refs: dict[tuple[str, int], int] = {}
 
-    def quote(self, text: str, row: dict[str, Any], finding: int = 0) -> Quote:
-        key = (row["doc_id"], int(row["page_no"]))
-        ref = self.refs.setdefault(key, len(self.refs) + 1)
+    def ref(self, doc_id: str, page_no: int) -> int:
+        return self.refs.setdefault((doc_id, page_no), len(self.refs) + 1)
+
+    def quote(self, text: str, doc_id: str, page_no: int, row: dict[str, Any] | None, verification: str) -> Quote:
+        r = row or {}
         return Quote(
-            ref,
-            text,
-            key[0],
-            key[1],
-            row.get("actor"),
-            row.get("capability"),
-            row.get("likelihood"),
-            row.get("confidence"),
-            row.get("stance"),
-            finding,
+            self.ref(doc_id, page_no),
+            normalise_ws(text),
+            doc_id,
+            page_no,
+            r.get("actor"),
+            r.get("capability"),
+            r.get("likelihood"),
+            r.get("confidence"),
+            r.get("stance"),
+            0,
+            r.get("target"),
+            bool(r.get("ai_enabled")),
+            verification,
         )
 
-    def sources(self) -> tuple[Source, ...]:
+    def sources(self, ocr: set[tuple[str, int]]) -> tuple[Source, ...]:
         out = []
         for (doc_id, page_no), ref in sorted(self.refs.items(), key=lambda kv: kv[1]):
             d = self.meta[doc_id]
@@ -157,105 +112,98 @@ class _Refs:
                     d["file_name"],
                     d.get("publisher"),
                     d.get("published"),
+                    publisher_kind(d.get("publisher")),
+                    document_number(d),
+                    (doc_id, page_no) in ocr,
                 )
             )
         return tuple(out)
 
 
-def _confidence(claims: Iterable[ScoredClaim]) -> str | None:
-    found = [c.row["confidence"] for c in claims if c.row["confidence"] in CONFIDENCES]
-    return max(found, key=CONFIDENCES.index) if found else None
+def _verified(c: ScoredClaim, checker: Checker) -> bool:
+    """Re-read the PDF for a claim about to be quoted; its mark is kept on the row."""
+    r = c.row
+    start, end = r["_span"]
+    mark = checker.check(r["doc_id"], int(r["page_no"]), start, end, r["sentence"])
+    r["_mark"] = mark
+    return mark is not None
 
 
-def _judgment_text(g: EvidenceGroup) -> str:
-    n = g.n_documents
-    text = (
-        f"{actor_name(g.actor)} — {capability_label(g.capability)}: reported by {n} "
-        f"document{'s' if n != 1 else ''}; strongest estimative language: "
-    )
-    text += f"{level_label(g.strongest)} (ICD 203)" if g.strongest else "none used"
-    if g.confidence:
-        text += f"; highest stated confidence: {g.confidence}"
-    return text + "."
-
-
-def _conflicts(g: ClaimGroup, refs: _Refs) -> list[Conflict]:
-    return [
-        Conflict(
+def _judgments(groups: list[ClaimGroup], refs: _Refs, checker: Checker) -> list[tuple[ClaimGroup, Judgment]]:
+    out: list[tuple[ClaimGroup, Judgment]] = []
+    taken: dict[str | None, set[str]] = defaultdict(set)
+    for g in groups:
+        if len(out) == MAX_JUDGMENTS:
+            break
+        rep = next((c for c in judge.ranked(g, taken.get(g.actor)) if _verified(c, checker)), None)
+        if rep is None:
+            continue  # no sentence left that is verified and does not already carry a judgment on this actor
+        taken[g.actor].add(rep.row["sentence"])
+        r = rep.row  # who, to whom, with AI, how likely: all as the quoted sentence states them
+        target = judge.target_of(r)
+        ai = bool(r["ai_enabled"])
+        text = judge.compose(
+            g.actor, g.capability, target, r["organ"], ai, r["likelihood"], r["confidence"], r["stance"]
+        )
+        quote = refs.quote(rep.row["sentence"], rep.doc_id, int(r["page_no"]), r, rep.row["_mark"])
+        doc_refs = [quote.ref] + [refs.ref(c.doc_id, int(c.row["page_no"])) for c in g.per_doc if c is not rep]
+        publishers = sorted({str(c.row.get("publisher") or c.row["file_name"]) for c in g.claims})
+        j = Judgment(
             g.actor,
             g.capability,
-            kind,
-            refs.quote(x.row["sentence"], x.row),
-            refs.quote(y.row["sentence"], y.row),
+            target,
+            ai,
+            r["likelihood"],
+            r["confidence"],
+            judge.independent_sources(g),
+            g.n_docs,
+            tuple(publishers),
+            quote,
+            tuple(dict.fromkeys(doc_refs)),
+            text,
         )
-        for kind, x, y in conflicting_pairs(g, MAX_CONFLICTS_PER_GROUP)
-    ]
-
-
-def _fallback_quotes(store: Store, hits: list[Hit], topic: str, pages: _Pages, refs: _Refs) -> list[Quote]:
-    """Without claims: the sentence of each top hit that shares most words with the topic."""
-
-    terms = content_words(topic)
-    out: list[Quote] = []
-    seen: set[str] = set()
-    for h in hits:
-        best: tuple[tuple[Any, ...], str, int] | None = None
-        for page_no in range(h.page_start, h.page_end + 1):
-            text = pages.text(h.doc_id, page_no)
-            for s, e in split_sentences(text):
-                sentence = text[s:e]
-                if not 40 <= len(sentence) <= MAX_QUOTE_CHARS or normalise_ws(sentence) in seen:
-                    continue
-                if h.text and normalise_ws(sentence) not in normalise_ws(h.text):
-                    continue
-                score = (-len(terms & content_words(sentence)), page_no, s)
-                if best is None or score < best[0]:
-                    best = (score, sentence, page_no)
-        if best is None or not verify_quote(pages.text(h.doc_id, best[2]), best[1]):
-            continue
-        seen.add(normalise_ws(best[1]))
-        row = {"doc_id": h.doc_id, "page_no": best[2]}
-        out.append(refs.quote(best[1], row))
-        if len(out) == MAX_FALLBACK_QUOTES:
-            break
+        out.append((g, j))
     return out
 
 
-def _gaps(
-    store: Store,
-    filters: Filters,
-    groups: list[ClaimGroup],
-    actors: tuple[str, ...],
-    caps: tuple[str, ...],
-) -> list[Gap]:
-    have = {(g.actor, g.capability) for g in groups}
-    wanted: list[tuple[str | None, str | None]] = [(a, None) for a in actors]
-    wanted += [(None, c) for c in caps]
-    wanted += [(a, c) for a in actors for c in caps]
-    out: list[Gap] = []
-    for a, c in wanted:
-        if any((a is None or a == ga) and (c is None or c == gc) for ga, gc in have):
+def _claim_pool(
+    store: Store, hits: list[Hit], cands: list[Candidate], q: Question, filters: Filters, checker: Checker
+) -> list[ScoredClaim]:
+    """Verified claims on the retrieved sentences (and on named actors in retrieved documents), scored."""
+    by_sentence = {(c.doc_id, c.page_no, c.start): c for c in cands}
+    rows = {r["claim_id"]: r for c in cands for r in c.claims}
+    if q.actors or q.capabilities:
+        docs = {h.doc_id for h in hits}
+        wanted = replace(filters, actors=q.actors, capabilities=q.capabilities)
+        for r in store.claims(wanted):
+            if r["doc_id"] in docs:
+                rows.setdefault(r["claim_id"], r)
+    floor = min((c.score for c in cands), default=0.0)
+    pool: list[ScoredClaim] = []
+    for _, r in sorted(rows.items()):
+        if not r["actor"] or reporting(r) or not _passes(r, filters) or not (q.all_actors or r["actor"] in q.actors):
             continue
-        if a and c and any((x.actor, x.capability) in ((a, None), (None, c)) for x in out):
-            continue  # already reported as missing on its own
-        narrowed = replace(
-            filters,
-            actors=(a,) if a else filters.actors,
-            capabilities=(c,) if c else filters.capabilities,
-        )
-        rows = store.claims(narrowed)
-        n = len({r["doc_id"] for r in rows})
-        what = " — ".join(x for x in (actor_name(a) if a else "", capability_label(c) if c else "") if x)
-        if n:
-            text = (
-                f"{what}: no quotable claim among the passages retrieved for this topic; "
-                f"{n} document{'s' if n != 1 else ''} in the corpus carry such claims "
-                "(brief on them with --actor/--capability)."
-            )
-        else:
-            text = f"{what}: no evidence in the documents searched."
-        out.append(Gap(a, c, n, text))
-    return out
+        text = strip_bullet(r["sentence"])
+        span = (int(r["char_start"]), int(r["char_end"]))
+        mark = checker.check(r["doc_id"], int(r["page_no"]), *span, text, independent=False)
+        if mark is None:
+            continue
+        cand = by_sentence.get((r["doc_id"], int(r["page_no"]), int(r["char_start"])))
+        relevance = cand.score if cand else floor
+        row = dict(r, sentence=text, _span=span, _score=relevance)
+        pool.append(ScoredClaim(row, -int(relevance * 1000), content_words(text)))
+    return pool
+
+
+def _share(g: ClaimGroup, q: Question) -> float:
+    """How close to the top judgment's relevance a group must come; more for capabilities not asked about."""
+    return RELEVANT_SHARE if not q.capabilities or g.capability in q.capabilities else OTHER_CAPABILITY_SHARE
+
+
+def _group_order(g: ClaimGroup, q: Question) -> tuple[Any, ...]:
+    wanted_cap = not q.capabilities or g.capability in q.capabilities
+    best = max(c.row["_score"] for c in g.claims)
+    return (not wanted_cap, -round(best + 0.02 * min(g.n_docs, 5), 3), g.actor or "", g.capability)
 
 
 def build_briefing(
@@ -266,119 +214,142 @@ def build_briefing(
     *,
     k: int = TOP_K,
 ) -> Briefing:
-    """Search for `topic`, gather and verify the claims behind the best passages, structure them."""
+    """Answer `topic` from the index: bottom line, key judgments, verified evidence, timeline, gaps."""
     filters = filters or Filters()
     store = source.store if isinstance(source, Searcher) else source
-    tags, tagging = topic_tags(topic)
-    want_actors = tuple(sorted(set(filters.actors) | set(tags["actors"])))
-    want_caps = tuple(sorted(set(filters.capabilities) | set(tags["capabilities"])))
+    q = parse_question(topic, filters)
     hits = _hits(source, topic, filters, k)
-    rank_of: dict[int, int] = {}
-    doc_rank: dict[str, int] = {}
-    for h in hits:
-        rank_of.setdefault(h.chunk_id, h.rank)
-        doc_rank.setdefault(h.doc_id, h.rank)
-    rows = _select_claims(store, hits, filters, want_actors, want_caps)
-    meta = {d["doc_id"]: d for d in store.documents({h.doc_id for h in hits} | {r["doc_id"] for r in rows})}
-    vectors = store.vectors_for([r["chunk_id"] for r in rows if r["chunk_id"] is not None])
-    pages = _Pages(store)
-    claims: list[ScoredClaim] = []
-    dropped = 0
-    for r in rows:
-        sentence = r["sentence"]
-        if not quotable(sentence) or not verify_quote(pages.text(r["doc_id"], r["page_no"]), sentence):
-            dropped += 1
-            continue
-        rank = rank_of.get(r["chunk_id"], len(hits) + doc_rank.get(r["doc_id"], len(hits)))
-        claims.append(ScoredClaim(r, rank, content_words(sentence), vectors.get(r["chunk_id"])))
-    groups = group_claims(claims)
-
-    def tier(g: ClaimGroup) -> int:
-        """0: a requested actor and capability; 1: a requested actor only; 2: another actor."""
-        hits_a = not want_actors or g.actor in want_actors
-        hits_c = not want_caps or g.capability in want_caps
-        return 0 if hits_a and hits_c else 1 if hits_a else 2
-
-    groups.sort(key=lambda g: (tier(g), *g.sort_key()))
-    shown = groups[:MAX_GROUPS] + [g for g in groups[MAX_GROUPS:] if tier(g) == 0]
-    attributed = [g for g in shown if g.actor]
-    multi = [g for g in attributed if g.n_docs >= 2]
-    key_groups = [g for g in multi if tier(g) < 2][:MAX_JUDGMENTS]
-    key_groups += [g for g in multi if tier(g) == 2][: max(0, MIN_JUDGMENTS - len(key_groups))]
-    key_groups += [g for g in attributed if g.n_docs < 2][: max(0, MIN_JUDGMENTS - len(key_groups))]
-    order = key_groups + [g for g in shown if g not in key_groups]
-
+    chunks = store.chunks_by_id([h.chunk_id for h in hits])
+    checker = Checker(store)
+    claim_rows = [r for r in store.claims_for_chunks([h.chunk_id for h in hits]) if _passes(r, filters)]
+    cands = gather(hits, chunks, claim_rows, checker.verifier.page_text)
+    score(cands, q)
+    evidence = select_evidence(cands, q, checker)
+    pool = _claim_pool(store, hits, cands, q, filters, checker)
+    groups = sorted(group_claims(pool, by_organ=True), key=lambda g: _group_order(g, q))
+    top = max((c.row["_score"] for g in groups[:1] for c in g.claims), default=0.0)  # each named actor keeps its best
+    firsts = {id(next(g for g in groups if g.actor == a)) for a in q.actors if any(g.actor == a for g in groups)}
+    groups = [g for g in groups if id(g) in firsts or max(c.row["_score"] for c in g.claims) >= _share(g, q) * top]
+    doc_ids = {h.doc_id for h in hits} | {c.doc_id for c in pool}
+    meta = {d["doc_id"]: d for d in store.documents(doc_ids)}
     refs = _Refs(meta)
-    evidence: dict[int, EvidenceGroup] = {}
-    for g in order:
-        quotes = tuple(refs.quote(c.row["sentence"], c.row, c.finding) for c in g.per_doc[:MAX_QUOTES_PER_GROUP])
-        by_finding = {q.finding: [] for q in quotes}  # type: dict[int, list[int]]
-        for q in quotes:
-            by_finding[q.finding].append(q.ref)
-        corroborated = tuple(
-            tuple(v) for f, v in sorted(by_finding.items()) if len(g.findings_docs[f]) >= 2 and len(v) >= 2
-        )
-        evidence[id(g)] = EvidenceGroup(
-            g.actor,
-            g.capability,
-            tuple(sorted({c.doc_id for c in g.claims})),
-            g.strongest,
-            _confidence(g.claims),
-            quotes,
-            corroborated,
-            g.best_rank,
-        )
-    judgments = []
-    for g in key_groups:
-        e = evidence[id(g)]
-        judgments.append(
-            Judgment(
-                e.actor,
-                e.capability,
-                e.n_documents,
-                e.strongest,
-                e.confidence,
-                tuple(q.ref for q in e.quotes),
-                _judgment_text(e),
-            )
-        )
-    conflicts = [c for g in shown for c in _conflicts(g, refs)]
-    uncategorised = _fallback_quotes(store, hits, topic, pages, refs) if not claims else []
-    sources = refs.sources()
-    timeline = _timeline(sources)
+    judged = _judgments(groups, refs, checker)
+    judgments = [j for _, j in judged]
+    quotes = [refs.quote(strip_bullet(c.text), c.doc_id, c.page_no, _claim_of(c, q), m) for c, m in evidence]
+    conflicts = [
+        Conflict(g.actor, g.capability, kind, _claim_quote(refs, x), _claim_quote(refs, y))
+        for g, _ in judged
+        for kind, x, y in conflicting_pairs(g, 1)
+        if _verified(x, checker) and _verified(y, checker)
+    ][:MAX_CONFLICTS]
+    also = _also_reported(cands, q, refs)
+    ocr = ocr_pages(store, doc_ids)
+    sources = refs.sources(ocr)
+    cited_docs = {s.doc_id: s for s in sources}
+    all_quotes = [j.quote for j in judgments] + quotes
+    gaps = find_gaps(store, q, filters, judgments, all_quotes)
     return Briefing(
-        topic=topic,
+        question=q,
         today=today,
         filters=filters,
         documents_searched=store.count_documents(filters),
-        topic_actors=tuple(tags["actors"]),
-        topic_capabilities=tuple(tags["capabilities"]),
-        tagging=tagging,
+        bluf=_bluf(q, judgments, quotes, store.count_documents(filters)),
+        source_mix=source_mix((s.kind for s in cited_docs.values()), sum(s.ocr for s in sources)),
         judgments=tuple(judgments),
-        evidence=tuple(evidence[id(g)] for g in shown),
-        uncategorised=tuple(uncategorised),
+        evidence=_evidence_groups(quotes, q),
+        also_reported=tuple(also),
         conflicts=tuple(conflicts),
-        single_source=tuple(evidence[id(g)] for g in shown if g.n_docs == 1),
-        timeline=timeline,
-        gaps=tuple(_gaps(store, filters, groups, want_actors, want_caps)),
+        timeline=build_timeline(all_quotes, {d: meta[d] for d in cited_docs}, today),
+        gaps=tuple(gaps),
         sources=sources,
-        dropped_quotes=dropped,
+        dropped=dict(sorted(checker.dropped.items())),
+        unverifiable=sum(1 for x in all_quotes if x.verification != VERIFIED),
     )
 
 
-def _timeline(sources: tuple[Source, ...]) -> tuple[TimelineEntry, ...]:
-    by_doc: dict[str, list[Source]] = defaultdict(list)
-    for s in sources:
-        by_doc[s.doc_id].append(s)
-    entries = [
-        TimelineEntry(
-            v[0].published,
-            d,
-            v[0].title,
-            v[0].file_name,
-            v[0].publisher,
-            tuple(sorted(s.ref for s in v)),
+def _claim_of(c: Candidate, q: Question) -> dict[str, Any] | None:
+    """The claim on a sentence that best fits the question (a named actor and capability first).
+
+    Without an attributed claim, the state the sentence names as the doer ("Iranian state cyber
+    actors launched...") files it under that state.
+    """
+    best = (
+        min(
+            c.claims,
+            key=lambda r: (
+                not (q.all_actors or r["actor"] in q.actors),
+                not (not q.capabilities or r["capability"] in q.capabilities),
+                r["actor"] is None,
+                r["claim_id"],
+            ),
         )
-        for d, v in by_doc.items()
+        if c.claims
+        else None
+    )
+    if (best is None or best["actor"] is None) and c.actors:
+        named = sorted(c.actors & set(q.actors)) or sorted(c.actors)
+        return {**(best or {}), "actor": named[0]}
+    return best
+
+
+def _claim_quote(refs: _Refs, c: ScoredClaim) -> Quote:
+    r = c.row
+    return refs.quote(r["sentence"], c.doc_id, int(r["page_no"]), r, r["_mark"])
+
+
+def _evidence_groups(quotes: list[Quote], q: Question) -> tuple[EvidenceGroup, ...]:
+    """Quotes under their acting state: named actors first (in the question's order), then the rest."""
+    by_actor: dict[str | None, list[Quote]] = defaultdict(list)
+    for x in quotes:
+        by_actor[x.actor if x.actor and (q.all_actors or x.actor in q.actors) else None].append(x)
+    order: list[str | None] = [a for a in q.actors if a in by_actor]
+    order += sorted((a for a in by_actor if a and a not in order), key=lambda a: -len(by_actor[a]))
+    order += [None] if None in by_actor else []
+    return tuple(EvidenceGroup(a, tuple(by_actor[a])) for a in order)
+
+
+def _also_reported(cands: list[Candidate], q: Question, refs: _Refs) -> list[AlsoReported]:
+    """States the question does not name, reported in the retrieved passages: counted, not quoted."""
+    if q.all_actors:
+        return []
+    caps: dict[str, set[str]] = defaultdict(set)
+    docs: dict[str, dict[str, int]] = defaultdict(dict)
+    for c in cands:
+        for r in c.claims:
+            a = r["actor"]
+            if a and a not in q.actors and not reporting(r):
+                caps[a].add(r["capability"])
+                docs[a].setdefault(c.doc_id, c.page_no)
+    out = [
+        AlsoReported(a, tuple(sorted(caps[a])), len(docs[a]), tuple(refs.ref(d, p) for d, p in sorted(docs[a].items())))
+        for a in caps
     ]
-    return tuple(sorted(entries, key=lambda e: (e.published is None, e.published or "", e.file_name, e.doc_id)))
+    return sorted(out, key=lambda x: (-x.n_documents, x.actor))
+
+
+def _bluf(q: Question, judgments: list[Judgment], quotes: list[Quote], n_docs: int) -> tuple[Statement, ...]:
+    """Two to four sentences that answer the question, each with its citations."""
+    out: list[Statement] = []
+    for j in judgments[:MAX_BLUF]:
+        n = j.independent_sources
+        out.append(Statement(f"{judge.sentence_body(j.text)}; {n} independent source{'s' if n != 1 else ''}.", j.refs))
+    if not judgments and quotes:
+        out.append(
+            Statement(
+                "No document in the index makes an attributable claim that answers the question directly; "
+                "the most relevant passages are quoted under Evidence.",
+                tuple(dict.fromkeys(x.ref for x in quotes[:3])),
+            )
+        )
+    if not judgments and not quotes:
+        out.append(
+            Statement(
+                f"The index cannot answer this question: none of the {n_docs} documents searched has a passage on it."
+            )
+        )
+    missing = [actor_name(a) for a in q.actors if not any(j.actor == a for j in judgments)]
+    if missing:
+        out.append(
+            Statement(f"No source in the index makes a retrievable claim about {', '.join(missing)} on this question.")
+        )
+    return tuple(out[:4])

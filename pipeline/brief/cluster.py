@@ -16,6 +16,7 @@ MAX_QUOTE_CHARS = 700
 LEXICAL_SAME = 0.5  # word-set Jaccard at which two sentences state the same finding
 LEXICAL_FLOOR = 0.3  # with chunk vectors this close, a lower Jaccard suffices
 VECTOR_SAME = 0.9
+MAX_CONFLICT_MEMBERS = 40
 _ENDS = re.compile(r"[.!?][\"”’)]?\s*$")
 # Footnotes and bibliography entries, which the tagger may read as claims.
 _REFERENCE = re.compile(
@@ -90,6 +91,7 @@ class ClaimGroup:
     claims: list[ScoredClaim]
     per_doc: list[ScoredClaim]  # one representative claim per document, display order
     findings_docs: dict[int, set[str]]
+    organ: str | None = None  # the service or group acting, where claims name one
 
     @property
     def n_docs(self) -> int:
@@ -119,12 +121,14 @@ def _pick_key(c: ScoredClaim, docs: dict[int, set[str]]) -> tuple[Any, ...]:
     return (not _ENDS.search(c.row["sentence"]), -len(docs[c.finding]), c.key)
 
 
-def group_claims(claims: list[ScoredClaim]) -> list[ClaimGroup]:
-    by_key: dict[tuple[str, str], list[ScoredClaim]] = defaultdict(list)
+def group_claims(claims: list[ScoredClaim], *, by_organ: bool = False) -> list[ClaimGroup]:
+    """Claims grouped by actor and capability (and the acting organ or group, with by_organ)."""
+    by_key: dict[tuple[str, str, str], list[ScoredClaim]] = defaultdict(list)
     for c in sorted(claims, key=lambda c: c.key):
-        by_key[(c.row["actor"] or "", c.row["capability"])].append(c)
+        organ = str(c.row.get("organ") or "").strip() if by_organ else ""
+        by_key[(c.row["actor"] or "", c.row["capability"], organ.casefold())].append(c)
     groups = []
-    for (actor, cap), members in sorted(by_key.items()):
+    for (actor, cap, _), members in sorted(by_key.items()):
         cluster_near_duplicates(members)
         docs: dict[int, set[str]] = defaultdict(set)
         for c in members:
@@ -134,14 +138,15 @@ def group_claims(claims: list[ScoredClaim]) -> list[ClaimGroup]:
             if c.doc_id not in best or _pick_key(c, docs) < _pick_key(best[c.doc_id], docs):
                 best[c.doc_id] = c
         per_doc = sorted(best.values(), key=lambda c: (-len(docs[c.finding]), c.finding, c.key))
-        groups.append(ClaimGroup(actor or None, cap, members, per_doc, dict(docs)))
+        shown = str(members[0].row.get("organ") or "").strip() if by_organ else ""
+        groups.append(ClaimGroup(actor or None, cap, members, per_doc, dict(docs), shown or None))
     return sorted(groups, key=ClaimGroup.sort_key)
 
 
 def conflicting_pairs(g: ClaimGroup, limit: int) -> list[tuple[str, ScoredClaim, ScoredClaim]]:
     """Pairs of documents that give different likelihoods, or where one doubts what one asserts."""
     found: list[tuple[tuple[Any, ...], str, ScoredClaim, ScoredClaim]] = []
-    members = sorted(g.claims, key=lambda c: c.key)
+    members = sorted(g.claims, key=lambda c: c.key)[:MAX_CONFLICT_MEMBERS]  # the most relevant: pairs are O(n²)
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             if a.doc_id == b.doc_id:

@@ -1,9 +1,10 @@
-"""The structured content of a briefing, and the small text helpers its parts share."""
+"""The structured briefing (what `brief --json` emits and the Markdown renders) and small helpers."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from pipeline.claims.vocab import LIKELIHOODS
 from pipeline.index.filters import Filters
@@ -66,6 +67,33 @@ def is_affirmative(likelihood: str | None, stance: str | None, sentence: str) ->
 
 
 @dataclass(frozen=True)
+class Question:
+    """What the topic asks: named actors, capabilities and targets, a time window, the words."""
+
+    text: str
+    actors: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    target_states: tuple[str, ...] = ()  # states the question names as acted on
+    since: str | None = None
+    until: str | None = None
+    tagging: str = "taxonomy matchers"
+
+    @property
+    def all_actors(self) -> bool:
+        """No state named: every actor is in scope."""
+        return not self.actors
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence of the bottom line and the references that carry it."""
+
+    text: str
+    refs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Source:
     """One [n]: a page of a document."""
 
@@ -76,11 +104,14 @@ class Source:
     file_name: str
     publisher: str | None
     published: str | None
+    kind: str | None = None  # government, intelligence, think tank, academic, NGO, vendor, platform
+    doc_number: str | None = None
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
 class Quote:
-    """A sentence verified verbatim on the page that `ref` cites."""
+    """A whole sentence verified verbatim on the page that `ref` cites."""
 
     ref: int
     text: str
@@ -91,38 +122,46 @@ class Quote:
     likelihood: str | None = None
     confidence: str | None = None
     stance: str | None = None
-    finding: int = 0  # near-duplicate cluster within its evidence group
-
-
-@dataclass(frozen=True)
-class EvidenceGroup:
-    """The claims on one actor and capability; documents counted once each."""
-
-    actor: str | None
-    capability: str
-    doc_ids: tuple[str, ...]
-    strongest: str | None
-    confidence: str | None
-    quotes: tuple[Quote, ...]
-    corroborated_findings: tuple[tuple[int, ...], ...]  # refs of near-identical statements
-    best_rank: int
-
-    @property
-    def n_documents(self) -> int:
-        return len(self.doc_ids)
+    finding: int = 0  # near-duplicate cluster within its judgment
+    target: str | None = None
+    ai_enabled: bool = False
+    verification: str = "verified"  # or "unverifiable: <why>"
 
 
 @dataclass(frozen=True)
 class Judgment:
-    """A key judgment, templated from its group's structured fields."""
+    """Who does what to whom, with AI or not, how likely: composed from one cluster of claims."""
 
     actor: str | None
     capability: str
-    n_documents: int
-    strongest: str | None
+    target: str | None
+    ai_enabled: bool
+    likelihood: str | None  # the sources' own ICD 203 term, never inferred
     confidence: str | None
+    independent_sources: int
+    n_documents: int
+    publishers: tuple[str, ...]
+    quote: Quote
     refs: tuple[int, ...]
     text: str
+
+
+@dataclass(frozen=True)
+class EvidenceGroup:
+    """Quoted passages about one actor (None: the sentence names no acting state)."""
+
+    actor: str | None
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class AlsoReported:
+    """An actor the question does not name, reported in the passages found: one line, no quotes."""
+
+    actor: str
+    capabilities: tuple[str, ...]
+    n_documents: int
+    refs: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -136,37 +175,47 @@ class Conflict:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    published: str | None
-    doc_id: str
-    title: str | None
-    file_name: str
+    """An event dated in a quoted sentence (kind "event") or, as a fallback, a publication date."""
+
+    date: str  # sortable: YYYY, YYYY-MM or YYYY-MM-DD
+    date_text: str  # as the sentence words it ("mid-December 2020")
+    kind: str  # "event" or "published"
+    text: str
+    ref: int
     publisher: str | None
-    refs: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class Gap:
-    actor: str | None
-    capability: str | None
-    corpus_documents: int  # documents elsewhere in the corpus with such claims
+    what: str
+    kind: str  # "not_in_index", "no_claim" or "not_retrieved"
     text: str
+    actor: str | None = None
+    capability: str | None = None
 
 
 @dataclass(frozen=True)
 class Briefing:
-    topic: str
+    question: Question
     today: str
     filters: Filters
     documents_searched: int
-    topic_actors: tuple[str, ...]
-    topic_capabilities: tuple[str, ...]
-    tagging: str
+    bluf: tuple[Statement, ...]
+    source_mix: str
     judgments: tuple[Judgment, ...]
     evidence: tuple[EvidenceGroup, ...]
-    uncategorised: tuple[Quote, ...]
+    also_reported: tuple[AlsoReported, ...]
     conflicts: tuple[Conflict, ...]
-    single_source: tuple[EvidenceGroup, ...]
     timeline: tuple[TimelineEntry, ...]
     gaps: tuple[Gap, ...]
     sources: tuple[Source, ...]
-    dropped_quotes: int
+    dropped: dict[str, int] = field(default_factory=dict)  # reason -> quotes left out
+    unverifiable: int = 0
+
+    @property
+    def topic(self) -> str:
+        return self.question.text
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready data: the same model the Markdown renders."""
+        return asdict(self)

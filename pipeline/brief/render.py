@@ -1,20 +1,18 @@
-"""A Briefing as Markdown. Every PDF-derived string goes through pipeline.text.md_inline."""
+"""A Briefing as Markdown (or a standalone HTML page). Every string goes through pipeline.text.md_text.
+
+md_text escapes only what would change the rendering in context (link and image syntax, HTML,
+code, emphasis, table pipes, a leading # > - + or 1.), so PDF text can never inject a link, HTML
+or a heading, and prose stays readable: no escaped periods or hyphens.
+"""
 
 from __future__ import annotations
 
-import re
+import html
 from collections.abc import Iterable
 
-from pipeline.brief.model import Briefing, EvidenceGroup, Quote, capability_label, level_label
+from pipeline.brief.model import Briefing, Judgment, Quote, Source, capability_label, level_label
 from pipeline.brief.topic import actor_name
-from pipeline.text import md_inline
-
-# Labels built from the taxonomy; anything else is escaped like PDF text.
-_PLAIN = re.compile(r"^(?:[^\W_]|[ .,;:'’()\-—–/])*$")
-
-
-def _label(text: str) -> str:
-    return text if _PLAIN.match(text) else md_inline(text)
+from pipeline.text import md_text
 
 
 def _cite(refs: Iterable[int]) -> str:
@@ -25,161 +23,166 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _scope(b: Briefing) -> list[str]:
-    f = b.filters
-    parts = [f"topic “{md_inline(b.topic)}”"]
-    if f.actors:
-        parts.append("actors " + ", ".join(_label(actor_name(a)) for a in f.actors))
-    if f.capabilities:
-        parts.append("capabilities " + ", ".join(_label(capability_label(c)) for c in f.capabilities))
+def _question(b: Briefing) -> list[str]:
+    q, f = b.question, b.filters
+    asked = [
+        "actors " + (", ".join(actor_name(a) for a in q.actors) if q.actors else "any"),
+        "capabilities " + (", ".join(capability_label(c) for c in q.capabilities) if q.capabilities else "any"),
+    ]
+    if q.targets:
+        asked.append("targets " + ", ".join(q.targets))
+    if q.since or q.until:
+        asked.append(f"window {q.since or '…'} to {q.until or '…'}")
+    scope = [f"{_plural(b.documents_searched, 'document')} searched"]
     if f.publisher:
-        parts.append(f"publisher matching “{md_inline(f.publisher)}”")
+        scope.append(f"publisher matching “{f.publisher}”")
     if f.docs:
-        parts.append("documents " + ", ".join(md_inline(d) for d in f.docs))
-    if f.since:
-        parts.append(f"published since {_label(f.since)}")
-    if f.until:
-        parts.append(f"published until {_label(f.until)}")
-    if f.ai_enabled:
-        parts.append("AI-enabled claims only")
-    if f.likelihood:
-        parts.append(f"likelihood {_label(level_label(f.likelihood))}")
-    parts.append(f"{_plural(b.documents_searched, 'document')} searched")
-    parts.append(f"generated {_label(b.today)}" if b.today else "undated")
-    lines = ["**Scope:** " + "; ".join(parts) + "."]
-    named = [_label(actor_name(a)) for a in b.topic_actors]
-    named += [_label(capability_label(c)) for c in b.topic_capabilities]
-    if named:
-        lines.append(f"**Named in the topic:** {', '.join(named)} (found by {_label(b.tagging)}).")
-    lines.append(
-        "**Method:** extractive. Judgments are templated from the claims extracted from the "
-        "documents; every quotation is verbatim from the page it cites; no language model."
-    )
-    return lines
+        scope.append("documents " + ", ".join(f.docs))
+    if f.since or f.until:
+        scope.append(f"published {f.since or '…'} to {f.until or '…'}")
+    scope.append(f"generated {b.today}" if b.today else "undated")
+    return [
+        md_text(f"Question as parsed: {'; '.join(asked)}."),
+        "",
+        md_text(f"Scope: {'; '.join(scope)}."),
+    ]
 
 
-def _quote(q: Quote) -> str:
-    return f"> {md_inline(q.text)} [{q.ref}]"
+def _quote_line(x: Quote, indent: str = "") -> str:
+    mark = "" if x.verification == "verified" else f" ({x.verification})"
+    return f"{indent}> {md_text(x.text)} [{x.ref}]{md_text(mark)}"
 
 
-def _group_title(g: EvidenceGroup) -> str:
-    text = f"{capability_label(g.capability).capitalize()} — {_plural(g.n_documents, 'document')}"
-    if g.strongest:
-        text += f"; strongest estimative language: {level_label(g.strongest)}"
-    return _label(text)
+def _judgment(i: int, j: Judgment) -> list[str]:
+    kinds = f"{_plural(j.independent_sources, 'independent source')} ({_plural(j.n_documents, 'document')})"
+    return [f"{i}. {md_text(j.text)} {md_text(kinds)} {_cite(j.refs)}", "", _quote_line(j.quote, "   "), ""]
 
 
 def _evidence(b: Briefing) -> list[str]:
     out: list[str] = []
-    actors: list[str | None] = []
     for g in b.evidence:
-        if g.actor not in actors:
-            actors.append(g.actor)
-    for actor in actors:
-        out += [f"### {_label(actor_name(actor))}", ""]
-        for g in (g for g in b.evidence if g.actor == actor):
-            out += [f"#### {_group_title(g)}", ""]
-            for q in g.quotes:
-                out += [_quote(q), ""]
-            if len(g.quotes) < g.n_documents:
-                out += [
-                    f"*{_plural(g.n_documents - len(g.quotes), 'further document')} not quoted.*",
-                    "",
-                ]
-    if b.uncategorised:
-        out += [
-            "### Uncategorised evidence",
-            "",
-            "*No claims were extracted from the most relevant passages; these are their "
-            "sentences closest to the topic, unclassified.*",
-            "",
-        ]
-        for q in b.uncategorised:
-            out += [_quote(q), ""]
-    if not out:
-        out = ["No passage in the documents searched matches the topic.", ""]
-    return out
+        head = actor_name(g.actor) if g.actor else "No acting state named in the sentence"
+        out += [f"### {md_text(head)}", ""]
+        for x in g.quotes:
+            out += [_quote_line(x), ""]
+    return out or ["No passage in the documents searched answers the question.", ""]
 
 
-def _corroboration(b: Briefing) -> list[str]:
-    out = ["### Supported by several documents", ""]
-    multi = [g for g in b.evidence if g.n_documents >= 2]
-    for g in multi:
-        line = f"- {_label(actor_name(g.actor))} — {_label(capability_label(g.capability))}: "
-        line += f"{_plural(g.n_documents, 'document')} {_cite(q.ref for q in g.quotes)}"
-        out.append(line)
-        for refs in g.corroborated_findings:
-            out.append(f"  - near-identical statement in {_plural(len(refs), 'document')}: {_cite(refs)}")
-    if not multi:
-        out.append("- None: no actor and capability is supported by more than one document.")
-    out += ["", "### Resting on a single source", ""]
-    for g in b.single_source:
-        out.append(
-            f"- {_label(actor_name(g.actor))} — {_label(capability_label(g.capability))}: "
-            f"{_cite(q.ref for q in g.quotes)}"
-        )
-    if not b.single_source:
-        out.append("- None.")
-    out += ["", "### Conflicting statements", ""]
+def _also(b: Briefing) -> list[str]:
+    if not b.also_reported:
+        return []
+    out = [
+        "## Also reported",
+        "",
+        md_text("States the question does not name, in the passages retrieved (not quoted):"),
+        "",
+    ]
+    for a in b.also_reported:
+        caps = ", ".join(capability_label(c) for c in a.capabilities)
+        line = f"{actor_name(a.actor)}: {caps}; {_plural(a.n_documents, 'document')}"
+        out.append(f"- {md_text(line)} {_cite(a.refs)}")
+    return [*out, ""]
+
+
+def _conflicts(b: Briefing) -> list[str]:
+    out = ["## Conflicting statements", ""]
     for c in b.conflicts:
-        head_a = _label(level_label(c.a.likelihood) if c.a.likelihood else c.a.stance or "stated")
-        head_b = _label(level_label(c.b.likelihood) if c.b.likelihood else c.b.stance or "stated")
+        head_a = level_label(c.a.likelihood) if c.a.likelihood else c.a.stance or "stated"
+        head_b = level_label(c.b.likelihood) if c.b.likelihood else c.b.stance or "stated"
         out += [
-            f"**{_label(actor_name(c.actor))} — {_label(capability_label(c.capability))}** ({_label(c.kind)}):",
+            f"**{md_text(actor_name(c.actor))} — {md_text(capability_label(c.capability))}** ({md_text(c.kind)}):",
             "",
-            f"| {head_a} [{c.a.ref}] | {head_b} [{c.b.ref}] |",
+            f"| {md_text(head_a)} [{c.a.ref}] | {md_text(head_b)} [{c.b.ref}] |",
             "| --- | --- |",
-            f"| {md_inline(c.a.text)} | {md_inline(c.b.text)} |",
+            f"| {md_text(c.a.text)} | {md_text(c.b.text)} |",
             "",
         ]
     if not b.conflicts:
-        out += [
-            "- None found: no two documents give different likelihoods for the same actor and "
-            "capability, and none doubts what another asserts.",
-            "",
-        ]
+        out += [md_text("None found among the judgments above."), ""]
     return out
 
 
 def _timeline(b: Briefing) -> list[str]:
     out = []
     for e in b.timeline:
-        title = md_inline(e.title or e.file_name)
-        pub = f" ({md_inline(e.publisher)})" if e.publisher else ""
-        out.append(f"- **{_label(e.published or 'undated')}** — {title}{pub}: {_cite(e.refs)}")
-    return out or ["- No documents cited."]
+        label = "published" if e.kind == "published" else e.date_text
+        who = f" ({e.publisher})" if e.publisher else ""
+        out.append(f"- **{md_text(e.date)}** {md_text(f'({label}){who}')}: {md_text(e.text)} [{e.ref}]")
+    if b.timeline and b.timeline[0].kind == "published":
+        out.insert(0, md_text("No quoted sentence dates an event; publication dates instead:"))
+    return out or ["- No dated event in the quoted sentences."]
 
 
 def _gaps(b: Briefing) -> list[str]:
-    lines = [f"- {_label(g.text)}" for g in b.gaps]
-    if b.dropped_quotes:
+    lines = [f"- {md_text(g.text)}" for g in b.gaps]
+    return lines or ["- " + md_text("None: every actor, capability and target the question names has evidence.")]
+
+
+def _method(b: Briefing) -> list[str]:
+    n_quotes = len(b.judgments) + sum(len(g.quotes) for g in b.evidence)
+    lines = [
+        "Extractive, no language model. Each quotation is a whole sentence found verbatim on the page it "
+        "cites, in the stored text and again in an independent extraction of the PDF page (PDFium's own "
+        "text, compared letter by letter); headings, tables of contents, table rows and references are "
+        f"not quoted. {_plural(n_quotes, 'quotation')} shown."
+    ]
+    reasons = {
+        "not_independent": "in our text but not in the independent extraction of the page",
+        "not_on_page": "not verbatim on the cited page",
+        "non_prose": "a heading, table row, list fragment or reference",
+        "not_body_block": "outside the body text blocks of the page",
+    }
+    for key, n in b.dropped.items():
+        lines.append(f"{_plural(n, 'candidate sentence')} left out: {reasons.get(key, key)}.")
+    if b.unverifiable:
         lines.append(
-            f"- {_plural(b.dropped_quotes, 'extracted claim')} left out: not found verbatim "
-            "on their page, too long to quote, or a heading or table fragment."
+            f"{_plural(b.unverifiable, 'quotation')} could not be checked independently (file gone or no "
+            "text layer); each is marked."
         )
-    if not b.judgments:
-        lines.append("- No key judgment: the evidence found carries no attributed claim.")
-    return lines or ["- None: every actor and capability requested or named in the topic has evidence."]
+    return [f"- {md_text(x)}" for x in lines]
 
 
-def _sources(b: Briefing) -> list[str]:
-    out = []
-    for s in b.sources:
-        title = md_inline(s.title or s.file_name)
-        extra = ", ".join(x for x in (s.publisher and md_inline(s.publisher), s.published and _label(s.published)) if x)
-        out.append(f"- [{s.ref}] {title} — {md_inline(s.file_name)}, p. {s.page_no}" + (f" ({extra})" if extra else ""))
-    return out or ["- None."]
+def _source(s: Source) -> str:
+    parts = [s.title or s.file_name]
+    who = ", ".join(x for x in (s.publisher, s.kind) if x)
+    if who:
+        parts.append(who)
+    if s.published:
+        parts.append(s.published)
+    if s.doc_number:
+        parts.append(s.doc_number)
+    page = f"p. {s.page_no}" + (" (OCR)" if s.ocr else "")
+    name = s.file_name.replace("`", "'")
+    return f"- [{s.ref}] {md_text(' — '.join(parts))}; `{name}`, {page}"
 
 
 def render_markdown(b: Briefing) -> str:
-    """The briefing as Markdown: judgments first, then evidence, corroboration, timeline, gaps."""
-    out = [f"# Briefing: {md_inline(b.topic)}", "", *_scope(b), "", "## Key judgments", ""]
+    """The briefing as Markdown: bottom line first, then judgments, evidence, conflicts, timeline, gaps."""
+    out = [f"# Briefing: {md_text(b.topic)}", "", *_question(b), "", "## Bottom line", ""]
+    out += [" ".join(f"{md_text(s.text)} {_cite(s.refs)}".rstrip() for s in b.bluf) or md_text("No answer."), ""]
+    out += [f"**Source mix:** {md_text(b.source_mix)}.", "", "## Key judgments", ""]
     for i, j in enumerate(b.judgments, 1):
-        out.append(f"{i}. {_label(j.text)} {_cite(j.refs)}")
+        out += _judgment(i, j)
     if not b.judgments:
-        out.append("No key judgment can be made: no attributed claim was found for this topic.")
-    out += ["", "## Evidence", "", *_evidence(b)]
-    out += ["## Corroboration and disagreement", "", *_corroboration(b)]
-    out += ["## Timeline", "", *_timeline(b), "", "## Gaps", "", *_gaps(b), ""]
-    out += ["## Sources", "", *_sources(b), ""]
-    return "\n".join(out)
+        out += [md_text("No key judgment: no attributable claim in the passages found answers the question."), ""]
+    out += ["## Evidence", "", *_evidence(b), *_also(b), *_conflicts(b)]
+    out += ["## Timeline of events", "", *_timeline(b), "", "## Gaps", "", *_gaps(b), ""]
+    out += ["## Method and verification", "", *_method(b), "", "## Sources", ""]
+    out += [_source(s) for s in b.sources] or ["- None."]
+    return "\n".join(out) + "\n"
+
+
+def render_html(b: Briefing) -> str:
+    """A standalone HTML page of the Markdown briefing (raw HTML in it is escaped, never passed through)."""
+    from markdown_it import MarkdownIt
+
+    body = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").render(render_markdown(b))
+    title = html.escape(b.topic, quote=True)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Briefing: {title}</title>"
+        "<style>body{max-width:52rem;margin:2rem auto;font:16px/1.5 system-ui,sans-serif;padding:0 1rem}"
+        "blockquote{border-left:3px solid #999;margin:0.5rem 0;padding-left:0.8rem;color:#333}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:0.3rem;vertical-align:top}</style>"
+        f"</head><body>\n{body}</body></html>\n"
+    )

@@ -1,4 +1,6 @@
-"""Actors and capabilities named in a briefing topic, through the claim extractor's own matchers.
+"""The question a briefing answers: actors, capabilities, targets and time window named in the topic.
+
+Actors and capabilities are found through the claim extractor's own matchers.
 
 The topic is matched with the same aliases, vendor naming families, capability triggers, deny
 rules and ambiguous-alias rule as page text (pipeline.claims.features); a state named right
@@ -9,13 +11,16 @@ from __future__ import annotations
 
 import re
 
+from pipeline.brief.model import Question
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import get_matchers
 from pipeline.claims.taxonomy import load_taxonomy
+from pipeline.index.filters import Filters
 
 # A state named right after these words is the target of the activity, not its actor.
-_TARGET_CUE = re.compile(
-    r"\b(?:against|targeting|targets|target|into|on|toward|towards|inside|within|in|at|of)"
+TARGET_CUE = re.compile(
+    r"\b(?:against|targeting|targets|targeted|target|attacked|attacks|attacking|hacked|compromised|breached|"
+    r"infiltrated|into|on|toward|towards|inside|within|in|at|of)"
     r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -30,15 +35,74 @@ def actor_name(code: str | None) -> str:
     return f"{name} ({code})" if name != code else code
 
 
+def actor_plain_name(code: str) -> str:
+    """'China' for CHN: the words a document would use."""
+    tax = load_taxonomy()
+    return str(tax.actors.get(code, {}).get("name") or (tax.countries.get(code) or [code])[0])
+
+
 def topic_tags(topic: str) -> tuple[dict[str, list[str]], str]:
     """Actors and capabilities named in `topic`, and how they were found."""
+    q = parse_question(topic)
+    return {"actors": list(q.actors), "capabilities": list(q.capabilities)}, q.tagging
+
+
+# Who or what is acted on: sectors and groups a question names (matched as words, shown as written).
+_TARGET_WORDS = re.compile(
+    r"\b(?:governments?|think[- ]tanks?|NGOs?|non-governmental organi[sz]ations?|journalists?|dissidents?|"
+    r"activists?|human rights defenders?|diaspora|critics?|elections?|voters?|critical infrastructure|"
+    r"telecommunications?|telecoms?|energy|power grids?|water|transport(?:ation)?|financial|banks?|"
+    r"defen[cs]e|military|health(?:care)?|universit(?:y|ies)|academi[ac]|research(?:ers)?|companies|"
+    r"businesses|media|embassies|diplomats?|politicians?|parliaments?|minorities|Uyghurs?|Tibetans?|"
+    r"Hong Kong|pro-democracy|satellites?|cloud|supply chains?|social media|platforms?)\b",
+    re.IGNORECASE,
+)
+_LIST_GLUE = re.compile(r"^\s*(?:,|,?\s*(?:and|or))\s*(?:the\s+)?$")
+_ACTED_ON = re.compile(r"\b(?:against|target\w*|surveil\w*|spy on|attack\w*|on|of|at|to|into)\b", re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(?:been|be|are|were|is|was)\s+(?:target|surveil|attack|hack|spied)\w*", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19[89]\d|20[0-4]\d)\b")
+_SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19[89]|20[0-4])\d)\b", re.IGNORECASE)
+_UNTIL = re.compile(r"\b(?:before|until|up to|through)\s+((?:19[89]|20[0-4])\d)\b", re.IGNORECASE)
+
+
+def parse_question(topic: str, filters: Filters | None = None) -> Question:
+    """The actors, capabilities, targets and time window a question names, plus explicit filters."""
+    filters = filters or Filters()
     matchers = get_matchers()
     mentions = matchers.mentions(topic)
     codes = document_codes(mentions, matchers.tax.ambiguous)
-    actors = {
-        m.alias.code
-        for m in mentions
-        if keep_mention(m, matchers.tax.ambiguous, codes) and not _TARGET_CUE.search(topic[: m.start])
-    }
-    capabilities = matchers.capabilities(topic, advice=False, mentions=mentions)
-    return {"actors": sorted(actors), "capabilities": sorted(capabilities)}, "taxonomy matchers"
+    actors: set[str] = set(filters.actors)
+    targets: list[str] = []
+    target_states: set[str] = set()
+    last_target = -1
+    for m in mentions:
+        if not keep_mention(m, matchers.tax.ambiguous, codes):
+            continue
+        listed = last_target >= 0 and _LIST_GLUE.match(topic[last_target : m.start])
+        if listed or TARGET_CUE.search(topic[: m.start]):
+            targets.append(topic[m.start : m.end])
+            target_states.add(m.alias.code)
+            last_target = m.end
+        else:
+            actors.add(m.alias.code)
+    cue = _ACTED_ON.search(topic)
+    passive = _PASSIVE.search(topic)  # "groups been targeted": the subject is acted on
+    for w in _TARGET_WORDS.finditer(topic):
+        if (passive or (cue and w.start() > cue.start())) and w.group(0).lower() not in (t.lower() for t in targets):
+            targets.append(w.group(0))
+    caps = set(filters.capabilities) | set(matchers.capabilities(topic, advice=False, mentions=mentions))
+    years = sorted(_YEAR.findall(topic))
+    since_m, until_m = _SINCE.search(topic), _UNTIL.search(topic)
+    since = filters.since or (since_m.group(1) if since_m else None)
+    until = filters.until or (until_m.group(1) if until_m else None)
+    if not since and not until and len(years) == 1 and re.search(rf"\bin {years[0]}\b", topic):
+        since = until = years[0]
+    return Question(
+        text=topic.strip(),
+        actors=tuple(sorted(actors)),
+        capabilities=tuple(sorted(caps)),
+        targets=tuple(targets),
+        target_states=tuple(sorted(target_states - actors)),
+        since=since,
+        until=until,
+    )

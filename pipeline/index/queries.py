@@ -287,6 +287,25 @@ class StoreQueries:
         out.sort(key=lambda r: r["claim_id"])
         return out
 
+    def table_columns(self, table: str) -> set[str]:
+        """Column names of `table` (empty when it does not exist): features that later migrations add."""
+        return {r[0] for r in self.db.execute("SELECT name FROM pragma_table_info(?)", (table,))}
+
+    def page_blocks(self, doc_id: str, page_no: int) -> list[tuple[int, int, str]]:
+        """(char_start, char_end, kind) of the parser's blocks on a page (index with a blocks table)."""
+        rows = self.db.execute(
+            "SELECT char_start, char_end, kind FROM blocks WHERE doc_id = ? AND page_no = ? ORDER BY char_start",
+            (doc_id, page_no),
+        )
+        return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+
+    def page_flags(self, doc_id: str, column: str) -> list[tuple[int, Any]]:
+        """(page_no, value) of one per-page column that later migrations may add (OCR marks)."""
+        if column not in ("ocr", "is_ocr", "source", "method", "extraction"):
+            raise ValueError(f"not a page flag column: {column}")
+        sql = f"SELECT page_no, {column} FROM pages WHERE doc_id = ? ORDER BY page_no"  # noqa: S608
+        return [(int(r[0]), r[1]) for r in self.db.execute(sql, (doc_id,))]
+
     def count_documents(self, f: Filters) -> int:
         """Documents that pass the document-level filters (docs, publisher, dates)."""
         doc_only = Filters(docs=f.docs, publisher=f.publisher, since=f.since, until=f.until)

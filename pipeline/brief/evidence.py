@@ -1,0 +1,180 @@
+"""Candidate sentences for a question: every sentence of the best passages, scored for relevance.
+
+A sentence's relevance combines how much of the question's vocabulary it holds (weighted by how
+rare each word is among the candidates), how high its passage ranked in hybrid search (dense +
+BM25 over the question), and whether a claim on it names a requested actor, capability or target.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.brief.model import Question
+from pipeline.brief.topic import TARGET_CUE
+from pipeline.claims.context import document_codes, keep_mention
+from pipeline.claims.features import get_matchers
+from pipeline.models import Hit
+from pipeline.text import split_sentences
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_STOP = frozenset(
+    "the and for that with this from are was were has have had its their they them which who whom "
+    "been also into than then such these those other more most over can could would should may might "
+    "will not but all any our out use used using how what when where does did done do why whose "
+    "about against there here some many much very what's get gets got run runs ran conduct conducted "
+    "conducts state states actor actors activity activities operation operations".split()
+)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "es", "ed", "s")
+_REPORTS = re.compile(
+    r"[^.;:]{0,60}?\b(?:assess|believe|judge|attribut|report|warn|indict|charg|condemn|identif|observ|releas|"
+    r"said|stat|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege)",
+    re.IGNORECASE,
+)
+# A state named right before these words is the one acting.
+_DOER = re.compile(
+    r"(?:'s|’s)?\s+(?:state[- ]sponsored\s+|state\s+|government\s+|military\s+|intelligence\s+)?"
+    r"(?:hackers?|actors?|APTs?|operators?|intelligence|military|government|state[- ]sponsored|spies|services?|"
+    r"cyber\s+(?:actors?|operations?|units?|espionage)|groups?|campaigns?|operations?|agents?|forces?)\b",
+    re.IGNORECASE,
+)
+# Weights of the relevance score; they add to 1 before the claim bonuses.
+W_LEXICAL = 0.55
+W_RANK = 0.45
+RANK_HALF = 8  # the hit rank at which the rank score halves
+BONUS_WANTED = 0.12
+BONUS_ESTIMATIVE = 0.04
+BONUS_TARGET = 0.06
+
+
+def stem(word: str) -> str:
+    """A crude stem: enough to match 'campaigns' with 'campaign' and 'targeting' with 'targeted'."""
+    w = word.lower().strip("'’-")
+    for sfx in _SUFFIXES:
+        if w.endswith(sfx) and len(w) - len(sfx) >= 4:
+            return w[: -len(sfx)]
+    return w
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text) if len(w) >= 3 and w.lower() not in _STOP}
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved passage, with the claims extracted from it."""
+
+    doc_id: str
+    page_no: int
+    start: int
+    end: int
+    text: str
+    hit_rank: int
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)
+    score: float = 0.0
+    actors: set[str] = field(default_factory=set)  # states acting in the sentence
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return (-self.score, self.hit_rank, self.doc_id, self.page_no, self.start)
+
+
+def gather(
+    hits: list[Hit],
+    chunks: dict[int, dict[str, Any]],
+    claims: list[dict[str, Any]],
+    page_text: Any,
+) -> list[Candidate]:
+    """The sentences of the hit passages (each once, at its best rank), claims attached."""
+    found: dict[tuple[str, int, int], Candidate] = {}
+    for h in hits:
+        c = chunks.get(h.chunk_id)
+        if c is None:
+            continue
+        for page_no in range(h.page_start, h.page_end + 1):
+            text = page_text(h.doc_id, page_no)
+            lo = int(c["char_start"]) if page_no == h.page_start else 0
+            hi = int(c["char_end"]) if page_no == h.page_end else len(text)
+            for s, e in split_sentences(text):
+                if e <= lo or s >= hi or (s < lo and lo - s > (e - s) // 2):
+                    continue
+                key = (h.doc_id, page_no, s)
+                if key not in found:
+                    found[key] = Candidate(h.doc_id, page_no, s, e, text[s:e], h.rank)
+    by_page: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
+    for cand in found.values():
+        by_page[(cand.doc_id, cand.page_no)].append(cand)
+    for row in claims:
+        for cand in by_page.get((row["doc_id"], int(row["page_no"])), []):
+            if cand.start <= int(row["char_start"]) < cand.end:
+                cand.claims.append(row)
+                break
+    return sorted(found.values(), key=lambda c: (c.hit_rank, c.doc_id, c.page_no, c.start))
+
+
+def reporting(row: dict[str, Any]) -> bool:
+    """The claim's state reports or assesses ("FBI and CISA assess...") or is acted on, rather than acting."""
+    mention = row.get("actor_mention") or ""
+    at = row["sentence"].find(mention) if mention else -1
+    if at < 0:
+        return False
+    acted_on = TARGET_CUE.search(row["sentence"][:at])  # "target U.S. and allied networks": a victim
+    own_target = mention.lower() in str(row.get("target") or "").lower()  # "against Iran's centrifuges"
+    return bool(acted_on or own_target or _REPORTS.match(row["sentence"], at + len(mention)))
+
+
+def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
+    """States acting in the sentence: its claims' actors, else states named as the doer ("Chinese hackers")."""
+    actors = {r["actor"] for r in cand.claims if r["actor"] and not reporting(r)}
+    if actors or any(r["actor"] for r in cand.claims):
+        return actors
+    matchers = get_matchers()
+    mentions = matchers.mentions(cand.text)
+    codes = document_codes(mentions, matchers.tax.ambiguous)
+    wanted_targets = {t.lower() for t in targets}
+    return {
+        m.alias.code
+        for m in mentions
+        if keep_mention(m, matchers.tax.ambiguous, codes)
+        and _DOER.match(cand.text, m.end)
+        and cand.text[m.start : m.end].lower() not in wanted_targets
+    }
+
+
+def score(cands: list[Candidate], q: Question) -> None:
+    """Relevance of each candidate to the question, in place."""
+    terms = stems(q.text)
+    n = len(cands) or 1
+    for c in cands:
+        c.words = stems(c.text)
+        c.actors = acting_states(c, q.targets)
+    df: dict[str, int] = defaultdict(int)
+    for c in cands:
+        for t in terms & c.words:
+            df[t] += 1
+    idf = {t: math.log((n + 1) / (df.get(t, 0) + 0.5)) for t in terms}
+    total = sum(idf.values()) or 1.0
+    target_words = [t.lower() for t in q.targets]
+    for c in cands:
+        lexical = sum(idf[t] for t in terms & c.words) / total
+        rank = 1.0 / (1.0 + (c.hit_rank - 1) / RANK_HALF)
+        bonus = 0.0
+        for r in c.claims:
+            actor_ok = q.all_actors or r["actor"] in q.actors
+            cap_ok = not q.capabilities or r["capability"] in q.capabilities
+            if actor_ok and cap_ok and r["actor"]:
+                bonus = max(bonus, BONUS_WANTED + (BONUS_ESTIMATIVE if r["likelihood"] else 0.0))
+        lower = c.text.lower()
+        if target_words and any(t in lower for t in target_words):
+            bonus += BONUS_TARGET
+        c.score = W_LEXICAL * lexical + W_RANK * rank + bonus
+
+
+def off_topic(c: Candidate, q: Question) -> bool:
+    """The sentence is about states the question does not name (and none it names)."""
+    others = c.actors - set(q.target_states)
+    return not q.all_actors and bool(others) and not (c.actors & set(q.actors))

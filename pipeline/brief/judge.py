@@ -1,0 +1,127 @@
+"""Key judgments: who does what to whom, with AI or not, how likely, from how many independent sources.
+
+A judgment is one actor x capability group of verified claims. Its wording is composed from the
+claims' structured fields; its likelihood and confidence are the words of its representative
+quote (the sources' own ICD 203 terms, never inferred); independence counts a lead publisher
+once and a near-identical statement once, so reprints and joint advisories do not add up.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.brief.cluster import ClaimGroup, ScoredClaim
+from pipeline.brief.model import level_label
+from pipeline.brief.sources import publisher_key
+from pipeline.brief.topic import actor_name
+from pipeline.claims.vocab import LIKELIHOODS
+
+CAPABILITY_VERBS = {
+    "propaganda": "spreads propaganda",
+    "influence_operations": "runs influence operations",
+    "censorship": "censors information",
+    "surveillance": "conducts surveillance",
+    "cyber_espionage": "conducts cyber espionage",
+    "cyber_attack": "conducts disruptive cyber attacks",
+    "data_exploitation": "collects and exploits personal data",
+    "synthetic_media": "uses synthetic media",
+    "transnational_repression": "targets critics and diaspora abroad",
+    "technology_export": "exports surveillance and cyber technology",
+}
+_GOOD_TARGET = re.compile(
+    r"[A-Z]|\b(?:government|think|ngo|journalist|dissident|activist|infrastructure|diaspora|critic|user|voter)"
+)
+_VAGUE_TARGET = re.compile(
+    r"^(?:(?:this|that|these|those|its|their|his|her|our|such|targeted|the internet)\b|"
+    r"(?:it|them|data|information|networks?|systems?|access|attacks?|malware|internet)$)",
+    re.I,
+)
+_ABBREVIATION_END = re.compile(r"\b[A-Z]\.$")  # "U.S.", "U.K."
+EXPLICIT_WEIGHT = 0.08  # per level: confidence or assessment, then an ICD 203 term
+CORROBORATION_WEIGHT = 0.02  # per further document making the same statement
+
+
+def independent_sources(group: ClaimGroup) -> int:
+    """Documents counted once per lead publisher, and once per near-identical statement."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        parent[find(a)] = find(b)
+
+    by_key: dict[str, str] = {}
+    for c in group.claims:
+        k = publisher_key(c.row.get("publisher"), c.doc_id)
+        union(c.doc_id, by_key.setdefault(k, c.doc_id))
+    for docs in group.findings_docs.values():
+        first = sorted(docs)[0]
+        for d in docs:
+            union(d, first)
+    return len({find(c.doc_id) for c in group.claims})
+
+
+def ranked(group: ClaimGroup, taken: set[str] | None = None) -> list[ScoredClaim]:
+    """Candidates to represent the group, best first: most relevant to the question, preferring the
+    sources' own estimates and corroborated findings; sentences in `taken` left out."""
+
+    def key(c: ScoredClaim) -> tuple[Any, ...]:
+        r = c.row
+        explicit = 2 if r["likelihood"] else 1 if r["stance"] == "assessment" or r["confidence"] else 0
+        weight = float(r.get("_score", 0.0)) + EXPLICIT_WEIGHT * explicit
+        weight += CORROBORATION_WEIGHT * (len(group.findings_docs[c.finding]) - 1)
+        return (-round(weight, 4), c.key)
+
+    return sorted((c for c in group.claims if c.row["sentence"] not in (taken or set())), key=key)
+
+
+def target_of(row: dict[str, Any]) -> str | None:
+    """The claim's target as written, when it names someone or something specific."""
+    t = str(row.get("target") or "").strip().rstrip(",;:")
+    if t.endswith(".") and not re.search(r"\b[A-Z]\.$", t):  # keep "U.S."
+        t = t[:-1]
+    if not t or len(t) > 60 or _VAGUE_TARGET.match(t) or not _GOOD_TARGET.search(t):
+        return None
+    return t
+
+
+def compose(
+    actor: str | None,
+    capability: str,
+    target: str | None,
+    organ: str | None,
+    ai: bool,
+    likelihood: str | None,
+    confidence: str | None,
+    stance: str | None,
+) -> str:
+    """One sentence: the sources' estimate, who, does what, to whom, with AI or not."""
+    who = actor_name(actor) + (f", through {organ}," if organ else "")
+    clause = f"{who} {CAPABILITY_VERBS.get(capability, capability.replace('_', ' '))}"
+    if target:
+        clause += f" against {target}"
+    if ai:
+        clause += ", using AI or automated analytics"
+    if likelihood in LIKELIHOODS:
+        lead = (
+            "There is a roughly even chance"
+            if likelihood == "roughly_even_chance"
+            else f"It is {level_label(likelihood)}"
+        )
+        text = f"{lead} that {clause}"
+    elif stance == "assessment":
+        text = f"Sources assess that {clause}"
+    else:
+        text = f"Sources report that {clause}"
+    if confidence:
+        text += f" ({confidence} confidence)"
+    return text if _ABBREVIATION_END.search(text) else text + "."
+
+
+def sentence_body(text: str) -> str:
+    """A composed sentence without its closing period (an abbreviation's period stays)."""
+    return text if _ABBREVIATION_END.search(text) else text.removesuffix(".")

@@ -1,0 +1,131 @@
+"""Which retrieved sentences a briefing quotes: a passage from each top hit, then the best single sentences.
+
+Every quote is a run of whole prose sentences from one page, verified twice (pipeline.brief.verify);
+near-duplicates, sentences about states the question does not name, and more than
+MAX_PER_DOCUMENT quotes from one document are left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pipeline.brief.cluster import content_words
+from pipeline.brief.evidence import Candidate, off_topic
+from pipeline.brief.model import Question, verify_quote
+from pipeline.brief.prose import BlockKinds, is_prose, strip_bullet
+from pipeline.brief.verify import NOT_ON_PAGE, VERIFIED, Verifier
+from pipeline.index.store import Store
+
+STORED_ONLY = "stored_only"  # passed the cheap checks; the independent one is still to run
+MAX_EVIDENCE = 40  # quotes under Evidence
+PASSAGES = 20  # each of the top passages gets a quote around its best sentence first
+PASSAGE_SENTENCES = 3
+MAX_PER_DOCUMENT = 10
+SAME_SENTENCE = 0.6  # word-set Jaccard at which two quotes say the same thing
+
+
+class Checker:
+    """Quotability and double verification, with reasons for what is left out."""
+
+    def __init__(self, store: Store) -> None:
+        self.verifier = Verifier(store)
+        self.blocks = BlockKinds(store)
+        self.dropped: dict[str, int] = defaultdict(int)
+        self.verdicts: dict[tuple[str, int, str], str] = {}
+
+    def check(
+        self, doc_id: str, page_no: int, start: int, end: int, text: str, *, independent: bool = True
+    ) -> str | None:
+        """The verification mark for a quotable sentence, or None (left out, counted).
+
+        With independent=False only the cheap checks run (prose, block, stored page text); the
+        PDF is re-read only for what is about to be shown.
+        """
+        key = (doc_id, page_no, text)
+        v = self.verdicts.get(key)
+        if v is None or (independent and v == STORED_ONLY):
+            if not is_prose(text):
+                v = "non_prose"
+            elif not self.blocks.quotable(doc_id, page_no, start, end):
+                v = "not_body_block"
+            elif not independent:
+                v = STORED_ONLY if verify_quote(self.verifier.page_text(doc_id, page_no), text) else NOT_ON_PAGE
+            else:
+                v = self.verifier.check(doc_id, page_no, text)
+            self.verdicts[key] = v
+            if not (v == VERIFIED or v == STORED_ONLY or v.startswith("unverifiable")):
+                self.dropped[v] += 1
+        return v if v == VERIFIED or v == STORED_ONLY or v.startswith("unverifiable") else None
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _passage(anchor: Candidate, page: list[Candidate], q: Question, checker: Checker) -> tuple[Candidate, str] | None:
+    """The anchor sentence with up to PASSAGE_SENTENCES - 1 quotable neighbours of its passage, verified whole."""
+    i = page.index(anchor)
+    lo, hi = i, i + 1
+    while hi - lo < PASSAGE_SENTENCES:
+        grown = False
+        for j in (hi, lo - 1):
+            if 0 <= j < len(page) and (j == hi or j == lo - 1) and hi - lo < PASSAGE_SENTENCES:
+                c = page[j]
+                if c.hit_rank == anchor.hit_rank and not off_topic(c, q) and is_prose(strip_bullet(c.text)):
+                    lo, hi = min(lo, j), max(hi, j + 1)
+                    grown = True
+        if not grown:
+            break
+    for a, b in ((lo, hi), (i, i + 1)):
+        first, last = page[a], page[b - 1]
+        text = strip_bullet(checker.verifier.page_text(first.doc_id, first.page_no)[first.start : last.end])
+        mark = checker.check(first.doc_id, first.page_no, first.start, last.end, text) if b - a > 1 else None
+        if b - a == 1:
+            mark = checker.check(anchor.doc_id, anchor.page_no, anchor.start, anchor.end, strip_bullet(anchor.text))
+        if mark is not None:
+            merged = Candidate(first.doc_id, first.page_no, first.start, last.end, text, anchor.hit_rank)
+            merged.claims = [r for c in page[a:b] for r in c.claims]
+            merged.actors = set().union(*(c.actors for c in page[a:b]))
+            merged.score = anchor.score
+            return merged, mark
+    return None
+
+
+def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> list[tuple[Candidate, str]]:
+    """Most relevant first: the best sentence of a top passage with its neighbours, else single sentences."""
+    pages: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
+    for c in sorted(cands, key=lambda c: (c.doc_id, c.page_no, c.start)):
+        pages[(c.doc_id, c.page_no)].append(c)
+    chosen: list[tuple[Candidate, str]] = []
+    used: set[tuple[str, int, int]] = set()
+    per_doc: dict[str, int] = defaultdict(int)
+    words: list[frozenset[str]] = []
+
+    def take(picked: tuple[Candidate, str]) -> None:
+        c = picked[0]
+        chosen.append(picked)
+        per_doc[c.doc_id] += 1
+        words.append(content_words(c.text))
+        for x in pages[(c.doc_id, c.page_no)]:
+            if c.start <= x.start < c.end:
+                used.add((x.doc_id, x.page_no, x.start))
+
+    done_hits: set[int] = set()
+    for c in sorted(cands, key=lambda c: c.key):  # most relevant first
+        if len(chosen) >= MAX_EVIDENCE:
+            break
+        if (c.doc_id, c.page_no, c.start) in used or per_doc[c.doc_id] >= MAX_PER_DOCUMENT or off_topic(c, q):
+            continue
+        text = strip_bullet(c.text)
+        if any(_jaccard(content_words(text), x) >= SAME_SENTENCE for x in words):
+            continue
+        if c.hit_rank <= PASSAGES and c.hit_rank not in done_hits and is_prose(text):
+            picked = _passage(c, pages[(c.doc_id, c.page_no)], q, checker)  # the top passages: some context
+            if picked:
+                done_hits.add(c.hit_rank)
+                take(picked)
+            continue
+        mark = checker.check(c.doc_id, c.page_no, c.start, c.end, text)
+        if mark is not None:
+            take((c, mark))
+    return sorted(chosen, key=lambda cm: cm[0].key)
