@@ -469,3 +469,15 @@ def test_spacy_lemmas_replace_the_suffix_rule(nlp) -> None:
     doc = nlp("The report states that the notes were stolen.")
     lemmas = {t.text: t.lemma_ for t in doc}
     assert lemmas["states"] == "state" and lemmas["notes"] == "note" and lemmas["stolen"] == "steal"
+
+
+def test_table_and_heading_blocks_yield_no_claims():
+    from pipeline.claims import extract_claims_pages
+    from pipeline.models import Page, PageBlock
+
+    prose = "Chinese state hackers stole data from Tibetan groups abroad."
+    row = "APT1 | Chinese hackers stole data | 2013"
+    text = f"{row}\n\n{prose}"
+    with_blocks = Page(1, text, (PageBlock("table", 0, len(row)), PageBlock("body", len(row) + 2, len(text))))
+    claims = extract_claims_pages([with_blocks], None)
+    assert claims and all(c.char_start >= len(row) for c in claims)

@@ -312,8 +312,25 @@ def claims_of(a: Analysed, *, page_no: int, start: int, doc_id: str | None) -> l
     return out
 
 
+# Block types (pipeline/parse/kinds.py) whose text asserts nothing: a table row, a contents
+# line, a reference entry, a banner or a heading is never a claim's sentence.
+NOT_ASSERTING = frozenset({"table", "toc", "references", "boilerplate", "heading"})
+
+
+def _block_kind(page: Page, start: int) -> str | None:
+    """The type of the parser's block holding offset `start` (None for pages stored without blocks)."""
+    for block in page.blocks:
+        if block.start <= start < block.end:
+            return block.kind
+    return None
+
+
 def extract_claims_pages(pages: list[Page], doc_id: str | None) -> list[Claim]:
-    """All claims of a document's pages; offsets index each page's text."""
+    """All claims of a document's pages; offsets index each page's text.
+
+    Sentences in non-asserting blocks (tables, contents, references, boilerplate, headings)
+    still name the states a document is about, but yield no claim.
+    """
     matchers = get_matchers()
     ambiguous = matchers.tax.ambiguous
     where: list[tuple[Page, int]] = []
@@ -322,9 +339,11 @@ def extract_claims_pages(pages: list[Page], doc_id: str | None) -> list[Claim]:
     for page in pages:
         for s, e in split_sentences(page.text):
             sentence = page.text[s:e]
+            codes |= document_codes(matchers.mentions(sentence), ambiguous)
+            if _block_kind(page, s) in NOT_ASSERTING:
+                continue
             where.append((page, s))
             sentences.append(sentence)
-            codes |= document_codes(matchers.mentions(sentence), ambiguous)
     claims: list[Claim] = []
     for (page, start), a in zip(where, analyse(sentences, codes=codes), strict=True):
         claims.extend(claims_of(a, page_no=page.page_no, start=start, doc_id=doc_id))
