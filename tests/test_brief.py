@@ -309,6 +309,7 @@ def test_quote_only_in_our_own_text_is_dropped_and_counted(tmp_path: Path):
     forged = "Chinese state hackers almost certainly stole the plans of the secret moon base in 2023."
     with sqlite3.connect(settings.db_path) as db:  # our stored text says more than the PDF does
         db.execute("UPDATE pages SET text = text || ' ' || ? WHERE page_no = 1", (forged,))
+        db.execute("DELETE FROM blocks WHERE page_no = 1")  # no block types: only the two extractions decide
     s = Searcher.open(settings, embedder=FakeEmbedder())
     try:
         b = build_briefing(s, "Chinese hackers stole secret moon base plans", Filters(), today=TODAY)
@@ -525,7 +526,7 @@ def test_cli_brief_json_and_html(settings: Settings, monkeypatch):
     out = CliRunner().invoke(app, [*args, "--format", "html"])
     assert out.exit_code == 0 and out.output.startswith("<!doctype html>") and "<h2>Bottom line</h2>" in out.output
     out = CliRunner().invoke(app, [*args, "--format", "pdf"])
-    assert out.exit_code == 1
+    assert out.exit_code == 2  # a usage error
 
 
 def test_without_claims_quotes_verified_sentences(tmp_path: Path):

@@ -94,6 +94,8 @@ class BlockKinds:
         key = (doc_id, page_no)
         if key not in self.cache:
             self.cache[key] = self.store.page_blocks(doc_id, page_no)
+        if not self.cache[key]:  # a page stored before block types existed: the text rules decide
+            return None
         for b_start, b_end, kind in self.cache[key]:
             if b_start <= start and end <= b_end:
                 return kind
