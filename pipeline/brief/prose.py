@@ -88,7 +88,7 @@ class BlockKinds:
         self.cache: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
 
     def kind_at(self, doc_id: str, page_no: int, start: int, end: int) -> str | None:
-        """The kind of the block holding [start, end) on the page; None when unknown or spanning blocks."""
+        """The kind of the block holding [start, end): None without block types, "spanning" across blocks."""
         if not self.enabled:
             return None
         key = (doc_id, page_no)
@@ -105,4 +105,5 @@ class BlockKinds:
         """Inside a body (or table) block, or no block types recorded."""
         if not self.enabled:
             return True
-        return self.kind_at(doc_id, page_no, start, end) in QUOTABLE_KINDS
+        kind = self.kind_at(doc_id, page_no, start, end)
+        return kind is None or kind in QUOTABLE_KINDS
