@@ -20,20 +20,12 @@ from collections.abc import Hashable, Iterable
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from pipeline.claims.vocab import CAPABILITIES  # noqa: E402
+
 HERE = Path(__file__).parent
 LABELS = HERE / "labels"
-CAPABILITIES = (
-    "propaganda",
-    "influence_operations",
-    "censorship",
-    "surveillance",
-    "cyber_espionage",
-    "cyber_attack",
-    "data_exploitation",
-    "synthetic_media",
-    "transnational_repression",
-    "technology_export",
-)
 FIELDS = ("actors", "capabilities", "ai_enabled", "likelihood", "confidence", "stance", "kind", "usable")
 
 
