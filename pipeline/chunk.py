@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -10,12 +9,6 @@ from pipeline.models import Chunk, Page
 from pipeline.text import split_sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
-
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
-# A sentence ends at . ! ? (optionally closed by quotes/brackets and a footnote number)
-# followed by whitespace and something that can start a sentence.
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\d{0,3}(?=\s+[\"“'‘(\[A-Z0-9•▪●◦\-–])")
-_BULLET_LINE = re.compile(r"\n(?=[ \t]*(?:[•▪●◦\-–*]|\d{1,2}[.)])\s)")
 
 
 @dataclass(frozen=True)
@@ -32,20 +25,6 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end) if end > start else None
-
-
-def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    pos = start
-    for m in pattern.finditer(text, start, end):
-        span = _trimmed(text, pos, m.end())
-        if span:
-            out.append(span)
-        pos = m.end()
-    span = _trimmed(text, pos, end)
-    if span:
-        out.append(span)
-    return out
 
 
 def _split_long(text: str, seg: Segment, max_tokens: int) -> list[Segment]:

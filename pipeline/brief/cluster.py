@@ -18,12 +18,6 @@ LEXICAL_FLOOR = 0.3  # with chunk vectors this close, a lower Jaccard suffices
 VECTOR_SAME = 0.9
 MAX_CONFLICT_MEMBERS = 40
 _ENDS = re.compile(r"[.!?][\"”’)]?\s*$")
-# Footnotes and bibliography entries, which the tagger may read as claims.
-_REFERENCE = re.compile(
-    r"\(accessed|\baccessed on\b|\bretrieved from\b|\bwww\.|\s\|\s|\bibid\b|"
-    r"(?:\b(?:19|20)\d\d\b.*){3}",
-    re.IGNORECASE,
-)
 _WORD = re.compile(r"[a-z0-9]{3,}")
 _STOP = frozenset(
     "the and for that with this from are was were has have had its their they them which who "
@@ -52,15 +46,6 @@ class ScoredClaim:
 
 def content_words(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
-
-
-def quotable(sentence: str) -> bool:
-    """A sentence, not a heading or table fragment, and short enough to quote."""
-    n_words = len(sentence.split())
-    ends = sentence.rstrip().endswith((".", "!", "?", '"', "”", "’", ")", ";", ":"))
-    if len(sentence) > MAX_QUOTE_CHARS or _REFERENCE.search(sentence):
-        return False
-    return n_words >= 10 or (ends and n_words >= 5)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

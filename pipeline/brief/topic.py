@@ -41,12 +41,6 @@ def actor_plain_name(code: str) -> str:
     return str(tax.actors.get(code, {}).get("name") or (tax.countries.get(code) or [code])[0])
 
 
-def topic_tags(topic: str) -> tuple[dict[str, list[str]], str]:
-    """Actors and capabilities named in `topic`, and how they were found."""
-    q = parse_question(topic)
-    return {"actors": list(q.actors), "capabilities": list(q.capabilities)}, q.tagging
-
-
 # Who or what is acted on: sectors and groups a question names (matched as words, shown as written).
 _TARGET_WORDS = re.compile(
     r"\b(?:governments?|think[- ]tanks?|NGOs?|non-governmental organi[sz]ations?|journalists?|dissidents?|"

@@ -43,7 +43,8 @@ _BANNER = re.compile(
 )
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 # "(U)", "(S//NF)", "(U//FOUO)", "(TS//SI//REL TO USA, FVEY)" at the start of a paragraph.
-PORTION_MARK = re.compile(r"^\((?:U|C|S|TS|FOUO|CUI)(?://?[A-Z0-9][A-Z0-9 ,/-]*)?\)(?=\s)")
+PORTION_MARK_PATTERN = r"\((?:U|C|S|TS|FOUO|CUI)(?://?[A-Z0-9][A-Z0-9 ,/-]*)?\)"
+PORTION_MARK = re.compile(rf"^{PORTION_MARK_PATTERN}(?=\s)")
 
 
 @dataclass

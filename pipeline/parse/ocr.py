@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.parse.kinds import PORTION_MARK_PATTERN
+
 if TYPE_CHECKING:
     from pipeline.parse.layout import Line
 
@@ -294,11 +296,10 @@ def page_quality(text: str) -> float | None:
 
 # --- portion markings and line-start debris ---------------------------------------------------
 
-# (U), (S//NF), (TS//SI//REL TO USA, FVEY), (C), (U//FOUO) ... at the start of a line.
-_MARKING = r"\((?:U|C|S|TS|FOUO|CUI)(?://?[A-Z][A-Z0-9 ,/-]{0,40})?\)"
 # OCR debris before the first word: stray marks, a lone letter or symbol, bullets read as junk.
 _DEBRIS = r"(?:[|!¦•·*~_=\\^`'\"“”‘’<>{}\[\]]+|[^\w\s(]{1,3})(?=\s)"
-_LINE_START = re.compile(rf"(?m)^[ \t]*(?:{_MARKING}|{_DEBRIS})[ \t]*")
+# a portion marking ("(U)", "(S//NF)") or debris at the start of a line
+_LINE_START = re.compile(rf"(?m)^[ \t]*(?:{PORTION_MARK_PATTERN}|{_DEBRIS})[ \t]*")
 _BANNER = re.compile(
     r"(?m)^[ \t]*(?:UNCLASSIFIED|CONFIDENTIAL|(?:TOP )?SECRET)(?://[A-Z ,/-]+)?(?:\s*//\s*[A-Z ,-]+)?[ \t]*$"
 )
