@@ -112,7 +112,7 @@ class _Refs:
                     d["file_name"],
                     d.get("publisher"),
                     d.get("published"),
-                    publisher_kind(d.get("publisher")),
+                    d.get("publisher_kind") or publisher_kind(d.get("publisher")),
                     document_number(d),
                     (doc_id, page_no) in ocr,
                 )

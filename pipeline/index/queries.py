@@ -299,13 +299,6 @@ class StoreQueries:
         )
         return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
 
-    def page_flags(self, doc_id: str, column: str) -> list[tuple[int, Any]]:
-        """(page_no, value) of one per-page column that later migrations may add (OCR marks)."""
-        if column not in ("ocr", "is_ocr", "source", "method", "extraction"):
-            raise ValueError(f"not a page flag column: {column}")
-        sql = f"SELECT page_no, {column} FROM pages WHERE doc_id = ? ORDER BY page_no"  # noqa: S608
-        return [(int(r[0]), r[1]) for r in self.db.execute(sql, (doc_id,))]
-
     def count_documents(self, f: Filters) -> int:
         """Documents that pass the document-level filters (docs, publisher, dates)."""
         doc_only = Filters(docs=f.docs, publisher=f.publisher, since=f.since, until=f.until)
