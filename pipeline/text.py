@@ -99,70 +99,61 @@ def clean_pdf_text(text: str) -> str:
 # -- sentences ----------------------------------------------------------------------------
 
 _PARA = re.compile(r"\n[ \t]*\n\s*")
+# Bullet glyphs, symbol-font bullets (private use U+F0xx: Wingdings/Symbol) included.
+_BULLET_CHARS = "•▪●◦■□➢►‣⁃·▸✓\uf000-\uf0ff"
+# A portion marking: "(U)", "(C)", "(S//NF)", "(U//FOUO)", "(TS//SI//NF)", "(S//REL TO USA, FVEY)".
+PORTION_MARK = r"\((?:U|C|S|TS|FOUO|CUI)(?:\s?//?\s?[A-Z0-9][A-Z0-9 ,/-]*)?\)"
 _BULLET = re.compile(
-    r"(?:^|\n|(?<=\s))[ \t]*(?=[•▪●◦■□➢►‣⁃·▸✓]\s?)|\n[ \t]*(?=(?:[-*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+\S)"
+    rf"(?:^|\n|(?<=\s))[ \t]*(?=[{_BULLET_CHARS}]\s?)"
+    rf"|\n[ \t]*(?=(?:[-*–>]|\(?\d{{1,2}}[.)]|\(?[a-z][.)])\s+\S|{PORTION_MARK}\s)"
 )
-# A sentence ends at . ! ? (maybe a closing quote and a glued footnote number) before a capital.
-_END = re.compile(r"[.!?][\"”’)\]]*(?:\d{1,3}(?:,\d{1,3})*)?(?=\s+[\"“‘(\[]?[A-Z0-9•▪])")
-_ABBREV = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "no",
-    "nos",
-    "fig",
-    "figs",
-    "al",
-    "inc",
-    "vs",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "ltd",
-    "co",
-    "corp",
-    "st",
-    "gen",
-    "col",
-    "lt",
-    "sgt",
-    "rep",
-    "sen",
-    "gov",
-    "dept",
-    "approx",
-    "cf",
-    "p",
-    "pp",
-    "vol",
-    "art",
-    "sec",
-    "ch",
-    "ed",
-    "eds",
-    "est",
-    "jr",
-    "sr",
-    "prof",
-    "capt",
-    "adm",
-    "maj",
-    "op",
-    "cit",
-    "ibid",
-    "para",
-}
-_WORD_BEFORE = re.compile(r"([\w.]+)[\"”’)\]]*$")
+# A sentence ends at . ! ? (maybe closing quotes/brackets, a footnote mark and a glued
+# footnote number) before a capital, a digit or a bullet.
+_CLOSERS = "\"”’')\\]*†‡"
+_END = re.compile(rf"[.!?][{_CLOSERS}]*(?:\d{{1,3}}(?:,\d{{1,3}})*)?(?=\s+[\"“‘'(\[]?[A-Z0-9{_BULLET_CHARS}])")
+# Words that open sentences far more often than they follow an abbreviation: after "U.S.",
+# "Inc." or an initial, one of these starts a new sentence.
+_STARTERS = frozenset(
+    """a according after all also although an and another as at based because before both but
+    by despite during each finally first for from further furthermore given he her here his
+    however i if in instead it its many meanwhile moreover most next now once one our overall
+    second she similarly since so some such that the their then there these they this those
+    though thus to today unlike until using we when where whereas which while who with yet""".split()
+)
+# Two sentences glued by the extraction, no space after the stop: "powershell.exe.The decrypted ..."
+_GLUED = re.compile(r"(?<=[a-z0-9)\]”’\"])[.!?](?=([A-Z][a-z]*)\s)")
+# Abbreviations that never end a sentence ("e.g. Google", "vs. Russia").
+_NEVER_END = frozenset({"e.g", "i.e", "eg", "ie", "cf", "viz", "vs", "v", "ca", "approx"})
+# Titles before a name: never a sentence end in mixed-case text.
+_TITLES = frozenset(
+    "mr mrs ms dr prof gen col lt sgt capt adm maj rep sen gov st rev hon amb pres supt insp cpl pvt brig cmdr".split()
+)
+# Abbreviations that end a sentence only when a sentence starter follows ("Microsoft Corp. The"),
+# and never before a number ("No. 5", "Fig. 3", "Jan. 12").
+_ABBREV = frozenset(
+    """no nos fig figs al inc vs jan feb mar apr jun jul aug sep sept oct nov dec ltd co corp dept
+    p pp vol vols art sec ch ed eds est jr sr op cit ibid para paras nr tel ext mt ft approx
+    assn univ intl natl govt""".split()
+)
+# Names that end in "!" ("Yahoo! Mail").
+_BANG_NAMES = frozenset({"yahoo", "jeopardy"})
+# A dotted abbreviation: "U.S", "U.K", "e.g", "Ph.D", "a.m", "D.C".
+_DOTTED_ABBREV = re.compile(r"^(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}$")
+_TOKEN_BEFORE = re.compile(rf"(\S+?)[{_CLOSERS}]*$")
+_NEXT_WORD = re.compile(r"\s+[\"“‘'(\[]*(\S*)")
+_LEAD_TRIM = re.compile(r"^[\"“‘'(\[<{]+")
+
+# Not part of the sentence it precedes: portion markings, and OCR debris before the first
+# word -- a junk symbol ("«", "|"), short letters ahead of junk ("HE «"), or a stray
+# non-word of one or two letters ahead of a sentence starter ("Hl The", "Wg In").
+_JUNK = r"[^\w\s\"“‘'(\[{<>*•▪●◦■□➢►‣⁃·▸✓\uf000-\uf0ff$£€#@%&–-]{1,3}"
+_LEAD_DEBRIS = re.compile(
+    rf"(?:{PORTION_MARK}|(?:[A-Za-z]{{1,3}}\s+)?{_JUNK}|[A-Za-z]{{1,2}}(?=\s+([A-Z][a-z]*)\b))[ \t]*\n?[ \t]*"
+)
+_SHORT_WORDS = frozenset(
+    """a i an as at be by do go he if in is it me my no of oh on or so to up us we ok al ed mr ms
+    dr st co jr sr id ex re vs li wu xu ma hu lu yu su fu gu ye jo bo""".split()
+)
 _FUNCTION_END = re.compile(
     r"\b(?:and|or|of|the|to|in|by|with|for|a|an|as|at|on|from|that|its|their|is|are|was|were)$", re.I
 )
@@ -196,23 +187,87 @@ def _split_lines(text: str, start: int, end: int, *, every: bool = False) -> lis
     return out
 
 
+def _starts_sentence(word: str) -> bool:
+    head = re.match(r"[A-Za-z]+", word)
+    return bool(head) and word[:1].isupper() and head.group(0).lower() in _STARTERS
+
+
+def _ends_sentence(text: str, seg_start: int, stop: int, match_end: int) -> bool:
+    """Whether the stop at `stop` ("." "!" "?") ends a sentence, judged by the token before it
+    and the word after the match."""
+    mark = text[stop]
+    before = _TOKEN_BEFORE.search(text, seg_start, stop)
+    token = _LEAD_TRIM.sub("", before.group(1)) if before else ""
+    nxt_m = _NEXT_WORD.match(text, match_end)
+    nxt = nxt_m.group(1) if nxt_m else ""
+    starter = _starts_sentence(nxt)
+    if mark == "?":
+        return True
+    if mark == "!":
+        return token.lower() not in _BANG_NAMES or starter
+    if not token:
+        return True
+    # a number broken across a line ("192.168.\n0.200", "NT 5.\n1;SV1"): not an end
+    if token[-1].isdigit() and re.match(r"\d+[.;:,/)]\S", nxt):
+        return False
+    low = token.lower()
+    if low in _NEVER_END:
+        return False
+    if "." in token:
+        if _DOTTED_ABBREV.match(token):  # "U.S", "e.g": an end only before a sentence starter
+            return starter
+        return True  # an IP address, file, domain or version number ending a sentence
+    if not token.isalpha():
+        return True
+    caps = token.isupper() and len(token) > 1
+    if caps and not (nxt[:2].isupper() or nxt[:1].isdigit()):
+        return True  # "the Chengdu MR.92 The awards": an acronym, not "Mr."
+    if low in _TITLES:
+        return False
+    if low in _ABBREV:
+        return starter and not nxt[:1].isdigit()
+    if len(token) == 1 and token.isupper():  # an initial ("J. Smith") or "Plan B. The ..."
+        return starter or "\n" in text[stop : match_end + 2]
+    return True
+
+
 def _split_punct(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
+    cuts: list[int] = []
     seg_start = start
     for m in _END.finditer(text, start, end):
-        before = _WORD_BEFORE.search(text, seg_start, m.start() + 1)
-        word = before.group(1).rstrip(".") if before else ""
-        initial = len(word) == 1 and word.isupper() and "\n" not in m.group(0) + text[m.end() : m.end() + 2]
-        if word.lower() in _ABBREV or "." in word or initial:
-            continue
-        out.append((seg_start, m.end()))
-        seg_start = m.end()
-    out.append((seg_start, end))
-    return out
+        if _ends_sentence(text, seg_start, m.start(), m.end()):
+            cuts.append(m.end())
+            seg_start = m.end()
+    for m in _GLUED.finditer(text, start, end):
+        if m.group(1).lower() in _STARTERS:
+            cuts.append(m.end())
+    cuts.sort()
+    bounds = [start, *cuts, end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _skip_debris(text: str, s: int, e: int) -> int:
+    """Move a sentence start past portion markings and OCR debris ahead of the first word."""
+    while s < e:
+        m = _LEAD_DEBRIS.match(text, s, e)
+        if not m or m.end() >= e:
+            return s
+        head = text[s : m.end()].split()[0]
+        if m.group(1) is not None:  # a stray one- or two-letter token: debris only before a starter
+            if head.lower() in _SHORT_WORDS or m.group(1).lower() not in _STARTERS:
+                return s
+        rest = text[m.end() : m.end() + 1]
+        if not (rest.isupper() or rest in "\"“‘'(["):
+            return s
+        s = m.end()
+    return s
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of a page, surrounding whitespace excluded."""
+    """(start, end) offsets of the sentences of a page, surrounding whitespace excluded.
+
+    Portion markings and OCR debris ahead of a sentence are left out of its span.
+    """
     blocks: list[tuple[int, int]] = []
     pos = 0
     for m in _PARA.finditer(text):
@@ -231,6 +286,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                             s += 1
                         while e > s and text[e - 1].isspace():
                             e -= 1
+                        s = _skip_debris(text, s, e)
                         if e - s >= 3 and re.search(r"[A-Za-z]{2}", text[s:e]):
                             spans.append((s, e))
     return spans
