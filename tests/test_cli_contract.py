@@ -461,8 +461,8 @@ def test_an_older_schema_is_named_and_repair_upgrades_it(index: Path, tmp_path: 
 
 
 def test_ctrl_c_exits_130(index: Path):
+    import select
     import signal
-    import time
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -472,12 +472,28 @@ def test_ctrl_c_exits_130(index: Path):
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # a shell that starts jobs in the background ignores SIGINT for them; the child must not
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(3)  # past the imports, waiting for queries on stdin
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
+    try:
+        # interrupt only once the command is at work: it has answered one query from stdin
+        # and waits for the next (a fixed sleep raced the imports on a loaded machine)
+        proc.stdin.write("hackers\n")
+        proc.stdin.flush()
+        ready, _, _ = select.select([proc.stdout], [], [], 300)
+        assert ready, "search - answered nothing within 300 s"
+        first = proc.stdout.readline()
+        assert first.strip(), proc.stderr.read() if proc.poll() is not None else "no answer"
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
+    # the interrupted command left the index usable
+    assert tb("search", "hackers", "--index", str(index), "--json").exit_code == 0
 
 
 def test_nightly_refuses_to_prune_an_emptied_corpus_folder(tmp_path: Path, corpus: Path):
