@@ -146,9 +146,9 @@ _LEAD_TRIM = re.compile(r"^[\"“‘'(\[<{]+")
 # Not part of the sentence it precedes: portion markings, and OCR debris before the first
 # word -- a junk symbol ("«", "|"), short letters ahead of junk ("HE «"), or a stray
 # non-word of one or two letters ahead of a sentence starter ("Hl The", "Wg In").
-_JUNK = r"[^\w\s\"“‘'(\[{<>*•▪●◦■□➢►‣⁃·▸✓\uf000-\uf0ff$£€#@%&–-]{1,3}"
+_JUNK = r"[^\w\s\"“‘'(\[{<>*•▪●◦■□➢►‣⁃·▸✓\uf000-\uf0ff$£€#@%&.…–-]{1,3}(?=\s)"
 _LEAD_DEBRIS = re.compile(
-    rf"(?:{PORTION_MARK}|(?:[A-Za-z]{{1,3}}\s+)?{_JUNK}|[A-Za-z]{{1,2}}(?=\s+([A-Z][a-z]*)\b))[ \t]*\n?[ \t]*"
+    rf"(?:{PORTION_MARK}|(?:[A-Za-z]{{1,3}}\s+)?{_JUNK}|[A-Za-z]{{1,2}}(?=\s+([A-Z][a-z]+)\b))[ \t]*\n?[ \t]*"
 )
 _SHORT_WORDS = frozenset(
     """a i an as at be by do go he if in is it me my no of oh on or so to up us we ok al ed mr ms
@@ -158,6 +158,13 @@ _FUNCTION_END = re.compile(
     r"\b(?:and|or|of|the|to|in|by|with|for|a|an|as|at|on|from|that|its|their|is|are|was|were)$", re.I
 )
 MAX_SENTENCE_CHARS = 1200
+# Bullets the extraction put on lines of their own, apart from their items (slides, some
+# producers): with this many on a page, each capitalised line is taken as an item.
+_ORPHAN_BULLET = re.compile(rf"(?m)^[ \t]*[{_BULLET_CHARS}–»-]+[ \t]*$")
+ORPHAN_BULLETS_FOR_ITEMS = 3
+# A first line of at most this many words, this much shorter than the lines after it, is a heading.
+HEADING_MAX_WORDS = 8
+HARD_BREAK_SHARE = 0.7
 
 
 def _is_heading(line: str) -> bool:
@@ -168,9 +175,41 @@ def _is_heading(line: str) -> bool:
     return bool(words) and (line.isupper() or all(w[0].isupper() for w in words))
 
 
-def _split_lines(text: str, start: int, end: int, *, every: bool = False) -> list[tuple[int, int]]:
-    """Split at single line breaks that follow a heading-like line (or at every one)."""
+_DAY_END = re.compile(r"\b(?:on|of|by|from|to|since|until|before|after)\s+\d{1,2}$", re.I)
+_OPEN_END = re.compile(r"[,;:(/&–-]$")
+_CAPITAL_START = re.compile(r"[\"“‘']?[A-Z]")
+
+
+def _heading_first_line(line: str, rest: str) -> bool:
+    """A short first line of a paragraph that stops well short of the lines after it, before a
+    capital: a sentence-case heading ("On blame shifting"), not the start of a wrapped sentence."""
+    line = line.strip()
+    words = line.split()
+    if not words or len(words) > HEADING_MAX_WORDS or not _CAPITAL_START.match(rest):
+        return False
+    if _OPEN_END.search(line) or _FUNCTION_END.search(line) or line[-1] in ".!?":
+        return False
+    width = max(len(ln.strip()) for ln in rest.split("\n"))
+    return len(line) + 1 + len(rest.split(maxsplit=1)[0]) <= HARD_BREAK_SHARE * width
+
+
+def _item_end(line: str, nxt: str, width: int) -> bool:
+    """On a page whose bullets came out apart from their items: a line ends an item when the
+    next line's first word would have fitted on it and nothing shows the sentence running on
+    (a comma, a function word, a lowercase next line)."""
+    line = line.strip()
+    if not line or not _CAPITAL_START.match(nxt) or _OPEN_END.search(line) or _FUNCTION_END.search(line):
+        return False
+    if _DAY_END.search(line):  # "registered on 14\nApril 2011"
+        return False
+    return len(line) + 1 + len(nxt.split(maxsplit=1)[0]) <= width
+
+
+def _split_lines(text: str, start: int, end: int, *, every: bool = False, items: bool = False) -> list[tuple[int, int]]:
+    """Split at single line breaks that follow a heading-like line, or an item's line on a page
+    of detached bullets (`items`), or at every one (`every`)."""
     out: list[tuple[int, int]] = []
+    width = max(len(ln.strip()) for ln in text[start:end].split("\n")) if items else 0
     seg_start = start
     pos = start
     while True:
@@ -179,7 +218,12 @@ def _split_lines(text: str, start: int, end: int, *, every: bool = False) -> lis
             break
         line = text[pos:nl]
         nxt = text[nl + 1 : nl + 2]
-        if every or (_is_heading(line) and nxt[:1].isupper()):
+        if (
+            every
+            or (_is_heading(line) and nxt[:1].isupper())
+            or (pos == start and _heading_first_line(line, text[nl + 1 : end].lstrip()))
+            or (items and _item_end(line, text[nl + 1 : end].lstrip(), width))
+        ):
             out.append((seg_start, nl))
             seg_start = nl + 1
         pos = nl + 1
@@ -254,7 +298,8 @@ def _skip_debris(text: str, s: int, e: int) -> int:
             return s
         head = text[s : m.end()].split()[0]
         if m.group(1) is not None:  # a stray one- or two-letter token: debris only before a starter
-            if head.lower() in _SHORT_WORDS or m.group(1).lower() not in _STARTERS:
+            acronym = len(head) > 1 and head.isupper()  # "IT", "EU"
+            if acronym or head.lower() in _SHORT_WORDS or m.group(1).lower() not in _STARTERS:
                 return s
         rest = text[m.end() : m.end() + 1]
         if not (rest.isupper() or rest in "\"“‘'(["):
@@ -274,11 +319,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         blocks.append((pos, m.start()))
         pos = m.end()
     blocks.append((pos, len(text)))
+    items = len(_ORPHAN_BULLET.findall(text)) >= ORPHAN_BULLETS_FOR_ITEMS
     spans: list[tuple[int, int]] = []
     for b_start, b_end in blocks:
         cuts = [b_start] + [m.start() for m in _BULLET.finditer(text, b_start, b_end)] + [b_end]
         for p_start, p_end in zip(cuts, cuts[1:], strict=False):
-            for l_start, l_end in _split_lines(text, p_start, p_end):
+            for l_start, l_end in _split_lines(text, p_start, p_end, items=items):
                 for s0, e0 in _split_punct(text, l_start, l_end):
                     long = e0 - s0 > MAX_SENTENCE_CHARS
                     for s, e in _split_lines(text, s0, e0, every=True) if long else [(s0, e0)]:

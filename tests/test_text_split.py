@@ -91,6 +91,28 @@ GLUED_AND_LISTS = [
         "The analysis ends here at the end.Next we describe the loader.",
         ["The analysis ends here at the end.", "Next we describe the loader."],
     ),
+    (  # a sentence-case heading line, well short of the paragraph under it
+        "On blame shifting\nThe following threat actors have chosen a different tactic in their\ncampaigns of 2016.",
+        [
+            "On blame shifting",
+            "The following threat actors have chosen a different tactic in their\ncampaigns of 2016.",
+        ],
+    ),
+    (  # a wrapped sentence whose first line is full is not a heading
+        "The implant was written by\nAPT28 operators.\n\nCrowdStrike identified the implant in\nJune.",
+        ["The implant was written by\nAPT28 operators.", "CrowdStrike identified the implant in\nJune."],
+    ),
+    (  # a slide whose bullets came out on lines of their own: each line an item, wrapped ones joined
+        "\uf0a7\n\uf0a7\n\uf0a7\n\nGenesis of team dates to 2009\nIncreased activity throughout 2014\n"
+        "Visibility into this specific campaign began late in\nDecember of 2013\n"
+        "The group was linked by analysts to the actor Fancy\nBear in reports from 2016.",
+        [
+            "Genesis of team dates to 2009",
+            "Increased activity throughout 2014",
+            "Visibility into this specific campaign began late in\nDecember of 2013",
+            "The group was linked by analysts to the actor Fancy\nBear in reports from 2016.",
+        ],
+    ),
     (  # a sentence does not run into the list items that follow it
         "These victims are:\n> A Military Contractor in Russia\n> An Embassy in Iran",
         ["These victims are:", "> A Military Contractor in Russia", "> An Embassy in Iran"],
@@ -143,6 +165,8 @@ KEPT_STARTS = [
     "• A bullet point",
     "(a) a list item stays",
     "$5 million was stolen.",
+    ".NET Framework loaders were used.",
+    "EU The Hague office was named.",
     "**A strong indicator this back door is designed for human operators.",
 ]
 
