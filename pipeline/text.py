@@ -162,9 +162,10 @@ MAX_SENTENCE_CHARS = 1200
 # producers): with this many on a page, each capitalised line is taken as an item.
 _ORPHAN_BULLET = re.compile(rf"(?m)^[ \t]*[{_BULLET_CHARS}–»-]+[ \t]*$")
 ORPHAN_BULLETS_FOR_ITEMS = 3
-# A first line of at most this many words, this much shorter than the lines after it, is a heading.
+# A paragraph's first line (or one after such a line) of at most this many words that stops this
+# far short of the lines after it, before a capital, is a heading or a list item of its own.
 HEADING_MAX_WORDS = 8
-HARD_BREAK_SHARE = 0.7
+HARD_BREAK_SHARE = 0.8
 
 
 def _is_heading(line: str) -> bool:
@@ -182,7 +183,8 @@ _CAPITAL_START = re.compile(r"[\"“‘']?[A-Z]")
 
 def _heading_first_line(line: str, rest: str) -> bool:
     """A short first line of a paragraph that stops well short of the lines after it, before a
-    capital: a sentence-case heading ("On blame shifting"), not the start of a wrapped sentence."""
+    capital: a sentence-case heading ("On blame shifting") or a list item without its bullet,
+    not the start of a wrapped sentence."""
     line = line.strip()
     words = line.split()
     if not words or len(words) > HEADING_MAX_WORDS or not _CAPITAL_START.match(rest):
@@ -221,7 +223,7 @@ def _split_lines(text: str, start: int, end: int, *, every: bool = False, items:
         if (
             every
             or (_is_heading(line) and nxt[:1].isupper())
-            or (pos == start and _heading_first_line(line, text[nl + 1 : end].lstrip()))
+            or (pos == seg_start and _heading_first_line(line, text[nl + 1 : end].lstrip()))
             or (items and _item_end(line, text[nl + 1 : end].lstrip(), width))
         ):
             out.append((seg_start, nl))

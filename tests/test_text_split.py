@@ -98,6 +98,16 @@ GLUED_AND_LISTS = [
             "The following threat actors have chosen a different tactic in their\ncampaigns of 2016.",
         ],
     ),
+    (  # short lines one after another, each well short of the longest: list items without bullets
+        "The implant can:\n\nUpload files to the victim computer\nDownload files from the victim computer\n"
+        "Browse the file system, including gathering details about attached drives",
+        [
+            "The implant can:",
+            "Upload files to the victim computer",
+            "Download files from the victim computer",
+            "Browse the file system, including gathering details about attached drives",
+        ],
+    ),
     (  # a wrapped sentence whose first line is full is not a heading
         "The implant was written by\nAPT28 operators.\n\nCrowdStrike identified the implant in\nJune.",
         ["The implant was written by\nAPT28 operators.", "CrowdStrike identified the implant in\nJune."],
