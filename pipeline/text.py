@@ -181,18 +181,17 @@ _OPEN_END = re.compile(r"[,;:(/&–-]$")
 _CAPITAL_START = re.compile(r"[\"“‘']?[A-Z]")
 
 
-def _heading_first_line(line: str, rest: str) -> bool:
-    """A short first line of a paragraph that stops well short of the lines after it, before a
-    capital: a sentence-case heading ("On blame shifting") or a list item without its bullet,
-    not the start of a wrapped sentence."""
+def _heading_first_line(line: str, nxt: str, width: int) -> bool:
+    """A short first line of a paragraph that stops well short of the lines after it (`width`:
+    the longest of them), before a capital: a sentence-case heading ("On blame shifting") or a
+    list item without its bullet, not the start of a wrapped sentence."""
     line = line.strip()
     words = line.split()
-    if not words or len(words) > HEADING_MAX_WORDS or not _CAPITAL_START.match(rest):
+    if not words or len(words) > HEADING_MAX_WORDS or not _CAPITAL_START.match(nxt):
         return False
     if _OPEN_END.search(line) or _FUNCTION_END.search(line) or line[-1] in ".!?":
         return False
-    width = max(len(ln.strip()) for ln in rest.split("\n"))
-    return len(line) + 1 + len(rest.split(maxsplit=1)[0]) <= HARD_BREAK_SHARE * width
+    return len(line) + 1 + len(nxt.split(maxsplit=1)[0]) <= HARD_BREAK_SHARE * width
 
 
 def _item_end(line: str, nxt: str, width: int) -> bool:
@@ -210,21 +209,30 @@ def _item_end(line: str, nxt: str, width: int) -> bool:
 def _split_lines(text: str, start: int, end: int, *, every: bool = False, items: bool = False) -> list[tuple[int, int]]:
     """Split at single line breaks that follow a heading-like line, or an item's line on a page
     of detached bullets (`items`), or at every one (`every`)."""
-    out: list[tuple[int, int]] = []
-    width = max(len(ln.strip()) for ln in text[start:end].split("\n")) if items else 0
-    seg_start = start
-    pos = start
-    while True:
-        nl = text.find("\n", pos, end)
-        if nl < 0:
-            break
-        line = text[pos:nl]
-        nxt = text[nl + 1 : nl + 2]
+    if every:
+        out = []
+        seg_start = start
+        for m in re.finditer("\n", text[start:end]):
+            out.append((seg_start, start + m.start()))
+            seg_start = start + m.end()
+        return [*out, (seg_start, end)]
+    lines = text[start:end].split("\n")
+    if len(lines) == 1:
+        return [(start, end)]
+    lengths = [len(ln.strip()) for ln in lines]
+    rest_width = lengths[:]  # the longest line from each line on
+    for i in range(len(lines) - 2, -1, -1):
+        rest_width[i] = max(lengths[i], rest_width[i + 1])
+    width = rest_width[0]
+    out = []
+    seg_start = pos = start
+    for i, line in enumerate(lines[:-1]):
+        nl = pos + len(line)
+        nxt = lines[i + 1].lstrip()
         if (
-            every
-            or (_is_heading(line) and nxt[:1].isupper())
-            or (pos == seg_start and _heading_first_line(line, text[nl + 1 : end].lstrip()))
-            or (items and _item_end(line, text[nl + 1 : end].lstrip(), width))
+            (_is_heading(line) and nxt[:1].isupper())
+            or (pos == seg_start and _heading_first_line(line, nxt, rest_width[i + 1]))
+            or (items and _item_end(line, nxt, width))
         ):
             out.append((seg_start, nl))
             seg_start = nl + 1

@@ -232,6 +232,11 @@ def test_splitting_stays_fast() -> None:
     elapsed = time.perf_counter() - t0
     assert len(spans) == 4 * 400
     assert elapsed < 2.0, f"{len(text) / elapsed:,.0f} chars/s"
+    # a long list of short lines (an IOC appendix) is not quadratic in its lines
+    text = "\n".join(f"Host number {i} answered" for i in range(4000)) + "\n" + "x" * 200
+    t0 = time.perf_counter()
+    split_sentences(text)
+    assert time.perf_counter() - t0 < 2.0
 
 
 # -- real pages --------------------------------------------------------------------------
