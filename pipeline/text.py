@@ -300,8 +300,9 @@ def _split_punct(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
-def _skip_debris(text: str, s: int, e: int) -> int:
-    """Move a sentence start past portion markings and OCR debris ahead of the first word."""
+def skip_lead_debris(text: str, s: int, e: int) -> int:
+    """Where the sentence starting at `s` (and ending by `e`) really starts: past portion
+    markings and OCR debris ahead of its first word ("(U)", "Hl", "HE «")."""
     while s < e:
         m = _LEAD_DEBRIS.match(text, s, e)
         if not m or m.end() >= e:
@@ -342,7 +343,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                             s += 1
                         while e > s and text[e - 1].isspace():
                             e -= 1
-                        s = _skip_debris(text, s, e)
+                        s = skip_lead_debris(text, s, e)
                         if e - s >= 3 and re.search(r"[A-Za-z]{2}", text[s:e]):
                             spans.append((s, e))
     return spans

@@ -83,6 +83,12 @@ def test_debris_spans_cover_portion_markings_and_banners_only() -> None:
     assert debris_spans("SECRETARY\nCongressional\nTRANSCOM") == []
 
 
+def test_debris_spans_cover_ocr_junk_before_a_line_opening_sentence() -> None:
+    text = "Hl The committee found eleven intrusions.\nHE « TRANSCOM was told of two.\nAl Qaeda was not involved."
+    spans = [text[a:b].strip() for a, b in debris_spans(text)]
+    assert spans == ["Hl", "HE «"]
+
+
 def test_ocr_aliases_read_al_as_ai_before_ai_words_only() -> None:
     text = "AL driven analytics, Al-enabled surveillance, Al Jazeera and al-Qaeda."
     out = ocr_aliases(text)

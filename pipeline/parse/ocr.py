@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.parse.kinds import PORTION_MARK_PATTERN
+from pipeline.text import skip_lead_debris
 
 if TYPE_CHECKING:
     from pipeline.parse.layout import Line
@@ -300,6 +301,7 @@ def page_quality(text: str) -> float | None:
 _DEBRIS = r"(?:[|!¦•·*~_=\\^`'\"“”‘’<>{}\[\]]+|[^\w\s(]{1,3})(?=\s)"
 # a portion marking ("(U)", "(S//NF)") or debris at the start of a line
 _LINE_START = re.compile(rf"(?m)^[ \t]*(?:{PORTION_MARK_PATTERN}|{_DEBRIS})[ \t]*")
+_LINE = re.compile(r"(?m)^.+$")
 _BANNER = re.compile(
     r"(?m)^[ \t]*(?:UNCLASSIFIED|CONFIDENTIAL|(?:TOP )?SECRET)(?://[A-Z ,/-]+)?(?:\s*//\s*[A-Z ,-]+)?[ \t]*$"
 )
@@ -322,6 +324,12 @@ def debris_spans(text: str) -> list[tuple[int, int]]:
     as boilerplate (markings) rather than content.
     """
     spans = [(m.start(), m.end()) for m in _LINE_START.finditer(text) if m.end() > m.start()]
+    # debris the sentence splitter leaves out of a sentence opening a line ("Hl The ...", "HE « ...")
+    for m in _LINE.finditer(text):
+        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        end = skip_lead_debris(text, start, m.end())
+        if end > start:
+            spans.append((start, end))
     spans += [(m.start(), m.end()) for m in _BANNER.finditer(text) if text[m.start() : m.end()].strip()]
     spans += [(m.start(), m.end()) for m in _ONE_TOKEN_LINE.finditer(text) if _garbled_banner(m.group(1))]
     spans.sort()
