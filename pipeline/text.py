@@ -123,7 +123,7 @@ _STARTERS = frozenset(
 # Two sentences glued by the extraction, no space after the stop: "powershell.exe.The decrypted ..."
 _GLUED = re.compile(r"(?<=[a-z0-9)\]”’\"])[.!?](?=([A-Z][a-z]*)\s)")
 # Abbreviations that never end a sentence ("e.g. Google", "vs. Russia").
-_NEVER_END = frozenset({"e.g", "i.e", "eg", "ie", "cf", "viz", "vs", "v", "ca", "approx"})
+_NEVER_END = frozenset({"e.g", "i.e", "a.k.a", "eg", "ie", "cf", "viz", "vs", "v", "ca", "approx"})
 # Titles before a name: never a sentence end in mixed-case text.
 _TITLES = frozenset(
     "mr mrs ms dr prof gen col lt sgt capt adm maj rep sen gov st rev hon amb pres supt insp cpl pvt brig cmdr".split()
@@ -243,7 +243,7 @@ def _split_lines(text: str, start: int, end: int, *, every: bool = False, items:
 
 def _starts_sentence(word: str) -> bool:
     head = re.match(r"[A-Za-z]+", word)
-    return bool(head) and word[:1].isupper() and head.group(0).lower() in _STARTERS
+    return head is not None and word[:1].isupper() and head.group(0).lower() in _STARTERS
 
 
 def _ends_sentence(text: str, seg_start: int, stop: int, match_end: int) -> bool:

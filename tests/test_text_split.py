@@ -56,6 +56,7 @@ NO_END_INSIDE = [
     "Mail was sent through Yahoo! Mail and relayed over Tor.",
     "Accounts on services such as Yahoo! Messenger were used.",
     "Many hosts (e.g. Google Drive, i.e. Dropbox) stored the files.",
+    "The Lazarus Group (a.k.a. The Guardians of Peace) claimed it.",
     "The U.S. Government and the U.K. Foreign Office named the group.",
     "The report by J. Smith and A. B. Jones was published in Jan. 2014 by Acme Corp. Ltd in the U.S.",
     "See No. 5 and Fig. 3 for the numbers quoted by Dr. Brown and Mr. Green.",
