@@ -178,6 +178,7 @@ def test_clean_text() -> None:
 
 def test_metadata_title_author_publisher_and_printed_date(tmp_path: Path, parse: Parse) -> None:
     page = [
+        TextItem(72, 760, "Quarterly Cyber Outlook", 8),  # the page confirms the Title field
         TextItem(72, 720, "Big Heading On The Page", 20, "Helvetica-Bold"),
         TextItem(72, 690, "Published 14 March 2024", 10),
         TextItem(72, 670, "Body text mentions 2 January 2019 but that is not the date.", 10),
@@ -185,7 +186,7 @@ def test_metadata_title_author_publisher_and_printed_date(tmp_path: Path, parse:
     path = _pdf(
         tmp_path,
         [page],
-        Title="Report Title",
+        Title="Quarterly Cyber Outlook",
         Author="A. Analyst",
         Publisher="Example Institute",
         CreationDate="D:20200101000000Z",
@@ -193,7 +194,7 @@ def test_metadata_title_author_publisher_and_printed_date(tmp_path: Path, parse:
     )
     meta = parse(path).meta
     assert (meta.title, meta.author, meta.publisher) == (
-        "Report Title",
+        "Quarterly Cyber Outlook",
         "A. Analyst",
         "Example Institute",
     )

@@ -4,44 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 from pipeline.parse.layout import Line
-from pipeline.parse.publishers import lookup
+from pipeline.parse.publishers import is_issuer_name
+from pipeline.parse.title import pick_title as choose_title
 from pipeline.text import clean_pdf_text
 
 METADATA_VALUE_CHARS = 500
 
-_JUNK_TITLE = re.compile(
-    r"^(?:untitled|layout|document|doc|title|none|null|slide|powerpoint presentation|"
-    r"microsoft word|print)[\s_-]*\d*$"
-    r"|^microsoft (?:word|powerpoint|excel) -"
-    r"|\.(?:docx?|pdf|indd|rtf|pptx?|xlsx?|qxd|qxp|txt|tex|dvi|ps|eps|odt|pages|html?)$",
-    re.IGNORECASE,
-)
-_FILE_LIKE = re.compile(
-    r"://|\\|^[\w.-]+\.(?:docx?|pdf|indd|pptx?|rtf|txt)\b|^(?:heading|normal|title|body text)\s*\d*$", re.I
-)
-_FRAGMENT = re.compile(r"^[^\w“\"'‘(]|^[a-z]")
-_TEMPLATE = re.compile(
-    r"\b(?:and|or|of|the|to|in|by|with|for|a|an)$"
-    r"|^(?:presentation title|click to edit|slide \d+|insert title|your title|title here|untitled\b)",
-    re.I,
-)
-_SITE_SUFFIX = re.compile(r"^(.{8,}?)\s+[|–—-]\s+([^|–—]+)$")
-_BYLINE = re.compile(r"^(?:by|authors?:|written by|prepared by)\s", re.I)
-_BANNER_OR_URL = re.compile(
-    r"https?://|www\.|^(?:unclassified|confidential|secret|top secret|tlp\s*:)|^\s*\d+\s*$|^page \d", re.I
-)
-_SECTION_HEADING = re.compile(
-    r"^(?:\d+\.?\s*)?(?:introduction|executive summary|summary|abstract|contents|table of contents|overview|"
-    r"(?:summary of )?key findings|background|foreword|preface|acknowledge?ments|about (?:the|this) \w+|"
-    r"disclaimer)\s*:?$",
-    re.I,
-)
-_NAME = r"(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+"
-_NAME_LIST = re.compile(rf"^{_NAME}(?:\s*,\s*{_NAME})+,?\s+(?:and|&)\s+{_NAME}\b")
 _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -91,97 +62,8 @@ def sanitise_metadata(raw: dict[str, Any] | None) -> dict[str, str]:
 def pick_title(
     meta_title: str | None, first_pages: list[list[Line]], file_name: str, author: str | None = None
 ) -> str | None:
-    """The PDF's title when it passes the sanity checks, else the largest type on the first pages."""
-    if meta_title:
-        title = _strip_site_suffix(meta_title.strip())
-        if not _is_junk_title(title, file_name) and lookup(title) is None:
-            return title[:300]
-    for lines in first_pages[:2]:
-        found = _largest_text(lines, author)
-        if found:
-            return found
-    return None
-
-
-def _is_junk_title(title: str, file_name: str) -> bool:
-    """Template names, file names, URLs and fragments are not titles."""
-    t = title.strip()
-    letters = sum(ch.isalpha() for ch in t)
-    words = t.split()
-    return (
-        letters < 3
-        or bool(_JUNK_TITLE.search(t))
-        or t.lower() in {file_name.lower(), Path(file_name).stem.lower()}
-        or bool(_FILE_LIKE.search(t))
-        or bool(_FRAGMENT.search(t))
-        or bool(_TEMPLATE.search(t))
-        or (len(words) == 1 and ("_" in t or t.count("-") >= 2))
-    )
-
-
-def _strip_site_suffix(title: str) -> str:
-    """ "Report name | CISA", "Post - NETRESEC Blog": the site's name after a separator."""
-    m = _SITE_SUFFIX.match(title)
-    if m and len(m.group(2).split()) <= 4:
-        tail = m.group(2).strip()
-        if lookup(tail) is not None or re.search(r"\bblog\b|\.com\b|\.org\b", tail, re.I):
-            return m.group(1).strip()
-    return title
-
-
-def _largest_text(lines: list[Line], author: str | None = None) -> str | None:
-    """The lines of the largest type on a page (one block, joined across lines), a subtitle after a colon."""
-    sizes = sorted({round(ln.size * 2) / 2 for ln in lines if ln.size > 0}, reverse=True)
-    for size in sizes[:4]:
-        for i, ln in enumerate(lines):
-            if abs(ln.size - size) > 0.5 or not _title_like(ln.text, author):
-                continue
-            run = [ln.text]
-            for nxt in lines[i + 1 :]:
-                if abs(nxt.size - size) > 0.5 or not _title_like(nxt.text, author):
-                    break
-                if nxt.block != ln.block and not (_TEMPLATE.search(run[-1]) or nxt.text[:1].islower()):
-                    break  # another block goes on the title only where the title is unfinished
-                if len(run) == 6:
-                    break
-                run.append(nxt.text)
-            title = " ".join(run).strip()
-            if title.endswith(":"):
-                title = _with_subtitle(title, lines, i + len(run))
-            if sum(ch.isalpha() for ch in title) >= 6 and lookup(title.rstrip(":")) is None:
-                if not _SECTION_HEADING.match(title) and not _names_publisher(title):
-                    return title[:300]
-    return None
-
-
-def _title_like(text: str, author: str | None = None) -> bool:
-    """Not a banner, URL, page number, byline, list of names or the PDF's author."""
-    if not text or _BANNER_OR_URL.search(text) or _BYLINE.match(text) or _NAME_LIST.match(text):
-        return False
-    if author and len(author) > 3 and author.lower() in text.lower():
-        return False
-    if len(text.split()) <= 8 and _find_date(text):
-        return False  # "May 2013", "Research Brief Number 19 – June 2013"
-    return sum(ch.isalpha() for ch in text) >= 2
-
-
-def _names_publisher(title: str) -> bool:
-    """A short line that is mostly an organisation's name ("G Data Red Paper 2014")."""
-    words = title.split()
-    if len(words) > 5:
-        return False
-    return any(lookup(" ".join(words[:n])) is not None for n in range(1, min(len(words), 4) + 1))
-
-
-def _with_subtitle(title: str, lines: list[Line], start: int) -> str:
-    sub: list[str] = []
-    for ln in lines[start : start + 3]:
-        if not _title_like(ln.text):
-            break
-        if sub and ln.block != lines[start].block:
-            break
-        sub.append(ln.text)
-    return f"{title} {' '.join(sub)}".strip() if sub else title
+    """The PDF's title when it passes the sanity checks and the pages agree, else the printed one."""
+    return choose_title(meta_title, first_pages, file_name, author, is_issuer_name)
 
 
 def _find_date(text: str) -> str | None:

@@ -94,6 +94,28 @@ def lookup(name: str | None) -> Publisher | None:
     return _catalogue().by_variant.get(_key(name)) if name else None
 
 
+_ORG_AFFIXES = re.compile(
+    r"^(?:the|an?)\s+|[\s,]+(?:inc|ltd|llc|corp|corporation|co|gmbh|ag|sa|ab|as|plc|pty ltd|pty|"
+    r"labs?|research|team|group|security|securitylabs|blog|\.com|\.org)\.?$|[\s,.:;|®™©]+$",
+    re.I,
+)
+
+
+def is_issuer_name(text: str | None) -> bool:
+    """Whether a line is only an organisation's name (a logo's text, "Kaspersky Lab, USA" aside)."""
+    if not text:
+        return False
+    name = " ".join(text.split())
+    for _ in range(3):
+        if lookup(name) is not None:
+            return True
+        stripped = _ORG_AFFIXES.sub("", name).strip()
+        if stripped == name or not stripped:
+            break
+        name = stripped
+    return lookup(name) is not None
+
+
 def find_publisher(first_pages: list[list[str]], fields: dict[str, str]) -> Publisher | None:
     """The issuing organisation from the first pages' lines and the PDF info fields, or None."""
     cat = _catalogue()
