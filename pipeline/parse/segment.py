@@ -24,6 +24,13 @@ SPLIT_GAP_EM = 1.0
 MIN_GUTTER_PT = 2.0
 MIN_TABLE_ROWS = 3
 _NUMBER_CELL = re.compile(r"^[\d.,%$€£()+\-–/:]+$")
+# Glyphs that open a list item; symbol fonts put theirs in the private use area.
+_BULLETS = frozenset("•▪■□◦●○►▶▸➢➤✓✔-–—*>·")
+
+
+def is_bullet(text: str) -> bool:
+    """A list item's marker: one bullet glyph (or a symbol-font glyph in the private use area)."""
+    return len(text) == 1 and (text in _BULLETS or "\ue000" <= text <= "\uf8ff")
 
 
 @dataclass
@@ -36,6 +43,7 @@ class Frag:
     top: float
     bottom: float
     size: float
+    bullet: bool = False  # opens a list item
 
     @property
     def h(self) -> float:
@@ -122,7 +130,25 @@ def split_rows(rows: list[list[Word]], gutter: tuple[float, float] | None) -> li
             else:
                 current.append(w)
         frags.append(make_frag(current))
-        out.append(frags)
+        out.append(_join_bullets(frags))
+    return out
+
+
+def _join_bullets(frags: list[Frag]) -> list[Frag]:
+    """A bullet glyph set apart from its item's text joins it; the fragment opens a list item."""
+    out: list[Frag] = []
+    for f in frags:
+        prev = out[-1] if out else None
+        if prev is not None and prev.bullet and prev.n_words == 1 and f.x0 - prev.x1 <= 6.0 * max(f.h, 1.0):
+            out[-1] = make_frag(prev.words + f.words)
+            out[-1].bullet = True
+            continue
+        head = f.words[0]
+        if is_bullet(head["text"]) and (f.n_words > 1 or f is not frags[-1]):
+            f.bullet = True
+            if "\ue000" <= head["text"] <= "\uf8ff":
+                head["text"] = "•"  # the symbol font's code point means nothing as text
+        out.append(f)
     return out
 
 
@@ -248,6 +274,8 @@ def _find_tables(frag_rows: list[list[Frag]]) -> list[list[list[Frag]]]:
 
 
 def _joins(block: Block, f: Frag) -> bool:
+    if f.bullet:
+        return False
     last = block.lines[-1]
     h = max(min(last.h, f.h), 1.0)
     gap = f.top - last.bottom
