@@ -25,7 +25,7 @@ MIN_GUTTER_PT = 2.0
 MIN_TABLE_ROWS = 3
 _NUMBER_CELL = re.compile(r"^[\d.,%$€£()+\-–/:]+$")
 # Glyphs that open a list item; symbol fonts put theirs in the private use area.
-_BULLETS = frozenset("•▪■□◦●○►▶▸➢➤✓✔-–—*>·")
+_BULLETS = frozenset("•▪■□◦●○►▶▸➢➤✓✔❖◆◇→➔»-–—*>·")
 
 
 def is_bullet(text: str) -> bool:
@@ -121,8 +121,10 @@ def split_rows(rows: list[list[Word]], gutter: tuple[float, float] | None) -> li
             edge = sum(starts.get(k, 0) for k in (key - 1, key, key + 1)) >= 4
             # two spaces after a full stop in a justified line are not a column break
             sentence_gap = prev["text"][-1:] in ".!?:;" and w["text"][:1].isupper() and gap < 2.5 * h
+            # a change of type size across a wide gap: a chart title or side label beside the text
+            resized = abs(_size(w) - _size(prev)) > 0.15 * max(_size(w), _size(prev), 1.0)
             wide = gap > SPLIT_GAP_EM * h and (
-                edge or (gap > 1.5 * h and not sentence_gap and all(gap > 2.0 * g for g in near))
+                edge or resized or (gap > 1.5 * h and not sentence_gap and all(gap > 2.0 * g for g in near))
             )
             if wide or gap > 4.0 * h or (mid is not None and prev["x1"] <= mid <= w["x0"]):
                 frags.append(make_frag(current))
@@ -132,6 +134,10 @@ def split_rows(rows: list[list[Word]], gutter: tuple[float, float] | None) -> li
         frags.append(make_frag(current))
         out.append(_join_bullets(frags))
     return out
+
+
+def _size(word: Word) -> float:
+    return float(word.get("size") or 0.0) or (word["bottom"] - word["top"])
 
 
 def _join_bullets(frags: list[Frag]) -> list[Frag]:
@@ -276,6 +282,9 @@ def _find_tables(frag_rows: list[list[Frag]]) -> list[list[list[Frag]]]:
 def _joins(block: Block, f: Frag) -> bool:
     if f.bullet:
         return False
+    head = block.lines[0]
+    if head.bullet and f.x0 <= head.x0 + 1.0:
+        return False  # an item's wrapped lines hang under its text, not under its bullet
     last = block.lines[-1]
     h = max(min(last.h, f.h), 1.0)
     gap = f.top - last.bottom
@@ -350,6 +359,9 @@ def order_blocks(blocks: list[Block], depth: int = 0) -> list[Block]:
     xg = _x_gaps(blocks)
     if xg:
         return [b for g in _split_at(blocks, xg, "x") for b in order_blocks(g, depth + 1)]
+    bands = _spanning_bands(blocks)
+    if bands:
+        return [b for g in bands for b in order_blocks(g, depth + 1)]
     yg = _gaps([(b.top + 0.3, b.bottom - 0.3) for b in blocks], 0.0)
     if not yg:
         return sorted(blocks, key=lambda b: (b.top, b.x0))
@@ -357,6 +369,33 @@ def order_blocks(blocks: list[Block], depth: int = 0) -> list[Block]:
     if len(bands) == 1:
         return sorted(blocks, key=lambda b: (b.top, b.x0))
     return [b for g in bands for b in order_blocks(g, depth + 1)]
+
+
+def _spanning_bands(blocks: list[Block]) -> list[list[Block]] | None:
+    """Bands split off by full-width blocks (titles, footnote blocks, running lines) that
+    cross the gutters the narrower blocks leave: above, each such block, between, below."""
+    left, right = min(b.x0 for b in blocks), max(b.x1 for b in blocks)
+    wide = [b for b in blocks if b.x1 - b.x0 > 0.5 * (right - left)]
+    if not wide or len(wide) == len(blocks):
+        return None
+    narrow = [b for b in blocks if b.x1 - b.x0 <= 0.5 * (right - left)]
+    gaps = _x_gaps(narrow) if len(narrow) > 1 else []
+    seps = sorted(
+        (b for b in wide if any(b.x0 < g0 and b.x1 > g1 for g0, g1 in gaps)), key=lambda b: (b.top, b.x0)
+    )
+    if not seps:
+        return None
+    sep_ids = {id(b) for b in seps}
+    groups: list[list[Block]] = [[] for _ in range(2 * len(seps) + 1)]
+    for k, sep in enumerate(seps):
+        groups[2 * k + 1].append(sep)
+    for b in blocks:
+        if id(b) in sep_ids:
+            continue
+        mid = (b.top + b.bottom) / 2
+        k = sum(1 for sep in seps if mid >= (sep.top + sep.bottom) / 2)
+        groups[2 * k].append(b)
+    return [g for g in groups if g]
 
 
 def _merge_bands(bands: list[list[Block]]) -> list[list[Block]]:
