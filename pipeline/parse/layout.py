@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.parse.kinds import FOOTNOTE_START, Section, classify, continues, mend_interruptions, split_portion_marks
-from pipeline.parse.segment import Block, build_blocks, find_tables, order_blocks, split_rows
+from pipeline.parse.segment import LABEL, Block, build_blocks, find_tables, order_blocks, split_rows
 from pipeline.text import clean_pdf_text
 
 Rulings = Sequence[tuple[float, float, float]]
@@ -317,6 +317,11 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
             ]
         else:
             lines = [_make_line(f.words) for f in b.lines]
+            if b.kind == "table":
+                for ln in lines:
+                    if LABEL.match(ln.text):
+                        label, value = ln.text.split(": ", 1)
+                        ln.text = f"{label}: | {value}"  # a "Label: value" row has two cells
         for ln in lines:
             ln.block, ln.kind = n, b.kind
         line_blocks.append([ln for ln in lines if ln.text])

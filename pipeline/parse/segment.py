@@ -24,6 +24,16 @@ SPLIT_GAP_EM = 1.0
 MIN_GUTTER_PT = 2.0
 MIN_TABLE_ROWS = 3
 _NUMBER_CELL = re.compile(r"^[\d.,%$€£()+\-–/:]+$")
+# Indicators: IPv4 (with port or prefix), hashes, defanged names, hex bytes, Windows paths,
+# environment variables, executables, URLs, host names (two or more dots).
+DATA_TOKEN = re.compile(
+    r"^\W*\d{1,3}(?:\.\d{1,3}){3}(?:[/:]\d+)?\W*$|^[0-9a-f]{16,}\W*$|\[\.\]|^[0-9A-F]{2}$|^0x[0-9a-f]+|"
+    r"^[A-Za-z]:\\|^%\w+%|^\w+\.(?:exe|dll|sys|bat|ps1|vbs|tmp|dat)\W*$|^(?:hxxps?|https?)://|"
+    r"^[a-z0-9-]+(?:\.[a-z0-9-]+){2,}\W*$",
+    re.I,
+)
+# "MD5 hash: 0123…", "File size: 168776 bytes": a label of one to three words and a colon
+LABEL = re.compile(r"^[A-Z][\w/()-]*(?: [\w/()-]+){0,2}: \S")
 # Glyphs that open a list item; symbol fonts put theirs in the private use area.
 _BULLETS = frozenset("•▪■□◦●○►▶▸➢➤✓✔❖◆◇→➔»-–—*>·")
 
@@ -134,6 +144,28 @@ def split_rows(rows: list[list[Word]], gutter: tuple[float, float] | None) -> li
         frags.append(make_frag(current))
         out.append(_join_bullets(frags))
     return out
+
+
+def data_share(frags: list[Frag]) -> float:
+    """Share of the characters of these fragments that are indicators rather than words."""
+    total = data = 0
+    for f in frags:
+        for w in f.words:
+            n = len(w["text"])
+            total += n
+            if DATA_TOKEN.search(w["text"]):
+                data += n
+    return data / total if total else 0.0
+
+
+def _data_line(f: Frag) -> bool:
+    if f.n_words < 2 or data_share([f]) < 0.6:
+        return False
+    return sum(1 for w in f.words if DATA_TOKEN.search(w["text"])) >= 0.5 * f.n_words
+
+
+def _labelled(f: Frag) -> bool:
+    return bool(LABEL.match(" ".join(w["text"] for w in f.words[:4])))
 
 
 def _size(word: Word) -> float:
@@ -286,6 +318,13 @@ def _joins(block: Block, f: Frag) -> bool:
     if head.bullet and f.x0 <= head.x0 + 1.0:
         return False  # an item's wrapped lines hang under its text, not under its bullet
     last = block.lines[-1]
+    f_data, last_data = _data_line(f), _data_line(last)
+    if f_data != last_data and not (_labelled(f) and _labelled(last)):
+        # a list of indicators under the sentence that announces it, prose again below it
+        if f_data and last.words[-1]["text"][-1:] in ".:;!?)":
+            return False
+        if last_data and f.words[0]["text"][:1].isupper():
+            return False
     h = max(min(last.h, f.h), 1.0)
     gap = f.top - last.bottom
     if gap > 1.0 * h or gap < -0.6 * h or f.top <= last.top:
