@@ -12,7 +12,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.parse.segment import Block, Frag
+from pipeline.parse.segment import LABEL, Block, Frag, data_share
 
 KINDS = ("body", "heading", "footnote", "table", "caption", "toc", "references", "boilerplate")
 # Blocks whose text is prose an analyst would quote (and the dense index embeds).
@@ -27,11 +27,6 @@ _REFS_HEADING = re.compile(
 )
 _TOC_HEADING = re.compile(r"^(?:table of contents|contents)$", re.I)
 _TOC_LINE = re.compile(r"(?:\.{3,}|…|\s)\s*(?:\d{1,3}|[ivxlc]{1,6})$")
-_DATA_TOKEN = re.compile(
-    r"^\d{1,3}(?:\.\d{1,3}){3}(?:[/:]\d+)?\W*$|^[0-9a-f]{16,}\W*$|\[\.\]|^[0-9A-F]{2}$|^0x[0-9a-f]+|"
-    r"^[A-Za-z]:\\|^%\w+%|^\w+\.(?:exe|dll|sys|bat|ps1|vbs|tmp|dat)\W*$|^(?:hxxps?|https?)://",
-    re.I,
-)
 _BYLINE = re.compile(r"^(?:by:?\s|authors?:|written by\s|posted (?:on|by)\s)", re.I)
 _CITATION = re.compile(r"(?:https?://|www\.)\S+[>)\]]?\s*$")
 _TRAILING_NUMBER = re.compile(r"(\d{1,4})\s*$")
@@ -96,7 +91,7 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
             section.refs_size = b.size
             section.in_toc = bool(_TOC_HEADING.match(text))
             continue
-        if short and (bigger or (text.isupper() and words <= 12 and len(text) > 3)):
+        if short and not first.bullet and (bigger or (text.isupper() and words <= 12 and len(text) > 3)):
             b.kind = "heading"
             if b.size >= section.refs_size - 0.2:
                 section.in_refs = False
@@ -114,7 +109,7 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
         if _CITATION.search(text) and words <= 40:
             b.kind = "references"  # a source line that ends in its address
             continue
-        if _is_data(text):
+        if _is_data(b):
             b.kind = "table"  # indicator lists, hex dumps, hashes: data, not prose
             continue
         if section.in_refs:
@@ -127,13 +122,15 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
         b.kind = "body"
 
 
-def _is_data(text: str) -> bool:
-    """Mostly indicators (addresses, hashes, defanged domains, paths, hex bytes), few words."""
-    tokens = text.split()
-    if len(tokens) < 4:
-        return False
-    data = sum(1 for t in tokens if _DATA_TOKEN.search(t))
-    return data >= 0.5 * len(tokens)
+def _is_data(block: Block) -> bool:
+    """Mostly indicators (addresses, hashes, domains, paths, hex bytes) by characters,
+    or rows of "Label: value" pairs or of cells the text itself separates with bars."""
+    if data_share(block.lines) >= 0.5:
+        return True
+    texts = [" ".join(w["text"] for w in f.words) for f in block.lines]
+    barred = sum(1 for t in texts if t.count(" | ") >= 2)
+    labelled = sum(1 for t in texts if LABEL.match(t))
+    return barred >= 0.8 * len(texts) or (len(texts) >= 3 and labelled >= 0.8 * len(texts))
 
 
 def _toc_share(block: Block) -> float:

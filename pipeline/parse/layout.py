@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.parse.kinds import FOOTNOTE_START, Section, classify, continues, mend_interruptions, split_portion_marks
-from pipeline.parse.segment import Block, build_blocks, find_tables, order_blocks, split_rows
+from pipeline.parse.segment import LABEL, Block, build_blocks, find_tables, order_blocks, split_rows
 from pipeline.text import clean_pdf_text
 
 Rulings = Sequence[tuple[float, float, float]]
@@ -101,26 +101,108 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
 
 
 def _group_rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Group words into rows that share a baseline, top to bottom."""
+    """Group words into rows that share a baseline, top to bottom.
+
+    Words join a row only when their bottoms (the descent line) agree within a quarter
+    of the text height: two boxes side by side whose lines are offset by part of a line
+    stay apart, and a tightly set paragraph never chains its lines into one row. Raised
+    or lowered small words (footnote markers) and tall glyphs (drop caps) join the row
+    they stand next to afterwards.
+    """
     rows: list[list[dict[str, Any]]] = []
-    bounds: list[tuple[float, float]] = []
-    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        top, bottom = word["top"], word["bottom"]
-        height = max(bottom - top, 0.1)
-        for idx in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
-            r_top, r_bottom = bounds[idx]
-            overlap = min(bottom, r_bottom) - max(top, r_top)
-            if overlap >= 0.5 * min(height, max(r_bottom - r_top, 0.1)):
-                rows[idx].append(word)
-                bounds[idx] = (min(top, r_top), max(bottom, r_bottom))
+    bases: list[float] = []
+    heights: list[float] = []
+    for word in sorted(words, key=lambda w: (w.get("base", w["bottom"]), w["x0"])):
+        bottom = word.get("base", word["bottom"])
+        height = max(word["bottom"] - word["top"], 0.5)
+        for idx in range(len(rows) - 1, max(len(rows) - 6, -1), -1):
+            if bottom - bases[idx] > 0.25 * height:
+                idx = -1  # rows come by rising baseline: none further back can match
+                break
+            lo, hi = sorted((height, heights[idx]))
+            if bottom - bases[idx] <= 0.25 * lo and lo >= 0.45 * hi:
                 break
         else:
+            idx = -1
+        if idx >= 0:
+            rows[idx].append(word)
+        else:
             rows.append([word])
-            bounds.append((top, bottom))
+            bases.append(bottom)
+            heights.append(height)
+    rows = _attach_odd_rows(rows, heights)
     for row in rows:
         row.sort(key=lambda w: w["x0"])
-    order = sorted(range(len(rows)), key=lambda i: bounds[i][0])
-    return [rows[i] for i in order]
+    rows.sort(key=lambda r: min(w["top"] for w in r))
+    return rows
+
+
+def _attach_odd_rows(rows: list[list[dict[str, Any]]], heights: list[float]) -> list[list[dict[str, Any]]]:
+    """Rows of only small words (raised markers) or of a lone tall glyph (a drop cap) join
+    the row whose words they touch horizontally and overlap vertically."""
+    if len(rows) < 2:
+        return rows
+    boxes = [
+        (min(w["top"] for w in r), max(w["bottom"] for w in r), min(w["x0"] for w in r), max(w["x1"] for w in r))
+        for r in rows
+    ]
+    order = sorted(range(len(rows)), key=lambda i: -len(rows[i]))
+    merged: set[int] = set()
+    for i in range(len(rows)):
+        row = rows[i]
+        if len(row) > 3:
+            continue
+        top, bottom, x0, x1 = boxes[i]
+        h = heights[i]
+        best = None
+        for j in order:
+            if j == i or j in merged or len(rows[j]) <= len(row):
+                continue
+            jt, jb, jx0, jx1 = boxes[j]
+            hj = heights[j]
+            small = h < 0.85 * hj and top >= jt - 0.6 * hj and bottom <= jb + 0.6 * hj
+            tall = len(row) == 1 and len(row[0]["text"]) <= 2 and h > 1.8 * hj and top <= jt + 0.5 * hj and bottom >= jb - 0.5
+            if not (small or tall):
+                continue
+            if tall:
+                near = any(-1.0 <= w["x0"] - x1 <= 1.5 * hj for w in rows[j])
+            else:
+                # a marker set right after (or before) a word, and no word of the row under it
+                near = any(
+                    -1.0 <= x0 - w["x1"] <= 0.6 * hj or -1.0 <= w["x0"] - x1 <= 0.6 * hj for w in rows[j]
+                ) and not any(
+                    min(w["x1"], x1) - max(w["x0"], x0) > 1.0 for w in rows[j]
+                )
+            if not near:
+                continue
+            if tall:
+                # the drop cap opens the first line it stands beside
+                if best is None or jt < boxes[best][0]:
+                    best = j
+                continue
+            best = j
+            break
+        if best is not None:
+            if len(row) == 1 and heights[i] > 1.8 * heights[best]:
+                _glue_drop_cap(row[0], rows[best])
+            else:
+                rows[best].extend(row)
+            merged.add(i)
+    return [r for i, r in enumerate(rows) if i not in merged]
+
+
+def _glue_drop_cap(cap: dict[str, Any], row: list[dict[str, Any]]) -> None:
+    """Prefix the row's first word with the drop cap ("I" + "f they" -> "If they")."""
+    first = min(row, key=lambda w: w["x0"])
+    if first["x0"] < cap["x0"]:
+        row.append(dict(cap, top=first["top"], bottom=first["bottom"]))
+        return
+    glued = first["text"][:1].islower()
+    first["text"] = cap["text"] + first["text"] if glued else first["text"]
+    if not glued:
+        row.append(dict(cap, top=first["top"], bottom=first["bottom"], x1=min(cap["x1"], first["x0"] - 0.1)))
+    else:
+        first["x0"] = cap["x0"]
 
 
 def _find_gutter(rows: list[list[dict[str, Any]]], page_width: float) -> tuple[float, float] | None:
@@ -235,6 +317,11 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
             ]
         else:
             lines = [_make_line(f.words) for f in b.lines]
+            if b.kind == "table":
+                for ln in lines:
+                    if LABEL.match(ln.text):
+                        label, value = ln.text.split(": ", 1)
+                        ln.text = f"{label}: | {value}"  # a "Label: value" row has two cells
         for ln in lines:
             ln.block, ln.kind = n, b.kind
         line_blocks.append([ln for ln in lines if ln.text])

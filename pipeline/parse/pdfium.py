@@ -124,7 +124,9 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
     raw_addr = ctypes.cast(raw, ctypes.c_void_p).value
     rect = pdfium_c.FS_RECTF()
     rect_p = ctypes.byref(rect)
-    objects: dict[int, float | None] = {}  # text object -> effective font size, None: rotated
+    # text object -> (effective font size, baseline above the loose box bottom), None: rotated
+    objects: dict[int, tuple[float, float] | None] = {}
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     chars: list[dict[str, Any]] = []
     gap = False  # PDFium generated a space or line break before the next char
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
@@ -141,17 +143,26 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
                 gap = True
                 continue
         obj = get_object(raw_addr, i) or 0
-        size = objects.get(obj, 0.0)
-        if size == 0.0:
-            size = objects[obj] = _char_size(raw, i)
-        if size is None or not get_box(raw, i, rect_p):
+        font = objects.get(obj, ())
+        if font == ():
+            size = _char_size(raw, i)
+            font = objects[obj] = None if size is None else (size, -1.0)
+        if font is None or not get_box(raw, i, rect_p):
             continue
+        size, rise = font
+        if rise < 0.0:
+            # the baseline sits a font's descent above the loose box: the same for every
+            # char of one text object, and what lines of mixed fonts share
+            pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
+            rise = max(oy.value - rect.bottom, 0.0)
+            objects[obj] = (size, rise)
         char = {
             "text": text,
             "x0": rect.left - left,
             "x1": rect.right - left,
             "top": top - rect.bottom - size,
             "bottom": top - rect.bottom,
+            "base": top - rect.bottom - rise,
             "size": size,
             "font": (size, round(rect.top - rect.bottom, 1)),
             "idx": len(chars),
@@ -268,6 +279,9 @@ def _merge(chars: list[dict[str, Any]], with_size: bool) -> dict[str, Any]:
         "bottom": max(ch["bottom"] for ch in chars),
         "upright": True,
     }
+    if "base" in chars[0]:
+        # a raised footnote marker glued to a word does not move the word's baseline
+        word["base"] = max(chars, key=lambda ch: ch["size"])["base"]
     # Every word carries a size (block types compare it with the body's); words split
     # at size changes only where asked, so superscript markers otherwise stay glued.
     word["size"] = chars[0]["size"] if with_size else max(ch["size"] for ch in chars)

@@ -24,6 +24,23 @@ SPLIT_GAP_EM = 1.0
 MIN_GUTTER_PT = 2.0
 MIN_TABLE_ROWS = 3
 _NUMBER_CELL = re.compile(r"^[\d.,%$€£()+\-–/:]+$")
+# Indicators: IPv4 (with port or prefix), hashes, defanged names, hex bytes, Windows paths,
+# environment variables, executables, URLs, host names (two or more dots).
+DATA_TOKEN = re.compile(
+    r"^\W*\d{1,3}(?:\.\d{1,3}){3}(?:[/:]\d+)?\W*$|^[0-9a-f]{16,}\W*$|\[\.\]|^[0-9A-F]{2}$|^0x[0-9a-f]+|"
+    r"^[A-Za-z]:\\|^%\w+%|^\w+\.(?:exe|dll|sys|bat|ps1|vbs|tmp|dat)\W*$|^(?:hxxps?|https?)://|"
+    r"^[a-z0-9-]+(?:\.[a-z0-9-]+){2,}\W*$",
+    re.I,
+)
+# "MD5 hash: 0123…", "File size: 168776 bytes": a label of one to three words and a colon
+LABEL = re.compile(r"^[A-Z][\w/()-]*(?: [\w/()-]+){0,2}: \S")
+# Glyphs that open a list item; symbol fonts put theirs in the private use area.
+_BULLETS = frozenset("•▪■□◦●○►▶▸➢➤✓✔❖◆◇→➔»-–—*>·")
+
+
+def is_bullet(text: str) -> bool:
+    """A list item's marker: one bullet glyph (or a symbol-font glyph in the private use area)."""
+    return len(text) == 1 and (text in _BULLETS or "\ue000" <= text <= "\uf8ff")
 
 
 @dataclass
@@ -36,6 +53,7 @@ class Frag:
     top: float
     bottom: float
     size: float
+    bullet: bool = False  # opens a list item
 
     @property
     def h(self) -> float:
@@ -113,8 +131,10 @@ def split_rows(rows: list[list[Word]], gutter: tuple[float, float] | None) -> li
             edge = sum(starts.get(k, 0) for k in (key - 1, key, key + 1)) >= 4
             # two spaces after a full stop in a justified line are not a column break
             sentence_gap = prev["text"][-1:] in ".!?:;" and w["text"][:1].isupper() and gap < 2.5 * h
+            # a change of type size across a wide gap: a chart title or side label beside the text
+            resized = abs(_size(w) - _size(prev)) > 0.15 * max(_size(w), _size(prev), 1.0)
             wide = gap > SPLIT_GAP_EM * h and (
-                edge or (gap > 1.5 * h and not sentence_gap and all(gap > 2.0 * g for g in near))
+                edge or resized or (gap > 1.5 * h and not sentence_gap and all(gap > 2.0 * g for g in near))
             )
             if wide or gap > 4.0 * h or (mid is not None and prev["x1"] <= mid <= w["x0"]):
                 frags.append(make_frag(current))
@@ -122,7 +142,51 @@ def split_rows(rows: list[list[Word]], gutter: tuple[float, float] | None) -> li
             else:
                 current.append(w)
         frags.append(make_frag(current))
-        out.append(frags)
+        out.append(_join_bullets(frags))
+    return out
+
+
+def data_share(frags: list[Frag]) -> float:
+    """Share of the characters of these fragments that are indicators rather than words."""
+    total = data = 0
+    for f in frags:
+        for w in f.words:
+            n = len(w["text"])
+            total += n
+            if DATA_TOKEN.search(w["text"]):
+                data += n
+    return data / total if total else 0.0
+
+
+def _data_line(f: Frag) -> bool:
+    if f.n_words < 2 or data_share([f]) < 0.6:
+        return False
+    return sum(1 for w in f.words if DATA_TOKEN.search(w["text"])) >= 0.5 * f.n_words
+
+
+def _labelled(f: Frag) -> bool:
+    return bool(LABEL.match(" ".join(w["text"] for w in f.words[:4])))
+
+
+def _size(word: Word) -> float:
+    return float(word.get("size") or 0.0) or (word["bottom"] - word["top"])
+
+
+def _join_bullets(frags: list[Frag]) -> list[Frag]:
+    """A bullet glyph set apart from its item's text joins it; the fragment opens a list item."""
+    out: list[Frag] = []
+    for f in frags:
+        prev = out[-1] if out else None
+        if prev is not None and prev.bullet and prev.n_words == 1 and f.x0 - prev.x1 <= 6.0 * max(f.h, 1.0):
+            out[-1] = make_frag(prev.words + f.words)
+            out[-1].bullet = True
+            continue
+        head = f.words[0]
+        if is_bullet(head["text"]) and (f.n_words > 1 or f is not frags[-1]):
+            f.bullet = True
+            if "\ue000" <= head["text"] <= "\uf8ff":
+                head["text"] = "•"  # the symbol font's code point means nothing as text
+        out.append(f)
     return out
 
 
@@ -248,7 +312,19 @@ def _find_tables(frag_rows: list[list[Frag]]) -> list[list[list[Frag]]]:
 
 
 def _joins(block: Block, f: Frag) -> bool:
+    if f.bullet:
+        return False
+    head = block.lines[0]
+    if head.bullet and f.x0 <= head.x0 + 1.0:
+        return False  # an item's wrapped lines hang under its text, not under its bullet
     last = block.lines[-1]
+    f_data, last_data = _data_line(f), _data_line(last)
+    if f_data != last_data and not (_labelled(f) and _labelled(last)):
+        # a list of indicators under the sentence that announces it, prose again below it
+        if f_data and last.words[-1]["text"][-1:] in ".:;!?)":
+            return False
+        if last_data and f.words[0]["text"][:1].isupper():
+            return False
     h = max(min(last.h, f.h), 1.0)
     gap = f.top - last.bottom
     if gap > 1.0 * h or gap < -0.6 * h or f.top <= last.top:
@@ -322,6 +398,9 @@ def order_blocks(blocks: list[Block], depth: int = 0) -> list[Block]:
     xg = _x_gaps(blocks)
     if xg:
         return [b for g in _split_at(blocks, xg, "x") for b in order_blocks(g, depth + 1)]
+    bands = _spanning_bands(blocks)
+    if bands:
+        return [b for g in bands for b in order_blocks(g, depth + 1)]
     yg = _gaps([(b.top + 0.3, b.bottom - 0.3) for b in blocks], 0.0)
     if not yg:
         return sorted(blocks, key=lambda b: (b.top, b.x0))
@@ -329,6 +408,33 @@ def order_blocks(blocks: list[Block], depth: int = 0) -> list[Block]:
     if len(bands) == 1:
         return sorted(blocks, key=lambda b: (b.top, b.x0))
     return [b for g in bands for b in order_blocks(g, depth + 1)]
+
+
+def _spanning_bands(blocks: list[Block]) -> list[list[Block]] | None:
+    """Bands split off by full-width blocks (titles, footnote blocks, running lines) that
+    cross the gutters the narrower blocks leave: above, each such block, between, below."""
+    left, right = min(b.x0 for b in blocks), max(b.x1 for b in blocks)
+    wide = [b for b in blocks if b.x1 - b.x0 > 0.5 * (right - left)]
+    if not wide or len(wide) == len(blocks):
+        return None
+    narrow = [b for b in blocks if b.x1 - b.x0 <= 0.5 * (right - left)]
+    gaps = _x_gaps(narrow) if len(narrow) > 1 else []
+    seps = sorted(
+        (b for b in wide if any(b.x0 < g0 and b.x1 > g1 for g0, g1 in gaps)), key=lambda b: (b.top, b.x0)
+    )
+    if not seps:
+        return None
+    sep_ids = {id(b) for b in seps}
+    groups: list[list[Block]] = [[] for _ in range(2 * len(seps) + 1)]
+    for k, sep in enumerate(seps):
+        groups[2 * k + 1].append(sep)
+    for b in blocks:
+        if id(b) in sep_ids:
+            continue
+        mid = (b.top + b.bottom) / 2
+        k = sum(1 for sep in seps if mid >= (sep.top + sep.bottom) / 2)
+        groups[2 * k].append(b)
+    return [g for g in groups if g]
 
 
 def _merge_bands(bands: list[list[Block]]) -> list[list[Block]]:
