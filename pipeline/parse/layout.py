@@ -161,7 +161,13 @@ def _attach_odd_rows(rows: list[list[dict[str, Any]]], heights: list[float]) -> 
             jt, jb, jx0, jx1 = boxes[j]
             hj = heights[j]
             small = h < 0.85 * hj and top >= jt - 0.6 * hj and bottom <= jb + 0.6 * hj
-            tall = len(row) == 1 and len(row[0]["text"]) <= 2 and h > 1.8 * hj and top <= jt + 0.5 * hj and bottom >= jb - 0.5
+            tall = (
+                len(row) == 1
+                and len(row[0]["text"]) <= 2
+                and h > 1.8 * hj
+                and top <= jt + 0.5 * hj
+                and bottom >= jb - 0.5
+            )
             if not (small or tall):
                 continue
             if tall:
@@ -170,9 +176,7 @@ def _attach_odd_rows(rows: list[list[dict[str, Any]]], heights: list[float]) -> 
                 # a marker set right after (or before) a word, and no word of the row under it
                 near = any(
                     -1.0 <= x0 - w["x1"] <= 0.6 * hj or -1.0 <= w["x0"] - x1 <= 0.6 * hj for w in rows[j]
-                ) and not any(
-                    min(w["x1"], x1) - max(w["x0"], x0) > 1.0 for w in rows[j]
-                )
+                ) and not any(min(w["x1"], x1) - max(w["x0"], x0) > 1.0 for w in rows[j])
             if not near:
                 continue
             if tall:
