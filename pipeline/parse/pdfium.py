@@ -143,8 +143,9 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
                 gap = True
                 continue
         obj = get_object(raw_addr, i) or 0
-        font = objects.get(obj, ())
-        if font == ():
+        if obj in objects:
+            font = objects[obj]
+        else:
             size = _char_size(raw, i)
             font = objects[obj] = None if size is None else (size, -1.0)
         if font is None or not get_box(raw, i, rect_p):
