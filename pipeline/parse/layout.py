@@ -89,13 +89,24 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
         qx, qy = int(fx // 1), int(fy // 1)
         nx = qx - 1 if fx - qx < 0.5 else qx + 1
         ny = qy - 1 if fy - qy < 0.5 else qy + 1
-        if any(
-            abs(px - x0) <= tolerance and abs(py - top) <= tolerance
-            for key in ((text, qx, qy), (text, nx, qy), (text, qx, ny), (text, nx, ny))
-            for px, py in seen.get(key, ())
-        ):
+        own = (text, qx, qy)
+        doubled = False
+        for key in (own, (text, nx, qy), (text, qx, ny), (text, nx, ny)):
+            near = seen.get(key)
+            if near:
+                for px, py in near:
+                    if abs(px - x0) <= tolerance and abs(py - top) <= tolerance:
+                        doubled = True
+                        break
+                if doubled:
+                    break
+        if doubled:
             continue
-        seen.setdefault((text, qx, qy), []).append((x0, top))
+        near = seen.get(own)
+        if near is None:
+            seen[own] = [(x0, top)]
+        else:
+            near.append((x0, top))
         out.append(ch)
     return out
 
@@ -161,7 +172,13 @@ def _attach_odd_rows(rows: list[list[dict[str, Any]]], heights: list[float]) -> 
             jt, jb, jx0, jx1 = boxes[j]
             hj = heights[j]
             small = h < 0.85 * hj and top >= jt - 0.6 * hj and bottom <= jb + 0.6 * hj
-            tall = len(row) == 1 and len(row[0]["text"]) <= 2 and h > 1.8 * hj and top <= jt + 0.5 * hj and bottom >= jb - 0.5
+            tall = (
+                len(row) == 1
+                and len(row[0]["text"]) <= 2
+                and h > 1.8 * hj
+                and top <= jt + 0.5 * hj
+                and bottom >= jb - 0.5
+            )
             if not (small or tall):
                 continue
             if tall:
@@ -170,9 +187,7 @@ def _attach_odd_rows(rows: list[list[dict[str, Any]]], heights: list[float]) -> 
                 # a marker set right after (or before) a word, and no word of the row under it
                 near = any(
                     -1.0 <= x0 - w["x1"] <= 0.6 * hj or -1.0 <= w["x0"] - x1 <= 0.6 * hj for w in rows[j]
-                ) and not any(
-                    min(w["x1"], x1) - max(w["x0"], x0) > 1.0 for w in rows[j]
-                )
+                ) and not any(min(w["x1"], x1) - max(w["x0"], x0) > 1.0 for w in rows[j])
             if not near:
                 continue
             if tall:

@@ -143,10 +143,11 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
                 gap = True
                 continue
         obj = get_object(raw_addr, i) or 0
-        font = objects.get(obj, ())
-        if font == ():
-            size = _char_size(raw, i)
-            font = objects[obj] = None if size is None else (size, -1.0)
+        if obj in objects:
+            font = objects[obj]
+        else:
+            first_size = _char_size(raw, i)
+            font = objects[obj] = None if first_size is None else (first_size, -1.0)
         if font is None or not get_box(raw, i, rect_p):
             continue
         size, rise = font
@@ -271,20 +272,38 @@ def _cluster_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _merge(chars: list[dict[str, Any]], with_size: bool) -> dict[str, Any]:
+    first = chars[0]
+    if len(chars) == 1:
+        text = first["text"]
+        word = {
+            "text": _LIGATURES.get(text, text),
+            "x0": first["x0"],
+            "x1": first["x1"],
+            "top": first["top"],
+            "bottom": first["bottom"],
+            "upright": True,
+            "size": first["size"],
+        }
+        if "base" in first:
+            word["base"] = first["base"]
+        return word
+    # chars come left to right, so the ends give x0 and x1 (a ligature's parts share one box)
     word = {
-        "text": "".join(_LIGATURES.get(ch["text"], ch["text"]) for ch in chars),
-        "x0": min(ch["x0"] for ch in chars),
-        "x1": max(ch["x1"] for ch in chars),
-        "top": min(ch["top"] for ch in chars),
-        "bottom": max(ch["bottom"] for ch in chars),
+        "text": "".join([_LIGATURES.get(ch["text"], ch["text"]) for ch in chars]),
+        "x0": first["x0"],
+        "x1": max(chars[-1]["x1"], first["x1"]),
+        "top": min([ch["top"] for ch in chars]),
+        "bottom": max([ch["bottom"] for ch in chars]),
         "upright": True,
     }
-    if "base" in chars[0]:
+    sizes = [ch["size"] for ch in chars]
+    big = max(sizes)
+    if "base" in first:
         # a raised footnote marker glued to a word does not move the word's baseline
-        word["base"] = max(chars, key=lambda ch: ch["size"])["base"]
+        word["base"] = first["base"] if first["size"] == big else chars[sizes.index(big)]["base"]
     # Every word carries a size (block types compare it with the body's); words split
     # at size changes only where asked, so superscript markers otherwise stay glued.
-    word["size"] = chars[0]["size"] if with_size else max(ch["size"] for ch in chars)
+    word["size"] = first["size"] if with_size else big
     return word
 
 

@@ -419,9 +419,7 @@ def _spanning_bands(blocks: list[Block]) -> list[list[Block]] | None:
         return None
     narrow = [b for b in blocks if b.x1 - b.x0 <= 0.5 * (right - left)]
     gaps = _x_gaps(narrow) if len(narrow) > 1 else []
-    seps = sorted(
-        (b for b in wide if any(b.x0 < g0 and b.x1 > g1 for g0, g1 in gaps)), key=lambda b: (b.top, b.x0)
-    )
+    seps = sorted((b for b in wide if any(b.x0 < g0 and b.x1 > g1 for g0, g1 in gaps)), key=lambda b: (b.top, b.x0))
     if not seps:
         return None
     sep_ids = {id(b) for b in seps}
