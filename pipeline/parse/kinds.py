@@ -91,7 +91,8 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
             section.refs_size = b.size
             section.in_toc = bool(_TOC_HEADING.match(text))
             continue
-        if short and not first.bullet and (bigger or (text.isupper() and words <= 12 and len(text) > 3)):
+        bold = all(f.bold for f in b.lines) and words <= 12 and not text.endswith(":") and not _CAPTION.match(text)
+        if short and not first.bullet and (bigger or bold or (text.isupper() and words <= 12 and len(text) > 3)):
             b.kind = "heading"
             if b.size >= section.refs_size - 0.2:
                 section.in_refs = False
