@@ -31,6 +31,9 @@ _BYLINE = re.compile(r"^(?:by:?\s|authors?:|written by\s|posted (?:on|by)\s)", r
 _CITATION = re.compile(r"(?:https?://|www\.)\S+[>)\]]?\s*$")
 _TRAILING_NUMBER = re.compile(r"(\d{1,4})\s*$")
 FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
+# A line that opens a new note: its number, then the note's first word ("17 “Iran’s …",
+# "3See …"), not a wrapped line that happens to start with a number ("2010.", "16, 2010").
+NOTE_START = re.compile(r"^(?:\d{1,3}(?!\d)|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*(?:[A-Z“\"‘'(\[]|https?:|www\.)")
 _BANNER = re.compile(
     r"^(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|RESTRICTED)(?:\s*//\s*[A-Z][A-Z0-9 ,/-]*)?"
     r"|FOR OFFICIAL USE ONLY|TLP\s*:\s*(?:WHITE|GREEN|AMBER|RED|CLEAR)(?:\+STRICT)?"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.parse.kinds import FOOTNOTE_START, Section, classify, continues, mend_interruptions, split_portion_marks
+from pipeline.parse.kinds import NOTE_START, Section, classify, continues, mend_interruptions, split_portion_marks
 from pipeline.parse.segment import LABEL, Block, build_blocks, find_tables, order_blocks, split_rows
 from pipeline.text import clean_pdf_text
 
@@ -355,7 +355,7 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
                 line.sep = "\n" if prev_block is not None and continues(prev_block, b) else "\n\n"
             elif b.table_rows:
                 line.sep = "\n"
-            elif b.kind == "footnote" and FOOTNOTE_START.match(line.text):
+            elif b.kind == "footnote" and NOTE_START.match(line.text):
                 line.sep = "\n\n"
             else:
                 prev = block[li - 1]

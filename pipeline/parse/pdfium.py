@@ -244,6 +244,8 @@ def chars_to_words(chars: list[dict[str, Any]], *, with_size: bool) -> list[dict
                             and ch["x0"] - prev["x1"] > GAP_SPACE_EM * ch["size"]
                         )
                         or ch["x0"] < prev["x0"]
+                        # a raised note number set tight against the next word ("specialists3and")
+                        or (ch["size"] > 1.25 * prev["size"] and prev["text"].isdigit() and ch["text"].isalpha())
                         or ch["x0"] > prev["x1"] + X_TOLERANCE
                         or abs(ch["top"] - prev["top"]) > Y_TOLERANCE
                     ):

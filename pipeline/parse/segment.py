@@ -25,11 +25,11 @@ MIN_GUTTER_PT = 2.0
 MIN_TABLE_ROWS = 3
 _NUMBER_CELL = re.compile(r"^[\d.,%$€£()+\-–/:]+$")
 # Indicators: IPv4 (with port or prefix), hashes, defanged names, hex bytes, Windows paths,
-# environment variables, executables, URLs, host names (two or more dots).
+# environment variables, executables, URLs, host names (two or more dots), code identifiers.
 DATA_TOKEN = re.compile(
     r"^\W*\d{1,3}(?:\.\d{1,3}){3}(?:[/:]\d+)?\W*$|^[0-9a-f]{16,}\W*$|\[\.\]|^[0-9A-F]{2}$|^0x[0-9a-f]+|"
     r"^[A-Za-z]:\\|^%\w+%|^\w+\.(?:exe|dll|sys|bat|ps1|vbs|tmp|dat)\W*$|^(?:hxxps?|https?)://|"
-    r"^[a-z0-9-]+(?:\.[a-z0-9-]+){2,}\W*$",
+    r"^[a-z0-9-]+(?:\.[a-z0-9-]+){2,}\W*$|^[a-z]*_\w+$",
     re.I,
 )
 # "MD5 hash: 0123…", "File size: 168776 bytes": a label of one to three words and a colon
