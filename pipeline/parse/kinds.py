@@ -134,7 +134,7 @@ def _is_data(block: Block) -> bool:
     texts = [" ".join(w["text"] for w in f.words) for f in block.lines]
     barred = sum(1 for t in texts if t.count(" | ") >= 2)
     labelled = sum(1 for t in texts if LABEL.match(t))
-    return barred >= 0.8 * len(texts) or (len(texts) >= 3 and labelled >= 0.8 * len(texts))
+    return barred >= 0.8 * len(texts) or (labelled >= 3 and labelled >= 0.6 * len(texts))
 
 
 def _toc_share(block: Block) -> float:

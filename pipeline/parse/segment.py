@@ -202,7 +202,11 @@ def _tabular(frags: list[Frag]) -> bool:
     long = sum(1 for f in frags if f.n_words >= 6)
     if len(frags) >= 3:
         return long <= 1
-    return all(f.n_words <= 4 for f in frags) and any(_NUMBER_CELL.match(f.words[-1]["text"]) for f in frags[1:])
+    # a label and its value: a number, a date, an indicator, an identifier with digits
+    return all(f.n_words <= 4 for f in frags) and any(
+        _NUMBER_CELL.match(t) or DATA_TOKEN.search(t) or (any(c.isdigit() for c in t) and t[:1].isupper())
+        for t in (f.words[-1]["text"] for f in frags[1:])
+    )
 
 
 def _aligned(rows: list[list[Frag]]) -> bool:
