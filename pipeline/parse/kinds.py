@@ -31,6 +31,9 @@ _BYLINE = re.compile(r"^(?:by:?\s|authors?:|written by\s|posted (?:on|by)\s)", r
 _CITATION = re.compile(r"(?:https?://|www\.)\S+[>)\]]?\s*$")
 _TRAILING_NUMBER = re.compile(r"(\d{1,4})\s*$")
 FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
+# A line that opens a new note: its number, then the note's first word ("17 “Iran’s …",
+# "3See …"), not a wrapped line that happens to start with a number ("2010.", "16, 2010").
+NOTE_START = re.compile(r"^(?:\d{1,3}(?!\d)|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*(?:[A-Z“\"‘'(\[]|https?:|www\.)")
 _BANNER = re.compile(
     r"^(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|RESTRICTED)(?:\s*//\s*[A-Z][A-Z0-9 ,/-]*)?"
     r"|FOR OFFICIAL USE ONLY|TLP\s*:\s*(?:WHITE|GREEN|AMBER|RED|CLEAR)(?:\+STRICT)?"
@@ -91,7 +94,8 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
             section.refs_size = b.size
             section.in_toc = bool(_TOC_HEADING.match(text))
             continue
-        if short and not first.bullet and (bigger or (text.isupper() and words <= 12 and len(text) > 3)):
+        bold = all(f.bold for f in b.lines) and words <= 12 and not text.endswith(":") and not _CAPTION.match(text)
+        if short and not first.bullet and (bigger or bold or (text.isupper() and words <= 12 and len(text) > 3)):
             b.kind = "heading"
             if b.size >= section.refs_size - 0.2:
                 section.in_refs = False
@@ -130,7 +134,7 @@ def _is_data(block: Block) -> bool:
     texts = [" ".join(w["text"] for w in f.words) for f in block.lines]
     barred = sum(1 for t in texts if t.count(" | ") >= 2)
     labelled = sum(1 for t in texts if LABEL.match(t))
-    return barred >= 0.8 * len(texts) or (len(texts) >= 3 and labelled >= 0.8 * len(texts))
+    return barred >= 0.8 * len(texts) or (labelled >= 3 and labelled >= 0.6 * len(texts))
 
 
 def _toc_share(block: Block) -> float:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.parse.kinds import FOOTNOTE_START, Section, classify, continues, mend_interruptions, split_portion_marks
+from pipeline.parse.kinds import NOTE_START, Section, classify, continues, mend_interruptions, split_portion_marks
 from pipeline.parse.segment import LABEL, Block, build_blocks, find_tables, order_blocks, split_rows
 from pipeline.text import clean_pdf_text
 
@@ -89,13 +89,24 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
         qx, qy = int(fx // 1), int(fy // 1)
         nx = qx - 1 if fx - qx < 0.5 else qx + 1
         ny = qy - 1 if fy - qy < 0.5 else qy + 1
-        if any(
-            abs(px - x0) <= tolerance and abs(py - top) <= tolerance
-            for key in ((text, qx, qy), (text, nx, qy), (text, qx, ny), (text, nx, ny))
-            for px, py in seen.get(key, ())
-        ):
+        own = (text, qx, qy)
+        doubled = False
+        for key in (own, (text, nx, qy), (text, qx, ny), (text, nx, ny)):
+            near = seen.get(key)
+            if near:
+                for px, py in near:
+                    if abs(px - x0) <= tolerance and abs(py - top) <= tolerance:
+                        doubled = True
+                        break
+                if doubled:
+                    break
+        if doubled:
             continue
-        seen.setdefault((text, qx, qy), []).append((x0, top))
+        near = seen.get(own)
+        if near is None:
+            seen[own] = [(x0, top)]
+        else:
+            near.append((x0, top))
         out.append(ch)
     return out
 
@@ -344,7 +355,7 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
                 line.sep = "\n" if prev_block is not None and continues(prev_block, b) else "\n\n"
             elif b.table_rows:
                 line.sep = "\n"
-            elif b.kind == "footnote" and FOOTNOTE_START.match(line.text):
+            elif b.kind == "footnote" and NOTE_START.match(line.text):
                 line.sep = "\n\n"
             else:
                 prev = block[li - 1]

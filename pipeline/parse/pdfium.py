@@ -124,8 +124,8 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
     raw_addr = ctypes.cast(raw, ctypes.c_void_p).value
     rect = pdfium_c.FS_RECTF()
     rect_p = ctypes.byref(rect)
-    # text object -> (effective font size, baseline above the loose box bottom), None: rotated
-    objects: dict[int, tuple[float, float] | None] = {}
+    # text object -> (effective font size, baseline above the loose box bottom, bold), None: rotated
+    objects: dict[int, tuple[float, float, bool] | None] = {}
     ox, oy = ctypes.c_double(), ctypes.c_double()
     chars: list[dict[str, Any]] = []
     gap = False  # PDFium generated a space or line break before the next char
@@ -146,17 +146,18 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
         if obj in objects:
             font = objects[obj]
         else:
-            size = _char_size(raw, i)
-            font = objects[obj] = None if size is None else (size, -1.0)
+            first_size = _char_size(raw, i)
+            bold = pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600
+            font = objects[obj] = None if first_size is None else (first_size, -1.0, bold)
         if font is None or not get_box(raw, i, rect_p):
             continue
-        size, rise = font
+        size, rise, bold = font
         if rise < 0.0:
             # the baseline sits a font's descent above the loose box: the same for every
             # char of one text object, and what lines of mixed fonts share
             pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
             rise = max(oy.value - rect.bottom, 0.0)
-            objects[obj] = (size, rise)
+            objects[obj] = (size, rise, bold)
         char = {
             "text": text,
             "x0": rect.left - left,
@@ -164,6 +165,7 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
             "top": top - rect.bottom - size,
             "bottom": top - rect.bottom,
             "base": top - rect.bottom - rise,
+            "bold": bold,
             "size": size,
             "font": (size, round(rect.top - rect.bottom, 1)),
             "idx": len(chars),
@@ -242,6 +244,8 @@ def chars_to_words(chars: list[dict[str, Any]], *, with_size: bool) -> list[dict
                             and ch["x0"] - prev["x1"] > GAP_SPACE_EM * ch["size"]
                         )
                         or ch["x0"] < prev["x0"]
+                        # a raised note number set tight against the next word ("specialists3and")
+                        or (ch["size"] > 1.25 * prev["size"] and prev["text"].isdigit() and ch["text"].isalpha())
                         or ch["x0"] > prev["x1"] + X_TOLERANCE
                         or abs(ch["top"] - prev["top"]) > Y_TOLERANCE
                     ):
@@ -272,20 +276,40 @@ def _cluster_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _merge(chars: list[dict[str, Any]], with_size: bool) -> dict[str, Any]:
+    first = chars[0]
+    if len(chars) == 1:
+        text = first["text"]
+        word = {
+            "text": _LIGATURES.get(text, text),
+            "x0": first["x0"],
+            "x1": first["x1"],
+            "top": first["top"],
+            "bottom": first["bottom"],
+            "upright": True,
+            "size": first["size"],
+        }
+        if "base" in first:
+            word["base"] = first["base"]
+            word["bold"] = first["bold"]
+        return word
+    # chars come left to right, so the ends give x0 and x1 (a ligature's parts share one box)
     word = {
-        "text": "".join(_LIGATURES.get(ch["text"], ch["text"]) for ch in chars),
-        "x0": min(ch["x0"] for ch in chars),
-        "x1": max(ch["x1"] for ch in chars),
-        "top": min(ch["top"] for ch in chars),
-        "bottom": max(ch["bottom"] for ch in chars),
+        "text": "".join([_LIGATURES.get(ch["text"], ch["text"]) for ch in chars]),
+        "x0": first["x0"],
+        "x1": max(chars[-1]["x1"], first["x1"]),
+        "top": min([ch["top"] for ch in chars]),
+        "bottom": max([ch["bottom"] for ch in chars]),
         "upright": True,
     }
-    if "base" in chars[0]:
+    sizes = [ch["size"] for ch in chars]
+    big = max(sizes)
+    if "base" in first:
         # a raised footnote marker glued to a word does not move the word's baseline
-        word["base"] = max(chars, key=lambda ch: ch["size"])["base"]
+        word["base"] = first["base"] if first["size"] == big else chars[sizes.index(big)]["base"]
+        word["bold"] = first["bold"] and chars[-1]["bold"]
     # Every word carries a size (block types compare it with the body's); words split
     # at size changes only where asked, so superscript markers otherwise stay glued.
-    word["size"] = chars[0]["size"] if with_size else max(ch["size"] for ch in chars)
+    word["size"] = first["size"] if with_size else big
     return word
 
 

@@ -25,11 +25,11 @@ MIN_GUTTER_PT = 2.0
 MIN_TABLE_ROWS = 3
 _NUMBER_CELL = re.compile(r"^[\d.,%$€£()+\-–/:]+$")
 # Indicators: IPv4 (with port or prefix), hashes, defanged names, hex bytes, Windows paths,
-# environment variables, executables, URLs, host names (two or more dots).
+# environment variables, executables, URLs, host names (two or more dots), code identifiers.
 DATA_TOKEN = re.compile(
     r"^\W*\d{1,3}(?:\.\d{1,3}){3}(?:[/:]\d+)?\W*$|^[0-9a-f]{16,}\W*$|\[\.\]|^[0-9A-F]{2}$|^0x[0-9a-f]+|"
     r"^[A-Za-z]:\\|^%\w+%|^\w+\.(?:exe|dll|sys|bat|ps1|vbs|tmp|dat)\W*$|^(?:hxxps?|https?)://|"
-    r"^[a-z0-9-]+(?:\.[a-z0-9-]+){2,}\W*$",
+    r"^[a-z0-9-]+(?:\.[a-z0-9-]+){2,}\W*$|^[a-z]*_\w+$",
     re.I,
 )
 # "MD5 hash: 0123…", "File size: 168776 bytes": a label of one to three words and a colon
@@ -54,6 +54,7 @@ class Frag:
     bottom: float
     size: float
     bullet: bool = False  # opens a list item
+    bold: bool = False  # every word set in a bold face
 
     @property
     def h(self) -> float:
@@ -103,6 +104,7 @@ def make_frag(words: list[Word]) -> Frag:
         top=min(w["top"] for w in words),
         bottom=max(w["bottom"] for w in words),
         size=statistics.median(sizes) if sizes else 0.0,  # a raised footnote number does not count
+        bold=all(w.get("bold", False) for w in words),
     )
 
 
@@ -200,7 +202,11 @@ def _tabular(frags: list[Frag]) -> bool:
     long = sum(1 for f in frags if f.n_words >= 6)
     if len(frags) >= 3:
         return long <= 1
-    return all(f.n_words <= 4 for f in frags) and any(_NUMBER_CELL.match(f.words[-1]["text"]) for f in frags[1:])
+    # a label and its value: a number, a date, an indicator, an identifier with digits
+    return all(f.n_words <= 4 for f in frags) and any(
+        _NUMBER_CELL.match(t) or DATA_TOKEN.search(t) or (any(c.isdigit() for c in t) and t[:1].isupper())
+        for t in (f.words[-1]["text"] for f in frags[1:])
+    )
 
 
 def _aligned(rows: list[list[Frag]]) -> bool:
@@ -318,6 +324,8 @@ def _joins(block: Block, f: Frag) -> bool:
     if head.bullet and f.x0 <= head.x0 + 1.0:
         return False  # an item's wrapped lines hang under its text, not under its bullet
     last = block.lines[-1]
+    if last.bold and not f.bold and all(ln.bold for ln in block.lines):
+        return False  # a bold heading line over its paragraph
     f_data, last_data = _data_line(f), _data_line(last)
     if f_data != last_data and not (_labelled(f) and _labelled(last)):
         # a list of indicators under the sentence that announces it, prose again below it
@@ -411,16 +419,16 @@ def order_blocks(blocks: list[Block], depth: int = 0) -> list[Block]:
 
 
 def _spanning_bands(blocks: list[Block]) -> list[list[Block]] | None:
-    """Bands split off by full-width blocks (titles, footnote blocks, running lines) that
-    cross the gutters the narrower blocks leave: above, each such block, between, below."""
+    """Bands split off by blocks (titles, tables, footnote blocks, running lines) that cross
+    the gutters the column blocks leave: above, each such block, between, below.
+
+    Gutters come from narrow blocks of two or more lines (column text); a one-line centred
+    title or any full-width block that crosses one is a band of its own."""
     left, right = min(b.x0 for b in blocks), max(b.x1 for b in blocks)
-    wide = [b for b in blocks if b.x1 - b.x0 > 0.5 * (right - left)]
-    if not wide or len(wide) == len(blocks):
-        return None
-    narrow = [b for b in blocks if b.x1 - b.x0 <= 0.5 * (right - left)]
-    gaps = _x_gaps(narrow) if len(narrow) > 1 else []
-    seps = sorted((b for b in wide if any(b.x0 < g0 and b.x1 > g1 for g0, g1 in gaps)), key=lambda b: (b.top, b.x0))
-    if not seps:
+    basis = [b for b in blocks if b.x1 - b.x0 <= 0.5 * (right - left) and len(b.lines) >= 2]
+    gaps = _x_gaps(basis) if len(basis) > 1 else []
+    seps = sorted((b for b in blocks if any(b.x0 < g0 and b.x1 > g1 for g0, g1 in gaps)), key=lambda b: (b.top, b.x0))
+    if not seps or len(seps) == len(blocks):
         return None
     sep_ids = {id(b) for b in seps}
     groups: list[list[Block]] = [[] for _ in range(2 * len(seps) + 1)]
