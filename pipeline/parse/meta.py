@@ -46,15 +46,33 @@ _COPYRIGHT_YEAR = re.compile(r"(?:©|\(c\)|copyright)\s*((?:19|20)\d\d)\b", re.I
 # Producers that print a web page: their date is the day it was printed, not published.
 _PRINTER = re.compile(r"safari|chrom|skia|wkhtml|\bqt\b|print to pdf|webkit|firefox|headless|mozilla", re.I)
 _DOC_NUMBERS = [
-    re.compile(r"\b((?:AA|TA|ST|SA|AR|MAR|JAR|IR|ICSA|ICSMA)-?\d{2}-\d{3,5}[A-Z]?(?:\.v\d)?)\b"),
+    # CISA/US-CERT alerts, analysis reports, joint reports, ICS advisories; Canadian Cyber Centre alerts
+    re.compile(r"\b((?:AA|TA|ST|SA|AR|MAR|JAR|IR|AL|AV|ICSA|ICSMA)-?\d{2}-\d{3,5}[A-Z]?(?:-\d{2})?(?:\.v\d)?)\b"),
+    re.compile(r"\b(MAR-\d{8}(?:-\d{1,2})?(?:\.v\d+)?)\b"),
     re.compile(r"\b(GAO-\d{2}-\d{2,4}[A-Z]{0,2})\b"),
+    re.compile(r"\b((?:DODIG|OIG|IG)-\d{2,4}-\d{2,4})\b"),
     re.compile(r"\b((?:NICA|ICA|NIC)\s?\d{4}-\d{2,3}[A-Z]?)\b"),
     re.compile(r"(?:CRS|Congressional Research Service|www\.crs\.gov)\W+(?:.*?\W)?((?:R|RL|RS|IF|IN|LSB)\d{4,5})\b"),
     re.compile(r"^\s*((?:R|RL|RS)\d{5})\s*$"),
     re.compile(r"\b(JR\d{2}-\d{4})\b"),
+    # NSA products ("U/OO/179811-20", "PP-21-0191"), FBI FLASH and PIN numbers
+    re.compile(r"\b([UC]/OO/\d{5,6}-\d{2})\b"),
+    re.compile(r"\b(PP-\d{2}-\d{3,4})\b"),
+    re.compile(r"\b((?:MU|MC|CU|CP|AC|PIN)-0{1,3}\d{3,6}-[A-Z]{2})\b"),
+    re.compile(r"\bPIN\s*(?:Number|No\.?|#)?:?\s*(\d{8}-\d{3})\b"),
+    # Australian, French and Dutch advisories
+    re.compile(r"\b(ACSC\s?\d{4}-\d{3})\b"),
+    re.compile(r"\b(CERTFR-\d{4}-[A-Z]{2,4}-\d{3})\b"),
+    re.compile(r"\b(NCSC-\d{4}-\d{4})\b"),
+    # RAND report numbers
+    re.compile(r"\b((?:RR|RRA)-?\d{3,5}(?:-\d{1,2})?(?:-[A-Z]{1,5})?)\b"),
+    # court filings
     re.compile(r"\b(Criminal (?:No|Number|Case)\.?\s*\d[\w:-]*)", re.I),
-    re.compile(r"\b(\d:\d{2}-cr-\d{3,5}(?:-[A-Z]{2,4})?)\b"),
-    re.compile(r"\b((?:Research|Technical) Brief (?:No\.|Number|#)\s*\d+)", re.I),
+    re.compile(r"\b(\d:\d{2}-(?:cr|cv|mj|mc)-\d{3,6}(?:-[A-Z]{2,4})?)\b"),
+    # a series' number: "Research Brief Number 19", "CITIZEN LAB TECHNICAL BRIEF 001"
+    re.compile(
+        r"((?:(?-i:[A-Z])\w+\s+){0,3}(?:Research|Technical|Policy|Issue)\s+Brief\s+(?:No\.|Number|#)?\s*\d+)", re.I
+    ),
 ]
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 
@@ -232,7 +250,11 @@ def _pdf_date(meta: dict[str, str]) -> str | None:
 def find_doc_numbers(first_pages: list[list[Line]], meta: dict[str, str]) -> str | None:
     """Identifiers the issuer prints (AA24-038A, TA14-353A, JAR-16-20296, R41524, GAO-21-123, NICA 2020-027)."""
     texts = [meta.get("Title", ""), meta.get("Subject", ""), meta.get("Author", "")]
-    texts += [ln.text for lines in first_pages[:2] for ln in lines]
+    for lines in first_pages[:2]:
+        for i, ln in enumerate(lines):
+            nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+            # a series name and its number are often set apart: "TECHNICAL BRIEF" and "001"
+            texts.append(f"{ln.text} {nxt}" if re.fullmatch(r"\s*(?:No\.?\s*)?\d{1,4}\s*", nxt) else ln.text)
     found: list[str] = []
     for text in texts:
         for pattern in _DOC_NUMBERS:
