@@ -102,7 +102,7 @@ def lookup(name: str | None) -> Publisher | None:
 
 _ORG_AFFIXES = re.compile(
     r"^(?:the|an?)\s+|[\s,]+(?:inc|ltd|llc|corp|corporation|co|gmbh|ag|sa|ab|as|plc|pty ltd|pty|"
-    r"labs?|research|team|group|security|securitylabs|blog|\.com|\.org)\.?$|[\s,.:;|®™©]+$",
+    r"labs?|research|team|group|security|securitylabs|blog|\.com|\.org)\.?$|[\s,.:;|®™©]+$|,\s*[^,]{2,24}$",
     re.I,
 )
 
