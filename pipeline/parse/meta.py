@@ -174,6 +174,10 @@ def _dated_lines(lines: list[Line]) -> list[tuple[float, str]]:
     out: list[tuple[float, str]] = []
     for i, ln in enumerate(lines):
         text = _unspace(ln.text)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and nxt.block == ln.block and len(text.split()) <= 4 and len(nxt.text.split()) <= 3:
+            if not _find_date(text) and _find_date(f"{text} {nxt.text}"):
+                text = f"{text} {nxt.text}"  # "June" over "2015", "November 9," over "2016"
         words = text.split()
         paragraph = block_lines.get(ln.block, 0) > 3 and len(words) > 6
         found = _find_date(text)
