@@ -199,6 +199,12 @@ def test_a_prosecutions_caption_names_the_department_of_justice() -> None:
     assert found is not None and found.name == "U.S. Department of Justice"
 
 
+def test_an_issuer_the_catalogue_does_not_know_comes_from_its_copyright_line() -> None:
+    found = find_publisher([["Some title", "© 2021 Northwind Security Ltd. All rights reserved."]], {})
+    assert found is not None and (found.name, found.kind) == ("Northwind Security Ltd", "")
+    assert find_publisher([["Copyright 2019 by Jane Roe"]], {}) is None  # a person holds it
+
+
 def test_issuer_name_recognition() -> None:
     assert is_issuer_name("Kaspersky Lab, USA") and is_issuer_name("The Citizen Lab")
     assert not is_issuer_name("Roaming tiger")

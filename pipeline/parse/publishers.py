@@ -131,10 +131,37 @@ def find_publisher(first_pages: list[list[str]], fields: dict[str, str]) -> Publ
     inside running text or a list ("Media coverage: AP, Forbes") is a mention, worth little.
     """
     scores = _scores(first_pages, fields)
-    if not scores:
-        return None
-    best = max(scores, key=lambda p: scores[p])  # dicts keep the order names were first seen
-    return best if scores[best] >= 1.0 else None
+    best = max(scores, key=lambda p: scores[p]) if scores else None  # dicts keep the order names were first seen
+    if best is not None and scores[best] >= 1.0:
+        return best
+    return _copyright_holder(first_pages)
+
+
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©|\(c\))?\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?,?\s*)?(?:by\s+)?"
+    r"(?P<name>[A-Z][\w&'’.-]*(?:[ ,]+(?:[A-Z][\w&'’.-]*|&|and|of|for|the)){0,7})",
+)
+_ORG_NAME = re.compile(
+    r"\b(?:inc|ltd|llc|corp|corporation|company|co|group|institute|institution|foundation|center|centre|"
+    r"university|college|labs?|laboratory|security|technologies|technology|agency|council|association|"
+    r"society|gmbh|ag|sa|ab|as|oy|plc|network|networks|software|systems|research|ministry|department|office)\b\.?",
+    re.I,
+)
+
+
+def _copyright_holder(first_pages: list[list[str]]) -> Publisher | None:
+    """An issuer the catalogue does not know, from a copyright line ("© 2021 Example Security Ltd."):
+    its name as printed, its kind unknown."""
+    for lines in first_pages:
+        for line in lines:
+            m = _COPYRIGHT.search(line)
+            if not m:
+                continue
+            name = re.split(r"\.\s|,?\s+all rights reserved|\s+[|•]\s", m.group("name"), flags=re.I)[0]
+            name = name.strip(" ,.")
+            if _ORG_NAME.search(name) and 3 <= len(name) <= 80:
+                return Publisher(name, "")
+    return None
 
 
 def _scores(first_pages: list[list[str]], fields: dict[str, str]) -> dict[Publisher, float]:
