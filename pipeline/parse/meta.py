@@ -18,27 +18,61 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _YEAR = r"(?P<year>(?:19[89]|20\d)\d)"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_RANGE = r"(?:\s*[–—-]\s*\d{1,2}(?:st|nd|rd|th)?)?"  # "August 20–22, 2014": the first day
 _DATE_PATTERNS = [
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I),
-    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
-    re.compile(rf"\b{_YEAR}-(?P<mnum>\d{{1,2}})-(?P<day>\d{{1,2}})\b"),
-    re.compile(rf"\b(?P<mnum>\d{{1,2}})/(?P<day>\d{{1,2}})/{_YEAR}\b"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}{_RANGE},?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_DAY}{_RANGE}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_YEAR}-(?P<mnum>\d{{1,2}})-{_DAY}\b"),
+    re.compile(rf"\b(?P<mnum>\d{{1,2}})/{_DAY}/{_YEAR}\b"),
     re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b", re.I),
 ]
-_DATE_KEYWORDS = re.compile(r"\b(?:published|publication|released?|issued|dated?|posted(?: on)?|version)\b", re.I)
-_WEAK_DATE_KEYWORDS = re.compile(r"\b(?:updated|revised|modified|last revised)\b", re.I)
-_URL_DATE = re.compile(r"\.(?:org|com|net|gov|edu|ca|uk)/(?:[\w-]+/)?((?:19|20)\d\d)/(0[1-9]|1[0-2])/")
+# a court's filing stamp: "Filed 05/01/14"
+_FILED = re.compile(r"\bfiled:?\s+(?P<mnum>\d{1,2})/(?P<day>\d{1,2})/(?P<yy>\d{2})\b", re.I)
+# "Culture Mandala, Vol. 8, No. 1, October 2008", "Volume 11, 2009": a journal issue's year
+_JOURNAL_YEAR = re.compile(r"\bvol(?:ume)?\.?\s*\d+\b[^.]{0,40}?\b((?:19|20)\d\d)\b", re.I)
+_DATE_KEYWORDS = re.compile(
+    r"\b(?:published|publication(?: date)?|released?(?: date)?|issued|dated?|posted(?: on)?|version|filed|"
+    r"first release(?: time)?)\b\W{0,3}(?:\w+\W{1,3}){0,2}$",
+    re.I,
+)
+_WEAK_DATE_KEYWORDS = re.compile(r"\b(?:updated|revised|modified|last revised|update)\b", re.I)
+_BYLINE_DATE = re.compile(r"^\s*(?:by|posted)\b", re.I)
+_URL_DATE = re.compile(r"\.(?:org|com|net|gov|edu|ca|uk)\s?/(?:[\w-]+/)?((?:19|20)\d\d)/(0[1-9]|1[0-2])/")
 _INITIAL_VERSION = re.compile(r"initial version|original release date|initial release|initial publication", re.I)
+# "PUBLISHED DECEMBER 22" with "Copyright 2016" on the page
+_MONTH_DAY = re.compile(rf"\b(?:published|released|posted|issued)\W+{_MONTH}\s+{_DAY}\b(?!,?\s*\d{{4}})", re.I)
+_COPYRIGHT_YEAR = re.compile(r"(?:©|\(c\)|copyright)\s*((?:19|20)\d\d)\b", re.I)
+# Producers that print a web page: their date is the day it was printed, not published.
+_PRINTER = re.compile(r"safari|chrom|skia|wkhtml|\bqt\b|print to pdf|webkit|firefox|headless|mozilla", re.I)
 _DOC_NUMBERS = [
-    re.compile(r"\b((?:AA|TA|ST|SA|AR|MAR|JAR|IR|ICSA|ICSMA)-?\d{2}-\d{3,5}[A-Z]?(?:\.v\d)?)\b"),
+    # CISA/US-CERT alerts, analysis reports, joint reports, ICS advisories; Canadian Cyber Centre alerts
+    re.compile(r"\b((?:AA|TA|ST|SA|AR|MAR|JAR|IR|AL|AV|ICSA|ICSMA)-?\d{2}-\d{3,5}[A-Z]?(?:-\d{2})?(?:\.v\d)?)\b"),
+    re.compile(r"\b(MAR-\d{8}(?:-\d{1,2})?(?:\.v\d+)?)\b"),
     re.compile(r"\b(GAO-\d{2}-\d{2,4}[A-Z]{0,2})\b"),
+    re.compile(r"\b((?:DODIG|OIG|IG)-\d{2,4}-\d{2,4})\b"),
     re.compile(r"\b((?:NICA|ICA|NIC)\s?\d{4}-\d{2,3}[A-Z]?)\b"),
     re.compile(r"(?:CRS|Congressional Research Service|www\.crs\.gov)\W+(?:.*?\W)?((?:R|RL|RS|IF|IN|LSB)\d{4,5})\b"),
     re.compile(r"^\s*((?:R|RL|RS)\d{5})\s*$"),
     re.compile(r"\b(JR\d{2}-\d{4})\b"),
+    # NSA products ("U/OO/179811-20", "PP-21-0191"), FBI FLASH and PIN numbers
+    re.compile(r"\b([UC]/OO/\d{5,6}-\d{2})\b"),
+    re.compile(r"\b(PP-\d{2}-\d{3,4})\b"),
+    re.compile(r"\b((?:MU|MC|CU|CP|AC|PIN)-0{1,3}\d{3,6}-[A-Z]{2})\b"),
+    re.compile(r"\bPIN\s*(?:Number|No\.?|#)?:?\s*(\d{8}-\d{3})\b"),
+    # Australian, French and Dutch advisories
+    re.compile(r"\b(ACSC\s?\d{4}-\d{3})\b"),
+    re.compile(r"\b(CERTFR-\d{4}-[A-Z]{2,4}-\d{3})\b"),
+    re.compile(r"\b(NCSC-\d{4}-\d{4})\b"),
+    # RAND report numbers
+    re.compile(r"\b((?:RR|RRA)-?\d{3,5}(?:-\d{1,2})?(?:-[A-Z]{1,5})?)\b"),
+    # court filings
     re.compile(r"\b(Criminal (?:No|Number|Case)\.?\s*\d[\w:-]*)", re.I),
-    re.compile(r"\b(\d:\d{2}-cr-\d{3,5}(?:-[A-Z]{2,4})?)\b"),
-    re.compile(r"\b((?:Research|Technical) Brief (?:No\.|Number|#)\s*\d+)", re.I),
+    re.compile(r"\b(\d:\d{2}-(?:cr|cv|mj|mc)-\d{3,6}(?:-[A-Z]{2,4})?)\b"),
+    # a series' number: "Research Brief Number 19", "CITIZEN LAB TECHNICAL BRIEF 001"
+    re.compile(
+        r"((?:(?-i:[A-Z])\w+\s+){0,3}(?:Research|Technical|Policy|Issue)\s+Brief\s+(?:No\.|Number|#)?\s*\d+)", re.I
+    ),
 ]
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 
@@ -72,16 +106,20 @@ def _find_date(text: str) -> str | None:
             found = _date_from_match(match)
             if found:
                 return found
+    filed = _FILED.search(text)
+    if filed:
+        try:
+            year = 2000 + int(filed.group("yy")) if int(filed.group("yy")) < 80 else 1900 + int(filed.group("yy"))
+            return dt.date(year, int(filed.group("mnum")), int(filed.group("day"))).isoformat()
+        except ValueError:
+            return None
     return None
 
 
 def _date_from_match(match: re.Match[str]) -> str | None:
     groups = match.groupdict()
     year = int(groups["year"])
-    if groups.get("mon"):
-        month = _month_number(groups["mon"])
-    else:
-        month = int(groups["mnum"])
+    month = _month_number(groups["mon"]) if groups.get("mon") else int(groups["mnum"])
     day_text = groups.get("day")
     try:
         if day_text is None:
@@ -98,8 +136,10 @@ def _month_number(name: str) -> int:
 
 
 def pick_date(first_pages: list[list[Line]], meta: dict[str, str], tail_text: str = "") -> str | None:
-    """The report's own date: a revision history's initial version, a date on the first pages
-    near a publication keyword or on a line of its own, a date in a printed URL; else the PDF's dates."""
+    """The report's own date: a revision history's initial version; else the best-placed date on
+    the first two pages (next to "Published", in a byline, a dateline of its own, a journal issue,
+    a printed URL), never a date cited in running text; else the PDF's creation date, unless
+    the PDF is a printed web page (then the year of the latest date its first pages mention)."""
     m = _INITIAL_VERSION.search(tail_text)
     if m:
         # "April 15, 2020: Initial Version" or "Initial Version: April 15, 2020"
@@ -109,28 +149,90 @@ def pick_date(first_pages: list[list[Line]], meta: dict[str, str], tail_text: st
             return found
     best: tuple[float, str] | None = None
     for page_index, lines in enumerate(first_pages[:2]):
-        texts = [ln.text for ln in lines]
-        for i, text in enumerate(texts):
-            found = _find_date(text)
-            score = 0.0
-            if found and _DATE_KEYWORDS.search(text):
-                score = 3
-            elif found and i > 0 and _DATE_KEYWORDS.search(texts[i - 1]) and len(texts[i - 1]) < 40:
-                score = 3
-            elif found and any(p.match(text) for p in _DATE_PATTERNS) and len(text) < 40:
-                score = 2
-            elif found and _WEAK_DATE_KEYWORDS.search(text):
-                score = 1
-            elif not found:
-                url = _URL_DATE.search(text)
-                if url:
-                    found, score = f"{url.group(1)}-{url.group(2)}", 1.5
+        for score, found in _dated_lines(lines):
             score -= 0.5 * page_index
-            if found and score > 0 and (best is None or score > best[0]):
+            if score > 0 and (best is None or score > best[0]):
                 best = (score, found)
     if best:
         return best[1]
-    return _pdf_date(meta)
+    printed = _PRINTER.search(" ".join((meta.get("Creator", ""), meta.get("Producer", ""))))
+    if not printed:
+        return _pdf_date(meta)
+    created = _pdf_date(meta)
+    mentioned = [d for lines in first_pages[:3] for ln in lines for d in [_find_date(ln.text)] if d]
+    mentioned = [d for d in mentioned if not created or d[:4] <= created[:4]]
+    return max(mentioned)[:4] if mentioned else None
+
+
+def _dated_lines(lines: list[Line]) -> list[tuple[float, str]]:
+    """(score, date) for each line of a page that carries a date, by how it stands."""
+    block_lines: dict[int, int] = {}
+    for ln in lines:
+        block_lines[ln.block] = block_lines.get(ln.block, 0) + 1
+    page_text = " ".join(ln.text for ln in lines)
+    cover_year = _COPYRIGHT_YEAR.search(page_text)
+    out: list[tuple[float, str]] = []
+    for i, ln in enumerate(lines):
+        text = _unspace(ln.text)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and nxt.block == ln.block and len(text.split()) <= 4 and len(nxt.text.split()) <= 3:
+            if not _find_date(text) and _find_date(f"{text} {nxt.text}"):
+                text = f"{text} {nxt.text}"  # "June" over "2015", "November 9," over "2016"
+        words = text.split()
+        paragraph = block_lines.get(ln.block, 0) > 3 and len(words) > 6
+        found = _find_date(text)
+        if found:
+            start = _date_start(text)
+            before = text[:start]
+            if _DATE_KEYWORDS.search(before) or (i > 0 and _DATE_KEYWORDS.search(lines[i - 1].text) and not before):
+                out.append((1.0 if paragraph else 3.0, found))
+            elif _BYLINE_DATE.match(text) and len(words) <= 14:
+                out.append((3.0, found))
+            elif not paragraph and len(words) <= 10 and not text.rstrip().endswith("."):
+                out.append((2.0, found))
+            elif _WEAK_DATE_KEYWORDS.search(before):
+                out.append((1.0, found))
+            continue
+        journal = _JOURNAL_YEAR.search(text)
+        if journal and not paragraph:
+            out.append((2.5, journal.group(1)))
+            continue
+        url = _URL_DATE.search(text)
+        if url:
+            out.append((2.5 if len(words) <= 3 else 1.5, f"{url.group(1)}-{url.group(2)}"))
+            continue
+        month_day = _MONTH_DAY.search(text)
+        if month_day and cover_year:
+            try:
+                year = int(cover_year.group(1))
+                date = dt.date(year, _month_number(month_day.group("mon")), int(month_day.group("day")))
+            except ValueError:
+                continue
+            out.append((3.0, date.isoformat()))
+    return out
+
+
+def _date_start(text: str) -> int:
+    starts = [m.start() for p in _DATE_PATTERNS for m in [p.search(text)] if m]
+    filed = _FILED.search(text)
+    if filed:
+        starts.append(filed.start())
+    return min(starts) if starts else 0
+
+
+def _unspace(text: str) -> str:
+    """'P U B L I S H E D D E C E M B E R 2 2' -> 'PUBLISHED DECEMBER 22' (letter-spaced type)."""
+    tokens = text.split()
+    if len(tokens) < 6 or sum(len(t) == 1 for t in tokens) < 0.7 * len(tokens):
+        return text
+    squashed = "".join(tokens)
+    squashed = re.sub(
+        r"(?i)(january|february|march|april|may|june|july|august|september|october|november|december)",
+        r" \1 ",
+        squashed,
+    )
+    squashed = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", squashed)
+    return " ".join(squashed.split())
 
 
 def _pdf_date(meta: dict[str, str]) -> str | None:
@@ -152,7 +254,11 @@ def _pdf_date(meta: dict[str, str]) -> str | None:
 def find_doc_numbers(first_pages: list[list[Line]], meta: dict[str, str]) -> str | None:
     """Identifiers the issuer prints (AA24-038A, TA14-353A, JAR-16-20296, R41524, GAO-21-123, NICA 2020-027)."""
     texts = [meta.get("Title", ""), meta.get("Subject", ""), meta.get("Author", "")]
-    texts += [ln.text for lines in first_pages[:2] for ln in lines]
+    for lines in first_pages[:2]:
+        for i, ln in enumerate(lines):
+            nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+            # a series name and its number are often set apart: "TECHNICAL BRIEF" and "001"
+            texts.append(f"{ln.text} {nxt}" if re.fullmatch(r"\s*(?:No\.?\s*)?\d{1,4}\s*", nxt) else ln.text)
     found: list[str] = []
     for text in texts:
         for pattern in _DOC_NUMBERS:

@@ -419,11 +419,13 @@ def _candidates(
             content = _content_words(run.text, issuer)
             if len(content) <= 2 and "".join(w.lower() for w in content) in sites:
                 continue  # the name of the site or event the page advertises
+            if len(run.text.split()) == 1 and run.text.lower().strip(":") not in _other_text(pages, run):
+                continue  # a lone word the report never uses again: OCR debris or a logo
             text = _with_subtitle(run.text, run, runs[k + 1 :], issuer)
             if text != run.text:
                 absorbed.add(k + 1)
             last = k + 1 if text != run.text else k
-            text = _with_kicker(text, run, runs[:k], lines, issuer)
+            text = _with_kicker(text, run, runs[:k], pages, issuer)
             ratio = (run.size / body) if run.size > 0 else 0.8
             score = 10.0 * min(ratio, 4.0)
             following = runs[last + 1 : last + 3]
@@ -439,10 +441,8 @@ def _candidates(
                 score += 5.0
             if running and _similar(running, text):
                 score += 5.0
-            if len(text.split()) == 1 and not text.endswith(":"):
+            if len(text.split()) == 1:
                 score -= 3.0
-                if text.lower().strip(":") not in _other_text(pages, run):
-                    score -= 10.0  # a lone word the report never uses again: OCR debris or a logo
             if len(text) > 160:
                 score -= 5.0
             strong = ratio >= 1.3 or score >= 16.0
@@ -488,7 +488,9 @@ def _with_subtitle(text: str, run: _Run, after: list[_Run], issuer: Callable[[st
     return text
 
 
-def _with_kicker(text: str, run: _Run, before: list[_Run], lines: list[Line], issuer: Callable[[str], bool]) -> str:
+def _with_kicker(
+    text: str, run: _Run, before: list[_Run], pages: list[list[Line]], issuer: Callable[[str], bool]
+) -> str:
     """A short name set small right above the title ('SPAMOU-GABBING') is its first part."""
     if not before or ":" in text:
         return text
@@ -497,7 +499,7 @@ def _with_kicker(text: str, run: _Run, before: list[_Run], lines: list[Line], is
     words = kicker.split()
     if not (1 <= len(words) <= _KICKER_MAX_WORDS) or prev.size >= run.size:
         return text
-    if not (0 <= run.top - lines[prev.end - 1].bottom <= 1.2 * max(run.size, 1.0)):
+    if not (0 <= run.top - pages[prev.page][prev.end - 1].bottom <= 1.2 * max(run.size, 1.0)):
         return text
     if (
         any(ch.isdigit() for ch in kicker)
@@ -507,6 +509,8 @@ def _with_kicker(text: str, run: _Run, before: list[_Run], lines: list[Line], is
         or _content_words(kicker, issuer) != [w.strip(".,:;'\"") for w in words]
     ):
         return text
+    if len(words) == 1 and kicker.lower() not in _other_text(pages, prev):
+        return text  # a lone word the report never repeats: OCR debris or a logo
     return f"{kicker.title() if kicker.isupper() else kicker}: {text}"
 
 
