@@ -6,6 +6,10 @@
     python eval/claims_eval.py --from NAME          # score stored predictions (e.g. `rules`, the
                                                     # extractor before the learned heads)
     python eval/claims_eval.py --old                # eval/claims/{tune,test,fresh}.jsonl
+    python eval/claims_eval.py --split dev --held-out  # heads fit on train only: the honest dev
+                                                    # figure for design decisions (the shipped
+                                                    # heads are fit on train + dev)
+    python eval/claims_eval.py --split dev --errors # + sentences whose actor set is wrong
 
 Sentence fields: actors and capabilities (micro P/R/F1 over sets), ai_enabled (P/R/F1),
 likelihood, confidence and stance (accuracy). Roles: every labelled mention with a state is
@@ -172,6 +176,8 @@ def main() -> None:
     parser.add_argument("--save", metavar="NAME", help="store the predictions under eval/claims/results/")
     parser.add_argument("--from", dest="source", metavar="NAME", help="score stored predictions instead")
     parser.add_argument("--old", action="store_true", help="score the earlier tune/test/fresh sets")
+    parser.add_argument("--held-out", action="store_true", help="fit the heads on the train split only first")
+    parser.add_argument("--errors", action="store_true", help="list sentences whose actor set is wrong")
     args = parser.parse_args()
     if args.old:
         sets = {name: _old_rows(name) for name in ("tune", "test", "fresh")}
@@ -179,9 +185,15 @@ def main() -> None:
         sets = {s: load_split(s) for s in (args.split or ["train", "dev", "test"])}
     tagger = None
     if not args.source:
-        from pipeline.claims.extract import tag_text
+        from pipeline.claims import extract
 
-        tagger = tag_text
+        if args.held_out:
+            from pipeline.claims.train import Config, featurise, train
+
+            train_rows = load_split("train")
+            held_out = train(train_rows, featurise(train_rows), Config())
+            extract.get_heads = lambda: held_out  # analyse() falls back to this
+        tagger = extract.tag_text
     for name, rows in sets.items():
         path = RESULTS / f"{args.source or args.save}-{name}.jsonl"
         if args.source:
@@ -191,6 +203,11 @@ def main() -> None:
             preds = predict(rows, tagger)
         res = score(rows, preds)
         report(name, res, args.detail)
+        if args.errors:
+            for r in rows:
+                gold, got = set(r["label"]["actors"]), set(preds[r["id"]]["actors"])
+                if gold != got:
+                    print(f"  {r['id']} gold {sorted(gold)} got {sorted(got)}: {r['text'][:160]!r}")
         if args.save:
             RESULTS.mkdir(exist_ok=True)
             keep = ("actors", "capabilities", "ai_enabled", "likelihood", "confidence", "stance", "mentions", "claims")

@@ -146,7 +146,6 @@ def test_aliases_act(nlp, text: str, code: str, organ: str | None) -> None:
 
 
 @pytest.mark.model
-@pytest.mark.xfail(reason="learned heads miss it (issue 12 closing note)", strict=False)
 def test_several_actors_and_capabilities(nlp) -> None:
     out = tag_text("Russia and China conduct disinformation campaigns and cyber espionage against Taiwan.")
     assert out["actors"] == ["CHN", "RUS"]
@@ -375,7 +374,6 @@ def test_each_clause_pairs_its_own_intrusion_and_attack():
 
 
 @pytest.mark.model
-@pytest.mark.xfail(reason="learned heads miss it (issue 12 closing note)", strict=False)
 def test_actors_joined_by_and_share_the_capability():
     claims = extract_claims("China, Russia, and Iran conduct cyber espionage against US think tanks.")
     assert {c.actor for c in claims} == {"CHN", "RUS", "IRN"}
@@ -458,7 +456,6 @@ def test_mentions_carry_roles(nlp) -> None:
 
 
 @pytest.mark.model
-@pytest.mark.xfail(reason="learned heads miss it (issue 12 closing note)", strict=False)
 def test_guide_example_two(nlp) -> None:
     out = tag_text("The FBI and CISA assess that Iranian actors scanned U.S. election websites.")
     assert out["actors"] == ["IRN"] and out["stance"] == "assessment"

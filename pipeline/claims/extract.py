@@ -22,7 +22,7 @@ import numpy as np
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
 from pipeline.claims.model import Heads, encode, get_heads, pair_features
-from pipeline.claims.roles import find_target
+from pipeline.claims.roles import find_target, tokens_in
 from pipeline.claims.signals import (
     ROLES,
     STANCES,
@@ -33,7 +33,7 @@ from pipeline.claims.signals import (
     sentence_words,
     trigger_tokens,
 )
-from pipeline.claims.taxonomy import Taxonomy, load_taxonomy
+from pipeline.claims.taxonomy import Alias, Taxonomy, load_taxonomy
 from pipeline.claims.vocab import CAPABILITIES
 from pipeline.models import Claim, Page
 from pipeline.text import split_sentences
@@ -148,6 +148,8 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     caps = heads.capability_probs(x, pairs)
     stances = heads.stance_probs(x)
     fallback = set(heads.meta.get("rule_fallback", ()))
+    # a capability whose rule triggers fired needs less from the head (threshold chosen on dev)
+    rule_threshold = heads.meta.get("config", {}).get("rule_threshold") or heads.cap_threshold
     for a, p, s in zip(items, caps, stances, strict=True):
         a.stance = STANCES[int(np.argmax(s))]
         a.cap_probs = {c: float(v) for c, v in zip(CAPABILITIES, p, strict=True)}
@@ -155,7 +157,8 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
         a.capabilities = [
             c
             for c, v in a.cap_probs.items()
-            if (c in fallback and c in a.feats.capabilities) or (c not in fallback and v >= heads.cap_threshold)
+            if (c in fallback and c in a.feats.capabilities)
+            or (c not in fallback and v >= (rule_threshold if c in a.feats.capabilities else heads.cap_threshold))
         ]
         if a.asserts_nothing:
             a.capabilities = []
@@ -188,6 +191,37 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
     for (c, _), p in zip(cands, probs, strict=True):
         c.p_actor = float(p[actor])
         c.role = "actor" if c.p_actor >= heads.actor_threshold else ROLES[int(np.argmax(np.where(others, p, -1.0)))]
+    for a in items:
+        share_conjunct_roles(a)
+
+
+def _conjunct_head(doc: Any, token: Any) -> Any:
+    """The first conjunct of the coordination `token` belongs to ("China, Iran, and Russia" -> China)."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    return token
+
+
+def share_conjunct_roles(a: Analysed) -> None:
+    """Coordinated mentions share the role of the coordination's head: in "China, Iran, and Russia
+    denigrated ..." the parser hangs Iran and Russia off China, so only China sits on the verb."""
+    if a.doc is None or len(a.candidates) < 2:
+        return
+    by_root: dict[int, Candidate] = {}
+    roots: list[tuple[Candidate, Any]] = []
+    for c in a.candidates:
+        span = tokens_in(a.doc, c.mention.start, c.mention.end)
+        if span is None:
+            continue
+        by_root.setdefault(span.root.i, c)
+        roots.append((c, span.root))
+    for c, root in roots:
+        if root.dep_ != "conj":
+            continue
+        head = by_root.get(_conjunct_head(a.doc, root).i)
+        if head is not None and head is not c and head.role in ("actor", "target", "victim", "reporter"):
+            c.role = head.role
+            c.p_actor = max(c.p_actor, head.p_actor) if head.role == "actor" else c.p_actor
 
 
 def analyse(
@@ -271,6 +305,36 @@ def _target(a: Analysed) -> str | None:
     return m.group(1).strip() if m else None
 
 
+# "The group", "these actors", "the threat actor" as the subject of a sentence: a reference to the
+# actor named just before, resolved within the passage (labels stay per sentence: GUIDE.md).
+_REFERENCE = re.compile(
+    r"^\W*(?:(?:in|since|on|during|after)\b[^,]{0,60},\s*)?"
+    r"((?:the|these|this|those)\s+(?:same\s+|threat\s+|malicious\s+|cyber\s+|state-sponsored\s+|APT\s+)?"
+    r"(?:group|groups|actors?|attackers?|hackers?|operators?|adversar(?:y|ies)|intruders?|operatives?))\b",
+    re.IGNORECASE,
+)
+REFERENCE_WINDOW = 3
+
+
+def resolve_references(items: Sequence[Analysed]) -> None:
+    """Give a sentence whose subject is "the group" or "these actors" (and which asserts a
+    capability with no named actor) the actor of the nearest earlier sentence of the passage
+    that named exactly one acting state."""
+    recent: list[tuple[int, Candidate]] = []
+    for i, a in enumerate(items):
+        actors = [c for c in a.candidates if c.role == "actor"] if a.capabilities else []
+        if not actors and a.capabilities and not a.asserts_nothing:
+            m = _REFERENCE.match(a.sentence.replace("\n", " "))
+            near = [c for j, c in recent if i - j <= REFERENCE_WINDOW]
+            if m and near and len({c.mention.alias.code for c in near}) == 1:
+                src = near[-1].mention.alias
+                alias = Alias(a.sentence[m.start(1) : m.end(1)], src.code, "reference", src.organ)
+                a.candidates.append(Candidate(Mention(m.start(1), m.end(1), alias), ["reference"], "actor", 1.0))
+                continue
+        if actors:
+            recent = [(i, c) for c in actors]
+
+
 def claims_of(a: Analysed, *, page_no: int, start: int, doc_id: str | None) -> list[Claim]:
     """The claim records of one analysed sentence."""
     if not a.capabilities:
@@ -345,7 +409,9 @@ def extract_claims_pages(pages: list[Page], doc_id: str | None) -> list[Claim]:
             where.append((page, s))
             sentences.append(sentence)
     claims: list[Claim] = []
-    for (page, start), a in zip(where, analyse(sentences, codes=codes), strict=True):
+    items = analyse(sentences, codes=codes)
+    resolve_references(items)
+    for (page, start), a in zip(where, items, strict=True):
         claims.extend(claims_of(a, page_no=page.page_no, start=start, doc_id=doc_id))
     log.debug("%s: %d sentences, %d claims", doc_id, len(sentences), len(claims))
     return claims
@@ -360,6 +426,7 @@ def tag_text(text: str) -> dict[str, Any]:
     """Actors acting, capabilities, AI, likelihood, confidence, stance, mentions with roles, claims."""
     spans = split_sentences(text)
     items = analyse([text[s:e] for s, e in spans], parse_all=True)
+    resolve_references(items)
     claims = [c for (s, _), a in zip(spans, items, strict=True) for c in claims_of(a, page_no=1, start=s, doc_id=None)]
     stances = [a.stance for a in items]
     capabilities = sorted({c for a in items for c in a.capabilities})

@@ -208,6 +208,23 @@ def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Menti
         out.append("based")
     if any(e.label_ in _NOT_STATE_LABELS and e.start_char <= m.start and m.end <= e.end_char for e in doc.ents):
         out.append("in_non_state_ent")
+    if _in_content_clause(root):
+        out.append("content_clause")
     codes = {x.alias.code for x in mentions}
     out.append(f"n_states:{min(len(codes), 3)}")
     return out
+
+
+# Nouns whose clause is what is said, not what is done: in "spread false claims that Ukraine was
+# developing weapons" Ukraine is the topic of the narrative, not its actor.
+_CONTENT_NOUNS = frozenset(
+    "claim narrative story rumor rumour allegation theory lie falsehood message post article content "
+    "video headline report accusation notion idea".split()
+)
+
+
+def _in_content_clause(token: Any) -> bool:
+    for anc in token.ancestors:
+        if anc.dep_ in ("acl", "ccomp", "relcl") and anc.head.lemma_.lower() in _CONTENT_NOUNS:
+            return True
+    return False

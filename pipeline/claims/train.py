@@ -45,7 +45,9 @@ class Config:
     l2_role: float = 1e-2
     pos_weight: float = 3.0
     cap_threshold: float = 0.4
-    actor_threshold: float = 0.4
+    actor_threshold: float = 0.3
+    # capabilities whose rule triggers fired are kept from this head probability (None: cap_threshold)
+    rule_threshold: float | None = None
     role_balance: float = 0.5
     # capabilities with fewer labelled sentences than this are decided by their rule triggers
     min_labelled: int = 10

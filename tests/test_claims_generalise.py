@@ -1,0 +1,108 @@
+"""Claims on phrasings the labelled reports rarely use: influence operations, coordinated actors,
+reporting agencies of many states, references to the actor of the previous sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.claims.extract import extract_claims, tag_text
+from pipeline.claims.features import get_matchers
+from pipeline.claims.taxonomy import load_taxonomy
+
+
+@pytest.mark.parametrize(
+    ("text", "capability"),
+    [
+        ("Moscow tries to denigrate democratic institutions in Europe.", "influence_operations"),
+        ("The network worked to undermine voters' confidence in the count.", "influence_operations"),
+        ("Tehran aims to sow division among its rivals' citizens.", "influence_operations"),
+        ("The accounts amplified conspiracy theories about vaccines.", "influence_operations"),
+        ("The outlets published fabricated articles under invented bylines.", "influence_operations"),
+        ("The operators ran fake personas that claimed to be local farmers.", "influence_operations"),
+        ("Several websites posing as independent news outlets carried the story.", "influence_operations"),
+        ("The unit stole $40 million in cryptocurrency from an exchange.", "cyber_espionage"),
+    ],
+)
+def test_influence_and_theft_phrasings_fire(text: str, capability: str) -> None:
+    assert capability in get_matchers().features(text).capabilities
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Defenders should build threat personas for their tabletop exercises.",
+        "Administrators should scan networks for the indicators listed below.",
+    ],
+)
+def test_defender_wording_does_not_fire(text: str) -> None:
+    caps = get_matchers().features(text).capabilities
+    assert "influence_operations" not in caps and "cyber_espionage" not in caps
+
+
+@pytest.mark.parametrize(
+    ("alias", "code"),
+    [
+        ("Hong Kong", "CHN"),
+        ("Xinjiang", "CHN"),
+        ("Roskomnadzor", "RUS"),
+        ("ODNI", "USA"),
+        ("NCSC", "GBR"),
+        ("RCMP", "CAN"),
+        ("GCSB", "NZL"),
+        ("MIVD", "NLD"),
+        ("ANSSI", "FRA"),
+        ("SBU", "UKR"),
+    ],
+)
+def test_agencies_and_places_resolve_to_states(alias: str, code: str) -> None:
+    assert {a.text: a.code for a in load_taxonomy().aliases}[alias] == code
+
+
+@pytest.mark.model
+def test_coordinated_states_all_act() -> None:
+    out = tag_text("Iran, China and Russia exploited the protests to denigrate the French government.")
+    assert {"CHN", "IRN", "RUS"} <= set(out["actors"])
+    assert "FRA" not in out["actors"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Russia seeks to weaken trust in the electoral process across Europe.", "RUS"),
+        ("Chinese operatives set up inauthentic accounts to praise the party.", "CHN"),
+        ("North Korean hackers stole cryptocurrency from a bridge protocol.", "PRK"),
+    ],
+)
+def test_plain_statements_name_their_actor(text: str, code: str) -> None:
+    assert code in tag_text(text)["actors"]
+
+
+@pytest.mark.model
+def test_reporting_agencies_are_not_actors() -> None:
+    out = tag_text("The NCSC and ASD assess that Chinese hackers compromised routers across the region.")
+    assert out["actors"] == ["CHN"]
+    roles = {m["text"]: m["role"] for m in out["mentions"]}
+    assert roles["NCSC"] == "reporter"
+
+
+@pytest.mark.model
+def test_the_group_resolves_to_the_actor_of_the_previous_sentence() -> None:
+    text = (
+        "APT28 sent spear-phishing emails to defence ministries in 2021. "
+        "The group also deployed a backdoor to steal documents from diplomats."
+    )
+    claims = extract_claims(text)
+    second = [c for c in claims if c.sentence.startswith("The group")]
+    assert second and {c.actor for c in second} == {"RUS"}
+    assert second[0].actor_mention == "The group"
+
+
+@pytest.mark.model
+def test_the_group_stays_unresolved_when_two_states_precede() -> None:
+    text = (
+        "APT28 and APT1 sent spear-phishing emails to defence ministries in 2021. "
+        "The group also deployed a backdoor to steal documents from diplomats."
+    )
+    second = [c for c in extract_claims(text) if c.sentence.startswith("The group")]
+    assert all(c.actor is None for c in second)
