@@ -12,13 +12,12 @@ from typing import Any
 
 from pipeline.brief import judge
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim, conflicting_pairs, content_words, group_claims
-from pipeline.brief.evidence import Candidate, gather, reporting, score
+from pipeline.brief.evidence import Candidate, gather, named_actor, reporting, score
 from pipeline.brief.gaps import find_gaps
 from pipeline.brief.model import (
     AlsoReported,
     Briefing,
     Conflict,
-    EvidenceGroup,
     Judgment,
     Question,
     Quote,
@@ -32,10 +31,10 @@ from pipeline.brief.render import render_markdown
 from pipeline.brief.select import Checker, select_evidence
 from pipeline.brief.sources import document_number, ocr_pages, publisher_kind, source_mix
 from pipeline.brief.timeline import build_timeline
-from pipeline.brief.topic import actor_name, parse_question
+from pipeline.brief.topic import actor_name, facet_queries, parse_question
 from pipeline.brief.verify import VERIFIED
 from pipeline.index.filters import Filters
-from pipeline.index.search import Searcher
+from pipeline.index.search import Searcher, rrf_fuse
 from pipeline.index.store import Store
 from pipeline.models import Hit
 from pipeline.text import write_atomic
@@ -43,6 +42,9 @@ from pipeline.text import write_atomic
 __all__ = ["Briefing", "build_briefing", "render_markdown", "verify_quote", "write_atomic"]
 
 TOP_K = 40  # passages retrieved for the question
+FACET_K = 10  # hits per facet search
+KEEP_SEARCH_ORDER = 20  # the question's own top hits lead, as `search` shows them
+QUESTION_WEIGHT = 2.0  # the whole question against each facet, in the fusion
 MAX_JUDGMENTS = 6
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
@@ -50,16 +52,53 @@ RELEVANT_SHARE = 0.6  # a judgment's best sentence scores at least this share of
 OTHER_CAPABILITY_SHARE = 0.85  # ... when the question names capabilities and this is not one of them
 
 
-def _hits(source: Searcher | Store, topic: str, filters: Filters, k: int) -> list[Hit]:
+def _search(source: Searcher | Store, query: str, filters: Filters, k: int) -> list[Hit]:
     if isinstance(source, Searcher):
-        return source.search(topic, k, filters)
-    rows = source.fts_search(topic, k, filters)  # lexical only when no embedder is at hand
+        return source.search(query, k, filters)
+    rows = source.fts_search(query, k, filters)  # lexical only when no embedder is at hand
     by_id = source.chunks_by_id([cid for cid, _ in rows])
     return [
         Hit(i, -s, cid, r["doc_id"], r["file_name"], r["path"], r["title"], r["page_start"], r["page_end"], r["text"])
         for i, (cid, s) in enumerate(((c, s) for c, s in rows if c in by_id), 1)
         for r in (by_id[cid],)
     ]
+
+
+def _hits(source: Searcher | Store, q: Question, filters: Filters, k: int) -> list[Hit]:
+    """The question's own top hits first, in search's order (the briefing keeps what search finds), then
+    the best of the question and its facet searches fused by reciprocal rank."""
+    main = _search(source, q.text, filters, k)
+    lists = [([h.chunk_id for h in main], QUESTION_WEIGHT)]
+    by_id = {h.chunk_id: h for h in main}
+    for facet in facet_queries(q):
+        found = _search(source, facet, filters, FACET_K)
+        lists.append(([h.chunk_id for h in found], 1.0))
+        for h in found:
+            by_id.setdefault(h.chunk_id, h)
+    order = [h.chunk_id for h in main[:KEEP_SEARCH_ORDER]]
+    order += [cid for cid, _ in rrf_fuse(lists) if cid not in order]
+    out: list[Hit] = []
+    seen: set[tuple[str, int, int]] = set()
+    for cid in order:
+        h = by_id[cid]
+        where = (h.doc_id, h.page_start, h.page_end)
+        if where not in seen:
+            seen.add(where)
+            out.append(replace(h, rank=len(out) + 1))
+        if len(out) == k:
+            break
+    return out
+
+
+def _chunk_similarity(source: Searcher | Store, topic: str, hits: list[Hit]) -> dict[int, float]:
+    """Cosine of the question's embedding with each hit's chunk vector (empty without an embedder)."""
+    if not isinstance(source, Searcher) or not hits:
+        return {}
+    import numpy as np
+
+    allowed = np.array(sorted({h.chunk_id for h in hits}), dtype=np.int64)
+    found = source.index.search(source.embed_query(topic), len(allowed), allowed)
+    return {int(cid): float(sim) for cid, sim in found}
 
 
 def _passes(row: dict[str, Any], f: Filters) -> bool:
@@ -181,6 +220,9 @@ def _claim_pool(
     floor = min((c.score for c in cands), default=0.0)
     pool: list[ScoredClaim] = []
     for _, r in sorted(rows.items()):
+        named = None if r["actor"] or q.all_actors else named_actor(r["sentence"], q.actors)
+        if named:
+            r = dict(r, actor=named[0], actor_mention=named[1])
         if not r["actor"] or reporting(r) or not _passes(r, filters) or not (q.all_actors or r["actor"] in q.actors):
             continue
         text = strip_bullet(r["sentence"])
@@ -218,12 +260,12 @@ def build_briefing(
     filters = filters or Filters()
     store = source.store if isinstance(source, Searcher) else source
     q = parse_question(topic, filters)
-    hits = _hits(source, topic, filters, k)
+    hits = _hits(source, q, filters, k)
     chunks = store.chunks_by_id([h.chunk_id for h in hits])
     checker = Checker(store)
     claim_rows = [r for r in store.claims_for_chunks([h.chunk_id for h in hits]) if _passes(r, filters)]
     cands = gather(hits, chunks, claim_rows, checker.verifier.page_text)
-    score(cands, q)
+    score(cands, q, _chunk_similarity(source, topic, hits), {h.rank: h.chunk_id for h in hits})
     evidence = select_evidence(cands, q, checker)
     pool = _claim_pool(store, hits, cands, q, filters, checker)
     groups = sorted(group_claims(pool, by_organ=True), key=lambda g: _group_order(g, q))
@@ -256,7 +298,7 @@ def build_briefing(
         bluf=_bluf(q, judgments, quotes, store.count_documents(filters)),
         source_mix=source_mix((s.kind for s in cited_docs.values()), sum(s.ocr for s in sources)),
         judgments=tuple(judgments),
-        evidence=_evidence_groups(quotes, q),
+        evidence=tuple(x for x in quotes if x.text not in {j.quote.text for j in judgments}),
         also_reported=tuple(also),
         conflicts=tuple(conflicts),
         timeline=build_timeline(all_quotes, {d: meta[d] for d in cited_docs}, today),
@@ -295,17 +337,6 @@ def _claim_of(c: Candidate, q: Question) -> dict[str, Any] | None:
 def _claim_quote(refs: _Refs, c: ScoredClaim) -> Quote:
     r = c.row
     return refs.quote(r["sentence"], c.doc_id, int(r["page_no"]), r, r["_mark"])
-
-
-def _evidence_groups(quotes: list[Quote], q: Question) -> tuple[EvidenceGroup, ...]:
-    """Quotes under their acting state: named actors first (in the question's order), then the rest."""
-    by_actor: dict[str | None, list[Quote]] = defaultdict(list)
-    for x in quotes:
-        by_actor[x.actor if x.actor and (q.all_actors or x.actor in q.actors) else None].append(x)
-    order: list[str | None] = [a for a in q.actors if a in by_actor]
-    order += sorted((a for a in by_actor if a and a not in order), key=lambda a: -len(by_actor[a]))
-    order += [None] if None in by_actor else []
-    return tuple(EvidenceGroup(a, tuple(by_actor[a])) for a in order)
 
 
 def _also_reported(cands: list[Candidate], q: Question, refs: _Refs) -> list[AlsoReported]:

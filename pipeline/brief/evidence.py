@@ -44,6 +44,7 @@ _DOER = re.compile(
 # Weights of the relevance score; they add to 1 before the claim bonuses.
 W_LEXICAL = 0.55
 W_RANK = 0.45
+W_DENSE_SHARE = 0.5  # of the rank weight, given to the passage's cosine to the question when known
 RANK_HALF = 8  # the hit rank at which the rank score halves
 BONUS_WANTED = 0.12
 BONUS_ESTIMATIVE = 0.04
@@ -145,8 +146,37 @@ def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
     }
 
 
-def score(cands: list[Candidate], q: Question) -> None:
-    """Relevance of each candidate to the question, in place."""
+def named_actor(sentence: str, wanted: tuple[str, ...]) -> tuple[str, str] | None:
+    """A requested state the sentence names as doing something (not acted on, not reporting), with its words.
+
+    For claims the extractor left unattributed because the sentence names several states ("state media
+    in China and Russia now use..."): a question about one of them still gets the judgment.
+    """
+    if not wanted:
+        return None
+    matchers = get_matchers()
+    mentions = matchers.mentions(sentence)
+    codes = document_codes(mentions, matchers.tax.ambiguous)
+    for m in mentions:
+        if m.alias.code not in wanted or not keep_mention(m, matchers.tax.ambiguous, codes):
+            continue
+        if TARGET_CUE.search(sentence[: m.start]) or _REPORTS.match(sentence, m.end):
+            continue
+        return m.alias.code, sentence[m.start : m.end]
+    return None
+
+
+def score(
+    cands: list[Candidate],
+    q: Question,
+    chunk_similarity: dict[int, float] | None = None,
+    chunk_of_rank: dict[int, int] | None = None,
+) -> None:
+    """Relevance of each candidate to the question, in place.
+
+    With chunk vectors at hand, the passage's cosine to the question (scaled over the passages found)
+    replaces part of the rank term, so that a facet search's passage is judged by its content too.
+    """
     terms = stems(q.text)
     n = len(cands) or 1
     for c in cands:
@@ -159,9 +189,18 @@ def score(cands: list[Candidate], q: Question) -> None:
     idf = {t: math.log((n + 1) / (df.get(t, 0) + 0.5)) for t in terms}
     total = sum(idf.values()) or 1.0
     target_words = [t.lower() for t in q.targets]
+    sims = chunk_similarity or {}
+    of_rank = chunk_of_rank or {}
+    lo, hi = (min(sims.values()), max(sims.values())) if sims else (0.0, 0.0)
     for c in cands:
         lexical = sum(idf[t] for t in terms & c.words) / total
         rank = 1.0 / (1.0 + (c.hit_rank - 1) / RANK_HALF)
+        sim = sims.get(of_rank.get(c.hit_rank, -1))
+        if sim is not None and hi > lo:
+            dense = (sim - lo) / (hi - lo)
+            near = W_LEXICAL * lexical + W_RANK * (1 - W_DENSE_SHARE) * rank + W_RANK * W_DENSE_SHARE * dense
+        else:
+            near = W_LEXICAL * lexical + W_RANK * rank
         bonus = 0.0
         for r in c.claims:
             actor_ok = q.all_actors or r["actor"] in q.actors
@@ -171,7 +210,7 @@ def score(cands: list[Candidate], q: Question) -> None:
         lower = c.text.lower()
         if target_words and any(t in lower for t in target_words):
             bonus += BONUS_TARGET
-        c.score = W_LEXICAL * lexical + W_RANK * rank + bonus
+        c.score = near + bonus
 
 
 def off_topic(c: Candidate, q: Question) -> bool:

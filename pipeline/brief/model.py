@@ -147,14 +147,6 @@ class Judgment:
 
 
 @dataclass(frozen=True)
-class EvidenceGroup:
-    """Quoted passages about one actor (None: the sentence names no acting state)."""
-
-    actor: str | None
-    quotes: tuple[Quote, ...]
-
-
-@dataclass(frozen=True)
 class AlsoReported:
     """An actor the question does not name, reported in the passages found: one line, no quotes."""
 
@@ -203,7 +195,7 @@ class Briefing:
     bluf: tuple[Statement, ...]
     source_mix: str
     judgments: tuple[Judgment, ...]
-    evidence: tuple[EvidenceGroup, ...]
+    evidence: tuple[Quote, ...]  # most relevant to the question first; judgment quotes not repeated
     also_reported: tuple[AlsoReported, ...]
     conflicts: tuple[Conflict, ...]
     timeline: tuple[TimelineEntry, ...]
