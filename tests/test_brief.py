@@ -661,3 +661,16 @@ def test_unattributed_sentence_naming_the_asked_state_counts_for_it():
     )
     assert named_actor("Hackers broke into networks in Russia last year.", ("RUS",)) is None  # acted on
     assert named_actor("State media in China now use AI tools.", ()) is None
+
+
+def test_bluf_says_what_the_index_cannot_answer(searcher: Searcher):
+    b = build_briefing(searcher, "Has Russia conducted cyber attacks against satellites?", Filters(), today=TODAY)
+    assert b.judgments and 2 <= len(b.bluf) <= 4
+    assert any("no document mentions satellites" in s.text for s in b.bluf)
+    assert any(g.kind == "not_in_index" and g.what == "satellites" for g in b.gaps)
+
+
+def test_judgments_off_the_asked_targets_give_way(searcher: Searcher):
+    b = build_briefing(searcher, "What has Russia done against the power grid?", Filters(), today=TODAY)
+    assert b.judgments[0].capability == "cyber_attack"
+    assert all(j.actor == "RUS" for j in b.judgments)

@@ -18,6 +18,7 @@ from pipeline.brief.model import (
     AlsoReported,
     Briefing,
     Conflict,
+    Gap,
     Judgment,
     Question,
     Quote,
@@ -49,7 +50,7 @@ MAX_JUDGMENTS = 6
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
 RELEVANT_SHARE = 0.6  # a judgment's best sentence scores at least this share of the top judgment's
-OTHER_CAPABILITY_SHARE = 0.85  # ... when the question names capabilities and this is not one of them
+OTHER_CAPABILITY_SHARE = 0.85  # ... when it is not of a capability, or on a target, the question names
 
 
 def _search(source: Searcher | Store, query: str, filters: Filters, k: int) -> list[Hit]:
@@ -168,7 +169,9 @@ def _verified(c: ScoredClaim, checker: Checker) -> bool:
     return mark is not None
 
 
-def _judgments(groups: list[ClaimGroup], refs: _Refs, checker: Checker) -> list[tuple[ClaimGroup, Judgment]]:
+def _judgments(
+    groups: list[ClaimGroup], refs: _Refs, checker: Checker, q: Question
+) -> list[tuple[ClaimGroup, Judgment]]:
     out: list[tuple[ClaimGroup, Judgment]] = []
     taken: dict[str | None, set[str]] = defaultdict(set)
     for g in groups:
@@ -179,7 +182,7 @@ def _judgments(groups: list[ClaimGroup], refs: _Refs, checker: Checker) -> list[
             continue  # no sentence left that is verified and does not already carry a judgment on this actor
         taken[g.actor].add(rep.row["sentence"])
         r = rep.row  # who, to whom, with AI, how likely: all as the quoted sentence states them
-        target = judge.target_of(r)
+        target = judge.target_of(r) or judge.asked_target(r["sentence"], q.targets)
         ai = bool(r["ai_enabled"])
         text = judge.compose(
             g.actor, g.capability, target, r["organ"], ai, r["likelihood"], r["confidence"], r["stance"]
@@ -237,15 +240,21 @@ def _claim_pool(
     return pool
 
 
+def _on_question(g: ClaimGroup, q: Question) -> bool:
+    """The group does what the question asks about (its capabilities) to whom it asks about (its targets)."""
+    cap_ok = not q.capabilities or g.capability in q.capabilities
+    target_ok = not q.targets or any(judge.asked_target(c.row["sentence"], q.targets) for c in g.claims)
+    return cap_ok and target_ok
+
+
 def _share(g: ClaimGroup, q: Question) -> float:
-    """How close to the top judgment's relevance a group must come; more for capabilities not asked about."""
-    return RELEVANT_SHARE if not q.capabilities or g.capability in q.capabilities else OTHER_CAPABILITY_SHARE
+    """How close to the top judgment's relevance a group must come; more for groups off the question's parts."""
+    return RELEVANT_SHARE if _on_question(g, q) else OTHER_CAPABILITY_SHARE
 
 
 def _group_order(g: ClaimGroup, q: Question) -> tuple[Any, ...]:
-    wanted_cap = not q.capabilities or g.capability in q.capabilities
     best = max(c.row["_score"] for c in g.claims)
-    return (not wanted_cap, -round(best + 0.02 * min(g.n_docs, 5), 3), g.actor or "", g.capability)
+    return (not _on_question(g, q), -round(best + 0.02 * min(g.n_docs, 5), 3), g.actor or "", g.capability)
 
 
 def build_briefing(
@@ -275,7 +284,7 @@ def build_briefing(
     doc_ids = {h.doc_id for h in hits} | {c.doc_id for c in pool}
     meta = {d["doc_id"]: d for d in store.documents(doc_ids)}
     refs = _Refs(meta)
-    judged = _judgments(groups, refs, checker)
+    judged = _judgments(groups, refs, checker, q)
     judgments = [j for _, j in judged]
     quotes = [refs.quote(strip_bullet(c.text), c.doc_id, c.page_no, _claim_of(c, q), m) for c, m in evidence]
     conflicts = [
@@ -295,7 +304,7 @@ def build_briefing(
         today=today,
         filters=filters,
         documents_searched=store.count_documents(filters),
-        bluf=_bluf(q, judgments, quotes, store.count_documents(filters)),
+        bluf=_bluf(q, judgments, quotes, store.count_documents(filters), gaps),
         source_mix=source_mix((s.kind for s in cited_docs.values()), sum(s.ocr for s in sources)),
         judgments=tuple(judgments),
         evidence=tuple(x for x in quotes if x.text not in {j.quote.text for j in judgments}),
@@ -358,7 +367,9 @@ def _also_reported(cands: list[Candidate], q: Question, refs: _Refs) -> list[Als
     return sorted(out, key=lambda x: (-x.n_documents, x.actor))
 
 
-def _bluf(q: Question, judgments: list[Judgment], quotes: list[Quote], n_docs: int) -> tuple[Statement, ...]:
+def _bluf(
+    q: Question, judgments: list[Judgment], quotes: list[Quote], n_docs: int, gaps: list[Gap]
+) -> tuple[Statement, ...]:
     """Two to four sentences that answer the question, each with its citations."""
     out: list[Statement] = []
     for j in judgments[:MAX_BLUF]:
@@ -383,4 +394,13 @@ def _bluf(q: Question, judgments: list[Judgment], quotes: list[Quote], n_docs: i
         out.append(
             Statement(f"No source in the index makes a retrievable claim about {', '.join(missing)} on this question.")
         )
+    absent = [g.what for g in gaps if g.kind == "not_in_index" and not g.actor]
+    unclaimed = [g.what for g in gaps if g.kind == "no_claim" and not g.actor]
+    said = []
+    if absent:
+        said.append(f"no document mentions {', '.join(absent)}")
+    if unclaimed:
+        said.append(f"documents mention {', '.join(unclaimed)} but attribute nothing to anyone")
+    if said and judgments:
+        out.append(Statement(f"The index cannot answer all of the question: {'; '.join(said)} (see Gaps)."))
     return tuple(out[:4])

@@ -35,7 +35,7 @@ def find_gaps(store: Any, q: Question, filters: Filters, judgments: list[Judgmen
         what = name + (" — " + ", ".join(capability_label(c) for c in q.capabilities) if q.capabilities else "")
         if n:
             text = (
-                f"{what}: {n} document{'s' if n != 1 else ''} in the index make such claims, but none is among "
+                f"{what}: {n} document{'s' if n != 1 else ''} in the index {'make' if n != 1 else 'makes'} such claims, but none is among "
                 f"the passages that answer this question (brief on them with --actor {a})."
             )
             out.append(Gap(what, "not_retrieved", text, a))
@@ -72,7 +72,7 @@ def find_gaps(store: Any, q: Question, filters: Filters, judgments: list[Judgmen
         else:
             n = len({r["doc_id"] for r in claims})
             text = (
-                f"{t}: {n} document{'s' if n != 1 else ''} make attributable claims that mention it, none among "
+                f"{t}: {n} document{'s' if n != 1 else ''} {'make' if n != 1 else 'makes'} attributable claims that mention it, none among "
                 f"the sentences quoted here ({_search_hint(t)})."
             )
             out.append(Gap(t, "not_retrieved", text))

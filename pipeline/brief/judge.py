@@ -89,6 +89,14 @@ def target_of(row: dict[str, Any]) -> str | None:
     return t
 
 
+def asked_target(sentence: str, targets: tuple[str, ...]) -> str | None:
+    """The first target the question names that the sentence itself names (as a word), as asked."""
+    for t in targets:
+        if re.search(rf"\b{re.escape(t)}", sentence, re.IGNORECASE):
+            return t
+    return None
+
+
 def compose(
     actor: str | None,
     capability: str,

@@ -44,7 +44,7 @@ def actor_plain_name(code: str) -> str:
 # Who or what is acted on: sectors and groups a question names (matched as words, shown as written).
 _TARGET_WORDS = re.compile(
     r"\b(?:governments?|think[- ]tanks?|NGOs?|non-governmental organi[sz]ations?|journalists?|dissidents?|"
-    r"activists?|human rights defenders?|diaspora|critics?|elections?|voters?|critical infrastructure|"
+    r"activists?|human rights defenders?|diaspora|critics?|elections?|voters?|(?:critical |national )?infrastructure|"
     r"telecommunications?|telecoms?|energy|power grids?|water|transport(?:ation)?|financial|banks?|"
     r"defen[cs]e|military|health(?:care)?|universit(?:y|ies)|academi[ac]|research(?:ers)?|companies|"
     r"businesses|media|embassies|diplomats?|politicians?|parliaments?|minorities|Uyghurs?|Tibetans?|"
