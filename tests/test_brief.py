@@ -674,3 +674,18 @@ def test_judgments_off_the_asked_targets_give_way(searcher: Searcher):
     b = build_briefing(searcher, "What has Russia done against the power grid?", Filters(), today=TODAY)
     assert b.judgments[0].capability == "cyber_attack"
     assert all(j.actor == "RUS" for j in b.judgments)
+
+
+def test_specific_dated_sentences_rank_above_generic_ones():
+    from pipeline.brief.evidence import Candidate, score
+
+    generic = Candidate("d", 1, 0, 40, "Russia ran cyber operations against Georgia.", 1)
+    dated = Candidate(
+        "d", 1, 41, 150, "In August 2008 Russia ran cyber operations against Georgia and its Parliament.", 1
+    )
+    asked = Candidate("d", 1, 151, 220, "What cyber operations has Russia run against Georgia?", 1)
+    q = parse_question("Which cyber operations did Russia run against Georgia?")
+    score([generic, dated, asked], q)
+    assert dated.score > generic.score > asked.score
+    dated = Candidate("d", 1, 0, 90, "On August 8th, 2008 a coordinated attack hit Georgian Government websites.", 1)
+    assert event_date(dated.text) == ("2008-08-08", "August 8th, 2008")

@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.brief import judge
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim, conflicting_pairs, content_words, group_claims
-from pipeline.brief.evidence import Candidate, gather, named_actor, reporting, score
+from pipeline.brief.evidence import BONUS_SPECIFIC, Candidate, gather, named_actor, reporting, score, specificity
 from pipeline.brief.gaps import find_gaps
 from pipeline.brief.model import (
     AlsoReported,
@@ -234,7 +234,7 @@ def _claim_pool(
         if mark is None:
             continue
         cand = by_sentence.get((r["doc_id"], int(r["page_no"]), int(r["char_start"])))
-        relevance = cand.score if cand else floor
+        relevance = cand.score if cand else floor + BONUS_SPECIFIC * specificity(text)
         row = dict(r, sentence=text, _span=span, _score=relevance)
         pool.append(ScoredClaim(row, -int(relevance * 1000), content_words(text)))
     return pool

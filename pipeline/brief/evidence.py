@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.brief.events import event_date
 from pipeline.brief.model import Question
 from pipeline.brief.topic import TARGET_CUE
 from pipeline.claims.context import document_codes, keep_mention
@@ -41,6 +42,20 @@ _DOER = re.compile(
     r"cyber\s+(?:actors?|operations?|units?|espionage)|groups?|campaigns?|operations?|agents?|forces?)\b",
     re.IGNORECASE,
 )
+# Names, codes, numbers and dates: what makes a sentence say something specific.
+_SPECIFIC = re.compile(
+    r"\b(?:CVE-\d{4}-\d+|[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|(?:19|20)\d\d|\d[\d,.]*\d)\b"
+)
+SPECIFIC_FULL = 4  # distinct specifics at which a sentence counts as fully specific
+
+
+def specificity(text: str) -> float:
+    """0..1: how many distinct names, codes, numbers and years the sentence holds (its first word aside)."""
+    first = re.match(r"\W*\w+", text)
+    found = {m.group(0) for m in _SPECIFIC.finditer(text, first.end() if first else 0)}
+    return min(len(found), SPECIFIC_FULL) / SPECIFIC_FULL
+
+
 # Weights of the relevance score; they add to 1 before the claim bonuses.
 W_LEXICAL = 0.55
 W_RANK = 0.45
@@ -49,6 +64,10 @@ RANK_HALF = 8  # the hit rank at which the rank score halves
 BONUS_WANTED = 0.12
 BONUS_ESTIMATIVE = 0.04
 BONUS_TARGET = 0.06
+BONUS_SPECIFIC = 0.08  # at full specificity
+BONUS_ACTOR = 0.06
+BONUS_DATED = 0.04  # dates an event: what happened, when
+PENALTY_QUESTION = 0.1
 
 
 def stem(word: str) -> str:
@@ -207,10 +226,16 @@ def score(
             cap_ok = not q.capabilities or r["capability"] in q.capabilities
             if actor_ok and cap_ok and r["actor"]:
                 bonus = max(bonus, BONUS_WANTED + (BONUS_ESTIMATIVE if r["likelihood"] else 0.0))
+            elif actor_ok and r["actor"] and not reporting(r):
+                bonus = max(bonus, BONUS_ACTOR)  # the asked state doing something the question did not name
+        if event_date(c.text) is not None:
+            bonus += BONUS_DATED
+        if c.text.rstrip().endswith("?"):
+            bonus -= PENALTY_QUESTION  # a rhetorical question answers nothing
         lower = c.text.lower()
         if target_words and any(t in lower for t in target_words):
             bonus += BONUS_TARGET
-        c.score = near + bonus
+        c.score = near + bonus + BONUS_SPECIFIC * specificity(c.text)
 
 
 def off_topic(c: Candidate, q: Question) -> bool:

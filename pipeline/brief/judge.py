@@ -39,6 +39,7 @@ _VAGUE_TARGET = re.compile(
 )
 _ABBREVIATION_END = re.compile(r"\b[A-Z]\.$")  # "U.S.", "U.K."
 EXPLICIT_WEIGHT = 0.08  # per level: confidence or assessment, then an ICD 203 term
+TARGET_WEIGHT = 0.04  # a sentence that names whom the actor acts on
 CORROBORATION_WEIGHT = 0.02  # per further document making the same statement
 
 
@@ -74,6 +75,7 @@ def ranked(group: ClaimGroup, taken: set[str] | None = None) -> list[ScoredClaim
         explicit = 2 if r["likelihood"] else 1 if r["stance"] == "assessment" or r["confidence"] else 0
         weight = float(r.get("_score", 0.0)) + EXPLICIT_WEIGHT * explicit
         weight += CORROBORATION_WEIGHT * (len(group.findings_docs[c.finding]) - 1)
+        weight += TARGET_WEIGHT if target_of(r) else 0.0  # says to whom
         return (-round(weight, 4), c.key)
 
     return sorted((c for c in group.claims if c.row["sentence"] not in (taken or set())), key=key)
