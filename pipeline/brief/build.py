@@ -177,7 +177,7 @@ def _judgments(
     for g in groups:
         if len(out) == MAX_JUDGMENTS:
             break
-        rep = next((c for c in judge.ranked(g, taken.get(g.actor)) if _verified(c, checker)), None)
+        rep = next((c for c in judge.ranked(g, taken.get(g.actor), q.targets) if _verified(c, checker)), None)
         if rep is None:
             continue  # no sentence left that is verified and does not already carry a judgment on this actor
         taken[g.actor].add(rep.row["sentence"])
