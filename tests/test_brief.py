@@ -689,3 +689,25 @@ def test_specific_dated_sentences_rank_above_generic_ones():
     assert dated.score > generic.score > asked.score
     dated = Candidate("d", 1, 0, 90, "On August 8th, 2008 a coordinated attack hit Georgian Government websites.", 1)
     assert event_date(dated.text) == ("2008-08-08", "August 8th, 2008")
+
+
+def test_bluf_says_one_thing_once_per_actor_and_capability():
+    from pipeline.brief.build import _merged
+    from pipeline.brief.model import Judgment
+
+    def j(organ: str, likelihood: str | None, publisher: str) -> Judgment:
+        q = Quote(1, "x", "d" * 64, 1)
+        return Judgment(
+            "CHN", "cyber_espionage", None, False, likelihood, None, 1, 1, (publisher,), q, (1,), "t", organ
+        )
+
+    text, n = _merged([j("APT30", "likely", "FireEye"), j("Mustang Panda", None, "Citizen Lab")])
+    assert "APT30 and Mustang Panda" in text and "likely" not in text and n == 2
+    text, n = _merged([j("APT30", "likely", "FireEye"), j("APT3", "likely", "FireEye")])
+    assert text.startswith("It is likely") and n == 1
+
+
+def test_bluf_names_the_asked_targets_the_quotes_name(searcher: Searcher):
+    b = build_briefing(searcher, "How have Chinese hackers targeted think tanks and universities?", Filters())
+    line = next(s for s in b.bluf if s.text.startswith("Targets the quoted passages name"))
+    assert "think tanks" in line.text and "universities" in line.text and line.refs

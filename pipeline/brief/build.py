@@ -203,6 +203,7 @@ def _judgments(
             quote,
             tuple(dict.fromkeys(doc_refs)),
             text,
+            r["organ"],
         )
         out.append((g, j))
     return out
@@ -367,14 +368,51 @@ def _also_reported(cands: list[Candidate], q: Question, refs: _Refs) -> list[Als
     return sorted(out, key=lambda x: (-x.n_documents, x.actor))
 
 
+def _merged(js: list[Judgment]) -> tuple[str, int]:
+    """One sentence for judgments on the same actor and capability (the services named together), and its
+    independent sources; a likelihood only where every judgment's source uses the same one."""
+    if len(js) == 1:
+        return js[0].text, js[0].independent_sources
+    organs = " and ".join(dict.fromkeys(j.organ for j in js if j.organ)) or None
+    target = next((j.target for j in js if j.target), None)
+    levels = {j.likelihood for j in js}
+    likelihood = levels.pop() if len(levels) == 1 else None
+    confidences = {j.confidence for j in js}
+    confidence = confidences.pop() if len(confidences) == 1 else None
+    stance = "assessment" if any(j.likelihood or j.confidence for j in js) else "fact"
+    ai = all(j.ai_enabled for j in js)
+    text = judge.compose(js[0].actor, js[0].capability, target, organs, ai, likelihood, confidence, stance)
+    publishers = {p for j in js for p in j.publishers}
+    return text, max(
+        max(j.independent_sources for j in js), min(len(publishers), sum(j.independent_sources for j in js))
+    )
+
+
 def _bluf(
     q: Question, judgments: list[Judgment], quotes: list[Quote], n_docs: int, gaps: list[Gap]
 ) -> tuple[Statement, ...]:
     """Two to four sentences that answer the question, each with its citations."""
     out: list[Statement] = []
-    for j in judgments[:MAX_BLUF]:
-        n = j.independent_sources
-        out.append(Statement(f"{judge.sentence_body(j.text)}; {n} independent source{'s' if n != 1 else ''}.", j.refs))
+    same: dict[tuple[str | None, str], list[Judgment]] = defaultdict(list)
+    for j in judgments:
+        same[(j.actor, j.capability)].append(j)  # one actor's services doing the same thing: one sentence
+    for js in list(same.values())[:MAX_BLUF]:
+        text, n = _merged(js)
+        refs = tuple(dict.fromkeys(r for j in js for r in j.refs))
+        out.append(Statement(f"{judge.sentence_body(text)}; {n} independent source{'s' if n != 1 else ''}.", refs))
+    named = {
+        t: next((x.ref for x in [j.quote for j in judgments] + quotes if judge.asked_target(x.text, (t,))), 0)
+        for t in q.targets
+    }
+    found = [t for t, ref in named.items() if ref]
+    if judgments and found:
+        listed = ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1]
+        out.append(
+            Statement(
+                f"Targets the quoted passages name: {listed}.",
+                tuple(dict.fromkeys(named[t] for t in found)),
+            )
+        )
     if not judgments and quotes:
         out.append(
             Statement(

@@ -144,6 +144,7 @@ class Judgment:
     quote: Quote
     refs: tuple[int, ...]
     text: str
+    organ: str | None = None  # the service or group acting, as the quoted sentence names it
 
 
 @dataclass(frozen=True)
