@@ -115,12 +115,15 @@ def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> li
     for c in sorted(cands, key=lambda c: c.key):  # most relevant first
         if len(chosen) >= MAX_EVIDENCE:
             break
-        if (c.doc_id, c.page_no, c.start) in used or per_doc[c.doc_id] >= MAX_PER_DOCUMENT or off_topic(c, q):
+        top = c.hit_rank <= PASSAGES  # the passages search shows first are quoted whatever their document
+        if (c.doc_id, c.page_no, c.start) in used or (per_doc[c.doc_id] >= MAX_PER_DOCUMENT and not top):
+            continue
+        if off_topic(c, q):
             continue
         text = strip_bullet(c.text)
         if any(_jaccard(content_words(text), x) >= SAME_SENTENCE for x in words):
             continue
-        if c.hit_rank <= PASSAGES and done_hits[c.hit_rank] < ANCHORS_PER_PASSAGE and is_prose(text):
+        if top and done_hits[c.hit_rank] < ANCHORS_PER_PASSAGE and is_prose(text):
             picked = _passage(c, pages[(c.doc_id, c.page_no)], q, checker)  # the top passages: some context
             if picked:
                 done_hits[c.hit_rank] += 1
