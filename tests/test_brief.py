@@ -271,8 +271,8 @@ def test_actors_the_question_does_not_name_only_in_also_reported(searcher: Searc
     b = build_briefing(searcher, "How does Russia use propaganda networks?", Filters(), today=TODAY)
     md = render_markdown(b)
     assert {j.actor for j in b.judgments} == {"RUS"}
-    assert {g.actor for g in b.evidence} <= {"RUS", None}
-    assert "### China (CHN)" not in md
+    assert {x.actor for x in b.evidence} <= {"RUS", None}
+    assert "### " not in md  # evidence is ordered by relevance, not filed under countries
     if "CHN" in {a.actor for a in b.also_reported}:
         also = md.split("## Also reported")[1].split("## ")[0]
         assert "China (CHN)" in also and ">" not in also
@@ -431,7 +431,7 @@ def test_md_text_leaves_prose_readable():
 def test_injection_from_pdf_is_inert(searcher: Searcher):
     b = build_briefing(searcher, "Iranian phishing lure sent to exiled journalists", Filters(), today=TODAY)
     md = render_markdown(b)
-    assert any("phishing lure" in q.text for g in b.evidence for q in g.quotes)
+    assert any("phishing lure" in q.text for q in b.evidence)
     assert not _LINK.search(md) and not re.search(r"(?<!\\)!\[", md) and "<script>" not in md
     assert "\x1b" not in md and "\u202e" not in md
     assert not [line for line in md.splitlines() if line.startswith("#") and "heading" in line]
@@ -443,8 +443,6 @@ def test_injection_from_pdf_is_inert(searcher: Searcher):
 def test_renderer_strips_controls_from_any_field():
     q = Quote(1, f"Evil {INJECTION}\nline", "d" * 64, 1)
     src = Source(1, "d" * 64, 1, "T <b>\x1b[2J", "f_[1]`.pdf", "P\u202e", "2020")
-    from pipeline.brief.model import EvidenceGroup
-
     b = Briefing(
         Question(INJECTION),
         TODAY,
@@ -453,7 +451,7 @@ def test_renderer_strips_controls_from_any_field():
         (Statement(INJECTION, (1,)),),
         "1 document",
         (),
-        (EvidenceGroup(None, (q,)),),
+        (q,),
         (),
         (),
         (),
@@ -478,7 +476,7 @@ def test_filters_restrict_evidence(searcher: Searcher):
     b = build_briefing(searcher, TOPIC, Filters(actors=("RUS",), since="2022"), today=TODAY)
     assert b.judgments and {j.actor for j in b.judgments} == {"RUS"}
     assert all(s.published >= "2022" for s in b.sources)
-    assert {g.actor for g in b.evidence} <= {"RUS", None}
+    assert {x.actor for x in b.evidence} <= {"RUS", None}
 
 
 def test_timeline_orders_dated_events():
@@ -537,7 +535,7 @@ def test_without_claims_quotes_verified_sentences(tmp_path: Path):
         md = render_markdown(b)
         assert b.evidence and not b.judgments
         assert "No key judgment" in md and "No document in the index makes an attributable claim" in md
-        assert assert_all_verbatim(md, b, s.store.page_text) == sum(len(g.quotes) for g in b.evidence)
+        assert assert_all_verbatim(md, b, s.store.page_text) == len(b.evidence)
     finally:
         s.close()
 
@@ -628,3 +626,88 @@ def test_judgments_split_by_acting_service():
     claims = [claim("a", "SVR", "The SVR phished think tanks."), claim("b", "FSB", "The FSB phished NGOs in London.")]
     assert len(group_claims(claims)) == 1
     assert sorted(g.organ or "" for g in group_claims(claims, by_organ=True)) == ["FSB", "SVR"]
+
+
+def test_facet_searches_cover_each_part_of_the_question():
+    from pipeline.brief.topic import facet_queries
+
+    q = parse_question("How has Russia targeted governments and NGOs with espionage?")
+    facets = facet_queries(q)
+    assert any("Russia" in f and "governments" in f for f in facets)
+    assert any("Russia" in f and "NGOs" in f for f in facets)
+    assert q.text not in facets and len(facets) == len(set(facets))
+    two = facet_queries(parse_question("How do China and Russia spread propaganda?"))
+    assert any(f.startswith("China ") and "Russia" not in f for f in two)
+    assert any(f.startswith("Russia ") and "China" not in f for f in two)
+
+
+def test_briefing_keeps_the_top_search_hits(searcher: Searcher):
+    from pipeline.brief.build import _hits
+
+    q = parse_question(TOPIC)
+    top = [h.chunk_id for h in searcher.search(TOPIC, 20, Filters())]
+    got = [h.chunk_id for h in _hits(searcher, q, Filters(), 40)]
+    assert got[: len(top)] == top and [h.rank for h in _hits(searcher, q, Filters(), 40)] == list(
+        range(1, len(got) + 1)
+    )
+
+
+def test_unattributed_sentence_naming_the_asked_state_counts_for_it():
+    from pipeline.brief.evidence import named_actor
+
+    assert named_actor("State media in China and Russia now use AI tools to write news.", ("RUS",)) == (
+        "RUS",
+        "Russia",
+    )
+    assert named_actor("Hackers broke into networks in Russia last year.", ("RUS",)) is None  # acted on
+    assert named_actor("State media in China now use AI tools.", ()) is None
+
+
+def test_bluf_says_what_the_index_cannot_answer(searcher: Searcher):
+    b = build_briefing(searcher, "Has Russia conducted cyber attacks against satellites?", Filters(), today=TODAY)
+    assert b.judgments and 2 <= len(b.bluf) <= 4
+    assert any("no document mentions satellites" in s.text for s in b.bluf)
+    assert any(g.kind == "not_in_index" and g.what == "satellites" for g in b.gaps)
+
+
+def test_judgments_off_the_asked_targets_give_way(searcher: Searcher):
+    b = build_briefing(searcher, "What has Russia done against the power grid?", Filters(), today=TODAY)
+    assert b.judgments[0].capability == "cyber_attack"
+    assert all(j.actor == "RUS" for j in b.judgments)
+
+
+def test_specific_dated_sentences_rank_above_generic_ones():
+    from pipeline.brief.evidence import Candidate, score
+
+    generic = Candidate("d", 1, 0, 40, "Russia ran cyber operations against Georgia.", 1)
+    dated = Candidate(
+        "d", 1, 41, 150, "In August 2008 Russia ran cyber operations against Georgia and its Parliament.", 1
+    )
+    asked = Candidate("d", 1, 151, 220, "What cyber operations has Russia run against Georgia?", 1)
+    q = parse_question("Which cyber operations did Russia run against Georgia?")
+    score([generic, dated, asked], q)
+    assert dated.score > generic.score > asked.score
+    dated = Candidate("d", 1, 0, 90, "On August 8th, 2008 a coordinated attack hit Georgian Government websites.", 1)
+    assert event_date(dated.text) == ("2008-08-08", "August 8th, 2008")
+
+
+def test_bluf_says_one_thing_once_per_actor_and_capability():
+    from pipeline.brief.build import _merged
+    from pipeline.brief.model import Judgment
+
+    def j(organ: str, likelihood: str | None, publisher: str) -> Judgment:
+        q = Quote(1, "x", "d" * 64, 1)
+        return Judgment(
+            "CHN", "cyber_espionage", None, False, likelihood, None, 1, 1, (publisher,), q, (1,), "t", organ
+        )
+
+    text, n = _merged([j("APT30", "likely", "FireEye"), j("Mustang Panda", None, "Citizen Lab")])
+    assert "APT30 and Mustang Panda" in text and "likely" not in text and n == 2
+    text, n = _merged([j("APT30", "likely", "FireEye"), j("APT3", "likely", "FireEye")])
+    assert text.startswith("It is likely") and n == 1
+
+
+def test_bluf_names_the_asked_targets_the_quotes_name(searcher: Searcher):
+    b = build_briefing(searcher, "How have Chinese hackers targeted think tanks and universities?", Filters())
+    line = next(s for s in b.bluf if s.text.startswith("Targets the quoted passages name"))
+    assert "think tanks" in line.text and "universities" in line.text and line.refs

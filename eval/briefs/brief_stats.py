@@ -44,7 +44,7 @@ def main() -> int:
         t0 = time.perf_counter()
         b = build_briefing(searcher, t["question"], Filters(), today="2026-01-01").to_json()
         secs = time.perf_counter() - t0
-        quotes = [j["quote"] for j in b["judgments"]] + [q for g in b["evidence"] for q in g["quotes"]]
+        quotes = [j["quote"] for j in b["judgments"]] + list(b["evidence"])
         quotes += [q for c in b["conflicts"] for q in (c["a"], c["b"])]
         verified = sum(q["verification"] == "verified" for q in quotes)
         unverifiable = sum(q["verification"].startswith("unverifiable") for q in quotes)

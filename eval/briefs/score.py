@@ -290,7 +290,11 @@ def score_topic(t: dict, args, tb: str) -> dict:
         rc, out, _ = run([tb, "brief", q, "--json", "--index", args.index], args.timeout)
         if rc == 0 and out.strip():
             try:
-                js = json_judgments(json.loads(out))
+                data = json.loads(out)
+                js = json_judgments(data)
+                ev = data.get("evidence") if isinstance(data, dict) else None
+                if isinstance(ev, list) and all(isinstance(x, dict) and "text" in x for x in ev):
+                    res["excluded_quotes"] = sum(1 for x in ev if x.get("actor") in excl)  # flat, actor on each quote
                 if js is not None:
                     res["n_judgments"] = len(js)
                     res["excluded_judgments"] = sum(1 for c in js if excl & set(c))
@@ -393,7 +397,7 @@ LEGEND = """\
 pts     rubric points            brief   points covered by the briefing's quotes
 b-cite  points whose evidence page the briefing cites   quotes  quotes extracted
 b-mn    quotes hitting a must_not pattern               excl-j  key judgments about excluded actors
-excl-q  quotes filed under an excluded actor's heading  search  points covered by top-k hit texts
+excl-q  quotes about an excluded actor (JSON) or under its heading  search  points covered by top-k hit texts
 s-page  points whose evidence page is among the hits    s-mn    hits matching a must_not pattern
 *       topic the corpus answers only partly (see "gaps" in topics.jsonl)"""
 

@@ -12,13 +12,13 @@ from typing import Any
 
 from pipeline.brief import judge
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim, conflicting_pairs, content_words, group_claims
-from pipeline.brief.evidence import Candidate, gather, reporting, score
+from pipeline.brief.evidence import BONUS_SPECIFIC, Candidate, gather, named_actor, reporting, score, specificity
 from pipeline.brief.gaps import find_gaps
 from pipeline.brief.model import (
     AlsoReported,
     Briefing,
     Conflict,
-    EvidenceGroup,
+    Gap,
     Judgment,
     Question,
     Quote,
@@ -32,10 +32,10 @@ from pipeline.brief.render import render_markdown
 from pipeline.brief.select import Checker, select_evidence
 from pipeline.brief.sources import document_number, ocr_pages, publisher_kind, source_mix
 from pipeline.brief.timeline import build_timeline
-from pipeline.brief.topic import actor_name, parse_question
+from pipeline.brief.topic import actor_name, facet_queries, parse_question
 from pipeline.brief.verify import VERIFIED
 from pipeline.index.filters import Filters
-from pipeline.index.search import Searcher
+from pipeline.index.search import Searcher, rrf_fuse
 from pipeline.index.store import Store
 from pipeline.models import Hit
 from pipeline.text import write_atomic
@@ -43,23 +43,63 @@ from pipeline.text import write_atomic
 __all__ = ["Briefing", "build_briefing", "render_markdown", "verify_quote", "write_atomic"]
 
 TOP_K = 40  # passages retrieved for the question
+FACET_K = 10  # hits per facet search
+KEEP_SEARCH_ORDER = 20  # the question's own top hits lead, as `search` shows them
+QUESTION_WEIGHT = 2.0  # the whole question against each facet, in the fusion
 MAX_JUDGMENTS = 6
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
 RELEVANT_SHARE = 0.6  # a judgment's best sentence scores at least this share of the top judgment's
-OTHER_CAPABILITY_SHARE = 0.85  # ... when the question names capabilities and this is not one of them
+OTHER_CAPABILITY_SHARE = 0.85  # ... when it is not of a capability, or on a target, the question names
 
 
-def _hits(source: Searcher | Store, topic: str, filters: Filters, k: int) -> list[Hit]:
+def _search(source: Searcher | Store, query: str, filters: Filters, k: int) -> list[Hit]:
     if isinstance(source, Searcher):
-        return source.search(topic, k, filters)
-    rows = source.fts_search(topic, k, filters)  # lexical only when no embedder is at hand
+        return source.search(query, k, filters)
+    rows = source.fts_search(query, k, filters)  # lexical only when no embedder is at hand
     by_id = source.chunks_by_id([cid for cid, _ in rows])
     return [
         Hit(i, -s, cid, r["doc_id"], r["file_name"], r["path"], r["title"], r["page_start"], r["page_end"], r["text"])
         for i, (cid, s) in enumerate(((c, s) for c, s in rows if c in by_id), 1)
         for r in (by_id[cid],)
     ]
+
+
+def _hits(source: Searcher | Store, q: Question, filters: Filters, k: int) -> list[Hit]:
+    """The question's own top hits first, in search's order (the briefing keeps what search finds), then
+    the best of the question and its facet searches fused by reciprocal rank."""
+    main = _search(source, q.text, filters, k)
+    lists = [([h.chunk_id for h in main], QUESTION_WEIGHT)]
+    by_id = {h.chunk_id: h for h in main}
+    for facet in facet_queries(q):
+        found = _search(source, facet, filters, FACET_K)
+        lists.append(([h.chunk_id for h in found], 1.0))
+        for h in found:
+            by_id.setdefault(h.chunk_id, h)
+    order = [h.chunk_id for h in main[:KEEP_SEARCH_ORDER]]
+    order += [cid for cid, _ in rrf_fuse(lists) if cid not in order]
+    out: list[Hit] = []
+    seen: set[tuple[str, int, int]] = set()
+    for cid in order:
+        h = by_id[cid]
+        where = (h.doc_id, h.page_start, h.page_end)
+        if where not in seen:
+            seen.add(where)
+            out.append(replace(h, rank=len(out) + 1))
+        if len(out) == k:
+            break
+    return out
+
+
+def _chunk_similarity(source: Searcher | Store, topic: str, hits: list[Hit]) -> dict[int, float]:
+    """Cosine of the question's embedding with each hit's chunk vector (empty without an embedder)."""
+    if not isinstance(source, Searcher) or not hits:
+        return {}
+    import numpy as np
+
+    allowed = np.array(sorted({h.chunk_id for h in hits}), dtype=np.int64)
+    found = source.index.search(source.embed_query(topic), len(allowed), allowed)
+    return {int(cid): float(sim) for cid, sim in found}
 
 
 def _passes(row: dict[str, Any], f: Filters) -> bool:
@@ -129,18 +169,20 @@ def _verified(c: ScoredClaim, checker: Checker) -> bool:
     return mark is not None
 
 
-def _judgments(groups: list[ClaimGroup], refs: _Refs, checker: Checker) -> list[tuple[ClaimGroup, Judgment]]:
+def _judgments(
+    groups: list[ClaimGroup], refs: _Refs, checker: Checker, q: Question
+) -> list[tuple[ClaimGroup, Judgment]]:
     out: list[tuple[ClaimGroup, Judgment]] = []
     taken: dict[str | None, set[str]] = defaultdict(set)
     for g in groups:
         if len(out) == MAX_JUDGMENTS:
             break
-        rep = next((c for c in judge.ranked(g, taken.get(g.actor)) if _verified(c, checker)), None)
+        rep = next((c for c in judge.ranked(g, taken.get(g.actor), q.targets) if _verified(c, checker)), None)
         if rep is None:
             continue  # no sentence left that is verified and does not already carry a judgment on this actor
         taken[g.actor].add(rep.row["sentence"])
         r = rep.row  # who, to whom, with AI, how likely: all as the quoted sentence states them
-        target = judge.target_of(r)
+        target = judge.target_of(r) or judge.asked_target(r["sentence"], q.targets)
         ai = bool(r["ai_enabled"])
         text = judge.compose(
             g.actor, g.capability, target, r["organ"], ai, r["likelihood"], r["confidence"], r["stance"]
@@ -161,6 +203,7 @@ def _judgments(groups: list[ClaimGroup], refs: _Refs, checker: Checker) -> list[
             quote,
             tuple(dict.fromkeys(doc_refs)),
             text,
+            r["organ"],
         )
         out.append((g, j))
     return out
@@ -181,6 +224,9 @@ def _claim_pool(
     floor = min((c.score for c in cands), default=0.0)
     pool: list[ScoredClaim] = []
     for _, r in sorted(rows.items()):
+        named = None if r["actor"] or q.all_actors else named_actor(r["sentence"], q.actors)
+        if named:
+            r = dict(r, actor=named[0], actor_mention=named[1])
         if not r["actor"] or reporting(r) or not _passes(r, filters) or not (q.all_actors or r["actor"] in q.actors):
             continue
         text = strip_bullet(r["sentence"])
@@ -189,21 +235,27 @@ def _claim_pool(
         if mark is None:
             continue
         cand = by_sentence.get((r["doc_id"], int(r["page_no"]), int(r["char_start"])))
-        relevance = cand.score if cand else floor
+        relevance = cand.score if cand else floor + BONUS_SPECIFIC * specificity(text)
         row = dict(r, sentence=text, _span=span, _score=relevance)
         pool.append(ScoredClaim(row, -int(relevance * 1000), content_words(text)))
     return pool
 
 
+def _on_question(g: ClaimGroup, q: Question) -> bool:
+    """The group does what the question asks about (its capabilities) to whom it asks about (its targets)."""
+    cap_ok = not q.capabilities or g.capability in q.capabilities
+    target_ok = not q.targets or any(judge.asked_target(c.row["sentence"], q.targets) for c in g.claims)
+    return cap_ok and target_ok
+
+
 def _share(g: ClaimGroup, q: Question) -> float:
-    """How close to the top judgment's relevance a group must come; more for capabilities not asked about."""
-    return RELEVANT_SHARE if not q.capabilities or g.capability in q.capabilities else OTHER_CAPABILITY_SHARE
+    """How close to the top judgment's relevance a group must come; more for groups off the question's parts."""
+    return RELEVANT_SHARE if _on_question(g, q) else OTHER_CAPABILITY_SHARE
 
 
 def _group_order(g: ClaimGroup, q: Question) -> tuple[Any, ...]:
-    wanted_cap = not q.capabilities or g.capability in q.capabilities
     best = max(c.row["_score"] for c in g.claims)
-    return (not wanted_cap, -round(best + 0.02 * min(g.n_docs, 5), 3), g.actor or "", g.capability)
+    return (not _on_question(g, q), -round(best + 0.02 * min(g.n_docs, 5), 3), g.actor or "", g.capability)
 
 
 def build_briefing(
@@ -218,12 +270,12 @@ def build_briefing(
     filters = filters or Filters()
     store = source.store if isinstance(source, Searcher) else source
     q = parse_question(topic, filters)
-    hits = _hits(source, topic, filters, k)
+    hits = _hits(source, q, filters, k)
     chunks = store.chunks_by_id([h.chunk_id for h in hits])
     checker = Checker(store)
     claim_rows = [r for r in store.claims_for_chunks([h.chunk_id for h in hits]) if _passes(r, filters)]
     cands = gather(hits, chunks, claim_rows, checker.verifier.page_text)
-    score(cands, q)
+    score(cands, q, _chunk_similarity(source, topic, hits), {h.rank: h.chunk_id for h in hits})
     evidence = select_evidence(cands, q, checker)
     pool = _claim_pool(store, hits, cands, q, filters, checker)
     groups = sorted(group_claims(pool, by_organ=True), key=lambda g: _group_order(g, q))
@@ -233,7 +285,7 @@ def build_briefing(
     doc_ids = {h.doc_id for h in hits} | {c.doc_id for c in pool}
     meta = {d["doc_id"]: d for d in store.documents(doc_ids)}
     refs = _Refs(meta)
-    judged = _judgments(groups, refs, checker)
+    judged = _judgments(groups, refs, checker, q)
     judgments = [j for _, j in judged]
     quotes = [refs.quote(strip_bullet(c.text), c.doc_id, c.page_no, _claim_of(c, q), m) for c, m in evidence]
     conflicts = [
@@ -253,10 +305,10 @@ def build_briefing(
         today=today,
         filters=filters,
         documents_searched=store.count_documents(filters),
-        bluf=_bluf(q, judgments, quotes, store.count_documents(filters)),
+        bluf=_bluf(q, judgments, quotes, store.count_documents(filters), gaps),
         source_mix=source_mix((s.kind for s in cited_docs.values()), sum(s.ocr for s in sources)),
         judgments=tuple(judgments),
-        evidence=_evidence_groups(quotes, q),
+        evidence=tuple(x for x in quotes if x.text not in {j.quote.text for j in judgments}),
         also_reported=tuple(also),
         conflicts=tuple(conflicts),
         timeline=build_timeline(all_quotes, {d: meta[d] for d in cited_docs}, today),
@@ -297,17 +349,6 @@ def _claim_quote(refs: _Refs, c: ScoredClaim) -> Quote:
     return refs.quote(r["sentence"], c.doc_id, int(r["page_no"]), r, r["_mark"])
 
 
-def _evidence_groups(quotes: list[Quote], q: Question) -> tuple[EvidenceGroup, ...]:
-    """Quotes under their acting state: named actors first (in the question's order), then the rest."""
-    by_actor: dict[str | None, list[Quote]] = defaultdict(list)
-    for x in quotes:
-        by_actor[x.actor if x.actor and (q.all_actors or x.actor in q.actors) else None].append(x)
-    order: list[str | None] = [a for a in q.actors if a in by_actor]
-    order += sorted((a for a in by_actor if a and a not in order), key=lambda a: -len(by_actor[a]))
-    order += [None] if None in by_actor else []
-    return tuple(EvidenceGroup(a, tuple(by_actor[a])) for a in order)
-
-
 def _also_reported(cands: list[Candidate], q: Question, refs: _Refs) -> list[AlsoReported]:
     """States the question does not name, reported in the retrieved passages: counted, not quoted."""
     if q.all_actors:
@@ -327,12 +368,51 @@ def _also_reported(cands: list[Candidate], q: Question, refs: _Refs) -> list[Als
     return sorted(out, key=lambda x: (-x.n_documents, x.actor))
 
 
-def _bluf(q: Question, judgments: list[Judgment], quotes: list[Quote], n_docs: int) -> tuple[Statement, ...]:
+def _merged(js: list[Judgment]) -> tuple[str, int]:
+    """One sentence for judgments on the same actor and capability (the services named together), and its
+    independent sources; a likelihood only where every judgment's source uses the same one."""
+    if len(js) == 1:
+        return js[0].text, js[0].independent_sources
+    organs = " and ".join(dict.fromkeys(j.organ for j in js if j.organ)) or None
+    target = next((j.target for j in js if j.target), None)
+    levels = {j.likelihood for j in js}
+    likelihood = levels.pop() if len(levels) == 1 else None
+    confidences = {j.confidence for j in js}
+    confidence = confidences.pop() if len(confidences) == 1 else None
+    stance = "assessment" if any(j.likelihood or j.confidence for j in js) else "fact"
+    ai = all(j.ai_enabled for j in js)
+    text = judge.compose(js[0].actor, js[0].capability, target, organs, ai, likelihood, confidence, stance)
+    publishers = {p for j in js for p in j.publishers}
+    return text, max(
+        max(j.independent_sources for j in js), min(len(publishers), sum(j.independent_sources for j in js))
+    )
+
+
+def _bluf(
+    q: Question, judgments: list[Judgment], quotes: list[Quote], n_docs: int, gaps: list[Gap]
+) -> tuple[Statement, ...]:
     """Two to four sentences that answer the question, each with its citations."""
     out: list[Statement] = []
-    for j in judgments[:MAX_BLUF]:
-        n = j.independent_sources
-        out.append(Statement(f"{judge.sentence_body(j.text)}; {n} independent source{'s' if n != 1 else ''}.", j.refs))
+    same: dict[tuple[str | None, str], list[Judgment]] = defaultdict(list)
+    for j in judgments:
+        same[(j.actor, j.capability)].append(j)  # one actor's services doing the same thing: one sentence
+    for js in list(same.values())[:MAX_BLUF]:
+        text, n = _merged(js)
+        refs = tuple(dict.fromkeys(r for j in js for r in j.refs))
+        out.append(Statement(f"{judge.sentence_body(text)}; {n} independent source{'s' if n != 1 else ''}.", refs))
+    named = {
+        t: next((x.ref for x in [j.quote for j in judgments] + quotes if judge.asked_target(x.text, (t,))), 0)
+        for t in q.targets
+    }
+    found = [t for t, ref in named.items() if ref]
+    if judgments and found:
+        listed = ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1]
+        out.append(
+            Statement(
+                f"Targets the quoted passages name: {listed}.",
+                tuple(dict.fromkeys(named[t] for t in found)),
+            )
+        )
     if not judgments and quotes:
         out.append(
             Statement(
@@ -352,4 +432,13 @@ def _bluf(q: Question, judgments: list[Judgment], quotes: list[Quote], n_docs: i
         out.append(
             Statement(f"No source in the index makes a retrievable claim about {', '.join(missing)} on this question.")
         )
+    absent = [g.what for g in gaps if g.kind == "not_in_index" and not g.actor]
+    unclaimed = [g.what for g in gaps if g.kind == "no_claim" and not g.actor]
+    said = []
+    if absent:
+        said.append(f"no document mentions {', '.join(absent)}")
+    if unclaimed:
+        said.append(f"documents mention {', '.join(unclaimed)} but attribute nothing to anyone")
+    if said and judgments:
+        out.append(Statement(f"The index cannot answer all of the question: {'; '.join(said)} (see Gaps)."))
     return tuple(out[:4])

@@ -35,8 +35,8 @@ _CUE = (
 _PATTERNS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        rf"\b{_QUAL}(?P<day>\d{{1,2}}) {_MONTH},? {_YEAR}\b",
-        rf"\b{_QUAL}{_MONTH} (?P<day>\d{{1,2}}),? {_YEAR}\b",
+        rf"\b{_QUAL}(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH},? {_YEAR}\b",
+        rf"\b{_QUAL}{_MONTH} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?,? {_YEAR}\b",
         rf"\b{_QUAL}{_MONTH},? {_YEAR}\b",
         rf"\b{_CUE}\s(?:at least\s)?(?:the\s)?(?:(?:early|late|mid-|summer|spring|autumn|fall|winter)\s?)?(?:of\s)?"
         rf"{_YEAR}\b",

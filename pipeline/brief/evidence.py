@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.brief.events import event_date
 from pipeline.brief.model import Question
 from pipeline.brief.topic import TARGET_CUE
 from pipeline.claims.context import document_codes, keep_mention
@@ -41,13 +42,32 @@ _DOER = re.compile(
     r"cyber\s+(?:actors?|operations?|units?|espionage)|groups?|campaigns?|operations?|agents?|forces?)\b",
     re.IGNORECASE,
 )
+# Names, codes, numbers and dates: what makes a sentence say something specific.
+_SPECIFIC = re.compile(
+    r"\b(?:CVE-\d{4}-\d+|[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|(?:19|20)\d\d|\d[\d,.]*\d)\b"
+)
+SPECIFIC_FULL = 4  # distinct specifics at which a sentence counts as fully specific
+
+
+def specificity(text: str) -> float:
+    """0..1: how many distinct names, codes, numbers and years the sentence holds (its first word aside)."""
+    first = re.match(r"\W*\w+", text)
+    found = {m.group(0) for m in _SPECIFIC.finditer(text, first.end() if first else 0)}
+    return min(len(found), SPECIFIC_FULL) / SPECIFIC_FULL
+
+
 # Weights of the relevance score; they add to 1 before the claim bonuses.
 W_LEXICAL = 0.55
 W_RANK = 0.45
+W_DENSE_SHARE = 0.5  # of the rank weight, given to the passage's cosine to the question when known
 RANK_HALF = 8  # the hit rank at which the rank score halves
 BONUS_WANTED = 0.12
 BONUS_ESTIMATIVE = 0.04
 BONUS_TARGET = 0.06
+BONUS_SPECIFIC = 0.08  # at full specificity
+BONUS_ACTOR = 0.06
+BONUS_DATED = 0.04  # dates an event: what happened, when
+PENALTY_QUESTION = 0.1
 
 
 def stem(word: str) -> str:
@@ -145,8 +165,37 @@ def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
     }
 
 
-def score(cands: list[Candidate], q: Question) -> None:
-    """Relevance of each candidate to the question, in place."""
+def named_actor(sentence: str, wanted: tuple[str, ...]) -> tuple[str, str] | None:
+    """A requested state the sentence names as doing something (not acted on, not reporting), with its words.
+
+    For claims the extractor left unattributed because the sentence names several states ("state media
+    in China and Russia now use..."): a question about one of them still gets the judgment.
+    """
+    if not wanted:
+        return None
+    matchers = get_matchers()
+    mentions = matchers.mentions(sentence)
+    codes = document_codes(mentions, matchers.tax.ambiguous)
+    for m in mentions:
+        if m.alias.code not in wanted or not keep_mention(m, matchers.tax.ambiguous, codes):
+            continue
+        if TARGET_CUE.search(sentence[: m.start]) or _REPORTS.match(sentence, m.end):
+            continue
+        return m.alias.code, sentence[m.start : m.end]
+    return None
+
+
+def score(
+    cands: list[Candidate],
+    q: Question,
+    chunk_similarity: dict[int, float] | None = None,
+    chunk_of_rank: dict[int, int] | None = None,
+) -> None:
+    """Relevance of each candidate to the question, in place.
+
+    With chunk vectors at hand, the passage's cosine to the question (scaled over the passages found)
+    replaces part of the rank term, so that a facet search's passage is judged by its content too.
+    """
     terms = stems(q.text)
     n = len(cands) or 1
     for c in cands:
@@ -159,19 +208,34 @@ def score(cands: list[Candidate], q: Question) -> None:
     idf = {t: math.log((n + 1) / (df.get(t, 0) + 0.5)) for t in terms}
     total = sum(idf.values()) or 1.0
     target_words = [t.lower() for t in q.targets]
+    sims = chunk_similarity or {}
+    of_rank = chunk_of_rank or {}
+    lo, hi = (min(sims.values()), max(sims.values())) if sims else (0.0, 0.0)
     for c in cands:
         lexical = sum(idf[t] for t in terms & c.words) / total
         rank = 1.0 / (1.0 + (c.hit_rank - 1) / RANK_HALF)
+        sim = sims.get(of_rank.get(c.hit_rank, -1))
+        if sim is not None and hi > lo:
+            dense = (sim - lo) / (hi - lo)
+            near = W_LEXICAL * lexical + W_RANK * (1 - W_DENSE_SHARE) * rank + W_RANK * W_DENSE_SHARE * dense
+        else:
+            near = W_LEXICAL * lexical + W_RANK * rank
         bonus = 0.0
         for r in c.claims:
             actor_ok = q.all_actors or r["actor"] in q.actors
             cap_ok = not q.capabilities or r["capability"] in q.capabilities
             if actor_ok and cap_ok and r["actor"]:
                 bonus = max(bonus, BONUS_WANTED + (BONUS_ESTIMATIVE if r["likelihood"] else 0.0))
+            elif actor_ok and r["actor"] and not reporting(r):
+                bonus = max(bonus, BONUS_ACTOR)  # the asked state doing something the question did not name
+        if event_date(c.text) is not None:
+            bonus += BONUS_DATED
+        if c.text.rstrip().endswith("?"):
+            bonus -= PENALTY_QUESTION  # a rhetorical question answers nothing
         lower = c.text.lower()
         if target_words and any(t in lower for t in target_words):
             bonus += BONUS_TARGET
-        c.score = W_LEXICAL * lexical + W_RANK * rank + bonus
+        c.score = near + bonus + BONUS_SPECIFIC * specificity(c.text)
 
 
 def off_topic(c: Candidate, q: Question) -> bool:

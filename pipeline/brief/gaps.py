@@ -17,6 +17,10 @@ def _mentions(store: Any, words: str, filters: Filters) -> list[int]:
     return [cid for cid, _ in store.fts_search(f'"{words}"', MENTION_PASSAGES, doc_only)]
 
 
+def _docs_make(n: int) -> str:
+    return f"{n} document{'s' if n != 1 else ''} in the index {'make' if n != 1 else 'makes'}"
+
+
 def _search_hint(words: str) -> str:
     return f'see `threatbrief search "{words}"`'
 
@@ -35,7 +39,7 @@ def find_gaps(store: Any, q: Question, filters: Filters, judgments: list[Judgmen
         what = name + (" — " + ", ".join(capability_label(c) for c in q.capabilities) if q.capabilities else "")
         if n:
             text = (
-                f"{what}: {n} document{'s' if n != 1 else ''} in the index make such claims, but none is among "
+                f"{what}: {_docs_make(n)} such claims, but none is among "
                 f"the passages that answer this question (brief on them with --actor {a})."
             )
             out.append(Gap(what, "not_retrieved", text, a))
@@ -72,7 +76,7 @@ def find_gaps(store: Any, q: Question, filters: Filters, judgments: list[Judgmen
         else:
             n = len({r["doc_id"] for r in claims})
             text = (
-                f"{t}: {n} document{'s' if n != 1 else ''} make attributable claims that mention it, none among "
+                f"{t}: {_docs_make(n)} attributable claims that mention it, none among "
                 f"the sentences quoted here ({_search_hint(t)})."
             )
             out.append(Gap(t, "not_retrieved", text))

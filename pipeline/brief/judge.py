@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim
-from pipeline.brief.model import level_label
+from pipeline.brief.model import is_affirmative, is_negative, level_label
 from pipeline.brief.sources import publisher_key
 from pipeline.brief.topic import actor_name
 from pipeline.claims.vocab import LIKELIHOODS
@@ -39,6 +39,8 @@ _VAGUE_TARGET = re.compile(
 )
 _ABBREVIATION_END = re.compile(r"\b[A-Z]\.$")  # "U.S.", "U.K."
 EXPLICIT_WEIGHT = 0.08  # per level: confidence or assessment, then an ICD 203 term
+TARGET_WEIGHT = 0.04  # a sentence that names whom the actor acts on
+ASKED_TARGET_WEIGHT = 0.1  # ... and one the question asks about
 CORROBORATION_WEIGHT = 0.02  # per further document making the same statement
 
 
@@ -65,15 +67,21 @@ def independent_sources(group: ClaimGroup) -> int:
     return len({find(c.doc_id) for c in group.claims})
 
 
-def ranked(group: ClaimGroup, taken: set[str] | None = None) -> list[ScoredClaim]:
-    """Candidates to represent the group, best first: most relevant to the question, preferring the
-    sources' own estimates and corroborated findings; sentences in `taken` left out."""
+def ranked(group: ClaimGroup, taken: set[str] | None = None, targets: tuple[str, ...] = ()) -> list[ScoredClaim]:
+    """Candidates to represent the group, best first: most relevant to the question, preferring sentences
+    on the asked targets, the sources' own estimates and corroborated findings; `taken` sentences left out."""
+
+    affirmed = any(is_affirmative(c.row["likelihood"], c.row["stance"], c.row["sentence"]) for c in group.claims)
 
     def key(c: ScoredClaim) -> tuple[Any, ...]:
         r = c.row
         explicit = 2 if r["likelihood"] else 1 if r["stance"] == "assessment" or r["confidence"] else 0
+        if affirmed and is_negative(r["likelihood"], r["sentence"]):
+            explicit = -2  # a doubt does not lead a judgment other sources affirm (Conflicts shows both)
         weight = float(r.get("_score", 0.0)) + EXPLICIT_WEIGHT * explicit
         weight += CORROBORATION_WEIGHT * (len(group.findings_docs[c.finding]) - 1)
+        weight += TARGET_WEIGHT if target_of(r) else 0.0  # says to whom
+        weight += ASKED_TARGET_WEIGHT if asked_target(r["sentence"], targets) else 0.0
         return (-round(weight, 4), c.key)
 
     return sorted((c for c in group.claims if c.row["sentence"] not in (taken or set())), key=key)
@@ -87,6 +95,14 @@ def target_of(row: dict[str, Any]) -> str | None:
     if not t or len(t) > 60 or _VAGUE_TARGET.match(t) or not _GOOD_TARGET.search(t):
         return None
     return t
+
+
+def asked_target(sentence: str, targets: tuple[str, ...]) -> str | None:
+    """The first target the question names that the sentence itself names (as a word), as asked."""
+    for t in targets:
+        if re.search(rf"\b{re.escape(t)}", sentence, re.IGNORECASE):
+            return t
+    return None
 
 
 def compose(

@@ -144,14 +144,7 @@ class Judgment:
     quote: Quote
     refs: tuple[int, ...]
     text: str
-
-
-@dataclass(frozen=True)
-class EvidenceGroup:
-    """Quoted passages about one actor (None: the sentence names no acting state)."""
-
-    actor: str | None
-    quotes: tuple[Quote, ...]
+    organ: str | None = None  # the service or group acting, as the quoted sentence names it
 
 
 @dataclass(frozen=True)
@@ -203,7 +196,7 @@ class Briefing:
     bluf: tuple[Statement, ...]
     source_mix: str
     judgments: tuple[Judgment, ...]
-    evidence: tuple[EvidenceGroup, ...]
+    evidence: tuple[Quote, ...]  # most relevant to the question first; judgment quotes not repeated
     also_reported: tuple[AlsoReported, ...]
     conflicts: tuple[Conflict, ...]
     timeline: tuple[TimelineEntry, ...]

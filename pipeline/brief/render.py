@@ -59,13 +59,12 @@ def _judgment(i: int, j: Judgment) -> list[str]:
 
 
 def _evidence(b: Briefing) -> list[str]:
-    out: list[str] = []
-    for g in b.evidence:
-        head = actor_name(g.actor) if g.actor else "No acting state named in the sentence"
-        out += [f"### {md_text(head)}", ""]
-        for x in g.quotes:
-            out += [_quote_line(x), ""]
-    return out or ["No passage in the documents searched answers the question.", ""]
+    if not b.evidence:
+        return ["No passage in the documents searched answers the question.", ""]
+    out = [md_text("Further passages on the question, most relevant first:"), ""]
+    for x in b.evidence:
+        out += [_quote_line(x), ""]
+    return out
 
 
 def _also(b: Briefing) -> list[str]:
@@ -119,7 +118,7 @@ def _gaps(b: Briefing) -> list[str]:
 
 
 def _method(b: Briefing) -> list[str]:
-    n_quotes = len(b.judgments) + sum(len(g.quotes) for g in b.evidence)
+    n_quotes = len(b.judgments) + len(b.evidence)
     lines = [
         "Extractive, no language model. Each quotation is a whole sentence found verbatim on the page it "
         "cites, in the stored text and again in an independent extraction of the PDF page (PDFium's own "

@@ -17,10 +17,11 @@ from pipeline.brief.verify import NOT_ON_PAGE, VERIFIED, Verifier
 from pipeline.index.store import Store
 
 STORED_ONLY = "stored_only"  # passed the cheap checks; the independent one is still to run
-MAX_EVIDENCE = 40  # quotes under Evidence
+MAX_EVIDENCE = 50  # quotes under Evidence
 PASSAGES = 20  # each of the top passages gets a quote around its best sentence first
+ANCHORS_PER_PASSAGE = 2  # ... and around its next best, so that what search shows is quoted
 PASSAGE_SENTENCES = 3
-MAX_PER_DOCUMENT = 10
+MAX_PER_DOCUMENT = 12
 SAME_SENTENCE = 0.6  # word-set Jaccard at which two quotes say the same thing
 
 
@@ -110,19 +111,22 @@ def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> li
             if c.start <= x.start < c.end:
                 used.add((x.doc_id, x.page_no, x.start))
 
-    done_hits: set[int] = set()
+    done_hits: dict[int, int] = defaultdict(int)
     for c in sorted(cands, key=lambda c: c.key):  # most relevant first
         if len(chosen) >= MAX_EVIDENCE:
             break
-        if (c.doc_id, c.page_no, c.start) in used or per_doc[c.doc_id] >= MAX_PER_DOCUMENT or off_topic(c, q):
+        top = c.hit_rank <= PASSAGES  # the passages search shows first are quoted whatever their document
+        if (c.doc_id, c.page_no, c.start) in used or (per_doc[c.doc_id] >= MAX_PER_DOCUMENT and not top):
+            continue
+        if off_topic(c, q):
             continue
         text = strip_bullet(c.text)
         if any(_jaccard(content_words(text), x) >= SAME_SENTENCE for x in words):
             continue
-        if c.hit_rank <= PASSAGES and c.hit_rank not in done_hits and is_prose(text):
+        if top and done_hits[c.hit_rank] < ANCHORS_PER_PASSAGE and is_prose(text):
             picked = _passage(c, pages[(c.doc_id, c.page_no)], q, checker)  # the top passages: some context
             if picked:
-                done_hits.add(c.hit_rank)
+                done_hits[c.hit_rank] += 1
                 take(picked)
             continue
         mark = checker.check(c.doc_id, c.page_no, c.start, c.end, text)

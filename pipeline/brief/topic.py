@@ -44,7 +44,7 @@ def actor_plain_name(code: str) -> str:
 # Who or what is acted on: sectors and groups a question names (matched as words, shown as written).
 _TARGET_WORDS = re.compile(
     r"\b(?:governments?|think[- ]tanks?|NGOs?|non-governmental organi[sz]ations?|journalists?|dissidents?|"
-    r"activists?|human rights defenders?|diaspora|critics?|elections?|voters?|critical infrastructure|"
+    r"activists?|human rights defenders?|diaspora|critics?|elections?|voters?|(?:critical |national )?infrastructure|"
     r"telecommunications?|telecoms?|energy|power grids?|water|transport(?:ation)?|financial|banks?|"
     r"defen[cs]e|military|health(?:care)?|universit(?:y|ies)|academi[ac]|research(?:ers)?|companies|"
     r"businesses|media|embassies|diplomats?|politicians?|parliaments?|minorities|Uyghurs?|Tibetans?|"
@@ -100,3 +100,38 @@ def parse_question(topic: str, filters: Filters | None = None) -> Question:
         since=since,
         until=until,
     )
+
+
+MAX_FACETS = 6
+_QUESTION_WORDS = re.compile(
+    r"\b(?:how|what|which|who|whom|when|where|why|do|does|did|have|has|had|are|is|was|were|been|the|and|or|"
+    r"such as|in other countries|against whom|state|states|actors?)\b|[?,()]",
+    re.IGNORECASE,
+)
+
+
+def _without_states(text: str) -> str:
+    """The question's words with the states it names, and question words, cut out."""
+    matchers = get_matchers()
+    for m in sorted(matchers.mentions(text), key=lambda m: -m.start):
+        text = text[: m.start] + " " + text[m.end :]
+    return " ".join(_QUESTION_WORDS.sub(" ", text).split())
+
+
+def facet_queries(q: Question) -> list[str]:
+    """Narrower searches on the question's parts (actor x capability, actor x target, each actor alone),
+    so that a broad question's overview pages do not crowd out the passages behind each part."""
+    names = " ".join(actor_plain_name(a) for a in q.actors)
+    caps = [cap.replace("_", " ") for cap in q.capabilities]
+    out = [f"{names} {cap}" for cap in caps] if names else []
+    out += [f"{names or (caps[0] if caps else '')} {t}".strip() for t in q.targets]
+    if len(q.actors) > 1:
+        rest = _without_states(q.text)
+        out += [f"{actor_plain_name(a)} {rest}" for a in q.actors]
+    seen = {q.text.lower()}
+    facets = []
+    for x in out:
+        if len(x.split()) > 1 and x.lower() not in seen:
+            seen.add(x.lower())
+            facets.append(x)
+    return facets[:MAX_FACETS]
