@@ -186,15 +186,24 @@ def _fit_widths(chars: list[dict[str, Any]]) -> None:
     of adjacent chars in one font is taken off each char's right edge.
     """
     overlaps: dict[tuple[float, float], list[float]] = {}
-    for prev, ch in zip(chars, chars[1:], strict=False):
+    if not chars:
+        return
+    prev: dict[str, Any] = chars[0]
+    for ch in chars[1:]:
+        p, prev = prev, ch
+        if ch["gap"]:
+            continue
+        font = ch["font"]
         if (
-            prev["font"] == ch["font"]
-            and not ch["gap"]
-            and abs(prev["top"] - ch["top"]) < 0.5
-            and not prev["text"].isspace()
+            p["font"] == font
+            and abs(p["top"] - ch["top"]) < 0.5
+            and not p["text"].isspace()
             and not ch["text"].isspace()
         ):
-            overlaps.setdefault(ch["font"], []).append(ch["x0"] - prev["x1"])
+            values = overlaps.get(font)
+            if values is None:
+                values = overlaps[font] = []
+            values.append(ch["x0"] - p["x1"])
     shrink = {}
     for font, values in overlaps.items():
         if len(values) >= 5:

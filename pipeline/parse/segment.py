@@ -14,6 +14,7 @@ import re
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 Rulings = Sequence[tuple[float, float, float]]
@@ -63,6 +64,13 @@ class Frag:
     @property
     def n_words(self) -> int:
         return len(self.words)
+
+    @cached_property
+    def is_data(self) -> bool:
+        """Mostly indicators by characters and by words: a line of an indicator list."""
+        if self.n_words < 2 or data_share([self]) < 0.6:
+            return False
+        return sum(1 for w in self.words if DATA_TOKEN.search(w["text"])) >= 0.5 * self.n_words
 
 
 @dataclass
@@ -158,12 +166,6 @@ def data_share(frags: list[Frag]) -> float:
             if DATA_TOKEN.search(w["text"]):
                 data += n
     return data / total if total else 0.0
-
-
-def _data_line(f: Frag) -> bool:
-    if f.n_words < 2 or data_share([f]) < 0.6:
-        return False
-    return sum(1 for w in f.words if DATA_TOKEN.search(w["text"])) >= 0.5 * f.n_words
 
 
 def _labelled(f: Frag) -> bool:
@@ -326,7 +328,7 @@ def _joins(block: Block, f: Frag) -> bool:
     last = block.lines[-1]
     if last.bold and not f.bold and all(ln.bold for ln in block.lines):
         return False  # a bold heading line over its paragraph
-    f_data, last_data = _data_line(f), _data_line(last)
+    f_data, last_data = f.is_data, last.is_data
     if f_data != last_data and not (_labelled(f) and _labelled(last)):
         # a list of indicators under the sentence that announces it, prose again below it
         if f_data and last.words[-1]["text"][-1:] in ".:;!?)":
