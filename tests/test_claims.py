@@ -130,12 +130,7 @@ def test_agent_not_victim(nlp) -> None:
         ("APT28 sent spear-phishing emails to journalists.", "RUS", "GRU"),
         ("Volt Typhoon compromised water utilities.", "CHN", None),
         ("Pyongyang stole cryptocurrency through intrusions.", "PRK", None),
-        pytest.param(
-            "The IRGC harassed Iranian dissidents abroad.",
-            "IRN",
-            "IRGC",
-            marks=pytest.mark.xfail(reason="learned heads miss it (issue 12 closing note)", strict=False),
-        ),
+        ("The IRGC harassed Iranian dissidents abroad.", "IRN", "IRGC"),
     ],
 )
 def test_aliases_act(nlp, text: str, code: str, organ: str | None) -> None:
@@ -283,19 +278,10 @@ def test_spyware_vendor_state_acts_only_for_export() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(
-            "The ministry's servers were attacked for three days after the vote.",
-            marks=pytest.mark.xfail(reason="learned heads miss it (issue 12 closing note)", strict=False),
-        ),
-        pytest.param(
-            "The hacktivists attacked dozens of government websites.",
-            marks=pytest.mark.xfail(reason="learned heads miss it (issue 12 closing note)", strict=False),
-        ),
+        "The ministry's servers were attacked for three days after the vote.",
+        "The hacktivists attacked dozens of government websites.",
         "The group is known for attacks against news organizations in the region.",
-        pytest.param(
-            "Pro-Russian crews flooded NATO members' websites with DDoS traffic.",
-            marks=pytest.mark.xfail(reason="learned heads miss it (issue 12 closing note)", strict=False),
-        ),
+        "Pro-Russian crews flooded NATO members' websites with DDoS traffic.",
     ],
 )
 def test_attack_phrasings_are_cyber_attack(text: str) -> None:
@@ -313,7 +299,6 @@ def test_botnet_alone_is_weak() -> None:
     ]
 
 
-@pytest.mark.xfail(reason="learned heads miss it (issue 12 closing note)", strict=False)
 def test_botnet_flood_is_an_attack() -> None:
     assert tag_text("A botnet flooded the portal with requests.")["capabilities"] == ["cyber_attack"]
 
@@ -365,7 +350,6 @@ def test_each_clause_pairs_its_own_actor_and_capability():
 
 
 @pytest.mark.model
-@pytest.mark.xfail(reason="learned heads miss it (issue 12 closing note)", strict=False)
 def test_each_clause_pairs_its_own_intrusion_and_attack():
     pairs = {
         (c.actor, c.capability) for c in extract_claims("Chinese hackers stole data; Russian hackers deployed wipers.")

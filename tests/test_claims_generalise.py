@@ -106,3 +106,30 @@ def test_the_group_stays_unresolved_when_two_states_precede() -> None:
     )
     second = [c for c in extract_claims(text) if c.sentence.startswith("The group")]
     assert all(c.actor is None for c in second)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tehran did not compromise the water utility's network.",
+        "Beijing has never been tied to the intrusions at the port, officials said.",
+        "No North Korean hackers were seen stealing funds from the exchange.",
+    ],
+)
+def test_negated_acts_are_never_claims(text: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == [] and out["claims"] == []
+    assert out["stance"] == "negated"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moscow not only spread disinformation but also hacked regional election offices.",
+        "Chinese operatives did not stop running fake accounts after the takedown.",
+    ],
+)
+def test_not_only_and_did_not_stop_still_assert(text: str) -> None:
+    assert tag_text(text)["actors"] in (["RUS"], ["CHN"])

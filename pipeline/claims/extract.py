@@ -192,7 +192,51 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
         c.p_actor = float(p[actor])
         c.role = "actor" if c.p_actor >= heads.actor_threshold else ROLES[int(np.argmax(np.where(others, p, -1.0)))]
     for a in items:
+        for c in a.candidates:
+            if c.mention.alias.text.endswith("-speaking"):
+                c.role = "other"  # a language community, not its state (TAXONOMY: named actors only)
         share_conjunct_roles(a)
+        if a.capabilities and acting_is_negated(a):
+            a.capabilities = []
+            a.stance = "negated"
+
+
+_CEASE = frozenset({"stop", "cease", "halt", "abandon", "end", "refrain", "hesitate", "relent", "desist"})
+
+
+def _negated_verb(token: Any) -> bool:
+    """The first verb above `token` (or the token itself) carries a negation ("did not hack",
+    "has never been linked"); "not only"/"not just" do not negate."""
+    for t in [token, *token.ancestors]:
+        if t.pos_ in ("VERB", "AUX"):
+            if t.lemma_.lower() in _CEASE:
+                return False  # "did not stop spreading" asserts the act
+            for child in t.children:
+                if child.dep_ == "neg":
+                    nxt = child.doc[child.i + 1].lower_ if child.i + 1 < len(child.doc) else ""
+                    if nxt not in ("only", "just", "merely", "simply"):
+                        return True
+            return False
+    return False
+
+
+def acting_is_negated(a: Analysed) -> bool:
+    """Every actor of the sentence is the subject of a negated verb, or is quantified by "no"
+    ("no Russian actors were seen"): the act is denied, whatever the stance head says."""
+    actors = [c for c in a.candidates if c.role == "actor"]
+    if a.doc is None or not actors:
+        return False
+    for c in actors:
+        span = tokens_in(a.doc, c.mention.start, c.mention.end)
+        if span is None:
+            return False
+        root = span.root
+        noun = root.head if root.dep_ in ("amod", "compound", "poss") else root
+        if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in noun.children):
+            continue
+        if not _negated_verb(noun):
+            return False
+    return True
 
 
 def _conjunct_head(doc: Any, token: Any) -> Any:
@@ -425,7 +469,13 @@ def extract_claims(text: str, *, page_no: int = 1, doc_id: str | None = None) ->
 def tag_text(text: str) -> dict[str, Any]:
     """Actors acting, capabilities, AI, likelihood, confidence, stance, mentions with roles, claims."""
     spans = split_sentences(text)
-    items = analyse([text[s:e] for s, e in spans], parse_all=True)
+    sentences = [text[s:e] for s, e in spans]
+    matchers = get_matchers()
+    # an ambiguous short alias ("IRA", "RT") counts only where the text names its state otherwise
+    codes: set[str] = set()
+    for sentence in sentences:
+        codes |= document_codes(matchers.mentions(sentence), matchers.tax.ambiguous)
+    items = analyse(sentences, parse_all=True, codes=codes)
     resolve_references(items)
     claims = [c for (s, _), a in zip(spans, items, strict=True) for c in claims_of(a, page_no=1, start=s, doc_id=None)]
     stances = [a.stance for a in items]

@@ -47,7 +47,7 @@ class Config:
     cap_threshold: float = 0.4
     actor_threshold: float = 0.3
     # capabilities whose rule triggers fired are kept from this head probability (None: cap_threshold)
-    rule_threshold: float | None = None
+    rule_threshold: float | None = 0.2
     role_balance: float = 0.5
     # capabilities with fewer labelled sentences than this are decided by their rule triggers
     min_labelled: int = 10
