@@ -127,6 +127,7 @@ def embed_figures(docs: list[tuple[DocumentMeta, list[Chunk], list[bool]]], n_do
         embedder.embed_batch(texts)
         out[mode] = {
             "chunks": len(texts),
+            "tokens": int(sum(count_tokens(texts))),
             "cpu_s": round(cpu_seconds()["self"] - cpu0, 1),
             "wall_s": round(time.perf_counter() - t0, 1),
         }
@@ -168,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         e = result["embed"]
         print(
             f"embed CPU on {e['documents']} documents: {e['all']['cpu_s']} s ({e['all']['chunks']} chunks) -> "
-            f"{e['prose']['cpu_s']} s ({e['prose']['chunks']} chunks), -{100 * e['cpu_saved_share']:.1f}%"
+            f"{e['prose']['cpu_s']} s ({e['prose']['chunks']} chunks), -{100 * e['cpu_saved_share']:.1f}% "
+            f"(word pieces {e['all']['tokens']} -> {e['prose']['tokens']})"
         )
     path = write_result("dense_prose", result, args.out)
     print(f"wrote {path}")
