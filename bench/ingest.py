@@ -88,6 +88,7 @@ def fresh_ingest(corpus: Path, index: Path, batch_size: int) -> dict[str, Any]:
         "files": len(report.new) + report.unchanged,
         "pages": pages,
         "chunks": report.chunks,
+        "embed_blocks": settings.embed_blocks,
         "claims": report.claims,
         "claims_on": claims_on,
         "failed": len(report.failed),
@@ -104,7 +105,11 @@ def fresh_ingest(corpus: Path, index: Path, batch_size: int) -> dict[str, Any]:
 
 
 def bare_embed(embedder: Any, index: Path, batch_size: int) -> dict[str, Any]:
-    """The bound: sentence-transformers encode of the texts ingest embedded, nothing else."""
+    """The bound: sentence-transformers encode of the texts ingest embedded, nothing else.
+
+    Only chunks stored with a vector count: with embed_blocks = "prose" (the default) a chunk
+    wholly of footnote, references, toc or boilerplate text has none (pipeline/dense.py).
+    """
     import sqlite3
     from types import SimpleNamespace
 
@@ -121,7 +126,9 @@ def bare_embed(embedder: Any, index: Path, batch_size: int) -> dict[str, Any]:
     for doc_id, title, file_name in docs:
         chunks = [
             SimpleNamespace(text=r[0])
-            for r in db.execute("SELECT text FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,))
+            for r in db.execute(
+                "SELECT text FROM chunks WHERE doc_id = ? AND length(vector) > 0 ORDER BY ord", (doc_id,)
+            )
         ]
         texts += embedding_texts(SimpleNamespace(title=title, file_name=file_name), chunks)
     db.close()
@@ -134,7 +141,7 @@ def bare_embed(embedder: Any, index: Path, batch_size: int) -> dict[str, Any]:
     wall = time.perf_counter() - t0
     cpu = cpu_seconds()["self"] - cpu0
     return {
-        "chunks": len(texts),
+        "chunks": len(texts),  # the chunks with a vector
         "batch_size": batch_size,
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 1),

@@ -18,15 +18,15 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.dense import embed_mask
 from pipeline.discover import discover
 from pipeline.embed.model import DIMENSION, MODEL_ID, Embedder, get_embedder
 from pipeline.errors import IndexLockedError, IndexMismatchError
 from pipeline.index import vectors
 from pipeline.index.store import Store, now_iso
-from pipeline.models import Claim, ParsedDocument
+from pipeline.models import Claim, DocumentMeta, ParsedDocument
 from pipeline.parse.isolate import ParseOutcome, bounded_map, parse_isolated
-from pipeline.prepare import Failed, Prepared, prepare
-from pipeline.prepare import embedding_texts as embedding_texts  # re-exported for bench/
+from pipeline.prepare import Failed, Prepared, embedding_texts, load_embedder, prepare
 from pipeline.settings import Settings
 from pipeline.testhooks import crash_point
 from pipeline.text import sha256_file, write_atomic
@@ -100,6 +100,45 @@ def check_model(store: Store, model_id: str, dimension: int) -> None:
             f"{store.path} was built with {have_model} ({have_dim} dims), not {model_id} "
             f"({dimension} dims); use another --index or delete this one"
         )
+
+
+EMBED_MODE_KEY = "embed_blocks"  # the meta row naming which chunks have vectors (pipeline/dense.py)
+
+
+def _apply_embed_mode(store: Store, settings: Settings, embedder: Callable[[], Embedder]) -> bool:
+    """Give each stored chunk the vector `settings.embed_blocks` says it has, or none.
+
+    The index records its mode in the meta row `embed_blocks`; an index from before the
+    row has a vector for every chunk. Switching mode embeds the chunks that now need a
+    vector and empties those that no longer do, one transaction per document (new vectors
+    get a new seq so readers and `vectors.recover` pick them up); the row is written last,
+    so an interrupted switch resumes on the next run. Returns whether the mode changed.
+    """
+    mode = settings.embed_blocks
+    if store.get_meta(EMBED_MODE_KEY) == mode:
+        return False
+    model: list[Embedder] = []
+    for d in store.documents():
+        chunks, has = store.doc_chunks(d["doc_id"])
+        want = embed_mask(chunks, store.pages(d["doc_id"]), mode)
+        add = [c for c, w, h in zip(chunks, want, has, strict=True) if w and not h]
+        drop = [c.chunk_id for c, w, h in zip(chunks, want, has, strict=True) if h and not w]
+        if not add and not drop:
+            continue
+        vecs = None
+        if add:
+            model = model or [embedder()]
+            meta = DocumentMeta(d["doc_id"], d["path"], d["file_name"], d["size_bytes"], d["page_count"], d["title"])
+            vecs = model[0].embed_batch(embedding_texts(meta, add))
+        with store.transaction():
+            store.set_vectors([c.chunk_id for c in add], vecs)
+            store.set_vectors(drop, None)
+        log.info(
+            "%s: %d chunks embedded, %d vectors dropped for embed_blocks=%s", d["file_name"], len(add), len(drop), mode
+        )
+    with store.transaction():
+        store.set_meta(EMBED_MODE_KEY, mode)
+    return True
 
 
 @dataclass
@@ -241,8 +280,12 @@ def ingest(
         model_id = embedder.model_id if embedder else MODEL_ID
         dim = embedder.dimension if embedder else DIMENSION
         check_model(store, model_id, dim)
+        switched = _apply_embed_mode(store, settings, lambda: embedder or load_embedder(settings))
         t0 = time.perf_counter()
         vi = vectors.recover(store, settings.vectors_dir, dim, settings.flat_index_max)
+        gen = vectors.current_generation(store)
+        if switched and gen is not None:
+            _write_manifest(store, settings, gen)
         timers["index"] += time.perf_counter() - t0
         run_id = store.start_run(kind)
         report.run_id = run_id
@@ -328,6 +371,8 @@ def _write_manifest(store: Store, settings: Settings, gen: vectors.Generation) -
         "model_id": store.get_meta("model_id"),
         "dimension": int(store.get_meta("dimension") or 0),
         "embedded_text": "document title + newline + chunk text",
+        "embed_blocks": store.get_meta(EMBED_MODE_KEY),
+        "vectors_per_chunks": [store.vector_count(), store.chunk_count()],
         "chunking": {"max_tokens": settings.max_tokens, "overlap_tokens": settings.overlap_tokens},
         "vectors": {
             "generation": gen.number,
@@ -390,10 +435,10 @@ def _index_document(
     t0 = time.perf_counter()
     with store.transaction():
         removed = _point_file_at(store, plan, doc.meta.doc_id, run_id)
-        store.insert_document(doc.meta, doc.pages, doc.chunks, doc.vecs, doc.claims, run_id)
+        store.insert_document(doc.meta, doc.pages, doc.chunks, doc.vecs, doc.claims, run_id, doc.embedded)
     timers["store"] += time.perf_counter() - t0
     vi.remove(np.array(removed, dtype=np.int64))  # HNSW marks itself for a rebuild
-    vi.add(np.array([c.chunk_id for c in doc.chunks], dtype=np.int64), doc.vecs)
+    vi.add(doc.vector_ids(), doc.vecs)
     (report.replaced if plan.old_doc else report.new).append(str(plan.path))
     report.pages += len(doc.pages)
     report.chunks += len(doc.chunks)

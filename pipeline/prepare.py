@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.chunk import chunk_pages
+from pipeline.dense import embed_mask
 from pipeline.discover import apply_catalogue
 from pipeline.embed.model import Embedder, count_tokens, get_embedder
 from pipeline.models import Chunk, Claim, DocumentMeta, Page, ParsedDocument
@@ -37,9 +38,15 @@ class Prepared:
     meta: DocumentMeta
     pages: list[Page]
     chunks: list[Chunk]
-    vecs: np.ndarray
+    vecs: np.ndarray  # one row per embedded chunk, in chunk order
     claims: list[Claim]
     seconds: dict[str, float] = field(default_factory=dict)  # chunk, embed, claims
+    embedded: tuple[bool, ...] = ()  # per chunk: whether it has a vector (pipeline/dense.py); () = all
+
+    def vector_ids(self) -> np.ndarray:
+        """The chunk ids of the rows of `vecs`."""
+        mask = self.embedded or (True,) * len(self.chunks)
+        return np.array([c.chunk_id for c, keep in zip(self.chunks, mask, strict=True) if keep], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -106,10 +113,13 @@ def prepare(
         overlap_tokens=settings.overlap_tokens,
         count_tokens=count_tokens,
     )
+    mask = embed_mask(chunks, doc.pages, settings.embed_blocks)
     t1 = time.perf_counter()
-    vecs = embedder().embed_batch(embedding_texts(meta, chunks))
+    texts = [t for t, keep in zip(embedding_texts(meta, chunks), mask, strict=True) if keep]
+    model = embedder()
+    vecs = model.embed_batch(texts) if texts else np.zeros((0, model.dimension), dtype=np.float32)
     t2 = time.perf_counter()
     claims = tag(doc)
     t3 = time.perf_counter()
     seconds = {"chunk": t1 - t0, "embed": t2 - t1, "claims": t3 - t2}
-    return Prepared(str(path), meta, doc.pages, chunks, vecs, claims, seconds)
+    return Prepared(str(path), meta, doc.pages, chunks, vecs, claims, seconds, tuple(mask))

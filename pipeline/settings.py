@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.dense import EMBED_MODES
 from pipeline.errors import UsageError
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class Settings:
     embedder: str = "minilm"
     max_tokens: int = 200  # word pieces per chunk, special tokens excluded
     overlap_tokens: int = 40
+    embed_blocks: str = "prose"  # prose: no vector for chunks wholly footnote/references/toc/boilerplate; all
     embed_batch_size: int = 0  # 0 = by device: 32 on CPU, 256 on CUDA
     embed_device: str = "auto"  # auto = cuda when torch sees a GPU, else cpu
     parse_workers: int = max(1, min(4, os.cpu_count() or 1))
@@ -131,4 +133,6 @@ def load_settings(
         raise UsageError(f"unknown parser {out.parser!r}; known: {', '.join(PARSERS)}")
     if out.ocr not in OCR_POLICIES:
         raise UsageError(f"unknown OCR policy {out.ocr!r}; known: {', '.join(OCR_POLICIES)}")
+    if out.embed_blocks not in EMBED_MODES:
+        raise UsageError(f"unknown embed_blocks {out.embed_blocks!r}; known: {', '.join(EMBED_MODES)}")
     return out

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.index.filters import Filters
-from pipeline.models import Page, PageBlock
+from pipeline.models import Chunk, Page, PageBlock
 
 _STOPWORDS = frozenset(
     "a an and are as at be by do does did for from how in into is it its of on or that the "
@@ -102,9 +102,27 @@ class StoreQueries:
     def chunk_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
+    def vector_count(self) -> int:
+        """Chunks with a vector; the others are without one by design (pipeline/dense.py)."""
+        return int(self.db.execute("SELECT COUNT(*) FROM chunks WHERE length(vector) > 0").fetchone()[0])
+
+    def doc_chunks(self, doc_id: str) -> tuple[list[Chunk], list[bool]]:
+        """A document's chunks in order, and whether each has a vector."""
+        rows = self.db.execute(
+            "SELECT ord, text, page_start, page_end, char_start, char_end, n_tokens, length(vector) > 0"
+            " FROM chunks WHERE doc_id = ? ORDER BY ord",
+            (doc_id,),
+        ).fetchall()
+        return [Chunk(doc_id, *r[:7]) for r in rows], [bool(r[7]) for r in rows]
+
+    def vector_ids(self) -> set[int]:
+        return {int(r[0]) for r in self.db.execute("SELECT chunk_id FROM chunks WHERE length(vector) > 0")}
+
     def iter_vectors(self, min_seq: int = 0, batch: int = 20000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """(ids, vectors) of chunks with seq > min_seq, in batches."""
-        cur = self.db.execute("SELECT chunk_id, vector FROM chunks WHERE seq > ? ORDER BY chunk_id", (min_seq,))
+        """(ids, vectors) of the chunks with a vector and seq > min_seq, in batches."""
+        cur = self.db.execute(
+            "SELECT chunk_id, vector FROM chunks WHERE seq > ? AND length(vector) > 0 ORDER BY chunk_id", (min_seq,)
+        )
         while True:
             rows = cur.fetchmany(batch)
             if not rows:
@@ -131,7 +149,8 @@ class StoreQueries:
         return {r["chunk_id"]: dict(r) for r in self._rows_in(sql, ids)}
 
     def vectors_for(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
-        rows = self._rows_in("SELECT chunk_id, vector FROM chunks WHERE chunk_id IN ({marks})", ids)
+        sql = "SELECT chunk_id, vector FROM chunks WHERE chunk_id IN ({marks}) AND length(vector) > 0"
+        rows = self._rows_in(sql, ids)
         return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
 
     def filtered_chunk_ids(self, f: Filters) -> np.ndarray:

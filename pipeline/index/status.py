@@ -25,6 +25,9 @@ def index_status(settings: Settings) -> dict[str, Any]:
         failed = [{"path": r.path, "reason": r.reason, "detail": r.detail} for r in store.failed_files()]
         model = store.get_meta("model_id")
         dim = store.get_meta("dimension")
+        # chunks wholly footnote/references/toc/boilerplate have no vector by design (pipeline/dense.py)
+        embed_blocks = store.get_meta("embed_blocks") or "all"
+        embedded = store.vector_count()
         problems = integrity_problems(store)
         schema = [r[0] for r in store.db.execute("SELECT name FROM migrations ORDER BY name")]
     kind = gen.kind if gen else "flat"
@@ -39,6 +42,8 @@ def index_status(settings: Settings) -> dict[str, Any]:
             "exact": kind == "flat",
             "generation": gen.number if gen else 0,
             "vectors": gen.count if gen else 0,
+            "embed_blocks": embed_blocks,
+            "chunks_without_vector": counts["chunks"] - embedded,
             "hnsw_above_chunks": settings.flat_index_max,
             # search rebuilds a missing file in memory on every start; `repair` writes it again
             "file_present": gen is None or (settings.vectors_dir / gen.file).is_file(),

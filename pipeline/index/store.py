@@ -235,10 +235,18 @@ class Store(StoreQueries):
         vectors: np.ndarray,
         claims: Sequence[Claim],
         run_id: int | None,
+        embedded: Sequence[bool] = (),
     ) -> None:
-        """Write one document with everything derived from it; call inside a transaction."""
-        if len(chunks) != len(vectors):
-            raise ValueError("one vector per chunk")
+        """Write one document with everything derived from it; call inside a transaction.
+
+        `vectors` has one row per chunk, or with `embedded` one row per chunk flagged True;
+        a chunk without a vector (pipeline/dense.py) is stored with an empty vector blob.
+        """
+        mask = list(embedded) if embedded else [True] * len(chunks)
+        if len(mask) != len(chunks) or sum(mask) != len(vectors):
+            raise ValueError("one vector per embedded chunk")
+        rows = iter(vectors)
+        blobs = [np.ascontiguousarray(next(rows), dtype=np.float32).tobytes() if keep else b"" for keep in mask]
         self.db.execute(
             "INSERT INTO documents(doc_id, file_name, path, title, author, publisher, published,"
             " page_count, size_bytes, metadata, run_id, added_at, publisher_kind, doc_number)"
@@ -283,10 +291,10 @@ class Store(StoreQueries):
                     c.char_end,
                     c.n_tokens,
                     c.text,
-                    np.ascontiguousarray(v, dtype=np.float32).tobytes(),
+                    blob,
                     seq,
                 )
-                for c, v in zip(chunks, vectors, strict=True)
+                for c, blob in zip(chunks, blobs, strict=True)
             ],
         )
         self.set_meta("chunk_seq", str(seq))
@@ -317,6 +325,28 @@ class Store(StoreQueries):
                 for c in claims
             ],
         )
+
+    def set_vectors(self, chunk_ids: Sequence[int], vectors: np.ndarray | None) -> None:
+        """Give chunks new vectors (under a new seq, as new chunks get), or with None take theirs away.
+
+        Call inside a transaction.
+        """
+        if not len(chunk_ids):
+            return
+        if vectors is None:
+            self.db.executemany("UPDATE chunks SET vector = x'' WHERE chunk_id = ?", [(int(i),) for i in chunk_ids])
+            return
+        if len(vectors) != len(chunk_ids):
+            raise ValueError("one vector per chunk")
+        seq = int(self.get_meta("chunk_seq") or 0) + 1
+        self.db.executemany(
+            "UPDATE chunks SET vector = ?, seq = ? WHERE chunk_id = ?",
+            [
+                (np.ascontiguousarray(v, dtype=np.float32).tobytes(), seq, int(i))
+                for i, v in zip(chunk_ids, vectors, strict=True)
+            ],
+        )
+        self.set_meta("chunk_seq", str(seq))
 
     def delete_document(self, doc_id: str) -> int:
         """Remove a document and all derived rows; returns the number of chunks removed."""

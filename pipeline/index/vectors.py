@@ -170,7 +170,7 @@ def load_generation(folder: Path, gen: Generation, dim: int) -> VectorIndex:
 
 def rebuild_from_store(store: Store, dim: int, flat_max: int) -> VectorIndex:
     """A fresh index from the vectors kept in SQLite."""
-    vi = VectorIndex(dim, kind_for(store.chunk_count(), flat_max))
+    vi = VectorIndex(dim, kind_for(store.vector_count(), flat_max))
     for ids, vecs in store.iter_vectors():
         vi.add(ids, vecs)
     vi.dirty = True
@@ -204,10 +204,10 @@ def recover(store: Store, folder: Path, dim: int, flat_max: int) -> VectorIndex:
         if p.name != keep and (p.name.endswith(".tmp") or _GEN_FILE.match(p.name)):
             p.unlink(missing_ok=True)
     vi = open_for_read(store, folder, dim, flat_max)
-    committed = store.chunk_count()
+    committed = store.vector_count()
     if vi.ntotal != committed:
         # chunks deleted after the generation (or a replaced document): rebuild exactly
-        live = set(int(r[0]) for r in store.db.execute("SELECT chunk_id FROM chunks"))
+        live = store.vector_ids()
         stale = np.array([i for i in vi.ids() if int(i) not in live], dtype=np.int64)
         vi.remove(stale)
     if vi.needs_rebuild:
@@ -228,9 +228,11 @@ def commit(store: Store, folder: Path, vi: VectorIndex, flat_max: int | None = N
     with store.transaction():
         # under the write lock: nothing can commit chunks between reading seq and naming it
         max_seq = int(store.get_meta("chunk_seq") or 0)
-        count = store.chunk_count()
+        count = store.vector_count()
         if count != vi.ntotal:
-            raise IndexCorruptError(f"refusing to commit {vi.ntotal} vectors for {count} chunks; run ingest again")
+            raise IndexCorruptError(
+                f"refusing to commit {vi.ntotal} vectors for {count} embedded chunks; run ingest again"
+            )
         digest = vi.write(folder / name)
         store.set_meta("vectors.generation", str(number))
         store.set_meta("vectors.file", name)
