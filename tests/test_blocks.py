@@ -95,3 +95,15 @@ def test_catalogue_publisher_brings_its_kind(tmp_path: Path) -> None:
     meta = DocumentMeta("c" * 64, str(tmp_path / "r.pdf"), "r.pdf", 1, 1, publisher="Google", publisher_kind="platform")
     out = apply_catalogue(meta, tmp_path / "r.pdf")
     assert (out.publisher, out.publisher_kind, out.doc_number) == ("Citizen Lab", "academic", "JR03-2010")
+
+
+def test_technique_rows_ending_in_links_are_not_references(tmp_path: Path) -> None:
+    items = [TextItem(72, 700, "Initial Access", 14)]
+    items.append(TextItem(72, 660, "Valid Accounts [T1078 <https://attack.mitre.org/techniques/T1078/>]", 10))
+    items.append(TextItem(72, 560, "See the vendor's write-up, 2021 <https://example.org/reports/write-up>", 10))
+    page = parse_pdf(_pdf(tmp_path, items)).pages[0]
+    kinds = {page.text[b.start : b.end]: b.kind for b in page.blocks}
+    row = next(k for t, k in kinds.items() if t.startswith("Valid Accounts"))
+    source = next(k for t, k in kinds.items() if t.startswith("See the vendor"))
+    assert row != "references"  # a technique list row is data or prose, and keeps its vector
+    assert source == "references"

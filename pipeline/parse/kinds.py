@@ -29,6 +29,9 @@ _TOC_HEADING = re.compile(r"^(?:table of contents|contents)$", re.I)
 _TOC_LINE = re.compile(r"(?:\.{3,}|…|\s)\s*(?:\d{1,3}|[ivxlc]{1,6})$")
 _BYLINE = re.compile(r"^(?:by:?\s|authors?:|written by\s|posted (?:on|by)\s)", re.I)
 _CITATION = re.compile(r"(?:https?://|www\.)\S+[>)\]]?\s*$")
+# An ATT&CK technique or tactic id ("Valid Accounts [T1078 <https://...>]"): a row of a
+# technique list that ends in its link, not a source line.
+_ATTACK_ID = re.compile(r"\b(?:T\d{4}(?:\.\d{3})?|TA\d{4})\b")
 _TRAILING_NUMBER = re.compile(r"(\d{1,4})\s*$")
 FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
 # A line that opens a new note: its number, then the note's first word ("17 “Iran’s …",
@@ -43,6 +46,10 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re
 # "(U)", "(S//NF)", "(U//FOUO)", "(TS//SI//REL TO USA, FVEY)" at the start of a paragraph.
 PORTION_MARK_PATTERN = r"\((?:U|C|S|TS|FOUO|CUI)(?://?[A-Z0-9][A-Z0-9 ,/-]*)?\)"
 PORTION_MARK = re.compile(rf"^{PORTION_MARK_PATTERN}(?=\s)")
+
+
+def _cites(text: str) -> bool:
+    return not _ATTACK_ID.search(_CITATION.sub(" ", text))
 
 
 @dataclass
@@ -110,7 +117,7 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
         if _BYLINE.match(text) and words <= 30:
             b.kind = "boilerplate"  # "By: A, B and C", "Posted on October 9, 2014 by ..."
             continue
-        if _CITATION.search(text) and words <= 40:
+        if _CITATION.search(text) and words <= 40 and _cites(text):
             b.kind = "references"  # a source line that ends in its address
             continue
         if _is_data(b):
