@@ -152,7 +152,7 @@ def _unescape(text: str) -> str:
 
 
 def rendered_quotes(markdown: str) -> list[tuple[str, int]]:
-    """(quote, ref) of every blockquote (judgments' included) and conflict-table cell."""
+    """(quote, ref) of every blockquote (judgments' included), evidence-appendix row and conflict-table cell."""
     out = []
     for line in markdown.splitlines():
         if line.lstrip().startswith("> "):
@@ -160,6 +160,10 @@ def rendered_quotes(markdown: str) -> list[tuple[str, int]]:
             assert m, line
             out.append((_unescape(m.group(1)), int(m.group(2))))
     lines = markdown.splitlines()
+    for line in lines:  # the evidence appendix: | n | passage | [ref] |
+        m = re.match(r"^\| \d+ \| (.*) \| \[(\d+)\](?: \(unverifiable: [^)]*\))? \|$", line)
+        if m:
+            out.append((_unescape(m.group(1)), int(m.group(2))))
     for i, line in enumerate(lines):
         heads = re.findall(r"\[(\d+)\] \|", line)
         if line.startswith("| ") and len(heads) == 2 and lines[i + 1].startswith("| ---"):
@@ -214,8 +218,14 @@ def test_verify_quote_normalises_whitespace_only():
 
 def test_sections_bottom_line_first(markdown: str):
     heads = [line for line in markdown.splitlines() if line.startswith("## ")]
-    assert heads[:3] == ["## Bottom line", "## Key judgments", "## Evidence"]
-    assert heads[-4:] == ["## Timeline of events", "## Gaps", "## Method and verification", "## Sources"]
+    assert heads[:2] == ["## Bottom line", "## Key judgments"]
+    assert heads[-5:] == [
+        "## Timeline of events",
+        "## Gaps",
+        "## Appendix: evidence",
+        "## Method and verification",
+        "## Sources",
+    ]
     assert markdown.startswith("# Briefing: ")
     assert f"generated {TODAY}" in markdown and "4 documents searched" in markdown
     assert "**Source mix:** " in markdown

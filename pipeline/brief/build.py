@@ -42,11 +42,11 @@ from pipeline.text import write_atomic
 
 __all__ = ["Briefing", "build_briefing", "render_markdown", "verify_quote", "write_atomic"]
 
-TOP_K = 40  # passages retrieved for the question
-FACET_K = 10  # hits per facet search
+TOP_K = 60  # passages retrieved for the question
+FACET_K = 20  # hits per facet search
 KEEP_SEARCH_ORDER = 20  # the question's own top hits lead, as `search` shows them
 QUESTION_WEIGHT = 2.0  # the whole question against each facet, in the fusion
-MAX_JUDGMENTS = 6
+MAX_JUDGMENTS = 8
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
 RELEVANT_SHARE = 0.6  # a judgment's best sentence scores at least this share of the top judgment's

@@ -32,7 +32,7 @@ _STOP = frozenset(
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "es", "ed", "s")
 _REPORTS = re.compile(
     r"[^.;:]{0,60}?\b(?:assess|believe|judge|attribut|report|warn|indict|charg|condemn|identif|observ|releas|"
-    r"said|stat|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege)",
+    r"said|stat(?:e[sd]\b|ing\b|ement)|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege)",
     re.IGNORECASE,
 )
 # A state named right before these words is the one acting.
@@ -161,6 +161,7 @@ def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
         for m in mentions
         if keep_mention(m, matchers.tax.ambiguous, codes)
         and _DOER.match(cand.text, m.end)
+        and not TARGET_CUE.search(cand.text[: m.start])  # "targeting Indian military institutions": a victim
         and cand.text[m.start : m.end].lower() not in wanted_targets
     }
 
@@ -239,6 +240,8 @@ def score(
 
 
 def off_topic(c: Candidate, q: Question) -> bool:
-    """The sentence is about states the question does not name (and none it names)."""
-    others = c.actors - set(q.target_states)
-    return not q.all_actors and bool(others) and not (c.actors & set(q.actors))
+    """The sentence is about states the question does not name (and none it names): states acting in it,
+    or the actors of its claims (an assessment about another state is still about that state)."""
+    named = c.actors | {r["actor"] for r in c.claims if r["actor"]}
+    others = named - set(q.target_states)
+    return not q.all_actors and bool(others) and not (named & set(q.actors))
