@@ -721,3 +721,28 @@ def test_bluf_names_the_asked_targets_the_quotes_name(searcher: Searcher):
     b = build_briefing(searcher, "How have Chinese hackers targeted think tanks and universities?", Filters())
     line = next(s for s in b.bluf if s.text.startswith("Targets the quoted passages name"))
     assert "think tanks" in line.text and "universities" in line.text and line.refs
+
+
+def test_judgment_wording_stays_within_its_sentence():
+    from pipeline.brief import judge
+
+    # a likelihood that hedges an attribute of a noun is not the claim's
+    hedge = "Researchers profiled a group likely backed by the government that stole documents."
+    assert judge.scoped_likelihood(hedge, "likely") is None
+    assert judge.scoped_likelihood("The group likely stole documents from ministries.", "likely") == "likely"
+    # surveillance products are not someone watching people
+    assert not judge.watches_people("The actors could access camera surveillance systems at the sites.")
+    assert judge.watches_people("The spyware enabled surveillance of the journalist's calls.")
+    # a judgment names a group only as its sentence names it
+    assert judge.organ_named("The actors used a new backdoor.", "RUS", "GRU") is None
+    assert judge.organ_named("GRU officers used a new backdoor.", "RUS", "GRU") == "GRU"
+    assert judge.target_of({"target": "not only Tibetan groups"}) == "Tibetan groups"
+
+
+def test_judgment_quote_names_its_actor_and_group(briefing: Briefing):
+    from pipeline.brief import judge
+
+    assert briefing.judgments
+    for j in briefing.judgments:
+        assert judge.names_actor(j.quote.text, j.actor), j
+        assert j.organ is None or j.organ.lower() in j.quote.text.lower(), j

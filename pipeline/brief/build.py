@@ -47,6 +47,7 @@ FACET_K = 20  # hits per facet search
 KEEP_SEARCH_ORDER = 20  # the question's own top hits lead, as `search` shows them
 QUESTION_WEIGHT = 2.0  # the whole question against each facet, in the fusion
 MAX_JUDGMENTS = 8
+MIN_JUDGMENTS = 4  # past these, a judgment must be on the asked capabilities and targets
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
 RELEVANT_SHARE = 0.6  # a judgment's best sentence scores at least this share of the top judgment's
@@ -169,6 +170,15 @@ def _verified(c: ScoredClaim, checker: Checker) -> bool:
     return mark is not None
 
 
+def _quotable_for(c: ScoredClaim, g: ClaimGroup, checker: Checker) -> bool:
+    """A sentence can carry the group's judgment: it names the actor (who does what must be read in the
+    quote), a surveillance judgment's sentence speaks of watching someone, and it is verified."""
+    s = c.row["sentence"]
+    if not judge.names_actor(s, g.actor) or (g.capability == "surveillance" and not judge.watches_people(s)):
+        return False
+    return _verified(c, checker)
+
+
 def _judgments(
     groups: list[ClaimGroup], refs: _Refs, checker: Checker, q: Question
 ) -> list[tuple[ClaimGroup, Judgment]]:
@@ -177,16 +187,18 @@ def _judgments(
     for g in groups:
         if len(out) == MAX_JUDGMENTS:
             break
-        rep = next((c for c in judge.ranked(g, taken.get(g.actor), q.targets) if _verified(c, checker)), None)
+        if len(out) >= MIN_JUDGMENTS and not _on_question(g, q):
+            continue  # past the first few, only what the question asks about
+        rep = next((c for c in judge.ranked(g, taken.get(g.actor), q.targets) if _quotable_for(c, g, checker)), None)
         if rep is None:
             continue  # no sentence left that is verified and does not already carry a judgment on this actor
         taken[g.actor].add(rep.row["sentence"])
         r = rep.row  # who, to whom, with AI, how likely: all as the quoted sentence states them
         target = judge.target_of(r) or judge.asked_target(r["sentence"], q.targets)
         ai = bool(r["ai_enabled"])
-        text = judge.compose(
-            g.actor, g.capability, target, r["organ"], ai, r["likelihood"], r["confidence"], r["stance"]
-        )
+        organ = judge.organ_named(r["sentence"], g.actor, r["organ"])
+        likelihood = judge.scoped_likelihood(r["sentence"], r["likelihood"])
+        text = judge.compose(g.actor, g.capability, target, organ, ai, likelihood, r["confidence"], r["stance"])
         quote = refs.quote(rep.row["sentence"], rep.doc_id, int(r["page_no"]), r, rep.row["_mark"])
         doc_refs = [quote.ref] + [refs.ref(c.doc_id, int(c.row["page_no"])) for c in g.per_doc if c is not rep]
         publishers = sorted({str(c.row.get("publisher") or c.row["file_name"]) for c in g.claims})
@@ -195,7 +207,7 @@ def _judgments(
             g.capability,
             target,
             ai,
-            r["likelihood"],
+            likelihood,
             r["confidence"],
             judge.independent_sources(g),
             g.n_docs,
@@ -203,7 +215,7 @@ def _judgments(
             quote,
             tuple(dict.fromkeys(doc_refs)),
             text,
-            r["organ"],
+            organ,
         )
         out.append((g, j))
     return out
