@@ -29,7 +29,7 @@ from pipeline.brief.model import (
 )
 from pipeline.brief.prose import strip_bullet
 from pipeline.brief.render import render_markdown
-from pipeline.brief.select import Checker, select_evidence
+from pipeline.brief.select import SAME_SENTENCE, Checker, select_evidence
 from pipeline.brief.sources import document_number, ocr_pages, publisher_kind, source_mix
 from pipeline.brief.timeline import build_timeline
 from pipeline.brief.topic import actor_name, facet_queries, parse_question
@@ -47,6 +47,7 @@ FACET_K = 20  # hits per facet search
 KEEP_SEARCH_ORDER = 20  # the question's own top hits lead, as `search` shows them
 QUESTION_WEIGHT = 2.0  # the whole question against each facet, in the fusion
 MAX_JUDGMENTS = 8
+MAX_CLAIM_EVIDENCE = 25  # claims found by actor and capability filters, added to the evidence appendix
 MIN_JUDGMENTS = 4  # past these, a judgment must be on the asked capabilities and targets
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
@@ -299,7 +300,9 @@ def build_briefing(
     refs = _Refs(meta)
     judged = _judgments(groups, refs, checker, q)
     judgments = [j for _, j in judged]
-    quotes = [refs.quote(strip_bullet(c.text), c.doc_id, c.page_no, _claim_of(c, q), m) for c, m in evidence]
+    scored = [(c.score, refs.quote(strip_bullet(c.text), c.doc_id, c.page_no, _claim_of(c, q), m)) for c, m in evidence]
+    scored += _claim_evidence(pool, q, checker, refs, {x.text for _, x in scored} | {j.quote.text for j in judgments})
+    quotes = [x for _, x in sorted(scored, key=lambda sx: -sx[0])]
     conflicts = [
         Conflict(g.actor, g.capability, kind, _claim_quote(refs, x), _claim_quote(refs, y))
         for g, _ in judged
@@ -329,6 +332,35 @@ def build_briefing(
         dropped=dict(sorted(checker.dropped.items())),
         unverifiable=sum(1 for x in all_quotes if x.verification != VERIFIED),
     )
+
+
+def _claim_evidence(
+    pool: list[ScoredClaim], q: Question, checker: Checker, refs: _Refs, shown: set[str]
+) -> list[tuple[float, Quote]]:
+    """Claims by the asked actors, on the asked capabilities or targets, from the documents retrieved but
+    outside the passages retrieved: what the actor and capability filters find that the searches missed."""
+    out: list[tuple[float, Quote]] = []
+    seen = {normalise_ws(t) for t in shown}
+    words = [content_words(t) for t in shown]
+    for c in sorted(pool, key=lambda c: (-c.row["_score"], c.key)):
+        if len(out) == MAX_CLAIM_EVIDENCE:
+            break
+        r = c.row
+        text = normalise_ws(r["sentence"])
+        on = (not q.capabilities or r["capability"] in q.capabilities) and (
+            not q.targets or judge.asked_target(text, q.targets) or r["capability"] in q.capabilities
+        )
+        if text in seen or not on or not judge.names_actor(text, r["actor"]):
+            continue
+        cw = content_words(text)
+        if any(len(cw & w) / len(cw | w) >= SAME_SENTENCE for w in words if cw and w):
+            continue
+        if not _verified(c, checker):
+            continue
+        seen.add(text)
+        words.append(cw)
+        out.append((float(r["_score"]), refs.quote(text, c.doc_id, int(r["page_no"]), r, r["_mark"])))
+    return out
 
 
 def _claim_of(c: Candidate, q: Question) -> dict[str, Any] | None:
