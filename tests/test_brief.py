@@ -746,3 +746,11 @@ def test_judgment_quote_names_its_actor_and_group(briefing: Briefing):
     for j in briefing.judgments:
         assert judge.names_actor(j.quote.text, j.actor), j
         assert j.organ is None or j.organ.lower() in j.quote.text.lower(), j
+
+
+def test_any_state_question_files_a_claim_under_the_state_named_as_doer():
+    from pipeline.brief.evidence import named_actor
+
+    assert named_actor("Syrian government hackers sent malware to the opposition.", None)[0] == "SYR"
+    assert named_actor("Another UAE-based activist was also targeted.", None) is None  # where, not who
+    assert named_actor("Researchers targeted Iranian hackers' servers.", ("IRN",)) is None  # acted on

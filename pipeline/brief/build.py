@@ -237,7 +237,7 @@ def _claim_pool(
     floor = min((c.score for c in cands), default=0.0)
     pool: list[ScoredClaim] = []
     for _, r in sorted(rows.items()):
-        named = None if r["actor"] or q.all_actors else named_actor(r["sentence"], q.actors)
+        named = None if r["actor"] else named_actor(r["sentence"], None if q.all_actors else q.actors)
         if named:
             r = dict(r, actor=named[0], actor_mention=named[1])
         if not r["actor"] or reporting(r) or not _passes(r, filters) or not (q.all_actors or r["actor"] in q.actors):

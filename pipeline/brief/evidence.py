@@ -166,22 +166,25 @@ def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
     }
 
 
-def named_actor(sentence: str, wanted: tuple[str, ...]) -> tuple[str, str] | None:
-    """A requested state the sentence names as doing something (not acted on, not reporting), with its words.
+def named_actor(sentence: str, wanted: tuple[str, ...] | None) -> tuple[str, str] | None:
+    """A requested state (None: any state named as the doer) the sentence names as doing something (not
+    acted on, not reporting), with its words.
 
     For claims the extractor left unattributed because the sentence names several states ("state media
     in China and Russia now use..."): a question about one of them still gets the judgment.
     """
-    if not wanted:
+    if wanted is not None and not wanted:
         return None
     matchers = get_matchers()
     mentions = matchers.mentions(sentence)
     codes = document_codes(mentions, matchers.tax.ambiguous)
     for m in mentions:
-        if m.alias.code not in wanted or not keep_mention(m, matchers.tax.ambiguous, codes):
+        if (wanted is not None and m.alias.code not in wanted) or not keep_mention(m, matchers.tax.ambiguous, codes):
             continue
         if TARGET_CUE.search(sentence[: m.start]) or _REPORTS.match(sentence, m.end):
             continue
+        if wanted is None and not _DOER.match(sentence, m.end):
+            continue  # any state: only one named as the doer ("Syrian government hackers"), not "UAE-based"
         return m.alias.code, sentence[m.start : m.end]
     return None
 
