@@ -754,3 +754,10 @@ def test_any_state_question_files_a_claim_under_the_state_named_as_doer():
     assert named_actor("Syrian government hackers sent malware to the opposition.", None)[0] == "SYR"
     assert named_actor("Another UAE-based activist was also targeted.", None) is None  # where, not who
     assert named_actor("Researchers targeted Iranian hackers' servers.", ("IRN",)) is None  # acted on
+
+
+def test_a_judgment_quote_names_the_doer_not_a_victim_demonym():
+    from pipeline.brief import judge
+
+    assert not judge.names_actor("Syrian activists continue to be targeted with online attacks.", "SYR")
+    assert judge.names_actor("Syrian government hackers targeted activists.", "SYR")

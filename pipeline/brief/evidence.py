@@ -49,6 +49,11 @@ _SPECIFIC = re.compile(
 SPECIFIC_FULL = 4  # distinct specifics at which a sentence counts as fully specific
 
 
+def doer_follows(text: str, at: int) -> bool:
+    """The words at `at` make the state named just before them the one acting ("'s hackers", " cyber actors")."""
+    return bool(_DOER.match(text, at))
+
+
 def specificity(text: str) -> float:
     """0..1: how many distinct names, codes, numbers and years the sentence holds (its first word aside)."""
     first = re.match(r"\W*\w+", text)

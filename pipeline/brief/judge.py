@@ -136,7 +136,12 @@ def names_actor(sentence: str, actor: str | None) -> bool:
     """The sentence itself names the state or one of its services or groups (a judgment's quote must)."""
     if actor is None:
         return True
-    return any(m.alias.code == actor for m in get_matchers().mentions(sentence))
+    from pipeline.brief.evidence import doer_follows  # evidence imports this module's neighbours
+
+    return any(
+        m.alias.code == actor and (m.alias.kind != "demonym" or doer_follows(sentence, m.end))
+        for m in get_matchers().mentions(sentence)
+    )  # "Syrian activists" names victims, "Syrian hackers" the doer
 
 
 def organ_named(sentence: str, actor: str | None, organ: str | None) -> str | None:
