@@ -761,3 +761,17 @@ def test_a_judgment_quote_names_the_doer_not_a_victim_demonym():
 
     assert not judge.names_actor("Syrian activists continue to be targeted with online attacks.", "SYR")
     assert judge.names_actor("Syrian government hackers targeted activists.", "SYR")
+
+
+def test_statements_on_different_things_are_no_conflict():
+    from pipeline.brief.cluster import ScoredClaim, conflicting_pairs, content_words, group_claims
+
+    def claim(i: int, doc: str, text: str, likelihood: str | None) -> ScoredClaim:
+        row = {"claim_id": i, "doc_id": doc, "actor": "CHN", "capability": "cyber_espionage", "organ": None,
+               "likelihood": likelihood, "stance": "fact", "sentence": text, "page_no": 1, "char_start": 0}
+        return ScoredClaim(row, i, content_words(text))
+
+    a = claim(1, "d1", "Chinese operators sent espionage malware to Tibetan groups in 2015.", None)
+    b = claim(2, "d2", "It is unlikely that the Chinese government will ban blogs permanently.", "unlikely")
+    groups = group_claims([a, b])
+    assert all(conflicting_pairs(g, 3) == [] for g in groups)

@@ -24,6 +24,8 @@ def build_timeline(quotes: Iterable[Quote], meta: dict[str, dict[str, Any]], tod
         if found is None:
             continue
         date, words = found
+        if any(k[0] == date and (q.text.startswith(k[1]) or k[1].startswith(q.text)) for k in events):
+            continue  # the same sentence, alone and within its passage
         text = q.text if len(q.text) <= MAX_EVENT_CHARS else q.text[: MAX_EVENT_CHARS - 1].rstrip() + "…"
         publisher = meta.get(q.doc_id, {}).get("publisher")
         events.setdefault((date, q.text), TimelineEntry(date, words, "event", text, q.ref, publisher))
