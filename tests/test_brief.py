@@ -767,8 +767,18 @@ def test_statements_on_different_things_are_no_conflict():
     from pipeline.brief.cluster import ScoredClaim, conflicting_pairs, content_words, group_claims
 
     def claim(i: int, doc: str, text: str, likelihood: str | None) -> ScoredClaim:
-        row = {"claim_id": i, "doc_id": doc, "actor": "CHN", "capability": "cyber_espionage", "organ": None,
-               "likelihood": likelihood, "stance": "fact", "sentence": text, "page_no": 1, "char_start": 0}
+        row = {
+            "claim_id": i,
+            "doc_id": doc,
+            "actor": "CHN",
+            "capability": "cyber_espionage",
+            "organ": None,
+            "likelihood": likelihood,
+            "stance": "fact",
+            "sentence": text,
+            "page_no": 1,
+            "char_start": 0,
+        }
         return ScoredClaim(row, i, content_words(text))
 
     a = claim(1, "d1", "Chinese operators sent espionage malware to Tibetan groups in 2015.", None)

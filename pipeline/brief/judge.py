@@ -55,7 +55,9 @@ _SURVEILLANCE_THING = re.compile(
     r"compan|capabilit|suite|platform|device)",
     re.I,
 )
-_TARGET_LEAD = re.compile(r"^(?:of|on|against|not only|not just|both|including|such as|especially|particularly)\s+", re.I)
+_TARGET_LEAD = re.compile(
+    r"^(?:of|on|against|not only|not just|both|including|such as|especially|particularly)\s+", re.I
+)
 _ABBREVIATION_END = re.compile(r"\b[A-Z]\.$")  # "U.S.", "U.K."
 EXPLICIT_WEIGHT = 0.08  # per level: confidence or assessment, then an ICD 203 term
 TARGET_WEIGHT = 0.04  # a sentence that names whom the actor acts on
