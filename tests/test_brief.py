@@ -152,7 +152,7 @@ def _unescape(text: str) -> str:
 
 
 def rendered_quotes(markdown: str) -> list[tuple[str, int]]:
-    """(quote, ref) of every blockquote (judgments' included) and conflict-table cell."""
+    """(quote, ref) of every blockquote (judgments' included), evidence-appendix row and conflict-table cell."""
     out = []
     for line in markdown.splitlines():
         if line.lstrip().startswith("> "):
@@ -160,6 +160,10 @@ def rendered_quotes(markdown: str) -> list[tuple[str, int]]:
             assert m, line
             out.append((_unescape(m.group(1)), int(m.group(2))))
     lines = markdown.splitlines()
+    for line in lines:  # the evidence appendix: | n | passage | [ref] |
+        m = re.match(r"^\| \d+ \| (.*) \| \[(\d+)\](?: \(unverifiable: [^)]*\))? \|$", line)
+        if m:
+            out.append((_unescape(m.group(1)), int(m.group(2))))
     for i, line in enumerate(lines):
         heads = re.findall(r"\[(\d+)\] \|", line)
         if line.startswith("| ") and len(heads) == 2 and lines[i + 1].startswith("| ---"):
@@ -214,8 +218,14 @@ def test_verify_quote_normalises_whitespace_only():
 
 def test_sections_bottom_line_first(markdown: str):
     heads = [line for line in markdown.splitlines() if line.startswith("## ")]
-    assert heads[:3] == ["## Bottom line", "## Key judgments", "## Evidence"]
-    assert heads[-4:] == ["## Timeline of events", "## Gaps", "## Method and verification", "## Sources"]
+    assert heads[:2] == ["## Bottom line", "## Key judgments"]
+    assert heads[-5:] == [
+        "## Timeline of events",
+        "## Gaps",
+        "## Appendix: evidence",
+        "## Method and verification",
+        "## Sources",
+    ]
     assert markdown.startswith("# Briefing: ")
     assert f"generated {TODAY}" in markdown and "4 documents searched" in markdown
     assert "**Source mix:** " in markdown
@@ -711,3 +721,67 @@ def test_bluf_names_the_asked_targets_the_quotes_name(searcher: Searcher):
     b = build_briefing(searcher, "How have Chinese hackers targeted think tanks and universities?", Filters())
     line = next(s for s in b.bluf if s.text.startswith("Targets the quoted passages name"))
     assert "think tanks" in line.text and "universities" in line.text and line.refs
+
+
+def test_judgment_wording_stays_within_its_sentence():
+    from pipeline.brief import judge
+
+    # a likelihood that hedges an attribute of a noun is not the claim's
+    hedge = "Researchers profiled a group likely backed by the government that stole documents."
+    assert judge.scoped_likelihood(hedge, "likely") is None
+    assert judge.scoped_likelihood("The group likely stole documents from ministries.", "likely") == "likely"
+    # surveillance products are not someone watching people
+    assert not judge.watches_people("The actors could access camera surveillance systems at the sites.")
+    assert judge.watches_people("The spyware enabled surveillance of the journalist's calls.")
+    # a judgment names a group only as its sentence names it
+    assert judge.organ_named("The actors used a new backdoor.", "RUS", "GRU") is None
+    assert judge.organ_named("GRU officers used a new backdoor.", "RUS", "GRU") == "GRU"
+    assert judge.target_of({"target": "not only Tibetan groups"}) == "Tibetan groups"
+
+
+def test_judgment_quote_names_its_actor_and_group(briefing: Briefing):
+    from pipeline.brief import judge
+
+    assert briefing.judgments
+    for j in briefing.judgments:
+        assert judge.names_actor(j.quote.text, j.actor), j
+        assert j.organ is None or j.organ.lower() in j.quote.text.lower(), j
+
+
+def test_any_state_question_files_a_claim_under_the_state_named_as_doer():
+    from pipeline.brief.evidence import named_actor
+
+    assert named_actor("Syrian government hackers sent malware to the opposition.", None)[0] == "SYR"
+    assert named_actor("Another UAE-based activist was also targeted.", None) is None  # where, not who
+    assert named_actor("Researchers targeted Iranian hackers' servers.", ("IRN",)) is None  # acted on
+
+
+def test_a_judgment_quote_names_the_doer_not_a_victim_demonym():
+    from pipeline.brief import judge
+
+    assert not judge.names_actor("Syrian activists continue to be targeted with online attacks.", "SYR")
+    assert judge.names_actor("Syrian government hackers targeted activists.", "SYR")
+
+
+def test_statements_on_different_things_are_no_conflict():
+    from pipeline.brief.cluster import ScoredClaim, conflicting_pairs, content_words, group_claims
+
+    def claim(i: int, doc: str, text: str, likelihood: str | None) -> ScoredClaim:
+        row = {
+            "claim_id": i,
+            "doc_id": doc,
+            "actor": "CHN",
+            "capability": "cyber_espionage",
+            "organ": None,
+            "likelihood": likelihood,
+            "stance": "fact",
+            "sentence": text,
+            "page_no": 1,
+            "char_start": 0,
+        }
+        return ScoredClaim(row, i, content_words(text))
+
+    a = claim(1, "d1", "Chinese operators sent espionage malware to Tibetan groups in 2015.", None)
+    b = claim(2, "d2", "It is unlikely that the Chinese government will ban blogs permanently.", "unlikely")
+    groups = group_claims([a, b])
+    assert all(conflicting_pairs(g, 3) == [] for g in groups)

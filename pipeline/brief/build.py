@@ -29,7 +29,7 @@ from pipeline.brief.model import (
 )
 from pipeline.brief.prose import strip_bullet
 from pipeline.brief.render import render_markdown
-from pipeline.brief.select import Checker, select_evidence
+from pipeline.brief.select import SAME_SENTENCE, Checker, select_evidence
 from pipeline.brief.sources import document_number, ocr_pages, publisher_kind, source_mix
 from pipeline.brief.timeline import build_timeline
 from pipeline.brief.topic import actor_name, facet_queries, parse_question
@@ -42,11 +42,13 @@ from pipeline.text import write_atomic
 
 __all__ = ["Briefing", "build_briefing", "render_markdown", "verify_quote", "write_atomic"]
 
-TOP_K = 40  # passages retrieved for the question
-FACET_K = 10  # hits per facet search
+TOP_K = 60  # passages retrieved for the question
+FACET_K = 20  # hits per facet search
 KEEP_SEARCH_ORDER = 20  # the question's own top hits lead, as `search` shows them
 QUESTION_WEIGHT = 2.0  # the whole question against each facet, in the fusion
-MAX_JUDGMENTS = 6
+MAX_JUDGMENTS = 8
+MAX_CLAIM_EVIDENCE = 25  # claims found by actor and capability filters, added to the evidence appendix
+MIN_JUDGMENTS = 4  # past these, a judgment must be on the asked capabilities and targets
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
 RELEVANT_SHARE = 0.6  # a judgment's best sentence scores at least this share of the top judgment's
@@ -169,6 +171,15 @@ def _verified(c: ScoredClaim, checker: Checker) -> bool:
     return mark is not None
 
 
+def _quotable_for(c: ScoredClaim, g: ClaimGroup, checker: Checker) -> bool:
+    """A sentence can carry the group's judgment: it names the actor (who does what must be read in the
+    quote), a surveillance judgment's sentence speaks of watching someone, and it is verified."""
+    s = c.row["sentence"]
+    if not judge.names_actor(s, g.actor) or (g.capability == "surveillance" and not judge.watches_people(s)):
+        return False
+    return _verified(c, checker)
+
+
 def _judgments(
     groups: list[ClaimGroup], refs: _Refs, checker: Checker, q: Question
 ) -> list[tuple[ClaimGroup, Judgment]]:
@@ -177,16 +188,18 @@ def _judgments(
     for g in groups:
         if len(out) == MAX_JUDGMENTS:
             break
-        rep = next((c for c in judge.ranked(g, taken.get(g.actor), q.targets) if _verified(c, checker)), None)
+        if len(out) >= MIN_JUDGMENTS and not _on_question(g, q):
+            continue  # past the first few, only what the question asks about
+        rep = next((c for c in judge.ranked(g, taken.get(g.actor), q.targets) if _quotable_for(c, g, checker)), None)
         if rep is None:
             continue  # no sentence left that is verified and does not already carry a judgment on this actor
         taken[g.actor].add(rep.row["sentence"])
         r = rep.row  # who, to whom, with AI, how likely: all as the quoted sentence states them
         target = judge.target_of(r) or judge.asked_target(r["sentence"], q.targets)
         ai = bool(r["ai_enabled"])
-        text = judge.compose(
-            g.actor, g.capability, target, r["organ"], ai, r["likelihood"], r["confidence"], r["stance"]
-        )
+        organ = judge.organ_named(r["sentence"], g.actor, r["organ"])
+        likelihood = judge.scoped_likelihood(r["sentence"], r["likelihood"])
+        text = judge.compose(g.actor, g.capability, target, organ, ai, likelihood, r["confidence"], r["stance"])
         quote = refs.quote(rep.row["sentence"], rep.doc_id, int(r["page_no"]), r, rep.row["_mark"])
         doc_refs = [quote.ref] + [refs.ref(c.doc_id, int(c.row["page_no"])) for c in g.per_doc if c is not rep]
         publishers = sorted({str(c.row.get("publisher") or c.row["file_name"]) for c in g.claims})
@@ -195,7 +208,7 @@ def _judgments(
             g.capability,
             target,
             ai,
-            r["likelihood"],
+            likelihood,
             r["confidence"],
             judge.independent_sources(g),
             g.n_docs,
@@ -203,7 +216,7 @@ def _judgments(
             quote,
             tuple(dict.fromkeys(doc_refs)),
             text,
-            r["organ"],
+            organ,
         )
         out.append((g, j))
     return out
@@ -224,7 +237,7 @@ def _claim_pool(
     floor = min((c.score for c in cands), default=0.0)
     pool: list[ScoredClaim] = []
     for _, r in sorted(rows.items()):
-        named = None if r["actor"] or q.all_actors else named_actor(r["sentence"], q.actors)
+        named = None if r["actor"] else named_actor(r["sentence"], None if q.all_actors else q.actors)
         if named:
             r = dict(r, actor=named[0], actor_mention=named[1])
         if not r["actor"] or reporting(r) or not _passes(r, filters) or not (q.all_actors or r["actor"] in q.actors):
@@ -287,7 +300,9 @@ def build_briefing(
     refs = _Refs(meta)
     judged = _judgments(groups, refs, checker, q)
     judgments = [j for _, j in judged]
-    quotes = [refs.quote(strip_bullet(c.text), c.doc_id, c.page_no, _claim_of(c, q), m) for c, m in evidence]
+    scored = [(c.score, refs.quote(strip_bullet(c.text), c.doc_id, c.page_no, _claim_of(c, q), m)) for c, m in evidence]
+    scored += _claim_evidence(pool, q, checker, refs, {x.text for _, x in scored} | {j.quote.text for j in judgments})
+    quotes = [x for _, x in sorted(scored, key=lambda sx: -sx[0])]
     conflicts = [
         Conflict(g.actor, g.capability, kind, _claim_quote(refs, x), _claim_quote(refs, y))
         for g, _ in judged
@@ -317,6 +332,35 @@ def build_briefing(
         dropped=dict(sorted(checker.dropped.items())),
         unverifiable=sum(1 for x in all_quotes if x.verification != VERIFIED),
     )
+
+
+def _claim_evidence(
+    pool: list[ScoredClaim], q: Question, checker: Checker, refs: _Refs, shown: set[str]
+) -> list[tuple[float, Quote]]:
+    """Claims by the asked actors, on the asked capabilities or targets, from the documents retrieved but
+    outside the passages retrieved: what the actor and capability filters find that the searches missed."""
+    out: list[tuple[float, Quote]] = []
+    seen = {normalise_ws(t) for t in shown}
+    words = [content_words(t) for t in shown]
+    for c in sorted(pool, key=lambda c: (-c.row["_score"], c.key)):
+        if len(out) == MAX_CLAIM_EVIDENCE:
+            break
+        r = c.row
+        text = normalise_ws(r["sentence"])
+        on = (not q.capabilities or r["capability"] in q.capabilities) and (
+            not q.targets or judge.asked_target(text, q.targets) or r["capability"] in q.capabilities
+        )
+        if text in seen or not on or not judge.names_actor(text, r["actor"]):
+            continue
+        cw = content_words(text)
+        if any(len(cw & w) / len(cw | w) >= SAME_SENTENCE for w in words if cw and w):
+            continue
+        if not _verified(c, checker):
+            continue
+        seen.add(text)
+        words.append(cw)
+        out.append((float(r["_score"]), refs.quote(text, c.doc_id, int(r["page_no"]), r, r["_mark"])))
+    return out
 
 
 def _claim_of(c: Candidate, q: Question) -> dict[str, Any] | None:

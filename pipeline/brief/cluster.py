@@ -128,14 +128,17 @@ def group_claims(claims: list[ScoredClaim], *, by_organ: bool = False) -> list[C
     return sorted(groups, key=ClaimGroup.sort_key)
 
 
+SAME_SUBJECT_WORDS = 3  # content words two statements share, beyond chance, to be about the same thing
+
+
 def conflicting_pairs(g: ClaimGroup, limit: int) -> list[tuple[str, ScoredClaim, ScoredClaim]]:
     """Pairs of documents that give different likelihoods, or where one doubts what one asserts."""
     found: list[tuple[tuple[Any, ...], str, ScoredClaim, ScoredClaim]] = []
     members = sorted(g.claims, key=lambda c: c.key)[:MAX_CONFLICT_MEMBERS]  # the most relevant: pairs are O(n²)
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
-            if a.doc_id == b.doc_id:
-                continue
+            if a.doc_id == b.doc_id or len(a.words & b.words) < SAME_SUBJECT_WORDS:
+                continue  # two statements conflict only about the same thing
             la, lb = a.row["likelihood"], b.row["likelihood"]
             if la in LIKELIHOODS and lb in LIKELIHOODS and la != lb:
                 diff = abs(LIKELIHOODS.index(la) - LIKELIHOODS.index(lb))

@@ -32,7 +32,7 @@ _STOP = frozenset(
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "es", "ed", "s")
 _REPORTS = re.compile(
     r"[^.;:]{0,60}?\b(?:assess|believe|judge|attribut|report|warn|indict|charg|condemn|identif|observ|releas|"
-    r"said|stat|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege)",
+    r"said|stat(?:e[sd]\b|ing\b|ement)|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege)",
     re.IGNORECASE,
 )
 # A state named right before these words is the one acting.
@@ -47,6 +47,11 @@ _SPECIFIC = re.compile(
     r"\b(?:CVE-\d{4}-\d+|[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|(?:19|20)\d\d|\d[\d,.]*\d)\b"
 )
 SPECIFIC_FULL = 4  # distinct specifics at which a sentence counts as fully specific
+
+
+def doer_follows(text: str, at: int) -> bool:
+    """The words at `at` make the state named just before them the one acting ("'s hackers", " cyber actors")."""
+    return bool(_DOER.match(text, at))
 
 
 def specificity(text: str) -> float:
@@ -161,26 +166,30 @@ def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
         for m in mentions
         if keep_mention(m, matchers.tax.ambiguous, codes)
         and _DOER.match(cand.text, m.end)
+        and not TARGET_CUE.search(cand.text[: m.start])  # "targeting Indian military institutions": a victim
         and cand.text[m.start : m.end].lower() not in wanted_targets
     }
 
 
-def named_actor(sentence: str, wanted: tuple[str, ...]) -> tuple[str, str] | None:
-    """A requested state the sentence names as doing something (not acted on, not reporting), with its words.
+def named_actor(sentence: str, wanted: tuple[str, ...] | None) -> tuple[str, str] | None:
+    """A requested state (None: any state named as the doer) the sentence names as doing something (not
+    acted on, not reporting), with its words.
 
     For claims the extractor left unattributed because the sentence names several states ("state media
     in China and Russia now use..."): a question about one of them still gets the judgment.
     """
-    if not wanted:
+    if wanted is not None and not wanted:
         return None
     matchers = get_matchers()
     mentions = matchers.mentions(sentence)
     codes = document_codes(mentions, matchers.tax.ambiguous)
     for m in mentions:
-        if m.alias.code not in wanted or not keep_mention(m, matchers.tax.ambiguous, codes):
+        if (wanted is not None and m.alias.code not in wanted) or not keep_mention(m, matchers.tax.ambiguous, codes):
             continue
         if TARGET_CUE.search(sentence[: m.start]) or _REPORTS.match(sentence, m.end):
             continue
+        if wanted is None and not _DOER.match(sentence, m.end):
+            continue  # any state: only one named as the doer ("Syrian government hackers"), not "UAE-based"
         return m.alias.code, sentence[m.start : m.end]
     return None
 
@@ -239,6 +248,8 @@ def score(
 
 
 def off_topic(c: Candidate, q: Question) -> bool:
-    """The sentence is about states the question does not name (and none it names)."""
-    others = c.actors - set(q.target_states)
-    return not q.all_actors and bool(others) and not (c.actors & set(q.actors))
+    """The sentence is about states the question does not name (and none it names): states acting in it,
+    or the actors of its claims (an assessment about another state is still about that state)."""
+    named = c.actors | {r["actor"] for r in c.claims if r["actor"]}
+    others = named - set(q.target_states)
+    return not q.all_actors and bool(others) and not (named & set(q.actors))

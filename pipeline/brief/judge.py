@@ -15,6 +15,7 @@ from pipeline.brief.cluster import ClaimGroup, ScoredClaim
 from pipeline.brief.model import is_affirmative, is_negative, level_label
 from pipeline.brief.sources import publisher_key
 from pipeline.brief.topic import actor_name
+from pipeline.claims.features import get_matchers
 from pipeline.claims.vocab import LIKELIHOODS
 
 CAPABILITY_VERBS = {
@@ -36,6 +37,26 @@ _VAGUE_TARGET = re.compile(
     r"^(?:(?:this|that|these|those|its|their|his|her|our|such|targeted|the internet)\b|"
     r"(?:it|them|data|information|networks?|systems?|access|attacks?|malware|internet)$)",
     re.I,
+)
+# The sources' estimative words, and the participles after which one only hedges an attribute of a noun
+# ("a group likely backed by the government"): the estimate is then not the claim's.
+_ESTIMATIVE = re.compile(
+    r"\b(?:likely|probabl[ey]|almost certain(?:ly)?|unlikely|improbabl[ey]|remote(?:ly)?|even chance)\b", re.I
+)
+_ATTRIBUTIVE = re.compile(
+    r"\s+(?:[\w-]+[- ])?(?:backed|sponsored|linked|affiliated|associated|tied|connected|operated|supported|"
+    r"based|controlled|directed|related|aligned)\b",
+    re.I,
+)
+# "surveillance" naming a product or system ("camera surveillance systems", "surveillance software"),
+# not someone watching people.
+_SURVEILLANCE_THING = re.compile(
+    r"\bsurveil\w*\s+(?:system|camera|equipment|software|tool|technolog|product|market|industr|vendor|"
+    r"compan|capabilit|suite|platform|device)",
+    re.I,
+)
+_TARGET_LEAD = re.compile(
+    r"^(?:of|on|against|not only|not just|both|including|such as|especially|particularly)\s+", re.I
 )
 _ABBREVIATION_END = re.compile(r"\b[A-Z]\.$")  # "U.S.", "U.K."
 EXPLICIT_WEIGHT = 0.08  # per level: confidence or assessment, then an ICD 203 term
@@ -89,12 +110,51 @@ def ranked(group: ClaimGroup, taken: set[str] | None = None, targets: tuple[str,
 
 def target_of(row: dict[str, Any]) -> str | None:
     """The claim's target as written, when it names someone or something specific."""
-    t = str(row.get("target") or "").strip().rstrip(",;:")
+    t = _TARGET_LEAD.sub("", str(row.get("target") or "").strip().rstrip(",;:"))
     if t.endswith(".") and not re.search(r"\b[A-Z]\.$", t):  # keep "U.S."
         t = t[:-1]
     if not t or len(t) > 60 or _VAGUE_TARGET.match(t) or not _GOOD_TARGET.search(t):
         return None
     return t
+
+
+def scoped_likelihood(sentence: str, likelihood: str | None) -> str | None:
+    """The sentence's likelihood, unless every estimative word in it hedges an attribute of a noun."""
+    if not likelihood:
+        return None
+    words = list(_ESTIMATIVE.finditer(sentence))
+    if words and all(_ATTRIBUTIVE.match(sentence, m.end()) for m in words):
+        return None
+    return likelihood
+
+
+def watches_people(sentence: str) -> bool:
+    """A surveillance claim's sentence speaks of watching someone, not only of surveillance products."""
+    uses = re.findall(r"\bsurveil\w*", sentence, re.I)
+    return not uses or len(_SURVEILLANCE_THING.findall(sentence)) < len(uses)
+
+
+def names_actor(sentence: str, actor: str | None) -> bool:
+    """The sentence itself names the state or one of its services or groups (a judgment's quote must)."""
+    if actor is None:
+        return True
+    from pipeline.brief.evidence import doer_follows  # evidence imports this module's neighbours
+
+    return any(
+        m.alias.code == actor and (m.alias.kind != "demonym" or doer_follows(sentence, m.end))
+        for m in get_matchers().mentions(sentence)
+    )  # "Syrian activists" names victims, "Syrian hackers" the doer
+
+
+def organ_named(sentence: str, actor: str | None, organ: str | None) -> str | None:
+    """The service or group to name in a judgment, as the sentence names it: the organ when the sentence
+    names it, else a group of the actor the sentence names ("APT30"), else none."""
+    if organ and re.search(rf"\b{re.escape(organ)}\b", sentence, re.I):
+        return organ
+    for m in get_matchers().mentions(sentence):
+        if m.alias.code == actor and m.alias.kind in ("organ", "group"):
+            return sentence[m.start : m.end]
+    return None
 
 
 def asked_target(sentence: str, targets: tuple[str, ...]) -> str | None:

@@ -59,12 +59,19 @@ def _judgment(i: int, j: Judgment) -> list[str]:
 
 
 def _evidence(b: Briefing) -> list[str]:
+    """The appendix: every further verified passage, most relevant first, one table row each."""
     if not b.evidence:
-        return ["No passage in the documents searched answers the question.", ""]
-    out = [md_text("Further passages on the question, most relevant first:"), ""]
-    for x in b.evidence:
-        out += [_quote_line(x), ""]
-    return out
+        return [md_text("No further passage in the documents searched bears on the question."), ""]
+    out = [
+        md_text(f"{_plural(len(b.evidence), 'further passage')} on the question, most relevant first:"),
+        "",
+        "| # | Passage | Source |",
+        "| --- | --- | --- |",
+    ]
+    for i, x in enumerate(b.evidence, 1):
+        mark = "" if x.verification == "verified" else f" ({x.verification})"
+        out.append(f"| {i} | {md_text(x.text)} | [{x.ref}]{md_text(mark)} |")
+    return [*out, ""]
 
 
 def _also(b: Briefing) -> list[str]:
@@ -84,6 +91,8 @@ def _also(b: Briefing) -> list[str]:
 
 
 def _conflicts(b: Briefing) -> list[str]:
+    if not b.conflicts:
+        return []  # the body stays short: no section saying there is nothing
     out = ["## Conflicting statements", ""]
     for c in b.conflicts:
         head_a = level_label(c.a.likelihood) if c.a.likelihood else c.a.stance or "stated"
@@ -96,8 +105,6 @@ def _conflicts(b: Briefing) -> list[str]:
             f"| {md_text(c.a.text)} | {md_text(c.b.text)} |",
             "",
         ]
-    if not b.conflicts:
-        out += [md_text("None found among the judgments above."), ""]
     return out
 
 
@@ -156,7 +163,8 @@ def _source(s: Source) -> str:
 
 
 def render_markdown(b: Briefing) -> str:
-    """The briefing as Markdown: bottom line first, then judgments, evidence, conflicts, timeline, gaps."""
+    """The briefing as Markdown: a short body (bottom line, key judgments each with one quote, also
+    reported, conflicts, timeline, gaps), then the further evidence as a compact appendix, method, sources."""
     out = [f"# Briefing: {md_text(b.topic)}", "", *_question(b), "", "## Bottom line", ""]
     out += [" ".join(f"{md_text(s.text)} {_cite(s.refs)}".rstrip() for s in b.bluf) or md_text("No answer."), ""]
     out += [f"**Source mix:** {md_text(b.source_mix)}.", "", "## Key judgments", ""]
@@ -164,8 +172,9 @@ def render_markdown(b: Briefing) -> str:
         out += _judgment(i, j)
     if not b.judgments:
         out += [md_text("No key judgment: no attributable claim in the passages found answers the question."), ""]
-    out += ["## Evidence", "", *_evidence(b), *_also(b), *_conflicts(b)]
+    out += [*_also(b), *_conflicts(b)]
     out += ["## Timeline of events", "", *_timeline(b), "", "## Gaps", "", *_gaps(b), ""]
+    out += ["## Appendix: evidence", "", *_evidence(b)]
     out += ["## Method and verification", "", *_method(b), "", "## Sources", ""]
     out += [_source(s) for s in b.sources] or ["- None."]
     return "\n".join(out) + "\n"

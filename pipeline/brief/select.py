@@ -17,11 +17,11 @@ from pipeline.brief.verify import NOT_ON_PAGE, VERIFIED, Verifier
 from pipeline.index.store import Store
 
 STORED_ONLY = "stored_only"  # passed the cheap checks; the independent one is still to run
-MAX_EVIDENCE = 50  # quotes under Evidence
-PASSAGES = 20  # each of the top passages gets a quote around its best sentence first
+MAX_EVIDENCE = 90  # quotes in the evidence appendix
+PASSAGES = 40  # each of the top passages gets a quote around its best sentence first
 ANCHORS_PER_PASSAGE = 2  # ... and around its next best, so that what search shows is quoted
 PASSAGE_SENTENCES = 3
-MAX_PER_DOCUMENT = 12
+MAX_PER_DOCUMENT = 16
 SAME_SENTENCE = 0.6  # word-set Jaccard at which two quotes say the same thing
 
 
