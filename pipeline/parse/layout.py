@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from pipeline.parse.kinds import NOTE_START, Section, classify, continues, mend_interruptions, split_portion_marks
 from pipeline.parse.segment import LABEL, Block, build_blocks, find_tables, order_blocks, split_rows
 from pipeline.text import clean_pdf_text
@@ -62,6 +64,8 @@ def layout_page(
 
 def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str, Any]]:
     """Drop chars repeating the same text within `tolerance` points (fake bold, doubled layers)."""
+    if not _may_repeat(chars, tolerance):
+        return list(chars)
     # pdfplumber's Page.dedupe_chars re-sorts by list.index (quadratic). With cells of
     # 2 * tolerance a match lies in the own cell or the neighbour on the near side.
     cell = 2.0 * tolerance
@@ -109,6 +113,40 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
             near.append((x0, top))
         out.append(ch)
     return out
+
+
+def _may_repeat(chars: list[dict[str, Any]], tolerance: float) -> bool:
+    """Whether two chars of the same text lie within `tolerance` of each other in x and top.
+
+    The bulk test in front of dedupe_chars: most pages have no such pair, and then every
+    char is kept. A pair of adjacent chars with one exact box (a ligature's parts) does not
+    count, as dedupe_chars keeps those.
+    """
+    n = len(chars)
+    if n < 2:
+        return False
+    ids: dict[str, int] = {}
+    code = np.array([ids.setdefault(ch["text"], len(ids)) for ch in chars], dtype=np.int64)
+    x0 = np.array([ch["x0"] for ch in chars], dtype=np.float64)
+    x1 = np.array([ch["x1"] for ch in chars], dtype=np.float64)
+    top = np.array([ch["top"] for ch in chars], dtype=np.float64)
+    order = np.lexsort((x0, code))  # by text, then left to right
+    code, x0, x1, top = code[order], x0[order], x1[order], top[order]
+    for shift in range(1, n):
+        near = (code[shift:] == code[:-shift]) & (x0[shift:] - x0[:-shift] <= tolerance)
+        if not near.any():
+            return False
+        near &= np.abs(top[shift:] - top[:-shift]) <= tolerance
+        # a ligature's parts: neighbours in the stream with the very same box
+        near &= ~(
+            (np.abs(order[shift:] - order[:-shift]) == 1)
+            & (x0[shift:] == x0[:-shift])
+            & (x1[shift:] == x1[:-shift])
+            & (top[shift:] == top[:-shift])
+        )
+        if near.any():
+            return True
+    return False
 
 
 def _group_rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

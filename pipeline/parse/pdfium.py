@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import math
 import statistics
+import struct
 from itertools import groupby
 from typing import Any
 
@@ -33,6 +34,9 @@ _HYPHENS = {0xFFFE: "-", 0x0002: "-"}
 _GET_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
     ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
 )
+# FS_RECTF's four floats in one call
+_UNPACK_BOX = struct.Struct("4f").unpack_from
+_UNSEEN: Any = object()
 _PASSWORD_ERRORS = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
 
 
@@ -122,17 +126,21 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
     get_box = pdfium_c.FPDFText_GetLooseCharBox
     get_object = _GET_TEXT_OBJECT
     raw_addr = ctypes.cast(raw, ctypes.c_void_p).value
-    rect = pdfium_c.FS_RECTF()
-    rect_p = ctypes.byref(rect)
+    # one preallocated box, read back in one unpack (left, top, right, bottom)
+    box = (ctypes.c_float * 4)()
+    box_p = ctypes.cast(box, ctypes.POINTER(pdfium_c.FS_RECTF))
+    read_box = _UNPACK_BOX
     # text object -> (effective font size, baseline above the loose box bottom, bold), None: rotated
     objects: dict[int, tuple[float, float, bool] | None] = {}
     ox, oy = ctypes.c_double(), ctypes.c_double()
     chars: list[dict[str, Any]] = []
+    append = chars.append
+    hyphens = _HYPHENS
     gap = False  # PDFium generated a space or line break before the next char
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         code = get_unicode(raw, i)
-        if code in _HYPHENS:
-            text = _HYPHENS[code]
+        if code in hyphens:
+            text = hyphens[code]
         elif code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
             continue
         else:
@@ -143,36 +151,38 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
                 gap = True
                 continue
         obj = get_object(raw_addr, i) or 0
-        if obj in objects:
-            font = objects[obj]
-        else:
+        font = objects.get(obj, _UNSEEN)
+        if font is _UNSEEN:
             first_size = _char_size(raw, i)
             bold = pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600
             font = objects[obj] = None if first_size is None else (first_size, -1.0, bold)
-        if font is None or not get_box(raw, i, rect_p):
+        if font is None or not get_box(raw, i, box_p):
             continue
-        size, rise, bold = font
+        x0, y1, x1, y0 = read_box(box)
+        size, rise, bold = font  # type: ignore[misc]
         if rise < 0.0:
             # the baseline sits a font's descent above the loose box: the same for every
             # char of one text object, and what lines of mixed fonts share
             pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
-            rise = max(oy.value - rect.bottom, 0.0)
+            rise = max(oy.value - y0, 0.0)
             objects[obj] = (size, rise, bold)
-        char = {
-            "text": text,
-            "x0": rect.left - left,
-            "x1": rect.right - left,
-            "top": top - rect.bottom - size,
-            "bottom": top - rect.bottom,
-            "base": top - rect.bottom - rise,
-            "bold": bold,
-            "size": size,
-            "font": (size, round(rect.top - rect.bottom, 1)),
-            "idx": len(chars),
-            "gap": gap,
-        }
+        bottom = top - y0
+        append(
+            {
+                "text": text,
+                "x0": x0 - left,
+                "x1": x1 - left,
+                "top": bottom - size,
+                "bottom": bottom,
+                "base": bottom - rise,
+                "bold": bold,
+                "size": size,
+                "font": (size, round(y1 - y0, 1)),
+                "idx": len(chars),
+                "gap": gap,
+            }
+        )
         gap = False
-        chars.append(char)
     _fit_widths(chars)
     return chars
 
