@@ -150,6 +150,7 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
     heights: dict[float, float] = {}  # a loose box's height, rounded
     # gaps between adjacent chars of one font on one line (see _fit_widths)
     overlaps: dict[tuple[float, float], list[float]] = {}
+    fonts: list[tuple[float, float]] = []  # each char's (size, box height)
     p_font: tuple[float, float] | None = None
     p_top = p_x1 = 0.0
     p_space = True
@@ -199,6 +200,7 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
                 values = overlaps[font_key] = []
             values.append(x0 - p_x1)
         p_font, p_top, p_x1, p_space = font_key, ch_top, x1, space
+        fonts.append(font_key)
         append(
             {
                 "text": text,
@@ -209,24 +211,26 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
                 "base": bottom - rise,
                 "bold": bold,
                 "size": size,
-                "font": font_key,
                 "idx": len(chars),
                 "gap": gap,
             }
         )
         gap = False
-    _fit_widths(chars, overlaps)
+    _fit_widths(chars, fonts, overlaps)
     return chars
 
 
-def _fit_widths(chars: list[dict[str, Any]], overlaps: dict[tuple[float, float], list[float]]) -> None:
+def _fit_widths(
+    chars: list[dict[str, Any]], fonts: list[tuple[float, float]], overlaps: dict[tuple[float, float], list[float]]
+) -> None:
     """Shrink boxes of fonts whose loose boxes overlap their neighbours', in place.
 
     PDFium's loose box takes a glyph's width from the font program; where the PDF's
     /Widths are narrower (seen in browser-printed PDFs), every box overlaps the next
-    by the same amount and a word gap looks smaller than it is. `overlaps` holds, per
-    font, the gaps between adjacent non-space chars on one line (no generated space
-    between); the typical overlap is taken off each char's right edge.
+    by the same amount and a word gap looks smaller than it is. `fonts` holds each
+    char's (size, loose box height); `overlaps`, per font, the gaps between adjacent
+    non-space chars on one line (no generated space between). The typical overlap is
+    taken off each char's right edge.
     """
     shrink = {}
     for font, values in overlaps.items():
@@ -235,8 +239,8 @@ def _fit_widths(chars: list[dict[str, Any]], overlaps: dict[tuple[float, float],
             if typical < -0.5:
                 shrink[font] = typical
     if shrink:
-        for ch in chars:
-            delta = shrink.get(ch["font"])
+        for ch, font in zip(chars, fonts):
+            delta = shrink.get(font)
             if delta is not None:
                 ch["x1"] = max(ch["x0"] + 0.1, ch["x1"] + delta)
 
