@@ -10,6 +10,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from pipeline.parse.segment import LABEL, Block, build_blocks, find_tables, orde
 from pipeline.text import clean_pdf_text
 
 Rulings = Sequence[tuple[float, float, float]]
+_CHAR_BOX = itemgetter("text", "x0", "x1", "top")
 
 
 @dataclass
@@ -66,6 +68,11 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
     """Drop chars repeating the same text within `tolerance` points (fake bold, doubled layers)."""
     if not _may_repeat(chars, tolerance):
         return list(chars)
+    return _dedupe_scan(chars, tolerance)
+
+
+def _dedupe_scan(chars: list[dict[str, Any]], tolerance: float) -> list[dict[str, Any]]:
+    """dedupe_chars' pass over every char, in stream order: the first of close repeats stays."""
     # pdfplumber's Page.dedupe_chars re-sorts by list.index (quadratic). With cells of
     # 2 * tolerance a match lies in the own cell or the neighbour on the near side.
     cell = 2.0 * tolerance
@@ -125,11 +132,12 @@ def _may_repeat(chars: list[dict[str, Any]], tolerance: float) -> bool:
     n = len(chars)
     if n < 2:
         return False
+    texts, lefts, rights, tops = zip(*map(_CHAR_BOX, chars), strict=True)
     ids: dict[str, int] = {}
-    code = np.array([ids.setdefault(ch["text"], len(ids)) for ch in chars], dtype=np.int64)
-    x0 = np.array([ch["x0"] for ch in chars], dtype=np.float64)
-    x1 = np.array([ch["x1"] for ch in chars], dtype=np.float64)
-    top = np.array([ch["top"] for ch in chars], dtype=np.float64)
+    code = np.array([ids.setdefault(text, len(ids)) for text in texts], dtype=np.int64)
+    x0 = np.array(lefts, dtype=np.float64)
+    x1 = np.array(rights, dtype=np.float64)
+    top = np.array(tops, dtype=np.float64)
     order = np.lexsort((x0, code))  # by text, then left to right
     code, x0, x1, top = code[order], x0[order], x1[order], top[order]
     for shift in range(1, n):

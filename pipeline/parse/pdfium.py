@@ -239,7 +239,7 @@ def _fit_widths(
             if typical < -0.5:
                 shrink[font] = typical
     if shrink:
-        for ch, font in zip(chars, fonts):
+        for ch, font in zip(chars, fonts, strict=True):
             delta = shrink.get(font)
             if delta is not None:
                 ch["x1"] = max(ch["x0"] + 0.1, ch["x1"] + delta)
