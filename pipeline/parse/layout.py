@@ -10,13 +10,17 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
+
+import numpy as np
 
 from pipeline.parse.kinds import NOTE_START, Section, classify, continues, mend_interruptions, split_portion_marks
 from pipeline.parse.segment import LABEL, Block, build_blocks, find_tables, order_blocks, split_rows
 from pipeline.text import clean_pdf_text
 
 Rulings = Sequence[tuple[float, float, float]]
+_CHAR_BOX = itemgetter("text", "x0", "x1", "top")
 
 
 @dataclass
@@ -62,6 +66,13 @@ def layout_page(
 
 def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str, Any]]:
     """Drop chars repeating the same text within `tolerance` points (fake bold, doubled layers)."""
+    if not _may_repeat(chars, tolerance):
+        return list(chars)
+    return _dedupe_scan(chars, tolerance)
+
+
+def _dedupe_scan(chars: list[dict[str, Any]], tolerance: float) -> list[dict[str, Any]]:
+    """dedupe_chars' pass over every char, in stream order: the first of close repeats stays."""
     # pdfplumber's Page.dedupe_chars re-sorts by list.index (quadratic). With cells of
     # 2 * tolerance a match lies in the own cell or the neighbour on the near side.
     cell = 2.0 * tolerance
@@ -109,6 +120,41 @@ def dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[di
             near.append((x0, top))
         out.append(ch)
     return out
+
+
+def _may_repeat(chars: list[dict[str, Any]], tolerance: float) -> bool:
+    """Whether two chars of the same text lie within `tolerance` of each other in x and top.
+
+    The bulk test in front of dedupe_chars: most pages have no such pair, and then every
+    char is kept. A pair of adjacent chars with one exact box (a ligature's parts) does not
+    count, as dedupe_chars keeps those.
+    """
+    n = len(chars)
+    if n < 2:
+        return False
+    texts, lefts, rights, tops = zip(*map(_CHAR_BOX, chars), strict=True)
+    ids: dict[str, int] = {}
+    code = np.array([ids.setdefault(text, len(ids)) for text in texts], dtype=np.int64)
+    x0 = np.array(lefts, dtype=np.float64)
+    x1 = np.array(rights, dtype=np.float64)
+    top = np.array(tops, dtype=np.float64)
+    order = np.lexsort((x0, code))  # by text, then left to right
+    code, x0, x1, top = code[order], x0[order], x1[order], top[order]
+    for shift in range(1, n):
+        near = (code[shift:] == code[:-shift]) & (x0[shift:] - x0[:-shift] <= tolerance)
+        if not near.any():
+            return False
+        near &= np.abs(top[shift:] - top[:-shift]) <= tolerance
+        # a ligature's parts: neighbours in the stream with the very same box
+        near &= ~(
+            (np.abs(order[shift:] - order[:-shift]) == 1)
+            & (x0[shift:] == x0[:-shift])
+            & (x1[shift:] == x1[:-shift])
+            & (top[shift:] == top[:-shift])
+        )
+        if near.any():
+            return True
+    return False
 
 
 def _group_rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import ctypes
 import math
 import statistics
+import struct
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -33,6 +35,17 @@ _HYPHENS = {0xFFFE: "-", 0x0002: "-"}
 _GET_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
     ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
 )
+# FS_RECTF's four floats in one call
+_UNPACK_BOX = struct.Struct("4f").unpack_from
+_UNPACK_MATRIX = struct.Struct("6f").unpack_from
+_UNSEEN: Any = object()
+_SIZE = itemgetter("size")
+_X0 = itemgetter("x0")
+_TOP = itemgetter("top")
+_BOTTOM = itemgetter("bottom")
+_TEXT = itemgetter("text")
+# a PDFium char is one code point: mapping each char is translating the joined text
+_LIGATURE_TABLE = str.maketrans(_LIGATURES)
 _PASSWORD_ERRORS = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
 
 
@@ -122,17 +135,30 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
     get_box = pdfium_c.FPDFText_GetLooseCharBox
     get_object = _GET_TEXT_OBJECT
     raw_addr = ctypes.cast(raw, ctypes.c_void_p).value
-    rect = pdfium_c.FS_RECTF()
-    rect_p = ctypes.byref(rect)
+    # one preallocated box, read back in one unpack (left, top, right, bottom)
+    box = (ctypes.c_float * 4)()
+    box_p = ctypes.cast(box, ctypes.POINTER(pdfium_c.FS_RECTF))
+    read_box = _UNPACK_BOX
     # text object -> (effective font size, baseline above the loose box bottom, bold), None: rotated
     objects: dict[int, tuple[float, float, bool] | None] = {}
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    matrix = (ctypes.c_float * 6)()
+    matrix_p = ctypes.cast(matrix, ctypes.POINTER(pdfium_c.FS_MATRIX))
     chars: list[dict[str, Any]] = []
+    append = chars.append
+    hyphens = _HYPHENS
+    heights: dict[float, float] = {}  # a loose box's height, rounded
+    # gaps between adjacent chars of one font on one line (see _fit_widths)
+    overlaps: dict[tuple[float, float], list[float]] = {}
+    fonts: list[tuple[float, float]] = []  # each char's (size, box height)
+    p_font: tuple[float, float] | None = None
+    p_top = p_x1 = 0.0
+    p_space = True
     gap = False  # PDFium generated a space or line break before the next char
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         code = get_unicode(raw, i)
-        if code in _HYPHENS:
-            text = _HYPHENS[code]
+        if code in hyphens:
+            text = hyphens[code]
         elif code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
             continue
         else:
@@ -143,67 +169,69 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
                 gap = True
                 continue
         obj = get_object(raw_addr, i) or 0
-        if obj in objects:
-            font = objects[obj]
-        else:
-            first_size = _char_size(raw, i)
+        font = objects.get(obj, _UNSEEN)
+        if font is _UNSEEN:
+            first_size = _char_size(raw, i, matrix, matrix_p)
             bold = pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600
             font = objects[obj] = None if first_size is None else (first_size, -1.0, bold)
-        if font is None or not get_box(raw, i, rect_p):
+        if font is None or not get_box(raw, i, box_p):
             continue
-        size, rise, bold = font
+        x0, y1, x1, y0 = read_box(box)
+        size, rise, bold = font  # type: ignore[misc]
         if rise < 0.0:
             # the baseline sits a font's descent above the loose box: the same for every
             # char of one text object, and what lines of mixed fonts share
             pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
-            rise = max(oy.value - rect.bottom, 0.0)
+            rise = max(oy.value - y0, 0.0)
             objects[obj] = (size, rise, bold)
-        char = {
-            "text": text,
-            "x0": rect.left - left,
-            "x1": rect.right - left,
-            "top": top - rect.bottom - size,
-            "bottom": top - rect.bottom,
-            "base": top - rect.bottom - rise,
-            "bold": bold,
-            "size": size,
-            "font": (size, round(rect.top - rect.bottom, 1)),
-            "idx": len(chars),
-            "gap": gap,
-        }
+        bottom = top - y0
+        ch_top = bottom - size
+        x0 -= left
+        x1 -= left
+        height = y1 - y0
+        rounded = heights.get(height)
+        if rounded is None:
+            rounded = heights[height] = round(height, 1)
+        font_key = (size, rounded)
+        space = text.isspace()
+        if not gap and p_font == font_key and abs(p_top - ch_top) < 0.5 and not p_space and not space:
+            values = overlaps.get(font_key)
+            if values is None:
+                values = overlaps[font_key] = []
+            values.append(x0 - p_x1)
+        p_font, p_top, p_x1, p_space = font_key, ch_top, x1, space
+        fonts.append(font_key)
+        append(
+            {
+                "text": text,
+                "x0": x0,
+                "x1": x1,
+                "top": ch_top,
+                "bottom": bottom,
+                "base": bottom - rise,
+                "bold": bold,
+                "size": size,
+                "idx": len(chars),
+                "gap": gap,
+            }
+        )
         gap = False
-        chars.append(char)
-    _fit_widths(chars)
+    _fit_widths(chars, fonts, overlaps)
     return chars
 
 
-def _fit_widths(chars: list[dict[str, Any]]) -> None:
+def _fit_widths(
+    chars: list[dict[str, Any]], fonts: list[tuple[float, float]], overlaps: dict[tuple[float, float], list[float]]
+) -> None:
     """Shrink boxes of fonts whose loose boxes overlap their neighbours', in place.
 
     PDFium's loose box takes a glyph's width from the font program; where the PDF's
     /Widths are narrower (seen in browser-printed PDFs), every box overlaps the next
-    by the same amount and a word gap looks smaller than it is. The typical overlap
-    of adjacent chars in one font is taken off each char's right edge.
+    by the same amount and a word gap looks smaller than it is. `fonts` holds each
+    char's (size, loose box height); `overlaps`, per font, the gaps between adjacent
+    non-space chars on one line (no generated space between). The typical overlap is
+    taken off each char's right edge.
     """
-    overlaps: dict[tuple[float, float], list[float]] = {}
-    if not chars:
-        return
-    prev: dict[str, Any] = chars[0]
-    for ch in chars[1:]:
-        p, prev = prev, ch
-        if ch["gap"]:
-            continue
-        font = ch["font"]
-        if (
-            p["font"] == font
-            and abs(p["top"] - ch["top"]) < 0.5
-            and not p["text"].isspace()
-            and not ch["text"].isspace()
-        ):
-            values = overlaps.get(font)
-            if values is None:
-                values = overlaps[font] = []
-            values.append(ch["x0"] - p["x1"])
     shrink = {}
     for font, values in overlaps.items():
         if len(values) >= 5:
@@ -211,18 +239,20 @@ def _fit_widths(chars: list[dict[str, Any]]) -> None:
             if typical < -0.5:
                 shrink[font] = typical
     if shrink:
-        for ch in chars:
-            delta = shrink.get(ch["font"])
+        for ch, font in zip(chars, fonts, strict=True):
+            delta = shrink.get(font)
             if delta is not None:
                 ch["x1"] = max(ch["x0"] + 0.1, ch["x1"] + delta)
 
 
-def _char_size(raw: Any, index: int) -> float | None:
-    """Effective font size of a char, or None for rotated text (pdfminer's upright test)."""
-    matrix = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFText_GetMatrix(raw, index, ctypes.byref(matrix)):
+def _char_size(raw: Any, index: int, matrix: Any, matrix_p: Any) -> float | None:
+    """Effective font size of a char, or None for rotated text (pdfminer's upright test).
+
+    `matrix` is a buffer of six floats, `matrix_p` the same as an FS_MATRIX pointer.
+    """
+    if not pdfium_c.FPDFText_GetMatrix(raw, index, matrix_p):
         return None
-    a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+    a, b, c, d, _, _ = _UNPACK_MATRIX(matrix)
     # Rotated text (e.g. a vertical side tab) would read reversed.
     if not (a * d > 0 and b * c <= 0):
         return None
@@ -233,10 +263,10 @@ def _char_size(raw: Any, index: int) -> float | None:
 def chars_to_words(chars: list[dict[str, Any]], *, with_size: bool) -> list[dict[str, Any]]:
     """pdfplumber's extract_words (default tolerances, upright text) on char dicts."""
     words: list[dict[str, Any]] = []
-    groups = (list(g) for _, g in groupby(chars, key=lambda ch: ch["size"])) if with_size else [chars]
+    groups = (list(g) for _, g in groupby(chars, key=_SIZE)) if with_size else [chars]
     for group in groups:
         for line in _cluster_lines(group):
-            line.sort(key=lambda ch: ch["x0"])
+            line.sort(key=_X0)
             current: list[dict[str, Any]] = []
             for ch in line:
                 if ch["text"].isspace():
@@ -273,7 +303,7 @@ def _cluster_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     cluster_of: dict[float, int] = {}
     last: float | None = None
     n = -1
-    for value in sorted({ch["top"] for ch in chars}):
+    for value in sorted(set(map(_TOP, chars))):
         if last is None or value > last + Y_TOLERANCE:
             n += 1
         cluster_of[value] = n
@@ -303,14 +333,14 @@ def _merge(chars: list[dict[str, Any]], with_size: bool) -> dict[str, Any]:
         return word
     # chars come left to right, so the ends give x0 and x1 (a ligature's parts share one box)
     word = {
-        "text": "".join([_LIGATURES.get(ch["text"], ch["text"]) for ch in chars]),
+        "text": "".join(map(_TEXT, chars)).translate(_LIGATURE_TABLE),
         "x0": first["x0"],
         "x1": max(chars[-1]["x1"], first["x1"]),
-        "top": min([ch["top"] for ch in chars]),
-        "bottom": max([ch["bottom"] for ch in chars]),
+        "top": min(map(_TOP, chars)),
+        "bottom": max(map(_BOTTOM, chars)),
         "upright": True,
     }
-    sizes = [ch["size"] for ch in chars]
+    sizes = list(map(_SIZE, chars))
     big = max(sizes)
     if "base" in first:
         # a raised footnote marker glued to a word does not move the word's baseline
