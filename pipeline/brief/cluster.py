@@ -131,14 +131,28 @@ def group_claims(claims: list[ScoredClaim], *, by_organ: bool = False) -> list[C
 SAME_SUBJECT_WORDS = 3  # content words two statements share, beyond chance, to be about the same thing
 
 
+def _state_words(*claims: ScoredClaim) -> frozenset[str]:
+    """The words that name states in the claims' sentences ("Chinese", "government"): shared by any two
+    statements about one actor, so they do not make two statements about the same thing."""
+    from pipeline.claims.features import get_matchers
+
+    matchers = get_matchers()
+    return frozenset(
+        w
+        for c in claims
+        for m in matchers.mentions(c.row["sentence"])
+        for w in content_words(c.row["sentence"][m.start : m.end])
+    )
+
+
 def conflicting_pairs(g: ClaimGroup, limit: int) -> list[tuple[str, ScoredClaim, ScoredClaim]]:
     """Pairs of documents that give different likelihoods, or where one doubts what one asserts."""
     found: list[tuple[tuple[Any, ...], str, ScoredClaim, ScoredClaim]] = []
     members = sorted(g.claims, key=lambda c: c.key)[:MAX_CONFLICT_MEMBERS]  # the most relevant: pairs are O(n²)
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
-            if a.doc_id == b.doc_id or len(a.words & b.words) < SAME_SUBJECT_WORDS:
-                continue  # two statements conflict only about the same thing
+            if a.doc_id == b.doc_id or len((a.words & b.words) - _state_words(a, b)) < SAME_SUBJECT_WORDS:
+                continue  # two statements conflict only about the same thing, not the same state alone
             la, lb = a.row["likelihood"], b.row["likelihood"]
             if la in LIKELIHOODS and lb in LIKELIHOODS and la != lb:
                 diff = abs(LIKELIHOODS.index(la) - LIKELIHOODS.index(lb))
