@@ -29,9 +29,9 @@ _TOC_HEADING = re.compile(r"^(?:table of contents|contents)$", re.I)
 _TOC_LINE = re.compile(r"(?:\.{3,}|…|\s)\s*(?:\d{1,3}|[ivxlc]{1,6})$")
 _BYLINE = re.compile(r"^(?:by:?\s|authors?:|written by\s|posted (?:on|by)\s)", re.I)
 _CITATION = re.compile(r"(?:https?://|www\.)\S+[>)\]]?\s*$")
-# An ATT&CK technique or tactic id ("Valid Accounts [T1078 <https://...>]"): a row of a
-# technique list that ends in its link, not a source line.
-_ATTACK_ID = re.compile(r"\b(?:T\d{4}(?:\.\d{3})?|TA\d{4})\b")
+# An ATT&CK technique or tactic id or a D3FEND countermeasure id ("Valid Accounts [T1078
+# <https://...>]"): a row of a technique list or a sentence that ends in its link, not a source.
+_ATTACK_ID = re.compile(r"\b(?:T\d{4}(?:\.\d{3})?|TA\d{4}|D3-[A-Z]{2,})\b")
 _TRAILING_NUMBER = re.compile(r"(\d{1,4})\s*$")
 FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
 # A line that opens a new note: its number, then the note's first word ("17 “Iran’s …",
