@@ -148,23 +148,6 @@ def act_features(features: list[str], acts: bool) -> list[str]:
     return [*features, "acts", *(f"acts_{f}" for f in keep)]
 
 
-_IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[0-9a-f]{32}\b", re.I)
-
-
-def _shape(doc: Any, i: int) -> str:
-    """Coarse shape of a neighbouring token: number, address, punctuation, upper, word or edge."""
-    if not 0 <= i < len(doc):
-        return "edge"
-    t = doc[i]
-    if _IP.fullmatch(t.text):
-        return "addr"
-    if t.like_num or t.is_digit:
-        return "num"
-    if t.is_punct:
-        return "punct"
-    return "upper" if t.is_upper else "word"
-
-
 def _around(doc: Any, i: int) -> str:
     return doc[i].lower_ if 0 <= i < len(doc) else "<edge>"
 
@@ -229,9 +212,6 @@ def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Menti
         out.append("content_clause")
     if is_citation(doc.text):
         out.append("citation")
-    out += [f"prev_shape:{_shape(doc, span.start - 1)}", f"next_shape:{_shape(doc, span.end)}"]
-    if _IP.search(doc.text):
-        out.append("ip_row")  # a table row of addresses: a country there is where a server is
     out += _phrase_features(root, triggers)
     codes = {x.alias.code for x in mentions}
     out.append(f"n_states:{min(len(codes), 3)}")
