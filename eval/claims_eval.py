@@ -197,7 +197,7 @@ def cross_validate(k: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, An
             fit = [i for i, r in enumerate(rows) if fold[r["publisher"]] != f]
             held = [r for r in rows if fold[r["publisher"]] == f]
             heads = train([rows[i] for i in fit], [items[i] for i in fit], Config())
-            extract.get_heads = lambda h=heads: h  # analyse() falls back to this
+            extract.get_heads = lambda h=heads: h  # type: ignore[assignment]  # analyse() falls back to this
             fold_preds = predict(held, extract.tag_text)
             preds.update(fold_preds)
             per_fold.append(score(held, fold_preds))
