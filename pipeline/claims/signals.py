@@ -144,7 +144,7 @@ def act_features(features: list[str], acts: bool) -> list[str]:
     in a heading is a topic, the same group in a sentence that asserts an act is its actor."""
     if not acts:
         return features
-    keep = [f for f in features if f.startswith(("kind:", "rule:", "dep:", "kind_rule:"))]
+    keep = [f for f in features if f.startswith(("kind:", "rule:", "dep:", "kind_rule:", "np_dep:", "np_verb:"))]
     return [*features, "acts", *(f"acts_{f}" for f in keep)]
 
 
@@ -210,8 +210,51 @@ def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Menti
         out.append("in_non_state_ent")
     if _in_content_clause(root):
         out.append("content_clause")
+    if is_citation(doc.text):
+        out.append("citation")
+    out += _phrase_features(root, triggers)
     codes = {x.alias.code for x in mentions}
     out.append(f"n_states:{min(len(codes), 3)}")
+    return out
+
+
+# Verbs whose subject reports, assesses or attributes rather than acts ("the FBI assesses ...")
+_REPORT_VERBS = frozenset(
+    "assess report warn observe note attribute find say believe identify judge publish release track "
+    "detect discover reveal confirm state claim indicate conclude allege accuse name call refer "
+    "describe document analyze analyse investigate recommend urge advise".split()
+)
+_MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod", "det"})
+
+
+def _phrase_features(root: Any, triggers: set[int]) -> list[str]:
+    """The grammatical function of the noun phrase a mention sits in: "DPRK cyber actors hacked"
+    puts DPRK on the subject of an act verb, "targets in the United States" on a place, "attributed
+    to the GRU" on the attributed party, "the FBI assesses" on a reporter verb."""
+    tok = root
+    for _ in range(4):
+        if tok.dep_ not in _MODIFIER_DEPS or tok.head is tok:
+            break
+        tok = tok.head
+    head = tok.head
+    out = [f"np_dep:{tok.dep_}", f"np_head:{tok.lemma_.lower()}"]
+    if tok.dep_ == "pobj":
+        prep = head.lower_
+        out += [f"np_prep:{prep}", f"np_prep_head:{prep}_{head.head.lemma_.lower()}"]
+        if head.dep_ == "agent":
+            out.append("np_agent")  # passive "by X"
+            if head.head.i in triggers:
+                out.append("np_agent_trigger")
+    elif tok.dep_ in ("nsubj", "nsubjpass", "dobj", "obj", "attr", "appos"):
+        out.append(f"np_verb:{tok.dep_}_{head.lemma_.lower()}")
+        if tok.dep_ == "nsubj" and head.lemma_.lower() in _REPORT_VERBS:
+            out.append("np_subj_report")
+        if tok.dep_ == "nsubj" and head.i in triggers:
+            out.append("np_subj_trigger")
+        if tok.dep_ in ("dobj", "obj") and head.i in triggers:
+            out.append("np_obj_trigger")
+    if tok is not root and tok.i in triggers:
+        out.append("np_is_trigger")
     return out
 
 
