@@ -226,6 +226,20 @@ def _old_rows(name: str) -> list[dict[str, Any]]:
     return rows
 
 
+def print_actor_errors(rows: list[dict], preds: dict[str, dict]) -> None:
+    """Sentences whose tagged actor set differs from the gold one."""
+    for r in rows:
+        gold, got = set(r["label"]["actors"]), set(preds[r["id"]]["actors"])
+        if gold != got:
+            print(f"  {r['id']} gold {sorted(gold)} got {sorted(got)}: {r['text'][:160]!r}")
+
+
+def save_predictions(preds: dict[str, dict], path: Path) -> None:
+    keep = ("actors", "capabilities", "ai_enabled", "likelihood", "confidence", "stance", "mentions", "claims")
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("".join(json.dumps({"id": i, **{k: p.get(k) for k in keep}}) + "\n" for i, p in preds.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["train", "dev", "test"], action="append")
@@ -247,15 +261,9 @@ def main() -> None:
             print(f"  {key:<22} {_fmt(mean[key])}")
         report(f"cv {args.cv} folds pooled", score(rows, preds), args.detail)
         if args.errors:
-            for r in rows:
-                gold, got = set(r["label"]["actors"]), set(preds[r["id"]]["actors"])
-                if gold != got:
-                    print(f"  {r['id']} gold {sorted(gold)} got {sorted(got)}: {r['text'][:160]!r}")
+            print_actor_errors(rows, preds)
         if args.save:
-            RESULTS.mkdir(exist_ok=True)
-            keep = ("actors", "capabilities", "ai_enabled", "likelihood", "confidence", "stance", "mentions", "claims")
-            lines = [json.dumps({"id": i, **{k: p.get(k) for k in keep}}) for i, p in preds.items()]
-            (RESULTS / f"{args.save}-cv.jsonl").write_text("\n".join(lines) + "\n")
+            save_predictions(preds, RESULTS / f"{args.save}-cv.jsonl")
         return
     if args.old:
         sets = {name: _old_rows(name) for name in ("tune", "test", "fresh")}
@@ -282,15 +290,9 @@ def main() -> None:
         res = score(rows, preds)
         report(name, res, args.detail)
         if args.errors:
-            for r in rows:
-                gold, got = set(r["label"]["actors"]), set(preds[r["id"]]["actors"])
-                if gold != got:
-                    print(f"  {r['id']} gold {sorted(gold)} got {sorted(got)}: {r['text'][:160]!r}")
+            print_actor_errors(rows, preds)
         if args.save:
-            RESULTS.mkdir(exist_ok=True)
-            keep = ("actors", "capabilities", "ai_enabled", "likelihood", "confidence", "stance", "mentions", "claims")
-            lines = [json.dumps({"id": i, **{k: p.get(k) for k in keep}}) for i, p in preds.items()]
-            path.write_text("\n".join(lines) + "\n")
+            save_predictions(preds, path)
 
 
 if __name__ == "__main__":

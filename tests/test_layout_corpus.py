@@ -7,14 +7,11 @@ sentence each, and in the order of the page.
 
 from __future__ import annotations
 
-import unicodedata
-from functools import cache
-
 import pytest
 
 from pipeline.models import Page
-from pipeline.text import split_sentences
 from tests.conftest import CORPUS
+from tests.helpers.corpus_pages import corpus_page, norm, stored_sentences
 
 pytestmark = [
     pytest.mark.corpus,
@@ -22,24 +19,9 @@ pytestmark = [
 ]
 
 
-def _norm(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if ch.isalnum())
-
-
-@cache
-def _page(doc: str, page_no: int) -> Page:
-    from pipeline.parse import parse_pdf
-
-    return parse_pdf(CORPUS / doc).pages[page_no - 1]
-
-
-def _stored_sentences(page: Page) -> list[str]:
-    return [_norm(page.text[s:e]) for s, e in split_sentences(page.text)]
-
-
 def _assert_pair_in_order(doc: str, page_no: int, first: str, second: str) -> None:
-    stored = _stored_sentences(_page(doc, page_no))
-    a, b = _norm(first), _norm(second)
+    stored = stored_sentences(corpus_page(doc, page_no))
+    a, b = norm(first), norm(second)
     assert a in stored, f"{doc} p{page_no}: not one stored sentence: {first[:80]}"
     assert b in stored, f"{doc} p{page_no}: not one stored sentence: {second[:80]}"
     assert stored.index(a) < stored.index(b)
@@ -60,7 +42,7 @@ def test_two_column_sentence_runs_from_column_bottom_to_next_top() -> None:
         " SK Communications.",
         "Legitimate files developed by SK Communications are also known by the name ‘nateon.exe'37.",
     )
-    page = _page(doc, 7)
+    page = corpus_page(doc, 7)
     assert _kind_of(page, "Multiple sources confirm the malware") == "footnote"
     assert _kind_of(page, "THE MALICIOUS INFRASTRUCTURE") == "heading"
 
@@ -94,7 +76,7 @@ def test_single_column_with_footnotes() -> None:
         "Likewise, malware placed on a removable device may contain no signatures that would identify its author.",
         "These include Iran, Indonesia, India, Pakistan, Germany, China, and the United States.",
     )
-    assert _kind_of(_page(doc, 4), "A computer worm differs from a virus") == "footnote"
+    assert _kind_of(corpus_page(doc, 4), "A computer worm differs from a virus") == "footnote"
 
 
 def test_web_print() -> None:
@@ -107,15 +89,15 @@ def test_web_print() -> None:
 
 
 def test_slides_keep_bullet_order() -> None:
-    page = _page("dev_crysys_2013_targeted-attacks-presentation-slides.pdf", 30)
-    text = _norm(page.text)
-    first = _norm("signature based scanning does not work")
-    second = _norm("assumes that AV company already detected the threat before it affects the user")
+    page = corpus_page("dev_crysys_2013_targeted-attacks-presentation-slides.pdf", 30)
+    text = norm(page.text)
+    first = norm("signature based scanning does not work")
+    second = norm("assumes that AV company already detected the threat before it affects the user")
     assert first in text and second in text and text.index(first) < text.index(second)
 
 
 def test_table_rows_are_a_table_block_not_prose() -> None:
-    page = _page("dev_fsecure_2015_cozyduke.pdf", 5)
+    page = corpus_page("dev_fsecure_2015_cozyduke.pdf", 5)
     row = "446daabb7ac2b9f11dc1267fbd192628cc2bac19 | HTTP | pvt.relance.fr | /catalogue/json/index.php | 80"
     assert row in page.text
     assert _kind_of(page, row) == "table"
