@@ -16,6 +16,8 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
+from pipeline.parse.phrases import PhraseMatcher
+
 KINDS = ("government", "intelligence", "think tank", "academic", "NGO", "vendor", "platform", "media")
 # PDF fields that name an organisation, and their weights; producer/creator only when
 # they are not the software that wrote the file.
@@ -56,8 +58,8 @@ class Publisher:
 
 @dataclass(frozen=True)
 class _Catalogue:
-    strong: re.Pattern[str]
-    weak: re.Pattern[str] | None
+    strong: PhraseMatcher
+    weak: PhraseMatcher | None
     by_variant: dict[str, Publisher]
     by_squashed: dict[str, Publisher]  # "citizenlab", "paloaltonetworks": how a domain spells a name
 
@@ -86,13 +88,7 @@ def _catalogue() -> _Catalogue:
             if _key(v) not in by_variant:
                 by_variant[_key(v)] = pub
                 weak.append(v)
-    return _Catalogue(_alternation(strong), _alternation(weak) if weak else None, by_variant, by_squashed)
-
-
-def _alternation(variants: list[str]) -> re.Pattern[str]:
-    # longest first, so the alternation prefers "European Council on Foreign Relations"
-    parts = [r"\s+".join(re.escape(w) for w in v.split()) for v in sorted(set(variants), key=len, reverse=True)]
-    return re.compile(r"(?<![\w&-])(?:" + "|".join(parts) + r")(?![\w&-])", re.I)
+    return _Catalogue(PhraseMatcher(strong), PhraseMatcher(weak) if weak else None, by_variant, by_squashed)
 
 
 def lookup(name: str | None) -> Publisher | None:
