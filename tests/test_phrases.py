@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from pipeline.parse.phrases import PhraseMatcher
 
@@ -64,3 +65,11 @@ def test_no_phrases_find_nothing() -> None:
     m = PhraseMatcher([])
     assert _found(m, "CISA") == []
     assert m.sub(" ", "CISA") == "CISA"
+
+
+def test_every_non_ascii_letter_that_matches_an_ascii_one_is_known() -> None:
+    from pipeline.parse.phrases import _ASCII_FOLDS
+
+    letter = re.compile("[a-z]", re.I)
+    folding = {chr(cp) for cp in range(128, 0x30000) if letter.fullmatch(chr(cp))}
+    assert folding == set(_ASCII_FOLDS)

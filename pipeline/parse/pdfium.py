@@ -30,11 +30,21 @@ EXTRA_META_KEYS = ("Publisher", "Company")
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 # PDFium reports a line-end hyphen as U+FFFE or U+0002; U+00AD is left to the shared code.
 _HYPHENS = {0xFFFE: "-", 0x0002: "-"}
-# The object's address as an int, for caching per text object (pypdfium2's binding
+
+
+def _per_char(function: Any, restype: Any) -> Any:
+    """A PDFium function without declared argument types, called with a c_void_p handle, ints and
+    ctypes buffers, which ctypes passes as they are: the per-char calls run about half again as
+    fast as through pypdfium2's typed bindings, which check and convert every argument."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value or 0)
+
+
+# The text object's address as an int, for caching per text object (pypdfium2's binding
 # returns a pointer object that is neither hashable by address nor cheap).
-_GET_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
-)
+_GET_TEXT_OBJECT = _per_char(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_GET_UNICODE = _per_char(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_IS_GENERATED = _per_char(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
+_GET_LOOSE_BOX = _per_char(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
 # FS_RECTF's four floats in one call
 _UNPACK_BOX = struct.Struct("4f").unpack_from
 _UNPACK_MATRIX = struct.Struct("6f").unpack_from
@@ -130,14 +140,10 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
     `size` high above its descent line (the loose box bottom).
     """
     raw = textpage.raw
-    get_unicode = pdfium_c.FPDFText_GetUnicode
-    is_generated = pdfium_c.FPDFText_IsGenerated
-    get_box = pdfium_c.FPDFText_GetLooseCharBox
-    get_object = _GET_TEXT_OBJECT
-    raw_addr = ctypes.cast(raw, ctypes.c_void_p).value
+    get_unicode, is_generated, get_box, get_object = _GET_UNICODE, _IS_GENERATED, _GET_LOOSE_BOX, _GET_TEXT_OBJECT
+    handle = ctypes.cast(raw, ctypes.c_void_p)
     # one preallocated box, read back in one unpack (left, top, right, bottom)
     box = (ctypes.c_float * 4)()
-    box_p = ctypes.cast(box, ctypes.POINTER(pdfium_c.FS_RECTF))
     read_box = _UNPACK_BOX
     # text object -> (effective font size, baseline above the loose box bottom, bold), None: rotated
     objects: dict[int, tuple[float, float, bool] | None] = {}
@@ -156,25 +162,26 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
     p_space = True
     gap = False  # PDFium generated a space or line break before the next char
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = get_unicode(raw, i)
+        code = get_unicode(handle, i)
         if code in hyphens:
-            text = hyphens[code]
+            text, space = hyphens[code], False
         elif code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
             continue
         else:
             text = chr(code)
+            space = text.isspace()
             # PDFium adds spaces and line breaks where glyphs are set apart without a
             # space char (common in browser-printed PDFs): a word break like a real space.
-            if text.isspace() and is_generated(raw, i):
+            if space and is_generated(handle, i):
                 gap = True
                 continue
-        obj = get_object(raw_addr, i) or 0
+        obj = get_object(handle, i) or 0
         font = objects.get(obj, _UNSEEN)
         if font is _UNSEEN:
             first_size = _char_size(raw, i, matrix, matrix_p)
             bold = pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600
             font = objects[obj] = None if first_size is None else (first_size, -1.0, bold)
-        if font is None or not get_box(raw, i, box_p):
+        if font is None or not get_box(handle, i, box):
             continue
         x0, y1, x1, y0 = read_box(box)
         size, rise, bold = font  # type: ignore[misc]
@@ -193,7 +200,6 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
         if rounded is None:
             rounded = heights[height] = round(height, 1)
         font_key = (size, rounded)
-        space = text.isspace()
         if not gap and p_font == font_key and abs(p_top - ch_top) < 0.5 and not p_space and not space:
             values = overlaps.get(font_key)
             if values is None:
@@ -353,12 +359,30 @@ def _merge(chars: list[dict[str, Any]], with_size: bool) -> dict[str, Any]:
 
 
 def _rulings(page: Any, left: float, top: float, height: float) -> Rulings:
-    """Horizontal rules (x0, y, x1) from simple path objects: lines and rectangles."""
+    """Horizontal rules (x0, y, x1) from simple path objects: lines and rectangles.
+
+    The page's top-level objects through PDFium's own calls: pypdfium2's get_objects wraps
+    every object (text runs and images too) in a Python object first.
+    """
     rules: list[tuple[float, float, float]] = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
-        if pdfium_c.FPDFPath_CountSegments(obj.raw) > 5:
-            continue  # curves and outlines, not rules
-        x0, y0, x1, y1 = obj.get_bounds()
+    raw = page.raw
+    count = pdfium_c.FPDFPage_CountObjects(raw)
+    if count < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    bounds = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(b) for b in bounds]
+    for i in range(count):
+        obj = pdfium_c.FPDFPage_GetObject(raw, i)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_UNKNOWN:
+            raise pdfium.PdfiumError("Failed to determine pageobject type.")
+        if kind != pdfium_c.FPDF_PAGEOBJ_PATH or pdfium_c.FPDFPath_CountSegments(obj) > 5:
+            continue  # text, images, forms; curves and outlines are no rules
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        x0, y0, x1, y1 = (b.value for b in bounds)
         x0, x1, obj_top, obj_bottom = x0 - left, x1 - left, top - y1, top - y0
         if obj_bottom - obj_top < 2:
             rules.append((x0, obj_top, x1))

@@ -32,13 +32,10 @@ class PhraseMatcher:
         self._starts = re.compile(rf"(?<!{boundary})[{firsts}]" if firsts else "(?!)", re.I)
         self._boundary = boundary
         self._by_key: dict[str, list[int]] = {}
-        self._anywhere: list[int] = []  # phrases whose first letters are not ASCII: tried at every start
         for rank, phrase in enumerate(ordered):
-            key = phrase.split()[0][:KEY_CHARS].lower()
-            if key.isascii():
+            key = _ascii_key(phrase.split()[0][:KEY_CHARS])
+            if key is not None:
                 self._by_key.setdefault(key, []).append(rank)
-            else:
-                self._anywhere.append(rank)
         self._parts = parts
         self._at: dict[str, re.Pattern[str] | None] = {}  # first letters -> the phrases that may start there
 
@@ -80,13 +77,34 @@ class PhraseMatcher:
         """The alternation of the phrases that can start with `head` (lower-cased ASCII), in rank order."""
         if head in self._at:
             return self._at[head]
-        ranks = [r for n in range(1, len(head) + 1) for r in self._by_key.get(head[:n], ())] + self._anywhere
+        ranks = [r for n in range(1, len(head) + 1) for r in self._by_key.get(head[:n], ())]
         pattern = None
         if ranks:
             body = "|".join(self._parts[r] for r in sorted(ranks))
             pattern = re.compile(rf"(?:{body})(?!{self._boundary})", re.I)
         self._at[head] = pattern
         return pattern
+
+
+def _ascii_key(letters: str) -> str | None:
+    """The lower-case ASCII letters that `letters` match under re.I ("ſec" -> "sec"), or None
+    when one of them matches no ASCII letter ("Öst", "Слу"): such a phrase never starts on ASCII text."""
+    key = ""
+    for ch in letters:
+        folded = ch.lower() if ch.isascii() else _ASCII_FOLDS.get(ch)
+        if folded is None:
+            return None
+        key += folded
+    return key
+
+
+# the non-ASCII letters re.I matches with ASCII ones (Kelvin sign, long s, dotless and dotted i)
+_ASCII_FOLDS = {
+    ch: a.lower()
+    for ch in ("\u212a", "\u017f", "\u0131", "\u0130")
+    for a in map(chr, range(128))
+    if re.fullmatch(re.escape(ch), a, re.I)
+}
 
 
 def _phrase_pattern(phrase: str) -> str:
