@@ -45,6 +45,11 @@ _GET_TEXT_OBJECT = _per_char(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
 _GET_UNICODE = _per_char(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
 _IS_GENERATED = _per_char(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
 _GET_LOOSE_BOX = _per_char(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+# and once per text object
+_GET_MATRIX = _per_char(pdfium_c.FPDFText_GetMatrix, ctypes.c_int)
+_GET_FONT_SIZE = _per_char(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_GET_FONT_WEIGHT = _per_char(pdfium_c.FPDFText_GetFontWeight, ctypes.c_int)
+_GET_CHAR_ORIGIN = _per_char(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
 # FS_RECTF's four floats in one call
 _UNPACK_BOX = struct.Struct("4f").unpack_from
 _UNPACK_MATRIX = struct.Struct("6f").unpack_from
@@ -148,8 +153,8 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
     # text object -> (effective font size, baseline above the loose box bottom, bold), None: rotated
     objects: dict[int, tuple[float, float, bool] | None] = {}
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    origin = (ctypes.byref(ox), ctypes.byref(oy))
     matrix = (ctypes.c_float * 6)()
-    matrix_p = ctypes.cast(matrix, ctypes.POINTER(pdfium_c.FS_MATRIX))
     chars: list[dict[str, Any]] = []
     append = chars.append
     hyphens = _HYPHENS
@@ -178,8 +183,8 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
         obj = get_object(handle, i) or 0
         font = objects.get(obj, _UNSEEN)
         if font is _UNSEEN:
-            first_size = _char_size(raw, i, matrix, matrix_p)
-            bold = pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600
+            first_size = _char_size(handle, i, matrix)
+            bold = _GET_FONT_WEIGHT(handle, i) >= 600
             font = objects[obj] = None if first_size is None else (first_size, -1.0, bold)
         if font is None or not get_box(handle, i, box):
             continue
@@ -188,7 +193,7 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
         if rise < 0.0:
             # the baseline sits a font's descent above the loose box: the same for every
             # char of one text object, and what lines of mixed fonts share
-            pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
+            _GET_CHAR_ORIGIN(handle, i, *origin)
             rise = max(oy.value - y0, 0.0)
             objects[obj] = (size, rise, bold)
         bottom = top - y0
@@ -251,18 +256,18 @@ def _fit_widths(
                 ch["x1"] = max(ch["x0"] + 0.1, ch["x1"] + delta)
 
 
-def _char_size(raw: Any, index: int, matrix: Any, matrix_p: Any) -> float | None:
+def _char_size(handle: Any, index: int, matrix: Any) -> float | None:
     """Effective font size of a char, or None for rotated text (pdfminer's upright test).
 
-    `matrix` is a buffer of six floats, `matrix_p` the same as an FS_MATRIX pointer.
+    `handle` is the text page as a c_void_p, `matrix` a buffer of six floats.
     """
-    if not pdfium_c.FPDFText_GetMatrix(raw, index, matrix_p):
+    if not _GET_MATRIX(handle, index, matrix):
         return None
     a, b, c, d, _, _ = _UNPACK_MATRIX(matrix)
     # Rotated text (e.g. a vertical side tab) would read reversed.
     if not (a * d > 0 and b * c <= 0):
         return None
-    size = round(pdfium_c.FPDFText_GetFontSize(raw, index) * math.hypot(c, d), 3)
+    size = round(_GET_FONT_SIZE(handle, index) * math.hypot(c, d), 3)
     return size if size > 0 else 1.0
 
 
@@ -274,29 +279,28 @@ def chars_to_words(chars: list[dict[str, Any]], *, with_size: bool) -> list[dict
         for line in _cluster_lines(group):
             line.sort(key=_X0)
             current: list[dict[str, Any]] = []
+            prev: dict[str, Any] = {}
+            p_x0 = p_x1 = p_top = p_size = 0.0  # prev's, read once
             for ch in line:
-                if ch["text"].isspace():
+                text = ch["text"]
+                if text.isspace():
                     if current:
                         words.append(_merge(current, with_size))
                     current = []
                     continue
-                if current:
-                    prev = current[-1]
-                    if (
-                        (
-                            ch["gap"]
-                            and prev["idx"] == ch["idx"] - 1
-                            and ch["x0"] - prev["x1"] > GAP_SPACE_EM * ch["size"]
-                        )
-                        or ch["x0"] < prev["x0"]
-                        # a raised note number set tight against the next word ("specialists3and")
-                        or (ch["size"] > 1.25 * prev["size"] and prev["text"].isdigit() and ch["text"].isalpha())
-                        or ch["x0"] > prev["x1"] + X_TOLERANCE
-                        or abs(ch["top"] - prev["top"]) > Y_TOLERANCE
-                    ):
-                        words.append(_merge(current, with_size))
-                        current = []
+                x0, x1, top, size = ch["x0"], ch["x1"], ch["top"], ch["size"]
+                if current and (
+                    (ch["gap"] and prev["idx"] == ch["idx"] - 1 and x0 - p_x1 > GAP_SPACE_EM * size)
+                    or x0 < p_x0
+                    # a raised note number set tight against the next word ("specialists3and")
+                    or (size > 1.25 * p_size and prev["text"].isdigit() and text.isalpha())
+                    or x0 > p_x1 + X_TOLERANCE
+                    or abs(top - p_top) > Y_TOLERANCE
+                ):
+                    words.append(_merge(current, with_size))
+                    current = []
                 current.append(ch)
+                prev, p_x0, p_x1, p_top, p_size = ch, x0, x1, top, size
             if current:
                 words.append(_merge(current, with_size))
     return words
