@@ -131,6 +131,65 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
             b.kind = "footnote"
             continue
         b.kind = "body"
+    type_name_lists(blocks)
+
+
+# A caption's label on a line of its own ("Figure 6", "Table 3:"), its title set beside or under it.
+_CAPTION_LABEL = re.compile(r"^(?:figure|fig\.|table|exhibit|chart)\s*\d{1,3}[.:]?$", re.I)
+CAPTION_PARTS = 2  # title and subtitle lines that join a caption's label
+
+
+def join_captions(blocks: list[Block]) -> list[Block]:
+    """A caption label standing alone takes the short blocks set right under (or beside) it:
+    the figure's title and subtitle, often in other type sizes, are one caption with it."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        out.append(b)
+        i += 1
+        if b.kind == "table" or len(b.lines) != 1 or not _CAPTION_LABEL.match(block_text(b).strip()):
+            continue
+        b.kind = "caption"
+        em = max(f.h for f in b.lines)
+        parts = 0
+        while i < len(blocks) and parts < CAPTION_PARTS:
+            c, last = blocks[i], b.lines[-1]
+            words = len(block_text(c).split())
+            if c.kind not in ("body", "heading", "caption") or len(c.lines) > 3 or not 2 <= words <= 30:
+                break
+            h = max(em, c.lines[0].h)
+            under = 0 <= c.top - last.bottom <= 1.2 * h and abs(c.x0 - b.x0) <= 1.5 * h
+            beside = parts == 0 and c.top < last.bottom and c.bottom > last.top and 0 <= c.x0 - last.x1 <= 3 * h
+            if not (under or beside):
+                break
+            b.lines.extend(c.lines)
+            parts += 1
+            i += 1
+    return out
+
+
+def _name_list_item(block: Block) -> bool:
+    """A list item that names something rather than says it: one line, no closing stop, its
+    words capitalised like a title ("Microsoft Word Malformed Data Structures Vulnerability")."""
+    text = block_text(block).strip()
+    if not block.lines[0].bullet or len(block.lines) > 2 or text[-1:] in ".!?:;,":
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text) if len(w) > 3]
+    return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
+
+
+def type_name_lists(blocks: list[Block], min_items: int = 3) -> None:
+    """Runs of `min_items` or more such items are a list of names: typed `table`, not prose."""
+    run: list[Block] = []
+    for b in [*blocks, None]:
+        if b is not None and b.kind == "body" and _name_list_item(b):
+            run.append(b)
+            continue
+        if len(run) >= min_items:
+            for item in run:
+                item.kind = "table"
+        run = []
 
 
 def _is_data(block: Block) -> bool:
@@ -188,8 +247,13 @@ def split_portion_marks(blocks: list[Block]) -> list[Block]:
     return out
 
 
+# Kinds whose text runs on from one block to the next (across a column break): the main
+# text, and notes or sidebars set in columns of their own.
+FLOW_KINDS = frozenset({"body", "footnote"})
+
+
 def mend_interruptions(blocks: list[Block]) -> list[Block]:
-    """Move a body block that continues an unfinished sentence up to follow it.
+    """Move a block that continues an unfinished sentence of its kind up to follow it.
 
     A sidebar, caption or figure label placed between the bottom of one column and the
     top of the next must not cut the sentence that runs across them.
@@ -198,10 +262,10 @@ def mend_interruptions(blocks: list[Block]) -> list[Block]:
     i = 0
     while i < len(out) - 1:
         a = out[i]
-        if a.kind == "body" and not _ends_sentence(block_text(a)) and out[i + 1].kind != "body":
+        if a.kind in FLOW_KINDS and not _ends_sentence(block_text(a)) and out[i + 1].kind != a.kind:
             for j in range(i + 2, min(i + 12, len(out))):
                 c = out[j]
-                same = c.kind == "body" and abs(c.size - a.size) <= 0.6
+                same = c.kind == a.kind and abs(c.size - a.size) <= 0.6
                 if same and _continues_text(block_text(c)):
                     out.insert(i + 1, out.pop(j))
                     break
@@ -223,7 +287,7 @@ def _continues_text(text: str) -> bool:
 
 def continues(prev: Block, nxt: Block) -> bool:
     """Whether `nxt` carries on the sentence `prev` leaves open (across a column break)."""
-    if prev.kind != "body" or nxt.kind != "body" or abs(prev.size - nxt.size) > 0.6:
+    if prev.kind not in FLOW_KINDS or nxt.kind != prev.kind or abs(prev.size - nxt.size) > 0.6:
         return False
     ptext, ntext = block_text(prev).rstrip(), block_text(nxt).lstrip()
     if not ptext or not ntext or _ends_sentence(ptext):

@@ -251,7 +251,12 @@ def _ruled_tables(frag_rows: list[list[Frag]], rulings: Callable[[], Rulings]) -
     i = 0
     while i < len(frag_rows):
         j = i
-        while j < len(frag_rows) and len(frag_rows[j]) >= 2 and not _prose_pair(frag_rows[j]):
+        while (
+            j < len(frag_rows)
+            and len(frag_rows[j]) >= 2
+            and not _prose_pair(frag_rows[j])
+            and (j == i or _cells_align(frag_rows[j - 1], frag_rows[j]))
+        ):
             j += 1
         if j - i >= MIN_TABLE_ROWS:
             runs.append((i, j))
@@ -282,6 +287,39 @@ def _ruled_tables(frag_rows: list[list[Frag]], rulings: Callable[[], Rulings]) -
     return out
 
 
+def _cells_align(above: list[Frag], below: list[Frag], tol: float = 3.0) -> bool:
+    """Whether a row's cells stand in the columns of the row above: a cell starts (or a
+    right-aligned one ends) where one above does. Two text columns under a table do not."""
+    if any(abs(f.x0 - g.x0) <= tol for f in below for g in above):
+        return True
+    ends = sum(1 for f in below if any(abs(f.x1 - g.x1) <= tol for g in above))
+    return ends >= 0.5 * len(below)
+
+
+def _flowing_columns(rows: list[list[Frag]]) -> bool:
+    """Two or more of the candidate's columns read as running text: down each, most lines
+    leave a sentence open and the next line carries it on in lower case. Narrow text
+    columns side by side (a sidebar in three columns) are not a table's cells."""
+    columns: dict[int, list[Frag]] = {}
+    for row in rows:
+        for f in row:
+            columns.setdefault(round(f.x0 / 6), []).append(f)
+    flowing = 0
+    for frags in columns.values():
+        frags.sort(key=lambda f: f.top)
+        pairs = list(zip(frags, frags[1:], strict=False))
+        if len(pairs) < 2:
+            continue
+        runs_on = sum(
+            1
+            for a, b in pairs
+            if a.words[-1]["text"][-1:] not in ".!?:" and b.words[0]["text"][:1].islower() and a.n_words >= 3
+        )
+        if runs_on >= 0.5 * len(pairs):
+            flowing += 1
+    return flowing >= 2
+
+
 def _prose_pair(frags: list[Frag]) -> bool:
     """Two long lines side by side: the two columns of a page, not cells."""
     return len(frags) == 2 and all(f.n_words >= 7 for f in frags)
@@ -310,7 +348,12 @@ def _find_tables(frag_rows: list[list[Frag]]) -> list[list[list[Frag]]]:
                 break
         rows = frag_rows[i:j]
         wide = sum(1 for r in rows if len(r) >= 3)
-        if j - i >= MIN_TABLE_ROWS and (wide >= 2 or j - i >= 4) and _aligned([r for r in rows if len(r) > 1]):
+        if (
+            j - i >= MIN_TABLE_ROWS
+            and (wide >= 2 or j - i >= 4)
+            and _aligned([r for r in rows if len(r) > 1])
+            and not _flowing_columns(rows)
+        ):
             out.append(rows)
         i = j
     return out
