@@ -73,10 +73,15 @@ _GLUED_MARKER = re.compile(r"(?<=[^\W\d_]|[.,;:)\]\"'\u2019\u201d])\d{1,3}(?=[\s
 _LEADING_MARKER = re.compile(r"^\s*\d{1,3}\s+(?=\D)")
 
 
+# a number broken across a line ("NT·5.\n1;SV1"): one number, whatever the whitespace
+_BROKEN_NUMBER = re.compile(r"(\d\.)\s+(?=\d)")
+
+
 def norm(s: str) -> str:
-    """NFKC, footnote markers (glued to a word end, or opening a footnote) dropped, lowercase,
-    only letters and digits kept."""
+    """NFKC, a number broken across a line rejoined, footnote markers (glued to a word end, or
+    opening a footnote) dropped, lowercase, only letters and digits kept."""
     s = unicodedata.normalize("NFKC", s)
+    s = _BROKEN_NUMBER.sub(r"\1", s)
     s = _GLUED_MARKER.sub("", _LEADING_MARKER.sub("", s)).lower()
     return "".join(ch for ch in s if ch.isalnum())
 

@@ -205,10 +205,15 @@ def _tabular(frags: list[Frag]) -> bool:
     if len(frags) >= 3:
         return long <= 1
     # a label and its value: a number, a date, an indicator, an identifier with digits
-    return all(f.n_words <= 4 for f in frags) and any(
+    if all(f.n_words <= 4 for f in frags) and any(
         _NUMBER_CELL.match(t) or DATA_TOKEN.search(t) or (any(c.isdigit() for c in t) and t[:1].isupper())
         for t in (f.words[-1]["text"] for f in frags[1:])
-    )
+    ):
+        return True
+    # a key of numbers or indicators (a date and time, an address) and a short value: a log line
+    key = frags[0]
+    data = sum(1 for w in key.words if _NUMBER_CELL.match(w["text"]) or DATA_TOKEN.search(w["text"]))
+    return key.n_words >= 2 and data >= 0.5 * key.n_words and all(f.n_words <= 8 for f in frags)
 
 
 def _aligned(rows: list[list[Frag]]) -> bool:
@@ -227,8 +232,15 @@ def find_tables(
     """Tables as rows of cells: runs of aligned rows of short cells, on each side of a gutter,
     and runs of two-cell rows that drawn rules separate."""
     ruled = _ruled_tables(frag_rows, rulings)
-    if ruled:
-        return ruled
+    if not ruled:
+        return _aligned_tables(frag_rows, gutter)
+    # rows a ruled table leaves alone may hold another table, ruled or not
+    taken = {id(f) for t in ruled for row in t for f in row}
+    rest = [[f for f in row if id(f) not in taken] for row in frag_rows]
+    return ruled + _aligned_tables([row for row in rest if row], gutter)
+
+
+def _aligned_tables(frag_rows: list[list[Frag]], gutter: tuple[float, float] | None) -> list[list[list[Frag]]]:
     if gutter is None:
         return _find_tables(frag_rows)
     mid = (gutter[0] + gutter[1]) / 2
@@ -374,7 +386,9 @@ def _joins(block: Block, f: Frag) -> bool:
     f_data, last_data = f.is_data, last.is_data
     if f_data != last_data and not (_labelled(f) and _labelled(last)):
         # a list of indicators under the sentence that announces it, prose again below it
-        if f_data and last.words[-1]["text"][-1:] in ".:;!?)":
+        head = f.words[0]["text"]
+        runs_on = head[:1].islower() and not DATA_TOKEN.search(head)  # "published 30.10.2014; https://…"
+        if f_data and last.words[-1]["text"][-1:] in ".:;!?)" and not runs_on:
             return False
         if last_data and f.words[0]["text"][:1].isupper():
             return False
