@@ -238,8 +238,10 @@ def _split_lines(text: str, start: int, end: int, *, every: bool = False, items:
     for i, line in enumerate(lines[:-1]):
         nl = pos + len(line)
         nxt = lines[i + 1].lstrip()
+        # a heading stands first or after a finished sentence, not inside a running one
+        after_end = pos == seg_start or lines[i - 1].rstrip()[-1:] in ".!?:"
         if (
-            (_is_heading(line) and nxt[:1].isupper())
+            (after_end and _is_heading(line) and nxt[:1].isupper())
             or (pos == seg_start and _heading_first_line(line, nxt, usual[i + 1]))
             or (items and _item_end(line, nxt, width))
         ):

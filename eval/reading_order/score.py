@@ -53,8 +53,9 @@ split_sentences = _text.split_sentences
 DEFAULT_CORPUS = "/work/shared/corpus"
 MIN_WORDS = 8
 # a sentence that ends in bracketed citations after its own full stop:
-# "... resides at 'bomul.com'. (ETnews, 2011)", "... '.com'. (Samsung IDC 2011) (Birdman, 2011)"
-_TRAILING_CITATION = re.compile(r"^(.*[.!?][\"\u201d\u2019']?)\s+((?:\([^()]*\)\s*)+)$", re.S)
+# "... resides at 'bomul.com'. (ETnews, 2011)", "... '.com'. (Samsung IDC 2011) (Birdman, 2011)",
+# "... applied to the hull. (Moore 2000)."
+_TRAILING_CITATION = re.compile(r"^(.*[.!?][\"\u201d\u2019']?)\s+((?:\([^()]*\)\s*)+)\.?$", re.S)
 _ENUMERATOR = re.compile(r"^\d{1,2}[.)]\s+")
 _CAPTION_LABEL = re.compile(r"^(?:figure|fig\.|table|exhibit|chart)\s*\d+[.:]?\s+", re.I)
 # a link's target printed after its text ("... update-on-sony-investigation <https://www.fbi.gov/...>"),

@@ -406,6 +406,14 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
         min(ln.x0 for ln in block) if block and not b.table_rows and not b.lines[0].bullet else None
         for b, block in zip(blocks, line_blocks, strict=True)
     ]
+    # a block's own line pitch (baseline to baseline, near enough): items or paragraphs that the
+    # page sets apart by a wider pitch inside one block are broken apart
+    pitch = [
+        min((_pitch(a, c, max) for a, c in zip(block, block[1:], strict=False) if c.top > a.bottom - 1), default=0.0)
+        if not b.table_rows
+        else 0.0
+        for b, block in zip(blocks, line_blocks, strict=True)
+    ]
     out: list[Line] = []
     prev_block: Block | None = None
     for b_no, (b, block) in enumerate(zip(blocks, line_blocks, strict=True)):
@@ -422,12 +430,23 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
                 prev = block[li - 1]
                 gap = line.top - prev.bottom
                 big = gap > max(normal_gap, 0.0) + 0.5 * line_height
-                new_para = big or line.top <= prev.top or _indented(line, prev, left[b_no])
+                new_para = (
+                    big
+                    or line.top <= prev.top
+                    or _indented(line, prev, left[b_no])
+                    or (pitch[b_no] > 0 and _pitch(prev, line, min) >= 1.2 * pitch[b_no])
+                )
                 line.sep = "\n\n" if new_para else "\n"
             out.append(line)
         if block:
             prev_block = b
     return out
+
+
+def _pitch(a: Line, b: Line, pick: Callable[[float, float], float]) -> float:
+    """Distance from line `a` to line `b` by tops and by bottoms, `pick` of the two: a raised
+    marker moves a line's top, a lowered one its bottom, never both."""
+    return pick(b.top - a.top, b.bottom - a.bottom)
 
 
 def _indented(line: Line, prev: Line, left: float | None) -> bool:
