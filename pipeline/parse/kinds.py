@@ -172,8 +172,10 @@ def join_captions(blocks: list[Block]) -> list[Block]:
 def _name_list_item(block: Block) -> bool:
     """A list item that names something rather than says it: one line, no closing stop, its
     words capitalised like a title ("Microsoft Word Malformed Data Structures Vulnerability")."""
+    if not block.lines[0].bullet or len(block.lines) > 2:
+        return False
     text = block_text(block).strip()
-    if not block.lines[0].bullet or len(block.lines) > 2 or text[-1:] in ".!?:;,":
+    if text[-1:] in ".!?:;,":
         return False
     words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text) if len(w) > 3]
     return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
@@ -292,8 +294,16 @@ def continues(prev: Block, nxt: Block) -> bool:
     ptext, ntext = block_text(prev).rstrip(), block_text(nxt).lstrip()
     if not ptext or not ntext or _ends_sentence(ptext):
         return False
-    if ntext[0].islower() or ntext[0] in ",;)":
-        return True
     # below in the same column the break is a paragraph's; into a new column it is not
     below = nxt.top >= prev.bottom - 1 and min(prev.x1, nxt.x1) - max(prev.x0, nxt.x0) > 0
+    if below and _stops_short(prev, max(prev.x1, nxt.x1), min(prev.x0, nxt.x0)):
+        return False  # a line that stops short of its column ends its paragraph (a caption over text)
+    if ntext[0].islower() or ntext[0] in ",;)":
+        return True
     return not below and (ptext[-1] in ",-" or ptext[-1].islower())
+
+
+def _stops_short(block: Block, right: float, left: float) -> bool:
+    """Whether the block's last line ends well short of the column (`left` to `right`)."""
+    last = block.lines[-1]
+    return right - last.x1 > max(4.0 * last.h, 0.25 * (right - left))

@@ -212,8 +212,13 @@ def _tabular(frags: list[Frag]) -> bool:
         return True
     # a key of numbers or indicators (a date and time, an address) and a short value: a log line
     key = frags[0]
-    data = sum(1 for w in key.words if _NUMBER_CELL.match(w["text"]) or DATA_TOKEN.search(w["text"]))
-    return key.n_words >= 2 and data >= 0.5 * key.n_words and all(f.n_words <= 8 for f in frags)
+    if key.n_words < 2 or any(f.n_words > 8 for f in frags) or not _data_word(key.words[0]["text"]):
+        return False
+    return sum(1 for w in key.words if _data_word(w["text"])) >= 0.5 * key.n_words
+
+
+def _data_word(text: str) -> bool:
+    return bool(_NUMBER_CELL.match(text) or DATA_TOKEN.search(text))
 
 
 def _aligned(rows: list[list[Frag]]) -> bool:
