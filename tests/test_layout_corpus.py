@@ -190,3 +190,8 @@ def test_caption_line_that_stops_short_is_not_continued_by_the_text_under_it() -
     caption, tail = norm("Distribution of Russian/Ukrainian Language Use in Ukraine"), norm("forces operating in eastern")
     assert any(caption in s for s in stored)
     assert not any(caption in s and tail in s for s in stored)
+
+
+def test_web_print_sentence_with_inline_link_targets_is_body() -> None:
+    page = corpus_page("dev_cisa_aa24-038a_prc-volt-typhoon.pdf", 2)
+    assert _kind_of(page, "The U.S. authoring agencies have confirmed that Volt Typhoon") == "body"

@@ -48,6 +48,27 @@ PORTION_MARK_PATTERN = r"\((?:U|C|S|TS|FOUO|CUI)(?://?[A-Z0-9][A-Z0-9 ,/-]*)?\)"
 PORTION_MARK = re.compile(rf"^{PORTION_MARK_PATTERN}(?=\s)")
 
 
+# A link's target printed in brackets after its text (web prints): "... sectors <https://...>."
+_LINK_TARGET = re.compile(r"\s*<(?:https?://|www\.)(?:[^<>\s]*(?:\s[^<>\s]+)*>|\S*$)")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+_REF_MARKER = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)]\s)")
+
+
+def _prose_with_links(text: str) -> bool:
+    """A sentence whose links' targets are printed inline: without them it ends like a sentence
+    (a reference ends in its address, or opens with its number)."""
+    if "<" not in text or _REF_MARKER.match(text):
+        return False
+    rest = _LINK_TARGET.sub("", text).rstrip()
+    if _SENTENCE_END.search(rest):
+        return True
+    # a sentence running on to the next page: words in lower case, not a title's capitals
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", rest) if len(w) > 3]
+    return (
+        len(words) >= 8 and not _CITATION.search(rest) and sum(1 for w in words if w[0].islower()) >= 0.6 * len(words)
+    )
+
+
 def _cites(text: str) -> bool:
     return not _ATTACK_ID.search(_CITATION.sub(" ", text))
 
@@ -117,7 +138,7 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
         if _BYLINE.match(text) and words <= 30:
             b.kind = "boilerplate"  # "By: A, B and C", "Posted on October 9, 2014 by ..."
             continue
-        if _CITATION.search(text) and words <= 40 and _cites(text):
+        if _CITATION.search(text) and words <= 40 and _cites(text) and not _prose_with_links(text):
             b.kind = "references"  # a source line that ends in its address
             continue
         if _is_data(b):
