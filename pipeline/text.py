@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import statistics
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -122,6 +123,9 @@ _STARTERS = frozenset(
 )
 # Two sentences glued by the extraction, no space after the stop: "powershell.exe.The decrypted ..."
 _GLUED = re.compile(r"(?<=[a-z0-9)\]”’\"])[.!?](?=([A-Z][a-z]*)\s)")
+# A numeric citation closing a sentence whose full stop the page leaves out ("entities [8, 54–56]
+# Some of these"): an end before a sentence starter.
+_CITATION_END = re.compile(r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\](?=[ \t]+([A-Z][a-z]*)\s)")
 # Abbreviations that never end a sentence ("e.g. Google", "vs. Russia").
 _NEVER_END = frozenset({"e.g", "i.e", "a.k.a", "eg", "ie", "cf", "viz", "vs", "v", "ca", "approx"})
 # Titles before a name: never a sentence end in mixed-case text.
@@ -224,14 +228,21 @@ def _split_lines(text: str, start: int, end: int, *, every: bool = False, items:
     for i in range(len(lines) - 2, -1, -1):
         rest_width[i] = max(lengths[i], rest_width[i + 1])
     width = rest_width[0]
+    # a paragraph's usual line length from each line on (its last, short line left out): a line
+    # that a mended hyphen made twice as long does not set it
+    usual = [
+        statistics.median_low(lengths[i:-1]) if len(lengths) - i > 2 else rest_width[i] for i in range(len(lines))
+    ]
     out = []
     seg_start = pos = start
     for i, line in enumerate(lines[:-1]):
         nl = pos + len(line)
         nxt = lines[i + 1].lstrip()
+        # a heading stands first or after a finished sentence, not inside a running one
+        after_end = pos == seg_start or lines[i - 1].rstrip()[-1:] in ".!?:"
         if (
-            (_is_heading(line) and nxt[:1].isupper())
-            or (pos == seg_start and _heading_first_line(line, nxt, rest_width[i + 1]))
+            (after_end and _is_heading(line) and nxt[:1].isupper())
+            or (pos == seg_start and _heading_first_line(line, nxt, usual[i + 1]))
             or (items and _item_end(line, nxt, width))
         ):
             out.append((seg_start, nl))
@@ -294,6 +305,9 @@ def _split_punct(text: str, start: int, end: int) -> list[tuple[int, int]]:
             seg_start = m.end()
     for m in _GLUED.finditer(text, start, end):
         if m.group(1).lower() in _STARTERS:
+            cuts.append(m.end())
+    for m in _CITATION_END.finditer(text, start, end):
+        if m.group(1).lower() in _STARTERS and m.group(1) != "I":
             cuts.append(m.end())
     cuts.sort()
     bounds = [start, *cuts, end]

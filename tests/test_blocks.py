@@ -107,3 +107,18 @@ def test_technique_rows_ending_in_links_are_not_references(tmp_path: Path) -> No
     source = next(k for t, k in kinds.items() if t.startswith("See the vendor"))
     assert row != "references"  # a technique list row is data or prose, and keeps its vector
     assert source == "references"
+
+
+def test_sentence_with_inline_link_targets_is_body_not_a_reference(tmp_path: Path) -> None:
+    # web prints print each link's target after its text; the sentence stays prose
+    items = [
+        TextItem(72, 700, "The actors used Mimikatz <https://attack.mitre.org/software/S0002/> to harvest", 10),
+        TextItem(72, 686, "credentials and Impacket <https://attack.mitre.org/software/S0357/>.", 10),
+        TextItem(72, 600, "[1] Vendor Report on the Campaign <https://example.org/reports/campaign>", 10),
+    ]
+    page = parse_pdf(_pdf(tmp_path, items)).pages[0]
+    kinds = {page.text[b.start : b.end]: b.kind for b in page.blocks}
+    sentence = next(k for t, k in kinds.items() if t.startswith("The actors used Mimikatz"))
+    item = next(k for t, k in kinds.items() if t.startswith("[1] Vendor Report"))
+    assert sentence == "body"
+    assert item == "references"

@@ -92,6 +92,25 @@ GLUED_AND_LISTS = [
         "The analysis ends here at the end.Next we describe the loader.",
         ["The analysis ends here at the end.", "Next we describe the loader."],
     ),
+    (  # a numeric citation ends a sentence whose full stop the page leaves out
+        "Such attacks are common [8, 26, 54–56] Some of these reports add detail [26].",
+        ["Such attacks are common [8, 26, 54–56]", "Some of these reports add detail [26]."],
+    ),
+    (  # title-case words inside a wrapped sentence are no heading
+        "In both\ncases, the dropper wrote this file in the user’s\nLocal Application\nData directory as win32res.dat.",
+        ["In both\ncases, the dropper wrote this file in the user’s\nLocal Application\nData directory as win32res.dat."],
+    ),
+    (  # a short first line before a line that a mended hyphen made long is no heading
+        "This section overviews how we compute the Social\nEngineering Base Value (Section 4.2) and\n"
+        "the Technical Multiplier (Section 4.3). In\nSection 4.4, we present the results of computing and analyzing the"
+        " TTI value of threats observed.\nWe also discuss limitations.",
+        [
+            "This section overviews how we compute the Social\nEngineering Base Value (Section 4.2) and\n"
+            "the Technical Multiplier (Section 4.3).",
+            "In\nSection 4.4, we present the results of computing and analyzing the TTI value of threats observed.",
+            "We also discuss limitations.",
+        ],
+    ),
     (  # a sentence-case heading line, well short of the paragraph under it
         "On blame shifting\nThe following threat actors have chosen a different tactic in their\ncampaigns of 2016.",
         [

@@ -53,10 +53,14 @@ split_sentences = _text.split_sentences
 DEFAULT_CORPUS = "/work/shared/corpus"
 MIN_WORDS = 8
 # a sentence that ends in bracketed citations after its own full stop:
-# "... resides at 'bomul.com'. (ETnews, 2011)", "... '.com'. (Samsung IDC 2011) (Birdman, 2011)"
-_TRAILING_CITATION = re.compile(r"^(.*[.!?][\"\u201d\u2019']?)\s+((?:\([^()]*\)\s*)+)$", re.S)
+# "... resides at 'bomul.com'. (ETnews, 2011)", "... '.com'. (Samsung IDC 2011) (Birdman, 2011)",
+# "... applied to the hull. (Moore 2000)."
+_TRAILING_CITATION = re.compile(r"^(.*[.!?][\"\u201d\u2019']?)\s+((?:\([^()]*\)\s*)+)\.?$", re.S)
 _ENUMERATOR = re.compile(r"^\d{1,2}[.)]\s+")
-_CAPTION_LABEL = re.compile(r"^(?:figure|fig\.|table|exhibit|chart)\s*\d+[.:]\s+", re.I)
+_CAPTION_LABEL = re.compile(r"^(?:figure|fig\.|table|exhibit|chart)\s*\d+[.:]?\s+", re.I)
+# a link's target printed after its text ("... update-on-sony-investigation <https://www.fbi.gov/...>"),
+# which the parser may store apart from the text it follows
+_LINK_TARGET = re.compile(r"^(.*\S)\s+<(?:https?://|www\.)[^<>]*>$", re.S)
 
 
 # A footnote marker glued to the end of a word ("persistence.9", "useragent36"): one gold
@@ -70,10 +74,15 @@ _GLUED_MARKER = re.compile(r"(?<=[^\W\d_]|[.,;:)\]\"'\u2019\u201d])\d{1,3}(?=[\s
 _LEADING_MARKER = re.compile(r"^\s*\d{1,3}\s+(?=\D)")
 
 
+# a number broken across a line ("NT·5.\n1;SV1"): one number, whatever the whitespace
+_BROKEN_NUMBER = re.compile(r"(\d\.)\s+(?=\d)")
+
+
 def norm(s: str) -> str:
-    """NFKC, footnote markers (glued to a word end, or opening a footnote) dropped, lowercase,
-    only letters and digits kept."""
+    """NFKC, a number broken across a line rejoined, footnote markers (glued to a word end, or
+    opening a footnote) dropped, lowercase, only letters and digits kept."""
     s = unicodedata.normalize("NFKC", s)
+    s = _BROKEN_NUMBER.sub(r"\1", s)
     s = _GLUED_MARKER.sub("", _LEADING_MARKER.sub("", s)).lower()
     return "".join(ch for ch in s if ch.isalnum())
 
@@ -83,8 +92,8 @@ def variants(s: str) -> list[str]:
 
     Besides `s` itself: a trailing bracketed citation may be split off by the
     sentence splitter, so the sentence without it also counts as intact; a
-    caption's text without its "Figure N." label; an item without its "2." list
-    number.
+    caption's text without its "Figure N." (or "Figure N") label; an item without its
+    "2." list number; a line without the bracketed link target printed after it.
     """
     out = [norm(s)]
     m = _TRAILING_CITATION.match(s.strip())
@@ -93,6 +102,9 @@ def variants(s: str) -> list[str]:
     m = _CAPTION_LABEL.match(s.strip())
     if m:  # "Figure 10. Decoy document ..." may be split after the label
         out.append(norm(s.strip()[m.end() :]))
+    m = _LINK_TARGET.match(s.strip())
+    if m:  # the bracketed link target stored apart from its text
+        out.append(norm(m.group(1)))
     m = _ENUMERATOR.match(s.strip())
     if m:  # "2. Though the image ..." may lose its list number to the splitter
         out.append(norm(s.strip()[m.end() :]))

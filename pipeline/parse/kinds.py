@@ -48,6 +48,27 @@ PORTION_MARK_PATTERN = r"\((?:U|C|S|TS|FOUO|CUI)(?://?[A-Z0-9][A-Z0-9 ,/-]*)?\)"
 PORTION_MARK = re.compile(rf"^{PORTION_MARK_PATTERN}(?=\s)")
 
 
+# A link's target printed in brackets after its text (web prints): "... sectors <https://...>."
+_LINK_TARGET = re.compile(r"\s*<(?:https?://|www\.)(?:[^<>\s]*(?:\s[^<>\s]+)*>|\S*$)")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+_REF_MARKER = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)]\s)")
+
+
+def _prose_with_links(text: str) -> bool:
+    """A sentence whose links' targets are printed inline: without them it ends like a sentence
+    (a reference ends in its address, or opens with its number)."""
+    if "<" not in text or _REF_MARKER.match(text):
+        return False
+    rest = _LINK_TARGET.sub("", text).rstrip()
+    if _SENTENCE_END.search(rest):
+        return True
+    # a sentence running on to the next page: words in lower case, not a title's capitals
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", rest) if len(w) > 3]
+    return (
+        len(words) >= 8 and not _CITATION.search(rest) and sum(1 for w in words if w[0].islower()) >= 0.6 * len(words)
+    )
+
+
 def _cites(text: str) -> bool:
     return not _ATTACK_ID.search(_CITATION.sub(" ", text))
 
@@ -117,7 +138,7 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
         if _BYLINE.match(text) and words <= 30:
             b.kind = "boilerplate"  # "By: A, B and C", "Posted on October 9, 2014 by ..."
             continue
-        if _CITATION.search(text) and words <= 40 and _cites(text):
+        if _CITATION.search(text) and words <= 40 and _cites(text) and not _prose_with_links(text):
             b.kind = "references"  # a source line that ends in its address
             continue
         if _is_data(b):
@@ -131,6 +152,67 @@ def classify(blocks: list[Block], page_height: float, section: Section) -> None:
             b.kind = "footnote"
             continue
         b.kind = "body"
+    type_name_lists(blocks)
+
+
+# A caption's label on a line of its own ("Figure 6", "Table 3:"), its title set beside or under it.
+_CAPTION_LABEL = re.compile(r"^(?:figure|fig\.|table|exhibit|chart)\s*\d{1,3}[.:]?$", re.I)
+CAPTION_PARTS = 2  # title and subtitle lines that join a caption's label
+
+
+def join_captions(blocks: list[Block]) -> list[Block]:
+    """A caption label standing alone takes the short blocks set right under (or beside) it:
+    the figure's title and subtitle, often in other type sizes, are one caption with it."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        out.append(b)
+        i += 1
+        if b.kind == "table" or len(b.lines) != 1 or not _CAPTION_LABEL.match(block_text(b).strip()):
+            continue
+        b.kind = "caption"
+        em = max(f.h for f in b.lines)
+        parts = 0
+        while i < len(blocks) and parts < CAPTION_PARTS:
+            c, last = blocks[i], b.lines[-1]
+            words = len(block_text(c).split())
+            if c.kind not in ("body", "heading", "caption") or len(c.lines) > 3 or not 2 <= words <= 30:
+                break
+            h = max(em, c.lines[0].h)
+            under = 0 <= c.top - last.bottom <= 1.2 * h and abs(c.x0 - b.x0) <= 1.5 * h
+            beside = parts == 0 and c.top < last.bottom and c.bottom > last.top and 0 <= c.x0 - last.x1 <= 3 * h
+            if not (under or beside):
+                break
+            b.lines.extend(c.lines)
+            parts += 1
+            i += 1
+    return out
+
+
+def _name_list_item(block: Block) -> bool:
+    """A list item that names something rather than says it: one line, no closing stop, its
+    words capitalised like a title ("Microsoft Word Malformed Data Structures Vulnerability")."""
+    if not block.lines[0].bullet or len(block.lines) > 2:
+        return False
+    text = block_text(block).strip()
+    if text[-1:] in ".!?:;,":
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text) if len(w) > 3]
+    return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
+
+
+def type_name_lists(blocks: list[Block], min_items: int = 3) -> None:
+    """Runs of `min_items` or more such items are a list of names: typed `table`, not prose."""
+    run: list[Block] = []
+    for b in [*blocks, None]:
+        if b is not None and b.kind == "body" and _name_list_item(b):
+            run.append(b)
+            continue
+        if len(run) >= min_items:
+            for item in run:
+                item.kind = "table"
+        run = []
 
 
 def _is_data(block: Block) -> bool:
@@ -188,8 +270,13 @@ def split_portion_marks(blocks: list[Block]) -> list[Block]:
     return out
 
 
+# Kinds whose text runs on from one block to the next (across a column break): the main
+# text, and notes or sidebars set in columns of their own.
+FLOW_KINDS = frozenset({"body", "footnote"})
+
+
 def mend_interruptions(blocks: list[Block]) -> list[Block]:
-    """Move a body block that continues an unfinished sentence up to follow it.
+    """Move a block that continues an unfinished sentence of its kind up to follow it.
 
     A sidebar, caption or figure label placed between the bottom of one column and the
     top of the next must not cut the sentence that runs across them.
@@ -198,10 +285,10 @@ def mend_interruptions(blocks: list[Block]) -> list[Block]:
     i = 0
     while i < len(out) - 1:
         a = out[i]
-        if a.kind == "body" and not _ends_sentence(block_text(a)) and out[i + 1].kind != "body":
+        if a.kind in FLOW_KINDS and not _ends_sentence(block_text(a)) and out[i + 1].kind != a.kind:
             for j in range(i + 2, min(i + 12, len(out))):
                 c = out[j]
-                same = c.kind == "body" and abs(c.size - a.size) <= 0.6
+                same = c.kind == a.kind and abs(c.size - a.size) <= 0.6
                 if same and _continues_text(block_text(c)):
                     out.insert(i + 1, out.pop(j))
                     break
@@ -223,13 +310,21 @@ def _continues_text(text: str) -> bool:
 
 def continues(prev: Block, nxt: Block) -> bool:
     """Whether `nxt` carries on the sentence `prev` leaves open (across a column break)."""
-    if prev.kind != "body" or nxt.kind != "body" or abs(prev.size - nxt.size) > 0.6:
+    if prev.kind not in FLOW_KINDS or nxt.kind != prev.kind or abs(prev.size - nxt.size) > 0.6:
         return False
     ptext, ntext = block_text(prev).rstrip(), block_text(nxt).lstrip()
     if not ptext or not ntext or _ends_sentence(ptext):
         return False
-    if ntext[0].islower() or ntext[0] in ",;)":
-        return True
     # below in the same column the break is a paragraph's; into a new column it is not
     below = nxt.top >= prev.bottom - 1 and min(prev.x1, nxt.x1) - max(prev.x0, nxt.x0) > 0
+    if below and _stops_short(prev, max(prev.x1, nxt.x1), min(prev.x0, nxt.x0)):
+        return False  # a line that stops short of its column ends its paragraph (a caption over text)
+    if ntext[0].islower() or ntext[0] in ",;)":
+        return True
     return not below and (ptext[-1] in ",-" or ptext[-1].islower())
+
+
+def _stops_short(block: Block, right: float, left: float) -> bool:
+    """Whether the block's last line ends well short of the column (`left` to `right`)."""
+    last = block.lines[-1]
+    return right - last.x1 > max(4.0 * last.h, 0.25 * (right - left))

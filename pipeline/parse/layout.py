@@ -15,7 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.parse.kinds import NOTE_START, Section, classify, continues, mend_interruptions, split_portion_marks
+from pipeline.parse.kinds import (
+    NOTE_START,
+    Section,
+    classify,
+    continues,
+    join_captions,
+    mend_interruptions,
+    split_portion_marks,
+)
 from pipeline.parse.segment import LABEL, Block, build_blocks, find_tables, order_blocks, split_rows
 from pipeline.text import clean_pdf_text
 
@@ -37,6 +45,7 @@ class Line:
     sep: str = "\n"
     block: int = 0
     kind: str = "body"
+    x0: float = 0.0
 
 
 def layout_page(
@@ -60,7 +69,7 @@ def layout_page(
     blocks = build_blocks(frag_rows, find_tables(frag_rows, gutter, rulings))
     blocks = order_blocks(blocks)
     classify(blocks, float(page_height), section if section is not None else Section())
-    blocks = mend_interruptions(split_portion_marks(blocks))
+    blocks = mend_interruptions(split_portion_marks(join_captions(blocks)))
     return _block_lines(blocks)
 
 
@@ -359,6 +368,7 @@ def _make_line(words: list[dict[str, Any]]) -> Line:
         top=min(w["top"] for w in words),
         bottom=max(w["bottom"] for w in words),
         size=max(sizes) if sizes else 0.0,
+        x0=min(w["x0"] for w in words),
     )
 
 
@@ -391,9 +401,22 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
     # The most common gap is the line spacing; a median drifts upwards on short pages.
     normal_gap = _mode([round(g * 2) / 2 for g in gaps if g > -2]) if gaps else 0.0
     line_height = statistics.median(heights) if heights else 10.0
+    # a block's left edge; a list item's wrapped lines hang to the right of its bullet
+    left = [
+        min(ln.x0 for ln in block) if block and not b.table_rows and not b.lines[0].bullet else None
+        for b, block in zip(blocks, line_blocks, strict=True)
+    ]
+    # a block's own line pitch (baseline to baseline, near enough): items or paragraphs that the
+    # page sets apart by a wider pitch inside one block are broken apart
+    pitch = [
+        min((_pitch(a, c, max) for a, c in zip(block, block[1:], strict=False) if c.top > a.bottom - 1), default=0.0)
+        if not b.table_rows
+        else 0.0
+        for b, block in zip(blocks, line_blocks, strict=True)
+    ]
     out: list[Line] = []
     prev_block: Block | None = None
-    for b, block in zip(blocks, line_blocks, strict=True):
+    for b_no, (b, block) in enumerate(zip(blocks, line_blocks, strict=True)):
         for li, line in enumerate(block):
             if not out:
                 line.sep = ""
@@ -407,11 +430,39 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
                 prev = block[li - 1]
                 gap = line.top - prev.bottom
                 big = gap > max(normal_gap, 0.0) + 0.5 * line_height
-                line.sep = "\n\n" if big or line.top <= prev.top else "\n"
+                new_para = (
+                    big
+                    or line.top <= prev.top
+                    or _indented(line, prev, left[b_no])
+                    or (pitch[b_no] > 0 and _pitch(prev, line, min) >= 1.2 * pitch[b_no])
+                )
+                line.sep = "\n\n" if new_para else "\n"
             out.append(line)
         if block:
             prev_block = b
     return out
+
+
+def _pitch(a: Line, b: Line, pick: Callable[[float, float], float]) -> float:
+    """Distance from line `a` to line `b` by tops and by bottoms, `pick` of the two: a raised
+    marker moves a line's top, a lowered one its bottom, never both."""
+    return pick(b.top - a.top, b.bottom - a.bottom)
+
+
+def _indented(line: Line, prev: Line, left: float | None) -> bool:
+    """A first-line indent: the line starts a capitalised sentence one to four ems in from the
+    block's left edge, under a line that starts at the edge -- a new paragraph of a page that
+    sets paragraphs apart by indent, not by space."""
+    if left is None:
+        return False
+    em = max(line.size, line.bottom - line.top, 1.0)
+    head = line.text.lstrip("“\"‘'(")[:1]
+    return (
+        0.6 * em <= line.x0 - left <= 4.0 * em
+        and abs(prev.x0 - left) <= 0.3 * em
+        and (head.isupper() or head.isdigit())
+        and not prev.text.endswith("-")
+    )
 
 
 def _frag_text(frag: Any) -> str:
@@ -445,11 +496,15 @@ def join_page(lines: Iterable[Line]) -> tuple[str, list[tuple[str, int, int]]]:
         if not text:
             continue
         if out and line.sep == "\n" and len(out) >= 2 and out[-1] == "-" and out[-2].isalnum():
-            # "surveil-" + "lance" is one word; "Russia-" + "Ukraine" keeps its hyphen.
-            out = out[:-1] + text if text[0].islower() else out + text
+            # "surveil-" + "lance" is one word; "Russia-" + "Ukraine" keeps its hyphen, and so
+            # does an address broken at one of its own hyphens.
+            last = out[out.rfind(" ", 0, len(out)) + 1 :].rsplit("\n", 1)[-1]
+            joined = text[0].islower() and "/" not in last and "www." not in last
+            start = len(out) - 1 if joined else len(out)
+            out = (out[:-1] if joined else out) + text
         else:
             out = out + line.sep + text if out else text
-        start = len(out) - len(text)
+            start = len(out) - len(text)
         if line.block != current or not spans:
             if spans:
                 kind, s0, e0 = spans[-1]

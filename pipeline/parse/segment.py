@@ -205,10 +205,20 @@ def _tabular(frags: list[Frag]) -> bool:
     if len(frags) >= 3:
         return long <= 1
     # a label and its value: a number, a date, an indicator, an identifier with digits
-    return all(f.n_words <= 4 for f in frags) and any(
+    if all(f.n_words <= 4 for f in frags) and any(
         _NUMBER_CELL.match(t) or DATA_TOKEN.search(t) or (any(c.isdigit() for c in t) and t[:1].isupper())
         for t in (f.words[-1]["text"] for f in frags[1:])
-    )
+    ):
+        return True
+    # a key of numbers or indicators (a date and time, an address) and a short value: a log line
+    key = frags[0]
+    if key.n_words < 2 or any(f.n_words > 8 for f in frags) or not _data_word(key.words[0]["text"]):
+        return False
+    return sum(1 for w in key.words if _data_word(w["text"])) >= 0.5 * key.n_words
+
+
+def _data_word(text: str) -> bool:
+    return bool(_NUMBER_CELL.match(text) or DATA_TOKEN.search(text))
 
 
 def _aligned(rows: list[list[Frag]]) -> bool:
@@ -227,8 +237,15 @@ def find_tables(
     """Tables as rows of cells: runs of aligned rows of short cells, on each side of a gutter,
     and runs of two-cell rows that drawn rules separate."""
     ruled = _ruled_tables(frag_rows, rulings)
-    if ruled:
-        return ruled
+    if not ruled:
+        return _aligned_tables(frag_rows, gutter)
+    # rows a ruled table leaves alone may hold another table, ruled or not
+    taken = {id(f) for t in ruled for row in t for f in row}
+    rest = [[f for f in row if id(f) not in taken] for row in frag_rows]
+    return ruled + _aligned_tables([row for row in rest if row], gutter)
+
+
+def _aligned_tables(frag_rows: list[list[Frag]], gutter: tuple[float, float] | None) -> list[list[list[Frag]]]:
     if gutter is None:
         return _find_tables(frag_rows)
     mid = (gutter[0] + gutter[1]) / 2
@@ -251,7 +268,12 @@ def _ruled_tables(frag_rows: list[list[Frag]], rulings: Callable[[], Rulings]) -
     i = 0
     while i < len(frag_rows):
         j = i
-        while j < len(frag_rows) and len(frag_rows[j]) >= 2 and not _prose_pair(frag_rows[j]):
+        while (
+            j < len(frag_rows)
+            and len(frag_rows[j]) >= 2
+            and not _prose_pair(frag_rows[j])
+            and (j == i or _cells_align(frag_rows[j - 1], frag_rows[j]))
+        ):
             j += 1
         if j - i >= MIN_TABLE_ROWS:
             runs.append((i, j))
@@ -282,6 +304,39 @@ def _ruled_tables(frag_rows: list[list[Frag]], rulings: Callable[[], Rulings]) -
     return out
 
 
+def _cells_align(above: list[Frag], below: list[Frag], tol: float = 3.0) -> bool:
+    """Whether a row's cells stand in the columns of the row above: a cell starts (or a
+    right-aligned one ends) where one above does. Two text columns under a table do not."""
+    if any(abs(f.x0 - g.x0) <= tol for f in below for g in above):
+        return True
+    ends = sum(1 for f in below if any(abs(f.x1 - g.x1) <= tol for g in above))
+    return ends >= 0.5 * len(below)
+
+
+def _flowing_columns(rows: list[list[Frag]]) -> bool:
+    """Two or more of the candidate's columns read as running text: down each, most lines
+    leave a sentence open and the next line carries it on in lower case. Narrow text
+    columns side by side (a sidebar in three columns) are not a table's cells."""
+    columns: dict[int, list[Frag]] = {}
+    for row in rows:
+        for f in row:
+            columns.setdefault(round(f.x0 / 6), []).append(f)
+    flowing = 0
+    for frags in columns.values():
+        frags.sort(key=lambda f: f.top)
+        pairs = list(zip(frags, frags[1:], strict=False))
+        if len(pairs) < 2:
+            continue
+        runs_on = sum(
+            1
+            for a, b in pairs
+            if a.words[-1]["text"][-1:] not in ".!?:" and b.words[0]["text"][:1].islower() and a.n_words >= 3
+        )
+        if runs_on >= 0.5 * len(pairs):
+            flowing += 1
+    return flowing >= 2
+
+
 def _prose_pair(frags: list[Frag]) -> bool:
     """Two long lines side by side: the two columns of a page, not cells."""
     return len(frags) == 2 and all(f.n_words >= 7 for f in frags)
@@ -310,7 +365,12 @@ def _find_tables(frag_rows: list[list[Frag]]) -> list[list[list[Frag]]]:
                 break
         rows = frag_rows[i:j]
         wide = sum(1 for r in rows if len(r) >= 3)
-        if j - i >= MIN_TABLE_ROWS and (wide >= 2 or j - i >= 4) and _aligned([r for r in rows if len(r) > 1]):
+        if (
+            j - i >= MIN_TABLE_ROWS
+            and (wide >= 2 or j - i >= 4)
+            and _aligned([r for r in rows if len(r) > 1])
+            and not _flowing_columns(rows)
+        ):
             out.append(rows)
         i = j
     return out
@@ -331,7 +391,9 @@ def _joins(block: Block, f: Frag) -> bool:
     f_data, last_data = f.is_data, last.is_data
     if f_data != last_data and not (_labelled(f) and _labelled(last)):
         # a list of indicators under the sentence that announces it, prose again below it
-        if f_data and last.words[-1]["text"][-1:] in ".:;!?)":
+        head = f.words[0]["text"]
+        runs_on = head[:1].islower() and not DATA_TOKEN.search(head)  # "published 30.10.2014; https://…"
+        if f_data and last.words[-1]["text"][-1:] in ".:;!?)" and not runs_on:
             return False
         if last_data and f.words[0]["text"][:1].isupper():
             return False
