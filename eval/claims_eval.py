@@ -188,21 +188,17 @@ def cross_validate(k: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, An
 
     rows = load_split("train") + load_split("dev")
     items = featurise(rows)  # parsed once; train() only reads the features
+    tagged = [extract.prepare_text(r["text"]) for r in rows]  # parsed once; each fold decides again
     fold = publisher_folds(rows, k)
     preds: dict[str, dict[str, Any]] = {}
     per_fold = []
-    get_heads = extract.get_heads
-    try:
-        for f in range(k):
-            fit = [i for i, r in enumerate(rows) if fold[r["publisher"]] != f]
-            held = [r for r in rows if fold[r["publisher"]] == f]
-            heads = train([rows[i] for i in fit], [items[i] for i in fit], Config())
-            extract.get_heads = lambda h=heads: h  # type: ignore[assignment]  # analyse() falls back to this
-            fold_preds = predict(held, extract.tag_text)
-            preds.update(fold_preds)
-            per_fold.append(score(held, fold_preds))
-    finally:
-        extract.get_heads = get_heads
+    for f in range(k):
+        fit = [i for i, r in enumerate(rows) if fold[r["publisher"]] != f]
+        held = [i for i, r in enumerate(rows) if fold[r["publisher"]] == f]
+        heads = train([rows[i] for i in fit], [items[i] for i in fit], Config())
+        fold_preds = {rows[i]["id"]: extract.tag_prepared(rows[i]["text"], *tagged[i], heads) for i in held}
+        preds.update(fold_preds)
+        per_fold.append(score([rows[i] for i in held], fold_preds))
     return rows, preds, per_fold
 
 

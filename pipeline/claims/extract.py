@@ -268,6 +268,36 @@ def share_conjunct_roles(a: Analysed) -> None:
             c.p_actor = max(c.p_actor, head.p_actor) if head.role == "actor" else c.p_actor
 
 
+def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str] | None = None) -> list[Analysed]:
+    """Regex features and signals of each sentence (and, with `parse_all`, the parse and the
+    candidate mentions): everything that does not depend on the heads."""
+    ambiguous = get_matchers().tax.ambiguous
+    items = []
+    for s in sentences:
+        feats = _features(s)
+        if codes is not None:
+            feats.mentions = [m for m in feats.mentions if keep_mention(m, ambiguous, codes)]
+        items.append(Analysed(s, feats, sentence_signals(s, feats), sentence_words(s)))
+    if parse_all:
+        for a, doc in zip(items, _parse([a.sentence for a in items]), strict=True):
+            find_candidates(a, doc)
+    return items
+
+
+def decide(items: list[Analysed], heads: Heads, *, parse_all: bool = False) -> None:
+    """The heads' decisions on prepared sentences; without `parse_all` only sentences that assert
+    a capability and name a candidate are parsed (prepared parses are reused)."""
+    for a in items:
+        # a rerun (cross-validation) starts again from the candidates the parse found
+        a.candidates = [c for c in a.candidates if c.mention.alias.kind != "reference"]
+    decide_sentences(items, heads)
+    todo = [a for a in items if parse_all or a.doc is not None or (a.capabilities and a.feats.mentions)]
+    fresh = [a for a in todo if a.doc is None]
+    for a, doc in zip(fresh, _parse([a.sentence for a in fresh]), strict=True):
+        find_candidates(a, doc)
+    decide_roles(todo, heads)
+
+
 def analyse(
     sentences: Sequence[str],
     *,
@@ -278,19 +308,8 @@ def analyse(
     """Features, decisions and candidates for each sentence. Without `parse_all` only sentences
     that assert a capability and name a candidate are parsed. `codes`: states the document
     names unambiguously (short aliases such as "RT" count only then)."""
-    heads = heads or get_heads()
-    ambiguous = get_matchers().tax.ambiguous
-    items = []
-    for s in sentences:
-        feats = _features(s)
-        if codes is not None:
-            feats.mentions = [m for m in feats.mentions if keep_mention(m, ambiguous, codes)]
-        items.append(Analysed(s, feats, sentence_signals(s, feats), sentence_words(s)))
-    decide_sentences(items, heads)
-    todo = [a for a in items if parse_all or (a.capabilities and a.feats.mentions)]
-    for a, doc in zip(todo, _parse([a.sentence for a in todo]), strict=True):
-        find_candidates(a, doc)
-    decide_roles(todo, heads)
+    items = prepare(sentences, codes=codes)
+    decide(items, heads or get_heads(), parse_all=parse_all)
     return items
 
 
@@ -466,8 +485,8 @@ def extract_claims(text: str, *, page_no: int = 1, doc_id: str | None = None) ->
     return extract_claims_pages([Page(page_no=page_no, text=text)], doc_id)
 
 
-def tag_text(text: str) -> dict[str, Any]:
-    """Actors acting, capabilities, AI, likelihood, confidence, stance, mentions with roles, claims."""
+def prepare_text(text: str) -> tuple[list[tuple[int, int]], list[Analysed]]:
+    """The sentence spans of a text and their prepared (parsed) sentences, as `tag` reads them."""
     spans = split_sentences(text)
     sentences = [text[s:e] for s, e in spans]
     matchers = get_matchers()
@@ -475,7 +494,12 @@ def tag_text(text: str) -> dict[str, Any]:
     codes: set[str] = set()
     for sentence in sentences:
         codes |= document_codes(matchers.mentions(sentence), matchers.tax.ambiguous)
-    items = analyse(sentences, parse_all=True, codes=codes)
+    return spans, prepare(sentences, parse_all=True, codes=codes)
+
+
+def tag_prepared(text: str, spans: list[tuple[int, int]], items: list[Analysed], heads: Heads) -> dict[str, Any]:
+    """`tag`'s answer for a prepared text under the given heads."""
+    decide(items, heads, parse_all=True)
     resolve_references(items)
     claims = [c for (s, _), a in zip(spans, items, strict=True) for c in claims_of(a, page_no=1, start=s, doc_id=None)]
     stances = [a.stance for a in items]
@@ -504,6 +528,12 @@ def tag_text(text: str) -> dict[str, Any]:
         ],
         "claims": [c.to_record() for c in claims],
     }
+
+
+def tag_text(text: str) -> dict[str, Any]:
+    """Actors acting, capabilities, AI, likelihood, confidence, stance, mentions with roles, claims."""
+    spans, items = prepare_text(text)
+    return tag_prepared(text, spans, items, get_heads())
 
 
 def lint_text(text: str) -> list[dict[str, Any]]:
