@@ -345,6 +345,34 @@ def test_missing_pdf_marked_unverifiable(tmp_path: Path):
     assert "could not be checked independently" in md
 
 
+def test_inline_link_targets_are_elided_and_each_verbatim_run_verified():
+    from pipeline.brief.model import ELISION, elide_links
+
+    page = (
+        "Volt Typhoon actors used end-of-life SOHO\nrouters to support their operations [T1584.005\n"
+        "<https://attack.example/t1584/005/>], as the agencies noted <https://agency.example/a>.\n"
+    )
+    sentence = page.strip()
+    shown = elide_links(sentence)
+    assert "http" not in shown and "<" not in shown
+    assert shown == f"Volt Typhoon actors used end-of-life SOHO routers to support their operations {ELISION}, as the agencies noted {ELISION}."
+    assert is_prose(sentence) and verify_quote(page, shown)
+    assert not verify_quote(page, f"Volt Typhoon actors used end-of-life SOHO routers {ELISION} to steal data.")
+    assert not verify_quote(page, f"as the agencies noted {ELISION} Volt Typhoon actors used")  # runs out of order
+    assert elide_links("No link here.") == "No link here."
+
+
+def test_verifier_checks_each_run_of_an_elided_quote(settings: Settings):
+    from pipeline.brief.model import ELISION
+    from pipeline.index.store import Store
+
+    with Store(settings.db_path) as store:
+        v = Verifier(store)
+        doc_id = next(d for d, p in _PATHS.items() if p.endswith("c.pdf"))
+        assert v.check(doc_id, 1, f"Chinese hackers very likely {ELISION} from universities across Europe.") == VERIFIED
+        assert v.check(doc_id, 1, f"Chinese hackers {ELISION} from universities across Asia.") != VERIFIED
+
+
 def test_verifier_compares_letters_not_layout(settings: Settings):
     from pipeline.index.store import Store
 
@@ -699,6 +727,47 @@ def test_specific_dated_sentences_rank_above_generic_ones():
     assert dated.score > generic.score > asked.score
     dated = Candidate("d", 1, 0, 90, "On August 8th, 2008 a coordinated attack hit Georgian Government websites.", 1)
     assert event_date(dated.text) == ("2008-08-08", "August 8th, 2008")
+
+
+def test_earlier_pages_and_earlier_reports_rank_first():
+    from pipeline.brief.evidence import Candidate, score
+
+    text = "In 2015 APT29 used HAMMERTOSS to hide commands in Twitter images against governments."
+    early = Candidate("a", 2, 0, len(text), text, 5)
+    late = Candidate("a", 40, 0, len(text), text, 5)
+    other = Candidate("b", 2, 0, len(text), text, 5)
+    q = parse_question("How does Russia hide command and control from governments?")
+    score([early, late, other], q, doc_rank={"a": 0, "b": 12})
+    assert early.score > late.score and early.score > other.score
+
+
+def test_evidence_reads_across_reports_not_down_one(monkeypatch):
+    from pipeline.brief import select
+    from pipeline.brief.evidence import Candidate
+
+    class AlwaysQuotable:
+        def check(self, doc_id, page_no, start, end, text, *, independent=True):
+            return VERIFIED
+
+    q = parse_question("How does Russia hide command and control?")
+    texts = [
+        "Russian operators hid commands in Twitter images posted daily.",
+        "The backdoor fetched encrypted instructions from GitHub repositories.",
+        "Stolen files were uploaded to commercial cloud storage accounts.",
+        "Operators worked only during Moscow office hours on weekdays.",
+        "Each implant generated fresh handles with a seeded algorithm.",
+        "Russian intelligence relayed traffic through hacked satellite links.",
+    ]
+    cands = [select.Candidate("a", 1, 100 * i, 100 * i + 80, t, 99) for i, t in enumerate(texts[:5])]
+    cands.append(Candidate("b", 1, 0, 80, texts[5], 99))
+    for i, c in enumerate(cands[:5]):
+        c.score = 0.5 - 0.001 * i
+    cands[5].score = 0.5 - select.DOCUMENT_DECAY * 1.5  # below the first report's first two quotes, above its third
+    monkeypatch.setattr(select, "MAX_EVIDENCE", 3)
+    picked = select.select_evidence(cands, q, AlwaysQuotable())
+    assert sorted(c.doc_id for c, _ in picked) == ["a", "a", "b"]
+    monkeypatch.setattr(select, "DOCUMENT_DECAY", 0.0)  # without the decay, the first report fills the list
+    assert [c.doc_id for c, _ in select.select_evidence(cands, q, AlwaysQuotable())] == ["a", "a", "a"]
 
 
 def test_bluf_says_one_thing_once_per_actor_and_capability():

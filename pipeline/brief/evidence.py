@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.brief.events import event_date
 from pipeline.brief.model import Question
 from pipeline.brief.topic import TARGET_CUE
 from pipeline.claims.context import document_codes, keep_mention
@@ -61,18 +60,21 @@ def specificity(text: str) -> float:
     return min(len(found), SPECIFIC_FULL) / SPECIFIC_FULL
 
 
-# Weights of the relevance score; they add to 1 before the claim bonuses.
-W_LEXICAL = 0.55
-W_RANK = 0.45
-W_DENSE_SHARE = 0.5  # of the rank weight, given to the passage's cosine to the question when known
+# Weights of the relevance score (set on the rubric questions, checked leaving each question out in turn).
+W_LEXICAL = 0.55  # the question's words the sentence holds, weighted by rarity among the candidates
+W_RANK = 0.2  # the rank of its passage among the hits
+W_DENSE = 0.15  # its passage's cosine to the question, scaled over the passages found
 RANK_HALF = 8  # the hit rank at which the rank score halves
-BONUS_WANTED = 0.12
-BONUS_ESTIMATIVE = 0.04
-BONUS_TARGET = 0.06
-BONUS_SPECIFIC = 0.08  # at full specificity
-BONUS_ACTOR = 0.06
-BONUS_DATED = 0.04  # dates an event: what happened, when
+BONUS_WANTED = 0.15  # a claim by an asked actor on an asked capability
+BONUS_ESTIMATIVE = 0.06  # ... in the source's estimative words
+BONUS_CAPABILITY = 0.05  # a claim on an asked capability, whoever acts
+BONUS_TARGET = 0.04
+BONUS_SPECIFIC = 0.3  # at full specificity: names, codes, numbers and dates say what happened
+PENALTY_PAGE = 0.3  # at page 30 and later: reports state their findings first
+PENALTY_DOCUMENT = 0.5  # for the 20th document and later, in the order the searches found them
 PENALTY_QUESTION = 0.1
+SPAN_PAGES = 30
+SPAN_DOCUMENTS = 20
 
 
 def stem(word: str) -> str:
@@ -199,11 +201,13 @@ def score(
     q: Question,
     chunk_similarity: dict[int, float] | None = None,
     chunk_of_rank: dict[int, int] | None = None,
+    doc_rank: dict[str, int] | None = None,
 ) -> None:
     """Relevance of each candidate to the question, in place.
 
-    With chunk vectors at hand, the passage's cosine to the question (scaled over the passages found)
-    replaces part of the rank term, so that a facet search's passage is judged by its content too.
+    What it says (the question's words, specifics, a claim by an asked actor on an asked
+    capability), where it sits (the rank of its passage and that passage's cosine to the question,
+    how early in its report, how early its report came in the searches).
     """
     terms = stems(q.text)
     n = len(cands) or 1
@@ -219,32 +223,30 @@ def score(
     target_words = [t.lower() for t in q.targets]
     sims = chunk_similarity or {}
     of_rank = chunk_of_rank or {}
+    docs = doc_rank or {}
     lo, hi = (min(sims.values()), max(sims.values())) if sims else (0.0, 0.0)
     for c in cands:
         lexical = sum(idf[t] for t in terms & c.words) / total
         rank = 1.0 / (1.0 + (c.hit_rank - 1) / RANK_HALF)
         sim = sims.get(of_rank.get(c.hit_rank, -1))
-        if sim is not None and hi > lo:
-            dense = (sim - lo) / (hi - lo)
-            near = W_LEXICAL * lexical + W_RANK * (1 - W_DENSE_SHARE) * rank + W_RANK * W_DENSE_SHARE * dense
-        else:
-            near = W_LEXICAL * lexical + W_RANK * rank
+        dense = (sim - lo) / (hi - lo) if sim is not None and hi > lo else rank
         bonus = 0.0
         for r in c.claims:
             actor_ok = q.all_actors or r["actor"] in q.actors
             cap_ok = not q.capabilities or r["capability"] in q.capabilities
-            if actor_ok and cap_ok and r["actor"]:
+            if actor_ok and cap_ok and r["actor"] and not reporting(r):
                 bonus = max(bonus, BONUS_WANTED + (BONUS_ESTIMATIVE if r["likelihood"] else 0.0))
-            elif actor_ok and r["actor"] and not reporting(r):
-                bonus = max(bonus, BONUS_ACTOR)  # the asked state doing something the question did not name
-        if event_date(c.text) is not None:
-            bonus += BONUS_DATED
+            elif q.capabilities and r["capability"] in q.capabilities:
+                bonus = max(bonus, BONUS_CAPABILITY)
         if c.text.rstrip().endswith("?"):
             bonus -= PENALTY_QUESTION  # a rhetorical question answers nothing
         lower = c.text.lower()
         if target_words and any(t in lower for t in target_words):
             bonus += BONUS_TARGET
-        c.score = near + bonus + BONUS_SPECIFIC * specificity(c.text)
+        where = PENALTY_PAGE * min(c.page_no, SPAN_PAGES) / SPAN_PAGES
+        where += PENALTY_DOCUMENT * min(docs.get(c.doc_id, SPAN_DOCUMENTS), SPAN_DOCUMENTS) / SPAN_DOCUMENTS
+        near = W_LEXICAL * lexical + W_RANK * rank + W_DENSE * dense
+        c.score = near + bonus + BONUS_SPECIFIC * specificity(c.text) - where
 
 
 def off_topic(c: Candidate, q: Question) -> bool:
