@@ -355,7 +355,8 @@ def test_inline_link_targets_are_elided_and_each_verbatim_run_verified():
     sentence = page.strip()
     shown = elide_links(sentence)
     assert "http" not in shown and "<" not in shown
-    assert shown == f"Volt Typhoon actors used end-of-life SOHO routers to support their operations {ELISION}, as the agencies noted {ELISION}."
+    run = "Volt Typhoon actors used end-of-life SOHO routers to support their operations"
+    assert shown == f"{run} {ELISION}, as the agencies noted {ELISION}."
     assert is_prose(sentence) and verify_quote(page, shown)
     assert not verify_quote(page, f"Volt Typhoon actors used end-of-life SOHO routers {ELISION} to steal data.")
     assert not verify_quote(page, f"as the agencies noted {ELISION} Volt Typhoon actors used")  # runs out of order
@@ -651,6 +652,22 @@ def test_reporting_or_victim_states_are_not_actors():
         "target": "Iran's centrifuge program"
     }
     assert reporting(sabotage)
+    assert reporting(row("The Russian government views itself as the victim of the attacks on Estonia.", "Russian"))
+    assert reporting(row("Russian government websites came under a denial of service attack.", "Russian"))
+    assert not reporting(row("Russian operators stole data from the victims' mailboxes.", "Russian"))
+
+
+def test_a_state_named_only_as_victim_ranks_below_one_acting():
+    from pipeline.brief.evidence import Candidate, score
+
+    q = parse_question("What cyber operations has Russia run against its neighbours?")
+    acting = Candidate("d", 2, 0, 70, "Russian military hackers ran cyber operations against Georgian websites.", 3)
+    victim = Candidate(
+        "d", 2, 71, 140, "Russian government websites came under cyber operations from Georgian hackers.", 3
+    )
+    score([acting, victim], q, doc_rank={"d": 0})
+    assert "RUS" in victim.named and "RUS" not in victim.actors
+    assert acting.score > victim.score
 
 
 def test_judgments_split_by_acting_service():

@@ -11,6 +11,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pipeline.brief.model import Question
@@ -34,6 +35,15 @@ _REPORTS = re.compile(
     r"said|stat(?:e[sd]\b|ing\b|ement)|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege)",
     re.IGNORECASE,
 )
+# A state named right before these words is the one attacked ("the Russian government views itself as
+# the victim", "Georgia came under a denial of service attack").
+_VICTIM = re.compile(
+    r"[^.;:]{0,40}?\b(?:is|are|was|were|been|being|as)\s+(?:(?:the|a|also|one of the|among the)\s+)*victims?\b|"
+    r"[^.;:]{0,30}?\b(?:came|come|comes|coming)\s+under\b|"
+    r"(?:'s|’s)?\s+(?:[a-z]+\s+){0,3}(?:was|were|has been|have been|had been)\s+"
+    r"(?:attacked|targeted|hacked|breached)\b",
+    re.IGNORECASE,
+)
 # A state named right before these words is the one acting.
 _DOER = re.compile(
     r"(?:'s|’s)?\s+(?:state[- ]sponsored\s+|state\s+|government\s+|military\s+|intelligence\s+)?"
@@ -46,6 +56,13 @@ _SPECIFIC = re.compile(
     r"\b(?:CVE-\d{4}-\d+|[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|(?:19|20)\d\d|\d[\d,.]*\d)\b"
 )
 SPECIFIC_FULL = 4  # distinct specifics at which a sentence counts as fully specific
+
+
+@lru_cache(maxsize=50_000)
+def mentions_of(text: str) -> tuple[Any, ...]:
+    """The extractor's state and group mentions in a sentence (cached: a briefing asks for the same
+    sentences several times, and a warm process for the same reports again)."""
+    return tuple(get_matchers().mentions(text))
 
 
 def doer_follows(text: str, at: int) -> bool:
@@ -69,10 +86,12 @@ BONUS_WANTED = 0.15  # a claim by an asked actor on an asked capability
 BONUS_ESTIMATIVE = 0.06  # ... in the source's estimative words
 BONUS_CAPABILITY = 0.05  # a claim on an asked capability, whoever acts
 BONUS_TARGET = 0.04
+BONUS_AI = 0.15  # = BONUS_WANTED: for a question about AI, the tie to AI is what is asked
 BONUS_SPECIFIC = 0.3  # at full specificity: names, codes, numbers and dates say what happened
 PENALTY_PAGE = 0.3  # at page 30 and later: reports state their findings first
 PENALTY_DOCUMENT = 0.5  # for the 20th document and later, in the order the searches found them
 PENALTY_QUESTION = 0.1
+PENALTY_NOT_ACTING = 0.15
 SPAN_PAGES = 30
 SPAN_DOCUMENTS = 20
 
@@ -104,6 +123,7 @@ class Candidate:
     words: set[str] = field(default_factory=set)
     score: float = 0.0
     actors: set[str] = field(default_factory=set)  # states acting in the sentence
+    named: set[str] = field(default_factory=set)  # states it names, acting or not
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -150,25 +170,30 @@ def reporting(row: dict[str, Any]) -> bool:
     if at < 0:
         return False
     acted_on = TARGET_CUE.search(row["sentence"][:at])  # "target U.S. and allied networks": a victim
+    acted_on = acted_on or _VICTIM.match(row["sentence"], at + len(mention))  # "Russia ... saw itself as the victim"
     own_target = mention.lower() in str(row.get("target") or "").lower()  # "against Iran's centrifuges"
     return bool(acted_on or own_target or _REPORTS.match(row["sentence"], at + len(mention)))
 
 
 def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
-    """States acting in the sentence: its claims' actors, else states named as the doer ("Chinese hackers")."""
+    """States acting in the sentence: its claims' actors, else states named as the doer ("Chinese hackers").
+    Sets cand.named to the states the sentence names in any role."""
     actors = {r["actor"] for r in cand.claims if r["actor"] and not reporting(r)}
     if actors or any(r["actor"] for r in cand.claims):
+        cand.named = {r["actor"] for r in cand.claims if r["actor"]}
         return actors
     matchers = get_matchers()
-    mentions = matchers.mentions(cand.text)
+    mentions = mentions_of(cand.text)
     codes = document_codes(mentions, matchers.tax.ambiguous)
     wanted_targets = {t.lower() for t in targets}
+    kept = [m for m in mentions if keep_mention(m, matchers.tax.ambiguous, codes)]
+    cand.named = {m.alias.code for m in kept}
     return {
         m.alias.code
-        for m in mentions
-        if keep_mention(m, matchers.tax.ambiguous, codes)
-        and _DOER.match(cand.text, m.end)
+        for m in kept
+        if _DOER.match(cand.text, m.end)
         and not TARGET_CUE.search(cand.text[: m.start])  # "targeting Indian military institutions": a victim
+        and not _VICTIM.match(cand.text, m.end)
         and cand.text[m.start : m.end].lower() not in wanted_targets
     }
 
@@ -183,7 +208,7 @@ def named_actor(sentence: str, wanted: tuple[str, ...] | None) -> tuple[str, str
     if wanted is not None and not wanted:
         return None
     matchers = get_matchers()
-    mentions = matchers.mentions(sentence)
+    mentions = mentions_of(sentence)
     codes = document_codes(mentions, matchers.tax.ambiguous)
     for m in mentions:
         if (wanted is not None and m.alias.code not in wanted) or not keep_mention(m, matchers.tax.ambiguous, codes):
@@ -225,6 +250,7 @@ def score(
     of_rank = chunk_of_rank or {}
     docs = doc_rank or {}
     lo, hi = (min(sims.values()), max(sims.values())) if sims else (0.0, 0.0)
+    matchers = get_matchers()
     for c in cands:
         lexical = sum(idf[t] for t in terms & c.words) / total
         rank = 1.0 / (1.0 + (c.hit_rank - 1) / RANK_HALF)
@@ -238,6 +264,10 @@ def score(
                 bonus = max(bonus, BONUS_WANTED + (BONUS_ESTIMATIVE if r["likelihood"] else 0.0))
             elif q.capabilities and r["capability"] in q.capabilities:
                 bonus = max(bonus, BONUS_CAPABILITY)
+        if q.ai and (any(r["ai_enabled"] for r in c.claims) or matchers.ai_enabled(c.text)):
+            bonus += BONUS_AI  # the question asks about AI, the sentence ties the activity to it
+        if q.actors and (c.named & set(q.actors)) and not (c.actors & set(q.actors)):
+            bonus -= PENALTY_NOT_ACTING  # the asked state is only reporting or acted on ("Iran's centrifuges")
         if c.text.rstrip().endswith("?"):
             bonus -= PENALTY_QUESTION  # a rhetorical question answers nothing
         lower = c.text.lower()

@@ -105,6 +105,7 @@ class Question:
     since: str | None = None
     until: str | None = None
     tagging: str = "taxonomy matchers"
+    ai: bool = False  # the question asks about AI (its words, or the AI filter)
 
     @property
     def all_actors(self) -> bool:
