@@ -787,6 +787,28 @@ def test_evidence_reads_across_reports_not_down_one(monkeypatch):
     assert [c.doc_id for c, _ in select.select_evidence(cands, q, AlwaysQuotable())] == ["a", "a", "a"]
 
 
+def test_timeline_dates_what_the_asked_state_did_with_its_own_sentence():
+    from pipeline.brief.timeline import build_timeline
+
+    q = parse_question("What cyber operations has Russia run against Georgia?")
+    meta = {"d": {"publisher": "P"}}
+    passage = "The campaign was long. In August 2008 Russian hackers defaced Georgian sites. It ended soon."
+    quotes = [
+        Quote(1, passage, "d", 3, actor="RUS"),
+        Quote(2, "In 2003 Estonia proposed a cyber centre in Tallinn.", "d", 4, actor="EST"),
+        Quote(3, "In 2009 an unnamed group attacked Kyrgyz servers.", "d", 5, actor=None),
+    ]
+    events = build_timeline(quotes, meta, TODAY, q)
+    assert [(e.date, e.text) for e in events] == [("2008-08", "In August 2008 Russian hackers defaced Georgian sites.")]
+
+
+def test_judgment_quote_says_the_capability_itself():
+    from pipeline.brief.judge import says_capability
+
+    assert says_capability("Russian hackers stole credentials with spearphishing e-mails.", "cyber_espionage")
+    assert not says_capability("A Russian youth group protested outside the Estonian embassy.", "cyber_espionage")
+
+
 def test_bluf_says_one_thing_once_per_actor_and_capability():
     from pipeline.brief.build import _merged
     from pipeline.brief.model import Judgment

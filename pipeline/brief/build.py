@@ -239,6 +239,8 @@ def _quotable_for(c: ScoredClaim, g: ClaimGroup, checker: Checker) -> bool:
     s = c.row["sentence"]
     if not judge.names_actor(s, g.actor) or (g.capability == "surveillance" and not judge.watches_people(s)):
         return False
+    if not judge.says_capability(s, g.capability):
+        return False
     return _verified(c, checker)
 
 
@@ -392,7 +394,7 @@ def build_briefing(
         evidence=tuple(x for x in quotes if x.text not in {j.quote.text for j in judgments}),
         also_reported=tuple(also),
         conflicts=tuple(conflicts),
-        timeline=build_timeline(all_quotes, {d: meta[d] for d in cited_docs}, today),
+        timeline=build_timeline(all_quotes, {d: meta[d] for d in cited_docs}, today, q),
         gaps=tuple(gaps),
         sources=sources,
         dropped=dict(sorted(checker.dropped.items())),

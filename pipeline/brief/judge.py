@@ -128,6 +128,15 @@ def scoped_likelihood(sentence: str, likelihood: str | None) -> str | None:
     return likelihood
 
 
+def says_capability(sentence: str, capability: str) -> bool:
+    """The sentence itself has the words of the capability (the extractor's triggers): a judgment's
+    quote must say what the judgment says, not only sit near it."""
+    from pipeline.claims.features import get_matchers
+
+    found = get_matchers().capabilities(sentence, advice=False, mentions=list(mentions_of(sentence)))
+    return capability in found
+
+
 def watches_people(sentence: str) -> bool:
     """A surveillance claim's sentence speaks of watching someone, not only of surveillance products."""
     uses = re.findall(r"\bsurveil\w*", sentence, re.I)
