@@ -809,6 +809,18 @@ def test_judgment_quote_says_the_capability_itself():
     assert not says_capability("A Russian youth group protested outside the Estonian embassy.", "cyber_espionage")
 
 
+def test_evidence_does_not_repeat_what_a_passage_or_judgment_quotes():
+    from pipeline.brief.build import _without_repeats
+
+    one = "SVR actors sprayed passwords slowly."
+    two = "They then read the mail of the victims."
+    three = "Another report saw the same group in Kyiv."
+    passage, alone, other = Quote(1, f"{one} {two}", "d", 1), Quote(1, one, "d", 1), Quote(2, three, "e", 2)
+    judged = Quote(3, "Russia ran the campaign.", "f", 3)
+    kept = _without_repeats([passage, alone, other, judged, Quote(1, one, "d", 1)], [judged])
+    assert [q.text for q in kept] == [passage.text, three]
+
+
 def test_bluf_says_one_thing_once_per_actor_and_capability():
     from pipeline.brief.build import _merged
     from pipeline.brief.model import Judgment

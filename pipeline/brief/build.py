@@ -391,7 +391,7 @@ def build_briefing(
         bluf=_bluf(q, judgments, quotes, store.count_documents(filters), gaps),
         source_mix=source_mix((s.kind for s in cited_docs.values()), sum(s.ocr for s in sources)),
         judgments=tuple(judgments),
-        evidence=tuple(x for x in quotes if x.text not in {j.quote.text for j in judgments}),
+        evidence=_without_repeats(quotes, [j.quote for j in judgments]),
         also_reported=tuple(also),
         conflicts=tuple(conflicts),
         timeline=build_timeline(all_quotes, {d: meta[d] for d in cited_docs}, today, q),
@@ -400,6 +400,22 @@ def build_briefing(
         dropped=dict(sorted(checker.dropped.items())),
         unverifiable=sum(1 for x in all_quotes if x.verification != VERIFIED),
     )
+
+
+def _without_repeats(quotes: list[Quote], shown: list[Quote]) -> tuple[Quote, ...]:
+    """The evidence less what a judgment or a longer evidence passage already quotes whole."""
+    judged = [y.text for y in shown]
+    texts = [y.text for y in quotes]
+    seen: set[str] = set()
+    out: list[Quote] = []
+    for x in quotes:
+        if x.text in seen or any(x.text in t for t in judged):
+            continue
+        if any(len(t) > len(x.text) and x.text in t for t in texts):
+            continue
+        seen.add(x.text)
+        out.append(x)
+    return tuple(out)
 
 
 def _claim_evidence(
@@ -485,8 +501,10 @@ def _merged(js: list[Judgment]) -> tuple[str, int]:
     independent sources; a likelihood only where every judgment's source uses the same one."""
     if len(js) == 1:
         return js[0].text, js[0].independent_sources
-    organs = " and ".join(dict.fromkeys(j.organ for j in js if j.organ)) or None
-    target = next((j.target for j in js if j.target), None)
+    named = list(dict.fromkeys(j.organ for j in js if j.organ))
+    organs = (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else "".join(named)) or None
+    targets = {j.target for j in js}
+    target = targets.pop() if len(targets) == 1 else None  # one judgment's target is not every service's
     levels = {j.likelihood for j in js}
     likelihood = levels.pop() if len(levels) == 1 else None
     confidences = {j.confidence for j in js}

@@ -32,7 +32,8 @@ _STOP = frozenset(
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "es", "ed", "s")
 _REPORTS = re.compile(
     r"[^.;:]{0,60}?\b(?:assess|believe|judge|attribut|report|warn|indict|charg|condemn|identif|observ|releas|"
-    r"said|stat(?:e[sd]\b|ing\b|ement)|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege)",
+    r"said|stat(?:e[sd]\b|ing\b|ement)|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege|"
+    r"claim|indicat|suggest|characteri[sz]|den(?:y|ie)|acknowledg)",
     re.IGNORECASE,
 )
 # A state named right before these words is the one attacked ("the Russian government views itself as
@@ -91,7 +92,7 @@ BONUS_SPECIFIC = 0.3  # at full specificity: names, codes, numbers and dates say
 PENALTY_PAGE = 0.3  # at page 30 and later: reports state their findings first
 PENALTY_DOCUMENT = 0.5  # for the 20th document and later, in the order the searches found them
 PENALTY_QUESTION = 0.1
-PENALTY_NOT_ACTING = 0.15
+PENALTY_NOT_ACTING = 0.25
 SPAN_PAGES = 30
 SPAN_DOCUMENTS = 20
 
