@@ -93,6 +93,14 @@ PENALTY_PAGE = 0.3  # at page 30 and later: reports state their findings first
 PENALTY_DOCUMENT = 0.5  # for the 20th document and later, in the order the searches found them
 PENALTY_QUESTION = 0.1
 PENALTY_NOT_ACTING = 0.25
+PENALTY_META = 0.15
+# A document describing itself ("this section will examine", "will also be noted") says nothing that happened.
+_META = re.compile(
+    r"\b(?:this|the present|the following|the next|our) (?:paper|study|article|section|chapter|thesis|essay)\b|"
+    r"\bwill (?:also )?be (?:noted|discussed|examined|described|analy[sz]ed|presented|explored|reviewed)\b|"
+    r"\b(?:were|was|are|is) used to analy[sz]e\b",
+    re.IGNORECASE,
+)
 SPAN_PAGES = 30
 SPAN_DOCUMENTS = 20
 
@@ -267,6 +275,8 @@ def score(
                 bonus = max(bonus, BONUS_CAPABILITY)
         if q.ai and (any(r["ai_enabled"] for r in c.claims) or matchers.ai_enabled(c.text)):
             bonus += BONUS_AI  # the question asks about AI, the sentence ties the activity to it
+        if _META.search(c.text):
+            bonus -= PENALTY_META  # the document speaking of itself, not of what happened
         if q.actors and (c.named & set(q.actors)) and not (c.actors & set(q.actors)):
             bonus -= PENALTY_NOT_ACTING  # the asked state is only reporting or acted on ("Iran's centrifuges")
         if c.text.rstrip().endswith("?"):
