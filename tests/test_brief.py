@@ -345,6 +345,35 @@ def test_missing_pdf_marked_unverifiable(tmp_path: Path):
     assert "could not be checked independently" in md
 
 
+def test_inline_link_targets_are_elided_and_each_verbatim_run_verified():
+    from pipeline.brief.model import ELISION, elide_links
+
+    page = (
+        "Volt Typhoon actors used end-of-life SOHO\nrouters to support their operations [T1584.005\n"
+        "<https://attack.example/t1584/005/>], as the agencies noted <https://agency.example/a>.\n"
+    )
+    sentence = page.strip()
+    shown = elide_links(sentence)
+    assert "http" not in shown and "<" not in shown
+    run = "Volt Typhoon actors used end-of-life SOHO routers to support their operations"
+    assert shown == f"{run} {ELISION}, as the agencies noted {ELISION}."
+    assert is_prose(sentence) and verify_quote(page, shown)
+    assert not verify_quote(page, f"Volt Typhoon actors used end-of-life SOHO routers {ELISION} to steal data.")
+    assert not verify_quote(page, f"as the agencies noted {ELISION} Volt Typhoon actors used")  # runs out of order
+    assert elide_links("No link here.") == "No link here."
+
+
+def test_verifier_checks_each_run_of_an_elided_quote(settings: Settings):
+    from pipeline.brief.model import ELISION
+    from pipeline.index.store import Store
+
+    with Store(settings.db_path) as store:
+        v = Verifier(store)
+        doc_id = next(d for d, p in _PATHS.items() if p.endswith("c.pdf"))
+        assert v.check(doc_id, 1, f"Chinese hackers very likely {ELISION} from universities across Europe.") == VERIFIED
+        assert v.check(doc_id, 1, f"Chinese hackers {ELISION} from universities across Asia.") != VERIFIED
+
+
 def test_verifier_compares_letters_not_layout(settings: Settings):
     from pipeline.index.store import Store
 
@@ -623,6 +652,22 @@ def test_reporting_or_victim_states_are_not_actors():
         "target": "Iran's centrifuge program"
     }
     assert reporting(sabotage)
+    assert reporting(row("The Russian government views itself as the victim of the attacks on Estonia.", "Russian"))
+    assert reporting(row("Russian government websites came under a denial of service attack.", "Russian"))
+    assert not reporting(row("Russian operators stole data from the victims' mailboxes.", "Russian"))
+
+
+def test_a_state_named_only_as_victim_ranks_below_one_acting():
+    from pipeline.brief.evidence import Candidate, score
+
+    q = parse_question("What cyber operations has Russia run against its neighbours?")
+    acting = Candidate("d", 2, 0, 70, "Russian military hackers ran cyber operations against Georgian websites.", 3)
+    victim = Candidate(
+        "d", 2, 71, 140, "Russian government websites came under cyber operations from Georgian hackers.", 3
+    )
+    score([acting, victim], q, doc_rank={"d": 0})
+    assert "RUS" in victim.named and "RUS" not in victim.actors
+    assert acting.score > victim.score
 
 
 def test_judgments_split_by_acting_service():
@@ -699,6 +744,91 @@ def test_specific_dated_sentences_rank_above_generic_ones():
     assert dated.score > generic.score > asked.score
     dated = Candidate("d", 1, 0, 90, "On August 8th, 2008 a coordinated attack hit Georgian Government websites.", 1)
     assert event_date(dated.text) == ("2008-08-08", "August 8th, 2008")
+
+
+def test_earlier_pages_and_earlier_reports_rank_first():
+    from pipeline.brief.evidence import Candidate, score
+
+    text = "In 2015 APT29 used HAMMERTOSS to hide commands in Twitter images against governments."
+    early = Candidate("a", 2, 0, len(text), text, 5)
+    late = Candidate("a", 40, 0, len(text), text, 5)
+    other = Candidate("b", 2, 0, len(text), text, 5)
+    q = parse_question("How does Russia hide command and control from governments?")
+    score([early, late, other], q, doc_rank={"a": 0, "b": 12})
+    assert early.score > late.score and early.score > other.score
+
+
+def test_evidence_reads_across_reports_not_down_one(monkeypatch):
+    from pipeline.brief import select
+    from pipeline.brief.evidence import Candidate
+
+    class AlwaysQuotable:
+        def check(self, doc_id, page_no, start, end, text, *, independent=True):
+            return VERIFIED
+
+    q = parse_question("How does Russia hide command and control?")
+    texts = [
+        "Russian operators hid commands in Twitter images posted daily.",
+        "The backdoor fetched encrypted instructions from GitHub repositories.",
+        "Stolen files were uploaded to commercial cloud storage accounts.",
+        "Operators worked only during Moscow office hours on weekdays.",
+        "Each implant generated fresh handles with a seeded algorithm.",
+        "Russian intelligence relayed traffic through hacked satellite links.",
+    ]
+    cands = [select.Candidate("a", 1, 100 * i, 100 * i + 80, t, 99) for i, t in enumerate(texts[:5])]
+    cands.append(Candidate("b", 1, 0, 80, texts[5], 99))
+    for i, c in enumerate(cands[:5]):
+        c.score = 0.5 - 0.001 * i
+    cands[5].score = 0.5 - select.DOCUMENT_DECAY * 1.5  # below the first report's first two quotes, above its third
+    monkeypatch.setattr(select, "MAX_EVIDENCE", 3)
+    picked = select.select_evidence(cands, q, AlwaysQuotable())
+    assert sorted(c.doc_id for c, _ in picked) == ["a", "a", "b"]
+    monkeypatch.setattr(select, "DOCUMENT_DECAY", 0.0)  # without the decay, the first report fills the list
+    assert [c.doc_id for c, _ in select.select_evidence(cands, q, AlwaysQuotable())] == ["a", "a", "a"]
+
+
+def test_timeline_dates_what_the_asked_state_did_with_its_own_sentence():
+    from pipeline.brief.timeline import build_timeline
+
+    q = parse_question("What cyber operations has Russia run against Georgia?")
+    meta = {"d": {"publisher": "P"}}
+    passage = "The campaign was long. In August 2008 Russian hackers defaced Georgian sites. It ended soon."
+    quotes = [
+        Quote(1, passage, "d", 3, actor="RUS"),
+        Quote(2, "In 2003 Estonia proposed a cyber centre in Tallinn.", "d", 4, actor="EST"),
+        Quote(3, "In 2009 an unnamed group attacked Kyrgyz servers.", "d", 5, actor=None),
+    ]
+    events = build_timeline(quotes, meta, TODAY, q)
+    assert [(e.date, e.text) for e in events] == [("2008-08", "In August 2008 Russian hackers defaced Georgian sites.")]
+
+
+def test_judgment_quote_says_the_capability_itself():
+    from pipeline.brief.judge import says_capability
+
+    assert says_capability("Russian hackers stole credentials with spearphishing e-mails.", "cyber_espionage")
+    assert not says_capability("A Russian youth group protested outside the Estonian embassy.", "cyber_espionage")
+
+
+def test_evidence_does_not_repeat_what_a_passage_or_judgment_quotes():
+    from pipeline.brief.build import _without_repeats
+
+    one = "SVR actors sprayed passwords slowly."
+    two = "They then read the mail of the victims."
+    three = "Another report saw the same group in Kyiv."
+    passage, alone, other = Quote(1, f"{one} {two}", "d", 1), Quote(1, one, "d", 1), Quote(2, three, "e", 2)
+    judged = Quote(3, "Russia ran the campaign.", "f", 3)
+    kept = _without_repeats([passage, alone, other, judged, Quote(1, one, "d", 1)], [judged])
+    assert [q.text for q in kept] == [passage.text, three]
+
+
+def test_a_document_speaking_of_itself_ranks_below_what_happened():
+    from pipeline.brief.evidence import Candidate, score
+
+    q = parse_question("What cyber operations has Russia run against Estonia?")
+    meta = Candidate("d", 2, 0, 60, "This section will examine Russian cyber operations against Estonia.", 3)
+    event = Candidate("d", 2, 61, 130, "Russian hackers ran cyber operations against Estonian banks.", 3)
+    score([meta, event], q, doc_rank={"d": 0})
+    assert event.score > meta.score
 
 
 def test_bluf_says_one_thing_once_per_actor_and_capability():

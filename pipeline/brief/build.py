@@ -24,6 +24,7 @@ from pipeline.brief.model import (
     Quote,
     Source,
     Statement,
+    elide_links,
     normalise_ws,
     verify_quote,
 )
@@ -46,8 +47,12 @@ TOP_K = 60  # passages retrieved for the question
 FACET_K = 20  # hits per facet search
 KEEP_SEARCH_ORDER = 20  # the question's own top hits lead, as `search` shows them
 QUESTION_WEIGHT = 2.0  # the whole question against each facet, in the fusion
+TOP_DOCUMENTS = 10  # the documents whose passages rank first are searched again on their own
+DEEPER_K = 60  # hits of that search (the question, within those documents only)
+DEEPER_PER_DOCUMENT = 3  # ... added per document, beyond the passages already found
+MAX_CLAIM_CANDIDATES = 250  # sentences with a claim on the question, from those documents, outside the passages
 MAX_JUDGMENTS = 8
-MAX_CLAIM_EVIDENCE = 25  # claims found by actor and capability filters, added to the evidence appendix
+MAX_CLAIM_EVIDENCE = 10  # claims found by actor and capability filters, added to the evidence appendix
 MIN_JUDGMENTS = 4  # past these, a judgment must be on the asked capabilities and targets
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
@@ -90,18 +95,75 @@ def _hits(source: Searcher | Store, q: Question, filters: Filters, k: int) -> li
             out.append(replace(h, rank=len(out) + 1))
         if len(out) == k:
             break
+    return out + _deeper(source, q, filters, out)
+
+
+def _deeper(source: Searcher | Store, q: Question, filters: Filters, found: list[Hit]) -> list[Hit]:
+    """More passages from the documents that answer the question best: the question searched again within
+    them, so that a report's other pages on it are read too, not only those that outrank other reports."""
+    top = list(dict.fromkeys(h.doc_id for h in found))[:TOP_DOCUMENTS]
+    if not top:
+        return []
+    seen = {(h.doc_id, h.page_start, h.page_end) for h in found}
+    per_doc: dict[str, int] = defaultdict(int)
+    out: list[Hit] = []
+    for h in _search(source, q.text, replace(filters, docs=tuple(top)), DEEPER_K):
+        where = (h.doc_id, h.page_start, h.page_end)
+        if where in seen or per_doc[h.doc_id] >= DEEPER_PER_DOCUMENT:
+            continue
+        seen.add(where)
+        per_doc[h.doc_id] += 1
+        out.append(replace(h, rank=len(found) + len(out) + 1))
     return out
 
 
-def _chunk_similarity(source: Searcher | Store, topic: str, hits: list[Hit]) -> dict[int, float]:
-    """Cosine of the question's embedding with each hit's chunk vector (empty without an embedder)."""
+def _chunk_similarity(
+    source: Searcher | Store, topic: str, hits: list[Hit], more: set[int] | None = None
+) -> dict[int, float]:
+    """Cosine of the question's embedding with each hit's chunk vector, and with the `more` chunks
+    (empty without an embedder)."""
     if not isinstance(source, Searcher) or not hits:
         return {}
     import numpy as np
 
-    allowed = np.array(sorted({h.chunk_id for h in hits}), dtype=np.int64)
+    allowed = np.array(sorted({h.chunk_id for h in hits} | (more or set())), dtype=np.int64)
     found = source.index.search(source.embed_query(topic), len(allowed), allowed)
     return {int(cid): float(sim) for cid, sim in found}
+
+
+def _claim_candidates(
+    store: Store, hits: list[Hit], cands: list[Candidate], q: Question, filters: Filters, of_rank: dict[int, int]
+) -> list[Candidate]:
+    """The sentences of the retrieved documents outside the retrieved passages that carry a claim by an
+    asked actor (or, for a question about any state, on an asked capability): what the filters find that
+    the searches did not rank. Each is ranked after the hits and scored like them; its chunk is recorded
+    in `of_rank` so that its passage's similarity to the question counts."""
+    if not (q.actors or q.capabilities):
+        return []
+    docs = list(dict.fromkeys(h.doc_id for h in hits))[:TOP_DOCUMENTS]
+    spans: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    for c in cands:
+        spans[(c.doc_id, c.page_no)].append((c.start, c.end))
+    wanted = replace(filters, actors=q.actors) if q.actors else replace(filters, capabilities=q.capabilities)
+    by_sentence: dict[tuple[str, int, int], Candidate] = {}
+    rank = max(of_rank, default=0)
+    rows = [r for r in store.claims(replace(wanted, docs=tuple(docs)))]
+    for r in sorted(rows, key=lambda r: (docs.index(r["doc_id"]), int(r["page_no"]), int(r["char_start"]))):
+        if len(by_sentence) >= MAX_CLAIM_CANDIDATES:
+            break
+        if r["doc_id"] not in docs or not _passes(r, filters) or r.get("chunk_id") is None:
+            continue
+        where = (r["doc_id"], int(r["page_no"]))
+        start, end = int(r["char_start"]), int(r["char_end"])
+        if any(a <= start < b for a, b in spans.get(where, ())):
+            continue  # already a candidate, claims attached
+        key = (r["doc_id"], int(r["page_no"]), start)
+        if key not in by_sentence:
+            rank += 1
+            of_rank[rank] = int(r["chunk_id"])
+            by_sentence[key] = Candidate(r["doc_id"], int(r["page_no"]), start, end, r["sentence"], rank)
+        by_sentence[key].claims.append(r)
+    return list(by_sentence.values())
 
 
 def _passes(row: dict[str, Any], f: Filters) -> bool:
@@ -127,7 +189,7 @@ class _Refs:
         r = row or {}
         return Quote(
             self.ref(doc_id, page_no),
-            normalise_ws(text),
+            elide_links(text),
             doc_id,
             page_no,
             r.get("actor"),
@@ -176,6 +238,8 @@ def _quotable_for(c: ScoredClaim, g: ClaimGroup, checker: Checker) -> bool:
     quote), a surveillance judgment's sentence speaks of watching someone, and it is verified."""
     s = c.row["sentence"]
     if not judge.names_actor(s, g.actor) or (g.capability == "surveillance" and not judge.watches_people(s)):
+        return False
+    if not judge.says_capability(s, g.capability):
         return False
     return _verified(c, checker)
 
@@ -288,7 +352,11 @@ def build_briefing(
     checker = Checker(store)
     claim_rows = [r for r in store.claims_for_chunks([h.chunk_id for h in hits]) if _passes(r, filters)]
     cands = gather(hits, chunks, claim_rows, checker.verifier.page_text)
-    score(cands, q, _chunk_similarity(source, topic, hits), {h.rank: h.chunk_id for h in hits})
+    of_rank = {h.rank: h.chunk_id for h in hits}
+    extra = _claim_candidates(store, hits, cands, q, filters, of_rank)
+    cands += extra
+    doc_rank = {d: i for i, d in enumerate(dict.fromkeys(h.doc_id for h in hits))}
+    score(cands, q, _chunk_similarity(source, topic, hits, set(of_rank.values())), of_rank, doc_rank)
     evidence = select_evidence(cands, q, checker)
     pool = _claim_pool(store, hits, cands, q, filters, checker)
     groups = sorted(group_claims(pool, by_organ=True), key=lambda g: _group_order(g, q))
@@ -323,15 +391,31 @@ def build_briefing(
         bluf=_bluf(q, judgments, quotes, store.count_documents(filters), gaps),
         source_mix=source_mix((s.kind for s in cited_docs.values()), sum(s.ocr for s in sources)),
         judgments=tuple(judgments),
-        evidence=tuple(x for x in quotes if x.text not in {j.quote.text for j in judgments}),
+        evidence=_without_repeats(quotes, [j.quote for j in judgments]),
         also_reported=tuple(also),
         conflicts=tuple(conflicts),
-        timeline=build_timeline(all_quotes, {d: meta[d] for d in cited_docs}, today),
+        timeline=build_timeline(all_quotes, {d: meta[d] for d in cited_docs}, today, q),
         gaps=tuple(gaps),
         sources=sources,
         dropped=dict(sorted(checker.dropped.items())),
         unverifiable=sum(1 for x in all_quotes if x.verification != VERIFIED),
     )
+
+
+def _without_repeats(quotes: list[Quote], shown: list[Quote]) -> tuple[Quote, ...]:
+    """The evidence less what a judgment or a longer evidence passage already quotes whole."""
+    judged = [y.text for y in shown]
+    texts = [y.text for y in quotes]
+    seen: set[str] = set()
+    out: list[Quote] = []
+    for x in quotes:
+        if x.text in seen or any(x.text in t for t in judged):
+            continue
+        if any(len(t) > len(x.text) and x.text in t for t in texts):
+            continue
+        seen.add(x.text)
+        out.append(x)
+    return tuple(out)
 
 
 def _claim_evidence(
@@ -417,8 +501,10 @@ def _merged(js: list[Judgment]) -> tuple[str, int]:
     independent sources; a likelihood only where every judgment's source uses the same one."""
     if len(js) == 1:
         return js[0].text, js[0].independent_sources
-    organs = " and ".join(dict.fromkeys(j.organ for j in js if j.organ)) or None
-    target = next((j.target for j in js if j.target), None)
+    named = list(dict.fromkeys(j.organ for j in js if j.organ))
+    organs = (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else "".join(named)) or None
+    targets = {j.target for j in js}
+    target = targets.pop() if len(targets) == 1 else None  # one judgment's target is not every service's
     levels = {j.likelihood for j in js}
     likelihood = levels.pop() if len(levels) == 1 else None
     confidences = {j.confidence for j in js}

@@ -134,13 +134,12 @@ SAME_SUBJECT_WORDS = 3  # content words two statements share, beyond chance, to 
 def _state_words(*claims: ScoredClaim) -> frozenset[str]:
     """The words that name states in the claims' sentences ("Chinese", "government"): shared by any two
     statements about one actor, so they do not make two statements about the same thing."""
-    from pipeline.claims.features import get_matchers
+    from pipeline.brief.evidence import mentions_of
 
-    matchers = get_matchers()
     return frozenset(
         w
         for c in claims
-        for m in matchers.mentions(c.row["sentence"])
+        for m in mentions_of(c.row["sentence"])
         for w in content_words(c.row["sentence"][m.start : m.end])
     )
 

@@ -11,9 +11,9 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from pipeline.brief.events import event_date
 from pipeline.brief.model import Question
 from pipeline.brief.topic import TARGET_CUE
 from pipeline.claims.context import document_codes, keep_mention
@@ -32,7 +32,17 @@ _STOP = frozenset(
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "es", "ed", "s")
 _REPORTS = re.compile(
     r"[^.;:]{0,60}?\b(?:assess|believe|judge|attribut|report|warn|indict|charg|condemn|identif|observ|releas|"
-    r"said|stat(?:e[sd]\b|ing\b|ement)|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege)",
+    r"said|stat(?:e[sd]\b|ing\b|ement)|publish|sanction|recommend|urge|encourage|concern|disrupt|accus|denounc|allege|"
+    r"claim|indicat|suggest|characteri[sz]|den(?:y|ie)|acknowledg)",
+    re.IGNORECASE,
+)
+# A state named right before these words is the one attacked ("the Russian government views itself as
+# the victim", "Georgia came under a denial of service attack").
+_VICTIM = re.compile(
+    r"[^.;:]{0,40}?\b(?:is|are|was|were|been|being|as)\s+(?:(?:the|a|also|one of the|among the)\s+)*victims?\b|"
+    r"[^.;:]{0,30}?\b(?:came|come|comes|coming)\s+under\b|"
+    r"(?:'s|’s)?\s+(?:[a-z]+\s+){0,3}(?:was|were|has been|have been|had been)\s+"
+    r"(?:attacked|targeted|hacked|breached)\b",
     re.IGNORECASE,
 )
 # A state named right before these words is the one acting.
@@ -49,6 +59,13 @@ _SPECIFIC = re.compile(
 SPECIFIC_FULL = 4  # distinct specifics at which a sentence counts as fully specific
 
 
+@lru_cache(maxsize=50_000)
+def mentions_of(text: str) -> tuple[Any, ...]:
+    """The extractor's state and group mentions in a sentence (cached: a briefing asks for the same
+    sentences several times, and a warm process for the same reports again)."""
+    return tuple(get_matchers().mentions(text))
+
+
 def doer_follows(text: str, at: int) -> bool:
     """The words at `at` make the state named just before them the one acting ("'s hackers", " cyber actors")."""
     return bool(_DOER.match(text, at))
@@ -61,18 +78,31 @@ def specificity(text: str) -> float:
     return min(len(found), SPECIFIC_FULL) / SPECIFIC_FULL
 
 
-# Weights of the relevance score; they add to 1 before the claim bonuses.
-W_LEXICAL = 0.55
-W_RANK = 0.45
-W_DENSE_SHARE = 0.5  # of the rank weight, given to the passage's cosine to the question when known
+# Weights of the relevance score (set on the rubric questions, checked leaving each question out in turn).
+W_LEXICAL = 0.55  # the question's words the sentence holds, weighted by rarity among the candidates
+W_RANK = 0.2  # the rank of its passage among the hits
+W_DENSE = 0.15  # its passage's cosine to the question, scaled over the passages found
 RANK_HALF = 8  # the hit rank at which the rank score halves
-BONUS_WANTED = 0.12
-BONUS_ESTIMATIVE = 0.04
-BONUS_TARGET = 0.06
-BONUS_SPECIFIC = 0.08  # at full specificity
-BONUS_ACTOR = 0.06
-BONUS_DATED = 0.04  # dates an event: what happened, when
+BONUS_WANTED = 0.15  # a claim by an asked actor on an asked capability
+BONUS_ESTIMATIVE = 0.06  # ... in the source's estimative words
+BONUS_CAPABILITY = 0.05  # a claim on an asked capability, whoever acts
+BONUS_TARGET = 0.04
+BONUS_AI = 0.15  # = BONUS_WANTED: for a question about AI, the tie to AI is what is asked
+BONUS_SPECIFIC = 0.3  # at full specificity: names, codes, numbers and dates say what happened
+PENALTY_PAGE = 0.3  # at page 30 and later: reports state their findings first
+PENALTY_DOCUMENT = 0.5  # for the 20th document and later, in the order the searches found them
 PENALTY_QUESTION = 0.1
+PENALTY_NOT_ACTING = 0.25
+PENALTY_META = 0.15
+# A document describing itself ("this section will examine", "will also be noted") says nothing that happened.
+_META = re.compile(
+    r"\b(?:this|the present|the following|the next|our) (?:paper|study|article|section|chapter|thesis|essay)\b|"
+    r"\bwill (?:also )?be (?:noted|discussed|examined|described|analy[sz]ed|presented|explored|reviewed)\b|"
+    r"\b(?:were|was|are|is) used to analy[sz]e\b",
+    re.IGNORECASE,
+)
+SPAN_PAGES = 30
+SPAN_DOCUMENTS = 20
 
 
 def stem(word: str) -> str:
@@ -102,6 +132,7 @@ class Candidate:
     words: set[str] = field(default_factory=set)
     score: float = 0.0
     actors: set[str] = field(default_factory=set)  # states acting in the sentence
+    named: set[str] = field(default_factory=set)  # states it names, acting or not
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -148,25 +179,30 @@ def reporting(row: dict[str, Any]) -> bool:
     if at < 0:
         return False
     acted_on = TARGET_CUE.search(row["sentence"][:at])  # "target U.S. and allied networks": a victim
+    acted_on = acted_on or _VICTIM.match(row["sentence"], at + len(mention))  # "Russia ... saw itself as the victim"
     own_target = mention.lower() in str(row.get("target") or "").lower()  # "against Iran's centrifuges"
     return bool(acted_on or own_target or _REPORTS.match(row["sentence"], at + len(mention)))
 
 
 def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
-    """States acting in the sentence: its claims' actors, else states named as the doer ("Chinese hackers")."""
+    """States acting in the sentence: its claims' actors, else states named as the doer ("Chinese hackers").
+    Sets cand.named to the states the sentence names in any role."""
     actors = {r["actor"] for r in cand.claims if r["actor"] and not reporting(r)}
     if actors or any(r["actor"] for r in cand.claims):
+        cand.named = {r["actor"] for r in cand.claims if r["actor"]}
         return actors
     matchers = get_matchers()
-    mentions = matchers.mentions(cand.text)
+    mentions = mentions_of(cand.text)
     codes = document_codes(mentions, matchers.tax.ambiguous)
     wanted_targets = {t.lower() for t in targets}
+    kept = [m for m in mentions if keep_mention(m, matchers.tax.ambiguous, codes)]
+    cand.named = {m.alias.code for m in kept}
     return {
         m.alias.code
-        for m in mentions
-        if keep_mention(m, matchers.tax.ambiguous, codes)
-        and _DOER.match(cand.text, m.end)
+        for m in kept
+        if _DOER.match(cand.text, m.end)
         and not TARGET_CUE.search(cand.text[: m.start])  # "targeting Indian military institutions": a victim
+        and not _VICTIM.match(cand.text, m.end)
         and cand.text[m.start : m.end].lower() not in wanted_targets
     }
 
@@ -181,7 +217,7 @@ def named_actor(sentence: str, wanted: tuple[str, ...] | None) -> tuple[str, str
     if wanted is not None and not wanted:
         return None
     matchers = get_matchers()
-    mentions = matchers.mentions(sentence)
+    mentions = mentions_of(sentence)
     codes = document_codes(mentions, matchers.tax.ambiguous)
     for m in mentions:
         if (wanted is not None and m.alias.code not in wanted) or not keep_mention(m, matchers.tax.ambiguous, codes):
@@ -199,11 +235,13 @@ def score(
     q: Question,
     chunk_similarity: dict[int, float] | None = None,
     chunk_of_rank: dict[int, int] | None = None,
+    doc_rank: dict[str, int] | None = None,
 ) -> None:
     """Relevance of each candidate to the question, in place.
 
-    With chunk vectors at hand, the passage's cosine to the question (scaled over the passages found)
-    replaces part of the rank term, so that a facet search's passage is judged by its content too.
+    What it says (the question's words, specifics, a claim by an asked actor on an asked
+    capability), where it sits (the rank of its passage and that passage's cosine to the question,
+    how early in its report, how early its report came in the searches).
     """
     terms = stems(q.text)
     n = len(cands) or 1
@@ -219,32 +257,37 @@ def score(
     target_words = [t.lower() for t in q.targets]
     sims = chunk_similarity or {}
     of_rank = chunk_of_rank or {}
+    docs = doc_rank or {}
     lo, hi = (min(sims.values()), max(sims.values())) if sims else (0.0, 0.0)
+    matchers = get_matchers()
     for c in cands:
         lexical = sum(idf[t] for t in terms & c.words) / total
         rank = 1.0 / (1.0 + (c.hit_rank - 1) / RANK_HALF)
         sim = sims.get(of_rank.get(c.hit_rank, -1))
-        if sim is not None and hi > lo:
-            dense = (sim - lo) / (hi - lo)
-            near = W_LEXICAL * lexical + W_RANK * (1 - W_DENSE_SHARE) * rank + W_RANK * W_DENSE_SHARE * dense
-        else:
-            near = W_LEXICAL * lexical + W_RANK * rank
+        dense = (sim - lo) / (hi - lo) if sim is not None and hi > lo else rank
         bonus = 0.0
         for r in c.claims:
             actor_ok = q.all_actors or r["actor"] in q.actors
             cap_ok = not q.capabilities or r["capability"] in q.capabilities
-            if actor_ok and cap_ok and r["actor"]:
+            if actor_ok and cap_ok and r["actor"] and not reporting(r):
                 bonus = max(bonus, BONUS_WANTED + (BONUS_ESTIMATIVE if r["likelihood"] else 0.0))
-            elif actor_ok and r["actor"] and not reporting(r):
-                bonus = max(bonus, BONUS_ACTOR)  # the asked state doing something the question did not name
-        if event_date(c.text) is not None:
-            bonus += BONUS_DATED
+            elif q.capabilities and r["capability"] in q.capabilities:
+                bonus = max(bonus, BONUS_CAPABILITY)
+        if q.ai and (any(r["ai_enabled"] for r in c.claims) or matchers.ai_enabled(c.text)):
+            bonus += BONUS_AI  # the question asks about AI, the sentence ties the activity to it
+        if _META.search(c.text):
+            bonus -= PENALTY_META  # the document speaking of itself, not of what happened
+        if q.actors and (c.named & set(q.actors)) and not (c.actors & set(q.actors)):
+            bonus -= PENALTY_NOT_ACTING  # the asked state is only reporting or acted on ("Iran's centrifuges")
         if c.text.rstrip().endswith("?"):
             bonus -= PENALTY_QUESTION  # a rhetorical question answers nothing
         lower = c.text.lower()
         if target_words and any(t in lower for t in target_words):
             bonus += BONUS_TARGET
-        c.score = near + bonus + BONUS_SPECIFIC * specificity(c.text)
+        where = PENALTY_PAGE * min(c.page_no, SPAN_PAGES) / SPAN_PAGES
+        where += PENALTY_DOCUMENT * min(docs.get(c.doc_id, SPAN_DOCUMENTS), SPAN_DOCUMENTS) / SPAN_DOCUMENTS
+        near = W_LEXICAL * lexical + W_RANK * rank + W_DENSE * dense
+        c.score = near + bonus + BONUS_SPECIFIC * specificity(c.text) - where
 
 
 def off_topic(c: Candidate, q: Question) -> bool:

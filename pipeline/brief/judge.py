@@ -12,10 +12,10 @@ import re
 from typing import Any
 
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim
+from pipeline.brief.evidence import mentions_of
 from pipeline.brief.model import is_affirmative, is_negative, level_label
 from pipeline.brief.sources import publisher_key
 from pipeline.brief.topic import actor_name
-from pipeline.claims.features import get_matchers
 from pipeline.claims.vocab import LIKELIHOODS
 
 CAPABILITY_VERBS = {
@@ -128,6 +128,15 @@ def scoped_likelihood(sentence: str, likelihood: str | None) -> str | None:
     return likelihood
 
 
+def says_capability(sentence: str, capability: str) -> bool:
+    """The sentence itself has the words of the capability (the extractor's triggers): a judgment's
+    quote must say what the judgment says, not only sit near it."""
+    from pipeline.claims.features import get_matchers
+
+    found = get_matchers().capabilities(sentence, advice=False, mentions=list(mentions_of(sentence)))
+    return capability in found
+
+
 def watches_people(sentence: str) -> bool:
     """A surveillance claim's sentence speaks of watching someone, not only of surveillance products."""
     uses = re.findall(r"\bsurveil\w*", sentence, re.I)
@@ -142,7 +151,7 @@ def names_actor(sentence: str, actor: str | None) -> bool:
 
     return any(
         m.alias.code == actor and (m.alias.kind != "demonym" or doer_follows(sentence, m.end))
-        for m in get_matchers().mentions(sentence)
+        for m in mentions_of(sentence)
     )  # "Syrian activists" names victims, "Syrian hackers" the doer
 
 
@@ -151,7 +160,7 @@ def organ_named(sentence: str, actor: str | None, organ: str | None) -> str | No
     names it, else a group of the actor the sentence names ("APT30"), else none."""
     if organ and re.search(rf"\b{re.escape(organ)}\b", sentence, re.I):
         return organ
-    for m in get_matchers().mentions(sentence):
+    for m in mentions_of(sentence):
         if m.alias.code == actor and m.alias.kind in ("organ", "group"):
             return sentence[m.start : m.end]
     return None

@@ -23,10 +23,37 @@ def normalise_ws(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+ELISION = "[…]"  # where a quote leaves out a link target the page prints inline
+# A web print's inline link target ("<https://…>"), with the short bracket label it sits in
+# ("[T1190 <https://…>]", "[1 <https://…>]"); what a reader of the page sees is the anchor text.
+_LINK_TARGET = re.compile(r"\s*(?:\[[^\[\]<>]{0,24}<(?:https?://|/|mailto:)[^<>]*>\]|<(?:https?://|/|mailto:)[^<>]*>)")
+
+
+def elide_links(text: str) -> str:
+    """The sentence with each inline link target replaced by an elision mark, whitespace normalised."""
+    return normalise_ws(_LINK_TARGET.sub(" " + ELISION, text))
+
+
+def quote_parts(quote: str) -> list[str]:
+    """The verbatim runs of a quote, split where it elides (each must be on the page, in order)."""
+    return [p for p in (normalise_ws(x) for x in quote.split(ELISION)) if any(ch.isalnum() for ch in p)]
+
+
+def in_order(parts: list[str], haystack: str) -> bool:
+    """Every part occurs in `haystack`, each after the one before."""
+    at = 0
+    for part in parts:
+        i = haystack.find(part, at)
+        if i < 0:
+            return False
+        at = i + len(part)
+    return bool(parts)
+
+
 def verify_quote(page_text: str, quote: str) -> bool:
-    """True when `quote` occurs in `page_text`, whitespace normalised on both sides."""
-    q = normalise_ws(quote)
-    return bool(q) and q in normalise_ws(page_text)
+    """True when `quote` occurs in `page_text`, whitespace normalised on both sides; an elided quote's
+    verbatim runs must each occur, in order."""
+    return in_order(quote_parts(quote), normalise_ws(page_text))
 
 
 def level_label(level: str | None) -> str:
@@ -78,6 +105,7 @@ class Question:
     since: str | None = None
     until: str | None = None
     tagging: str = "taxonomy matchers"
+    ai: bool = False  # the question asks about AI (its words, or the AI filter)
 
     @property
     def all_actors(self) -> bool:

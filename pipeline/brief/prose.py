@@ -11,6 +11,8 @@ import logging
 import re
 from typing import Any
 
+from pipeline.brief.model import elide_links
+
 log = logging.getLogger(__name__)
 
 QUOTABLE_KINDS = frozenset({"body", "table"})
@@ -30,7 +32,8 @@ _BOILERPLATE = re.compile(
     r"\b(?:an official website of|in an effort to keep \S+ current|archive contains outdated|privacy policy|"
     r"terms of (?:use|service)|all rights reserved|TLP:\s*(?:WHITE|CLEAR|GREEN|AMBER|RED)\b|"
     r"(?:this|the) (?:document|information|report) is (?:marked|provided \"?as is)|"
-    r"(?:reproduction|redistribution) (?:is )?(?:permitted|prohibited)|click here|subscribe to)",
+    r"(?:reproduction|redistribution) (?:is )?(?:permitted|prohibited)|click here|subscribe to|"
+    r"to download a PDF version|provided subject to (?:this|the) Notification|Privacy (?:&|and) Use)",
     re.IGNORECASE,
 )
 _ENDS = re.compile(r"[.!?][\"”’)\]]?(?:\[?\d{1,3}\]?)?$")
@@ -54,8 +57,11 @@ def strip_bullet(text: str) -> str:
 
 
 def is_prose(sentence: str) -> bool:
-    """A whole sentence of running text: not a heading, TOC line, table row, reference or boilerplate."""
-    text = strip_bullet(sentence)
+    """A whole sentence of running text: not a heading, TOC line, table row, reference or boilerplate.
+
+    Judged as it would be quoted: inline link targets elided (pipeline.brief.model.elide_links).
+    """
+    text = elide_links(strip_bullet(sentence))
     words = text.split()
     if len(words) < MIN_WORDS or len(text) > MAX_CHARS:
         return False

@@ -7,17 +7,20 @@ MAX_PER_DOCUMENT quotes from one document are left out.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
+from collections.abc import Callable
 
 from pipeline.brief.cluster import content_words
 from pipeline.brief.evidence import Candidate, off_topic
-from pipeline.brief.model import Question, verify_quote
+from pipeline.brief.model import Question, elide_links, verify_quote
 from pipeline.brief.prose import BlockKinds, is_prose, strip_bullet
 from pipeline.brief.verify import NOT_ON_PAGE, VERIFIED, Verifier
 from pipeline.index.store import Store
 
 STORED_ONLY = "stored_only"  # passed the cheap checks; the independent one is still to run
-MAX_EVIDENCE = 90  # quotes in the evidence appendix
+MAX_EVIDENCE = 60  # quotes in the evidence appendix
+DOCUMENT_DECAY = 0.03  # relevance a sentence gives up for each quote its document already has
 PASSAGES = 40  # each of the top passages gets a quote around its best sentence first
 ANCHORS_PER_PASSAGE = 2  # ... and around its next best, so that what search shows is quoted
 PASSAGE_SENTENCES = 3
@@ -42,6 +45,7 @@ class Checker:
         With independent=False only the cheap checks run (prose, block, stored page text); the
         PDF is re-read only for what is about to be shown.
         """
+        text = elide_links(text)  # what the briefing shows: link targets elided
         key = (doc_id, page_no, text)
         v = self.verdicts.get(key)
         if v is None or (independent and v == STORED_ONLY):
@@ -63,7 +67,9 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _passage(anchor: Candidate, page: list[Candidate], q: Question, checker: Checker) -> tuple[Candidate, str] | None:
+def _passage(
+    anchor: Candidate, page: list[Candidate], q: Question, checker: Checker, taken: Callable[[Candidate], bool]
+) -> tuple[Candidate, str] | None:
     """The anchor sentence with up to PASSAGE_SENTENCES - 1 quotable neighbours of its passage, verified whole."""
     i = page.index(anchor)
     lo, hi = i, i + 1
@@ -72,7 +78,12 @@ def _passage(anchor: Candidate, page: list[Candidate], q: Question, checker: Che
         for j in (hi, lo - 1):
             if 0 <= j < len(page) and (j == hi or j == lo - 1) and hi - lo < PASSAGE_SENTENCES:
                 c = page[j]
-                if c.hit_rank == anchor.hit_rank and not off_topic(c, q) and is_prose(strip_bullet(c.text)):
+                if (
+                    c.hit_rank == anchor.hit_rank
+                    and not taken(c)
+                    and not off_topic(c, q)
+                    and is_prose(strip_bullet(c.text))
+                ):
                     lo, hi = min(lo, j), max(hi, j + 1)
                     grown = True
         if not grown:
@@ -93,38 +104,51 @@ def _passage(anchor: Candidate, page: list[Candidate], q: Question, checker: Che
 
 
 def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> list[tuple[Candidate, str]]:
-    """Most relevant first: the best sentence of a top passage with its neighbours, else single sentences."""
+    """Most relevant first: the best sentence of a top passage with its neighbours, else single sentences.
+
+    Greedy on relevance less DOCUMENT_DECAY for each quote its document already has, so that the
+    appendix reads across the reports that answer the question rather than down the first one.
+    """
     pages: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
     for c in sorted(cands, key=lambda c: (c.doc_id, c.page_no, c.start)):
         pages[(c.doc_id, c.page_no)].append(c)
     chosen: list[tuple[Candidate, str]] = []
-    used: set[tuple[str, int, int]] = set()
+    spans: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
     per_doc: dict[str, int] = defaultdict(int)
     words: list[frozenset[str]] = []
+
+    def overlaps(c: Candidate) -> bool:
+        return any(a < c.end and c.start < b for a, b in spans[(c.doc_id, c.page_no)])
 
     def take(picked: tuple[Candidate, str]) -> None:
         c = picked[0]
         chosen.append(picked)
         per_doc[c.doc_id] += 1
         words.append(content_words(c.text))
-        for x in pages[(c.doc_id, c.page_no)]:
-            if c.start <= x.start < c.end:
-                used.add((x.doc_id, x.page_no, x.start))
+        spans[(c.doc_id, c.page_no)].append((c.start, c.end))
+
+    def effective(c: Candidate) -> float:
+        return c.score - DOCUMENT_DECAY * per_doc[c.doc_id]
 
     done_hits: dict[int, int] = defaultdict(int)
-    for c in sorted(cands, key=lambda c: c.key):  # most relevant first
-        if len(chosen) >= MAX_EVIDENCE:
-            break
-        top = c.hit_rank <= PASSAGES  # the passages search shows first are quoted whatever their document
-        if (c.doc_id, c.page_no, c.start) in used or (per_doc[c.doc_id] >= MAX_PER_DOCUMENT and not top):
+    order = sorted(cands, key=lambda c: c.key)  # most relevant first
+    heap = [(-c.score, i) for i, c in enumerate(order)]
+    heapq.heapify(heap)
+    while heap and len(chosen) < MAX_EVIDENCE:
+        neg, i = heapq.heappop(heap)
+        c = order[i]
+        now = effective(c)
+        if heap and now < -heap[0][0] - 1e-9 and now < -neg - 1e-9:
+            heapq.heappush(heap, (-now, i))  # its document has gained quotes since: queue it again
             continue
-        if off_topic(c, q):
+        if overlaps(c) or per_doc[c.doc_id] >= MAX_PER_DOCUMENT or off_topic(c, q):
             continue
         text = strip_bullet(c.text)
         if any(_jaccard(content_words(text), x) >= SAME_SENTENCE for x in words):
             continue
+        top = c.hit_rank <= PASSAGES  # the passages search shows first are quoted with some context
         if top and done_hits[c.hit_rank] < ANCHORS_PER_PASSAGE and is_prose(text):
-            picked = _passage(c, pages[(c.doc_id, c.page_no)], q, checker)  # the top passages: some context
+            picked = _passage(c, pages[(c.doc_id, c.page_no)], q, checker, overlaps)
             if picked:
                 done_hits[c.hit_rank] += 1
                 take(picked)

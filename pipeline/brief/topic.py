@@ -99,6 +99,7 @@ def parse_question(topic: str, filters: Filters | None = None) -> Question:
         target_states=tuple(sorted(target_states - actors)),
         since=since,
         until=until,
+        ai=bool(filters.ai_enabled) or matchers.ai_enabled(topic),
     )
 
 

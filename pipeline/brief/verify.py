@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from pipeline.brief.model import verify_quote
+from pipeline.brief.model import in_order, quote_parts, verify_quote
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,8 @@ class Verifier:
             return f"unverifiable: {self.missing.get(doc_id, 'no independent text')}"
         if not raw.strip():
             return "unverifiable: the page has no text layer (OCR)"
-        return VERIFIED if letters_key(quote) in raw else NOT_INDEPENDENT
+        parts = [k for k in (letters_key(p) for p in quote_parts(quote)) if k]
+        return VERIFIED if in_order(parts, raw) else NOT_INDEPENDENT
 
 
 def _pdfium_page_text(path: str, page_no: int) -> str | None:
