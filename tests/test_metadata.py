@@ -279,3 +279,13 @@ def test_document_numbers() -> None:
         "CITIZEN LAB TECHNICAL BRIEF 001"
     )
     assert find_doc_numbers([_lines(("A report on cyber espionage in 2014", 9, 40))], {}) is None
+
+
+def test_first_pages_lines_and_the_line_after_each() -> None:
+    from pipeline.parse.firstpages import first_lines, with_next
+
+    pages = [["cover", "title"], [], ["page three"]]
+    assert list(first_lines(pages)) == ["cover", "title", "page three"]
+    assert list(first_lines(pages, 1)) == ["cover", "title"]
+    assert list(with_next(pages[0])) == [("cover", "title"), ("title", None)]
+    assert list(with_next(pages[1])) == []

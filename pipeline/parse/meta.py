@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from pipeline.parse.firstpages import first_lines, with_next
 from pipeline.parse.layout import Line
 from pipeline.parse.publishers import is_issuer_name
 from pipeline.parse.title import pick_title as choose_title
@@ -159,7 +160,7 @@ def pick_date(first_pages: list[list[Line]], meta: dict[str, str], tail_text: st
     if not printed:
         return _pdf_date(meta)
     created = _pdf_date(meta)
-    mentioned = [d for lines in first_pages[:3] for ln in lines for d in [_find_date(ln.text)] if d]
+    mentioned = [d for ln in first_lines(first_pages, 3) for d in [_find_date(ln.text)] if d]
     mentioned = [d for d in mentioned if not created or d[:4] <= created[:4]]
     return max(mentioned)[:4] if mentioned else None
 
@@ -172,9 +173,8 @@ def _dated_lines(lines: list[Line]) -> list[tuple[float, str]]:
     page_text = " ".join(ln.text for ln in lines)
     cover_year = _COPYRIGHT_YEAR.search(page_text)
     out: list[tuple[float, str]] = []
-    for i, ln in enumerate(lines):
+    for i, (ln, nxt) in enumerate(with_next(lines)):
         text = _unspace(ln.text)
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
         if nxt is not None and nxt.block == ln.block and len(text.split()) <= 4 and len(nxt.text.split()) <= 3:
             if not _find_date(text) and _find_date(f"{text} {nxt.text}"):
                 text = f"{text} {nxt.text}"  # "June" over "2015", "November 9," over "2016"
@@ -255,10 +255,12 @@ def find_doc_numbers(first_pages: list[list[Line]], meta: dict[str, str]) -> str
     """Identifiers the issuer prints (AA24-038A, TA14-353A, JAR-16-20296, R41524, GAO-21-123, NICA 2020-027)."""
     texts = [meta.get("Title", ""), meta.get("Subject", ""), meta.get("Author", "")]
     for lines in first_pages[:2]:
-        for i, ln in enumerate(lines):
-            nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        for ln, nxt in with_next(lines):
             # a series name and its number are often set apart: "TECHNICAL BRIEF" and "001"
-            texts.append(f"{ln.text} {nxt}" if re.fullmatch(r"\s*(?:No\.?\s*)?\d{1,4}\s*", nxt) else ln.text)
+            if nxt is not None and re.fullmatch(r"\s*(?:No\.?\s*)?\d{1,4}\s*", nxt.text):
+                texts.append(f"{ln.text} {nxt.text}")
+            else:
+                texts.append(ln.text)
     found: list[str] = []
     for text in texts:
         for pattern in _DOC_NUMBERS:

@@ -158,7 +158,7 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
     chars: list[dict[str, Any]] = []
     append = chars.append
     hyphens = _HYPHENS
-    heights: dict[float, float] = {}  # a loose box's height, rounded
+    font_keys: dict[tuple[float, float], tuple[float, float]] = {}  # (size, loose box height) -> font
     # gaps between adjacent chars of one font on one line (see _fit_widths)
     overlaps: dict[tuple[float, float], list[float]] = {}
     fonts: list[tuple[float, float]] = []  # each char's (size, box height)
@@ -201,10 +201,10 @@ def _page_chars(textpage: Any, left: float, top: float) -> list[dict[str, Any]]:
         x0 -= left
         x1 -= left
         height = y1 - y0
-        rounded = heights.get(height)
-        if rounded is None:
-            rounded = heights[height] = round(height, 1)
-        font_key = (size, rounded)
+        # one (size, rounded height) tuple per font and height, not one per char
+        font_key = font_keys.get((size, height))
+        if font_key is None:
+            font_key = font_keys[size, height] = (size, round(height, 1))
         if not gap and p_font == font_key and abs(p_top - ch_top) < 0.5 and not p_space and not space:
             values = overlaps.get(font_key)
             if values is None:

@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
+from pipeline.parse.firstpages import first_lines, with_next
 from pipeline.parse.phrases import PhraseMatcher
 
 KINDS = ("government", "intelligence", "think tank", "academic", "NGO", "vendor", "platform", "media")
@@ -148,15 +149,14 @@ _ORG_NAME = re.compile(
 def _copyright_holder(first_pages: list[list[str]]) -> Publisher | None:
     """An issuer the catalogue does not know, from a copyright line ("© 2021 Example Security Ltd."):
     its name as printed, its kind unknown."""
-    for lines in first_pages:
-        for line in lines:
-            m = _COPYRIGHT.search(line)
-            if not m:
-                continue
-            name = re.split(r"\.\s|,?\s+all rights reserved|\s+[|•]\s", m.group("name"), flags=re.I)[0]
-            name = name.strip(" ,.")
-            if _ORG_NAME.search(name) and 3 <= len(name) <= 80:
-                return Publisher(name, "")
+    for line in first_lines(first_pages):
+        m = _COPYRIGHT.search(line)
+        if not m:
+            continue
+        name = re.split(r"\.\s|,?\s+all rights reserved|\s+[|•]\s", m.group("name"), flags=re.I)[0]
+        name = name.strip(" ,.")
+        if _ORG_NAME.search(name) and 3 <= len(name) <= 80:
+            return Publisher(name, "")
     return None
 
 
@@ -244,14 +244,14 @@ def _names_in(text: str, cat: _Catalogue, *, weak_too: bool) -> list[Publisher]:
 def _page_matches(lines: list[str], cat: _Catalogue) -> list[tuple[str, list[Publisher]]]:
     """For each line, the organisations named in it (a name broken over two lines counts on the first)."""
     out: list[tuple[str, list[Publisher]]] = []
-    for i, line in enumerate(lines):
+    for line, nxt in with_next(lines):
         names: list[Publisher] = []
         spans: list[tuple[int, int]] = []
         for m in cat.strong.finditer(line):
             names.append(cat.by_variant[_key(m.group(0))])
             spans.append(m.span())
-        if i + 1 < len(lines) and lines[i + 1].strip():
-            joined = f"{line} {lines[i + 1]}"
+        if nxt is not None and nxt.strip():
+            joined = f"{line} {nxt}"
             for m in cat.strong.finditer(joined):
                 if m.start() < len(line) < m.end():
                     pub = cat.by_variant[_key(m.group(0))]

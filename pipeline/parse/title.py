@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.parse.firstpages import first_lines
 from pipeline.parse.layout import Line
 
 MAX_TITLE_CHARS = 300
@@ -175,15 +176,14 @@ def _case_like(printed: str, field: str | None, pages: list[list[Line]]) -> str:
         if _squash(main) == _squash(printed.rstrip(":")):
             return main
     forms: dict[str, dict[str, int]] = {}
-    for lines in pages:
-        for ln in lines:
-            if not any(ch.islower() for ch in ln.text):
-                continue  # another all-capitals line says nothing about case
-            for i, w in enumerate(re.findall(r"[^\W\d_][\w'’.-]*", ln.text)):
-                if i == 0 and not w.isupper():
-                    continue  # a sentence's first word is capitalised anyway
-                forms.setdefault(w.lower(), {}).setdefault(w, 0)
-                forms[w.lower()][w] += 1
+    for ln in first_lines(pages):
+        if not any(ch.islower() for ch in ln.text):
+            continue  # another all-capitals line says nothing about case
+        for i, w in enumerate(re.findall(r"[^\W\d_][\w'’.-]*", ln.text)):
+            if i == 0 and not w.isupper():
+                continue  # a sentence's first word is capitalised anyway
+            forms.setdefault(w.lower(), {}).setdefault(w, 0)
+            forms[w.lower()][w] += 1
 
     def recase(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -253,7 +253,7 @@ def _similar(a: str, b: str) -> bool:
 
 
 def _page_words(pages: list[list[Line]]) -> set[str]:
-    return {w for lines in pages for ln in lines for w in _tokens(ln.text)}
+    return {w for ln in first_lines(pages) for w in _tokens(ln.text)}
 
 
 def _supported(title: str, words: set[str]) -> bool:
@@ -264,11 +264,10 @@ def _supported(title: str, words: set[str]) -> bool:
 
 def _body_size(pages: list[list[Line]]) -> float:
     weights: dict[float, int] = {}
-    for lines in pages:
-        for ln in lines:
-            if ln.size > 0:
-                key = round(ln.size * 2) / 2
-                weights[key] = weights.get(key, 0) + len(ln.text)
+    for ln in first_lines(pages):
+        if ln.size > 0:
+            key = round(ln.size * 2) / 2
+            weights[key] = weights.get(key, 0) + len(ln.text)
     return max(weights, key=lambda k: weights[k]) if weights else 0.0
 
 
@@ -390,7 +389,7 @@ def _best_printed(
 
 def _printed_sites(pages: list[list[Line]]) -> set[str]:
     """Second-level names of the web addresses printed on the pages ("zeronights" from WWW.ZERONIGHTS.ORG)."""
-    return {m.group(1).lower().replace("-", "") for lines in pages for ln in lines for m in _SITE.finditer(ln.text)}
+    return {m.group(1).lower().replace("-", "") for ln in first_lines(pages) for m in _SITE.finditer(ln.text)}
 
 
 def _candidates(
