@@ -230,9 +230,7 @@ def _split_lines(text: str, start: int, end: int, *, every: bool = False, items:
     width = rest_width[0]
     # a paragraph's usual line length from each line on (its last, short line left out): a line
     # that a mended hyphen made twice as long does not set it
-    usual = [
-        statistics.median_low(lengths[i:-1]) if len(lengths) - i > 2 else rest_width[i] for i in range(len(lines))
-    ]
+    usual = [statistics.median_low(lengths[i:-1]) if len(lengths) - i > 2 else rest_width[i] for i in range(len(lines))]
     out = []
     seg_start = pos = start
     for i, line in enumerate(lines[:-1]):

@@ -187,7 +187,10 @@ def test_web_print_list_items_set_apart_by_line_pitch() -> None:
 def test_caption_line_that_stops_short_is_not_continued_by_the_text_under_it() -> None:
     # a figure caption in body type over text that carries on a sentence from the page before
     stored = stored_sentences(corpus_page("dev_crowdstrike_2016_fancy-bear-ukrainian-artillery.pdf", 9))
-    caption, tail = norm("Distribution of Russian/Ukrainian Language Use in Ukraine"), norm("forces operating in eastern")
+    caption, tail = (
+        norm("Distribution of Russian/Ukrainian Language Use in Ukraine"),
+        norm("forces operating in eastern"),
+    )
     assert any(caption in s for s in stored)
     assert not any(caption in s and tail in s for s in stored)
 

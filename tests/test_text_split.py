@@ -98,7 +98,10 @@ GLUED_AND_LISTS = [
     ),
     (  # title-case words inside a wrapped sentence are no heading
         "In both\ncases, the dropper wrote this file in the user’s\nLocal Application\nData directory as win32res.dat.",
-        ["In both\ncases, the dropper wrote this file in the user’s\nLocal Application\nData directory as win32res.dat."],
+        [
+            "In both\ncases, the dropper wrote this file in the user’s\nLocal Application\n"
+            "Data directory as win32res.dat."
+        ],
     ),
     (  # a short first line before a line that a mended hyphen made long is no heading
         "This section overviews how we compute the Social\nEngineering Base Value (Section 4.2) and\n"

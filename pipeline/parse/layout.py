@@ -408,12 +408,16 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
     ]
     # a block's own line pitch (baseline to baseline, near enough): items or paragraphs that the
     # page sets apart by a wider pitch inside one block are broken apart
-    pitch = [
-        min((_pitch(a, c, max) for a, c in zip(block, block[1:], strict=False) if c.top > a.bottom - 1), default=0.0)
-        if not b.table_rows
-        else 0.0
-        for b, block in zip(blocks, line_blocks, strict=True)
-    ]
+    # (between lines of one type size; smaller lines set tighter do not count)
+    pitch: list[dict[float, float]] = []
+    for b, block in zip(blocks, line_blocks, strict=True):
+        least: dict[float, float] = {}
+        if not b.table_rows:
+            for a, c in zip(block, block[1:], strict=False):
+                key = _size_key(a)
+                if c.top > a.bottom - 1 and key == _size_key(c):
+                    least[key] = min(least.get(key, 1e9), _pitch(a, c, max))
+        pitch.append(least)
     out: list[Line] = []
     prev_block: Block | None = None
     for b_no, (b, block) in enumerate(zip(blocks, line_blocks, strict=True)):
@@ -434,13 +438,21 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
                     big
                     or line.top <= prev.top
                     or _indented(line, prev, left[b_no])
-                    or (pitch[b_no] > 0 and _pitch(prev, line, min) >= 1.2 * pitch[b_no])
+                    or (
+                        _size_key(prev) == _size_key(line)
+                        and _pitch(prev, line, min) >= 1.2 * pitch[b_no].get(_size_key(line), 1e9)
+                        and not (line.text[:1].islower() and prev.text[-1:] not in ".!?:;")
+                    )
                 )
                 line.sep = "\n\n" if new_para else "\n"
             out.append(line)
         if block:
             prev_block = b
     return out
+
+
+def _size_key(line: Line) -> float:
+    return round(line.size * 2) / 2
 
 
 def _pitch(a: Line, b: Line, pick: Callable[[float, float], float]) -> float:
