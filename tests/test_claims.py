@@ -257,6 +257,20 @@ def test_vendor_naming_families_name_state_groups(text: str, code: str) -> None:
     assert tag_text(text)["actors"] == [code]
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("The attackers use Trojan.Turla to collect and exfiltrate data.", []),
+        ("HEUR:Backdoor.Win32.Turla was found beside a copy of apt28.dll.", []),
+        ("Turla used Trojan.Wipbot to download updates.", ["Turla"]),
+        ("Callisto Group/TA446/COLDRIVER hit U.S.-based firms", ["Callisto Group", "TA446", "COLDRIVER", "U.S.-based"]),
+    ],
+)
+def test_group_names_inside_detection_or_file_names_are_not_mentions(text: str, names: list[str]) -> None:
+    # a detection name ("Trojan.Turla") or a file names malware, not the group (GUIDE.md rule 4)
+    assert [m.text for m in get_matchers().mentions(text)] == names
+
+
 def test_criminal_naming_family_is_not_a_state() -> None:
     assert tag_text("WIZARD SPIDER deployed ransomware against hospitals.")["actors"] == []
 

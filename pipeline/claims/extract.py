@@ -196,7 +196,7 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             if c.mention.alias.text.endswith("-speaking"):
                 c.role = "other"  # a language community, not its state (TAXONOMY: named actors only)
         share_conjunct_roles(a)
-        if a.capabilities and acting_is_negated(a):
+        if a.capabilities and (acting_is_negated(a) or triggers_negated(a)):
             a.capabilities = []
             a.stance = "negated"
 
@@ -237,6 +237,15 @@ def acting_is_negated(a: Analysed) -> bool:
         if not _negated_verb(noun):
             return False
     return True
+
+
+def triggers_negated(a: Analysed) -> bool:
+    """Every capability trigger of the sentence sits under a negated verb ("Beijing has never been
+    tied to the intrusions", "did not compromise"): the act is denied whoever the actor is."""
+    if a.doc is None:
+        return False
+    tokens = trigger_tokens(a.doc, a.feats)
+    return bool(tokens) and all(_negated_verb(a.doc[i]) for i in tokens)
 
 
 def _conjunct_head(doc: Any, token: Any) -> Any:

@@ -135,6 +135,12 @@ _ADVICE = re.compile(
 )
 
 
+# A group name glued into a detection, file or site name ("Trojan.Turla", "HEUR:Backdoor.Win32.Turla",
+# "apt28.dll", "DHS.gov") names a piece of malware or a file, not the group: rule 4 of GUIDE.md.
+_NOT_IN_NAME = r"(?<!\w[.:])"
+_NOT_FILE = r"(?!\.[A-Za-z]\w)"
+
+
 class Matchers:
     """Compiled regexes of a Taxonomy, built once."""
 
@@ -143,9 +149,11 @@ class Matchers:
         aliases = sorted(tax.aliases, key=lambda a: -len(a.text))
         self.alias_by_text = {a.text: a for a in aliases}
         body = "|".join(re.escape(a.text) for a in aliases)
-        self.alias_re = re.compile(rf"(?<![\w-])(?:{body})(?!\w)")
+        self.alias_re = re.compile(rf"(?<![\w-]){_NOT_IN_NAME}(?:{body})(?!\w){_NOT_FILE}")
         self.alias_lower = {a.text.lower(): a for a in aliases}
-        self.families = [(re.compile(rf"(?<![\w-])(?:{pat})(?![\w-])"), code) for pat, code in tax.families]
+        self.families = [
+            (re.compile(rf"(?<![\w-]){_NOT_IN_NAME}(?:{pat})(?![\w-]){_NOT_FILE}"), code) for pat, code in tax.families
+        ]
         self.caps = {}
         for code, r in tax.capabilities.items():
             self.caps[code] = (
