@@ -821,14 +821,22 @@ def test_evidence_does_not_repeat_what_a_passage_or_judgment_quotes():
     assert [q.text for q in kept] == [passage.text, three]
 
 
-def test_a_document_speaking_of_itself_ranks_below_what_happened():
-    from pipeline.brief.evidence import Candidate, score
+def test_a_document_speaking_of_itself_ranks_below_what_happened(monkeypatch):
+    from pipeline.brief import evidence
 
     q = parse_question("What cyber operations has Russia run against Estonia?")
-    meta = Candidate("d", 2, 0, 60, "This section will examine Russian cyber operations against Estonia.", 3)
-    event = Candidate("d", 2, 61, 130, "Russian hackers ran cyber operations against Estonian banks.", 3)
-    score([meta, event], q, doc_rank={"d": 0})
-    assert event.score > meta.score
+
+    def scored() -> tuple[float, float]:
+        meta = evidence.Candidate("d", 2, 0, 60, "This section will examine Russian cyber operations in Estonia.", 3)
+        plain = evidence.Candidate("d", 2, 61, 130, "Russian hackers ran cyber operations in Estonia.", 3)
+        evidence.score([meta, plain], q, doc_rank={"d": 0})
+        return meta.score, plain.score
+
+    meta, plain = scored()
+    penalty = evidence.PENALTY_META
+    monkeypatch.setattr(evidence, "PENALTY_META", 0.0)
+    meta_unpenalised, plain_same = scored()
+    assert penalty > 0 and plain == plain_same and meta == pytest.approx(meta_unpenalised - penalty)
 
 
 def test_bluf_says_one_thing_once_per_actor_and_capability():
