@@ -374,6 +374,41 @@ def test_verifier_checks_each_run_of_an_elided_quote(settings: Settings):
         assert v.check(doc_id, 1, f"Chinese hackers {ELISION} from universities across Asia.") != VERIFIED
 
 
+def test_a_sentence_run_on_to_the_next_page_is_quoted_whole():
+    from pipeline.brief.evidence import Candidate, _run_on
+    from pipeline.brief.model import join_parts, page_parts
+
+    page = "Other text. The unit mostly targets ministries, research institutes and policy"
+    after = "groups in Europe. Next sentence here."
+    start = page.index("The unit")
+    cand = Candidate("d", 1, start, len(page), page[start:], 3)
+    _run_on(cand, after)
+    assert cand.text == "The unit mostly targets ministries, research institutes and policy groups in Europe."
+    assert cand.tail == (0, after.index(".") + 1)
+    ended = Candidate("d", 1, 0, 11, "Other text.", 3)
+    _run_on(ended, after)
+    assert ended.tail is None  # a page that ends its sentence
+    fresh = Candidate("d", 1, start, len(page), page[start:], 3)
+    _run_on(fresh, "Groups elsewhere were hit too.")
+    assert fresh.tail is None  # the next page starts a sentence of its own
+    head, tail = page_parts("The unit hit Energy <https://example.org/topics/critical-", "sectors/energy>, and Water.")
+    assert join_parts(head, tail) == "The unit hit Energy […], and Water."
+
+
+def test_block_typed_references_only_for_its_links_is_quotable_when_elided():
+    class Store:
+        def table_columns(self, table):
+            return {"doc_id", "page_no", "char_start", "char_end", "kind"}
+
+        def page_blocks(self, doc_id, page_no):
+            return [(0, 100, "references"), (101, 200, "body"), (201, 300, "body")]
+
+    kinds = BlockKinds(Store())
+    assert not kinds.quotable("d", 1, 5, 50)
+    assert kinds.quotable("d", 1, 5, 50, linked=True)
+    assert kinds.quotable("d", 1, 120, 250)  # one sentence over two body blocks
+
+
 def test_verifier_compares_letters_not_layout(settings: Settings):
     from pipeline.index.store import Store
 
