@@ -703,6 +703,9 @@ def test_a_state_named_only_as_victim_ranks_below_one_acting():
     score([acting, victim], q, doc_rank={"d": 0})
     assert "RUS" in victim.named and "RUS" not in victim.actors
     assert acting.score > victim.score
+    group = Candidate("d", 3, 0, 50, "APT29 has compromised several foreign ministries.", 3)
+    score([group], q, doc_rank={"d": 0})
+    assert "RUS" in group.actors  # a named group acts, whatever verb follows
 
 
 def test_judgments_split_by_acting_service():

@@ -149,6 +149,7 @@ def gather(
 ) -> list[Candidate]:
     """The sentences of the hit passages (each once, at its best rank), claims attached."""
     found: dict[tuple[str, int, int], Candidate] = {}
+    sentences: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for h in hits:
         c = chunks.get(h.chunk_id)
         if c is None:
@@ -157,7 +158,9 @@ def gather(
             text = page_text(h.doc_id, page_no)
             lo = int(c["char_start"]) if page_no == h.page_start else 0
             hi = int(c["char_end"]) if page_no == h.page_end else len(text)
-            spans = split_sentences(text)
+            spans = sentences.get((h.doc_id, page_no)) or sentences.setdefault(
+                (h.doc_id, page_no), split_sentences(text)
+            )
             for s, e in spans:
                 if e <= lo or s >= hi or (s < lo and lo - s > (e - s) // 2):
                     continue
@@ -223,7 +226,7 @@ def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
     return {
         m.alias.code
         for m in kept
-        if _DOER.match(cand.text, m.end)
+        if (_DOER.match(cand.text, m.end) or m.alias.kind == "group")  # a named group is an actor by nature
         and not TARGET_CUE.search(cand.text[: m.start])  # "targeting Indian military institutions": a victim
         and not _VICTIM.match(cand.text, m.end)
         and cand.text[m.start : m.end].lower() not in wanted_targets

@@ -51,6 +51,8 @@ def join_parts(head: str, tail: str) -> str:
 
 def elide_links(text: str) -> str:
     """The sentence with each inline link target replaced by an elision mark, whitespace normalised."""
+    if ">" not in text:
+        return normalise_ws(text)  # every link target ends so
     return normalise_ws(_LINK_TARGET.sub(" " + ELISION, text))
 
 
