@@ -374,6 +374,41 @@ def test_verifier_checks_each_run_of_an_elided_quote(settings: Settings):
         assert v.check(doc_id, 1, f"Chinese hackers {ELISION} from universities across Asia.") != VERIFIED
 
 
+def test_a_sentence_run_on_to_the_next_page_is_quoted_whole():
+    from pipeline.brief.evidence import Candidate, _run_on
+    from pipeline.brief.model import join_parts, page_parts
+
+    page = "Other text. The unit mostly targets ministries, research institutes and policy"
+    after = "groups in Europe. Next sentence here."
+    start = page.index("The unit")
+    cand = Candidate("d", 1, start, len(page), page[start:], 3)
+    _run_on(cand, after)
+    assert cand.text == "The unit mostly targets ministries, research institutes and policy groups in Europe."
+    assert cand.tail == (0, after.index(".") + 1)
+    ended = Candidate("d", 1, 0, 11, "Other text.", 3)
+    _run_on(ended, after)
+    assert ended.tail is None  # a page that ends its sentence
+    fresh = Candidate("d", 1, start, len(page), page[start:], 3)
+    _run_on(fresh, "Groups elsewhere were hit too.")
+    assert fresh.tail is None  # the next page starts a sentence of its own
+    head, tail = page_parts("The unit hit Energy <https://example.org/topics/critical-", "sectors/energy>, and Water.")
+    assert join_parts(head, tail) == "The unit hit Energy […], and Water."
+
+
+def test_block_typed_references_only_for_its_links_is_quotable_when_elided():
+    class Store:
+        def table_columns(self, table):
+            return {"doc_id", "page_no", "char_start", "char_end", "kind"}
+
+        def page_blocks(self, doc_id, page_no):
+            return [(0, 100, "references"), (101, 200, "body"), (201, 300, "body")]
+
+    kinds = BlockKinds(Store())
+    assert not kinds.quotable("d", 1, 5, 50)
+    assert kinds.quotable("d", 1, 5, 50, linked=True)
+    assert kinds.quotable("d", 1, 120, 250)  # one sentence over two body blocks
+
+
 def test_verifier_compares_letters_not_layout(settings: Settings):
     from pipeline.index.store import Store
 
@@ -668,6 +703,9 @@ def test_a_state_named_only_as_victim_ranks_below_one_acting():
     score([acting, victim], q, doc_rank={"d": 0})
     assert "RUS" in victim.named and "RUS" not in victim.actors
     assert acting.score > victim.score
+    group = Candidate("d", 3, 0, 50, "APT29 has compromised several foreign ministries.", 3)
+    score([group], q, doc_rank={"d": 0})
+    assert "RUS" in group.actors  # a named group acts, whatever verb follows
 
 
 def test_judgments_split_by_acting_service():
@@ -821,14 +859,22 @@ def test_evidence_does_not_repeat_what_a_passage_or_judgment_quotes():
     assert [q.text for q in kept] == [passage.text, three]
 
 
-def test_a_document_speaking_of_itself_ranks_below_what_happened():
-    from pipeline.brief.evidence import Candidate, score
+def test_a_document_speaking_of_itself_ranks_below_what_happened(monkeypatch):
+    from pipeline.brief import evidence
 
     q = parse_question("What cyber operations has Russia run against Estonia?")
-    meta = Candidate("d", 2, 0, 60, "This section will examine Russian cyber operations against Estonia.", 3)
-    event = Candidate("d", 2, 61, 130, "Russian hackers ran cyber operations against Estonian banks.", 3)
-    score([meta, event], q, doc_rank={"d": 0})
-    assert event.score > meta.score
+
+    def scored() -> tuple[float, float]:
+        meta = evidence.Candidate("d", 2, 0, 60, "This section will examine Russian cyber operations in Estonia.", 3)
+        plain = evidence.Candidate("d", 2, 61, 130, "Russian hackers ran cyber operations in Estonia.", 3)
+        evidence.score([meta, plain], q, doc_rank={"d": 0})
+        return meta.score, plain.score
+
+    meta, plain = scored()
+    penalty = evidence.PENALTY_META
+    monkeypatch.setattr(evidence, "PENALTY_META", 0.0)
+    meta_unpenalised, plain_same = scored()
+    assert penalty > 0 and plain == plain_same and meta == pytest.approx(meta_unpenalised - penalty)
 
 
 def test_bluf_says_one_thing_once_per_actor_and_capability():

@@ -368,7 +368,7 @@ def build_briefing(
     refs = _Refs(meta)
     judged = _judgments(groups, refs, checker, q)
     judgments = [j for _, j in judged]
-    scored = [(c.score, refs.quote(strip_bullet(c.text), c.doc_id, c.page_no, _claim_of(c, q), m)) for c, m in evidence]
+    scored = [(c.score, _evidence_quote(refs, c, q, m)) for c, m in evidence]
     scored += _claim_evidence(pool, q, checker, refs, {x.text for _, x in scored} | {j.quote.text for j in judgments})
     quotes = [x for _, x in sorted(scored, key=lambda sx: -sx[0])]
     conflicts = [
@@ -445,6 +445,11 @@ def _claim_evidence(
         words.append(cw)
         out.append((float(r["_score"]), refs.quote(text, c.doc_id, int(r["page_no"]), r, r["_mark"])))
     return out
+
+
+def _evidence_quote(refs: _Refs, c: Candidate, q: Question, mark: str) -> Quote:
+    x = refs.quote(strip_bullet(c.text), c.doc_id, c.page_no, _claim_of(c, q), mark)
+    return x if c.tail is None else replace(x, ref_next=refs.ref(c.doc_id, c.page_no + 1))
 
 
 def _claim_of(c: Candidate, q: Question) -> dict[str, Any] | None:

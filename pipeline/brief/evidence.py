@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pipeline.brief.model import Question
+from pipeline.brief.model import Question, join_parts, page_parts
+from pipeline.brief.prose import is_prose
 from pipeline.brief.topic import TARGET_CUE
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import get_matchers
@@ -133,6 +134,7 @@ class Candidate:
     score: float = 0.0
     actors: set[str] = field(default_factory=set)  # states acting in the sentence
     named: set[str] = field(default_factory=set)  # states it names, acting or not
+    tail: tuple[int, int] | None = None  # where the sentence runs on at the top of the next page
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -147,6 +149,7 @@ def gather(
 ) -> list[Candidate]:
     """The sentences of the hit passages (each once, at its best rank), claims attached."""
     found: dict[tuple[str, int, int], Candidate] = {}
+    sentences: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for h in hits:
         c = chunks.get(h.chunk_id)
         if c is None:
@@ -155,12 +158,17 @@ def gather(
             text = page_text(h.doc_id, page_no)
             lo = int(c["char_start"]) if page_no == h.page_start else 0
             hi = int(c["char_end"]) if page_no == h.page_end else len(text)
-            for s, e in split_sentences(text):
+            spans = sentences.get((h.doc_id, page_no)) or sentences.setdefault(
+                (h.doc_id, page_no), split_sentences(text)
+            )
+            for s, e in spans:
                 if e <= lo or s >= hi or (s < lo and lo - s > (e - s) // 2):
                     continue
                 key = (h.doc_id, page_no, s)
                 if key not in found:
                     found[key] = Candidate(h.doc_id, page_no, s, e, text[s:e], h.rank)
+                    if (s, e) == spans[-1]:
+                        _run_on(found[key], page_text(h.doc_id, page_no + 1))
     by_page: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
     for cand in found.values():
         by_page[(cand.doc_id, cand.page_no)].append(cand)
@@ -170,6 +178,24 @@ def gather(
                 cand.claims.append(row)
                 break
     return sorted(found.values(), key=lambda c: (c.hit_rank, c.doc_id, c.page_no, c.start))
+
+
+_CONTINUES = re.compile(r"[a-z(]|[^\s<>]*>")  # a page that opens mid-sentence (or mid link target)
+
+
+def _run_on(cand: Candidate, next_page: str) -> None:
+    """A page's last sentence cut off at the page's end and finished at the top of the next page: the
+    candidate becomes the whole sentence, each page's run verified on its own page."""
+    if not next_page or is_prose(cand.text) or cand.text.rstrip()[-1:] in ".!?":
+        return
+    first = split_sentences(next_page)[:1]
+    if not first or not _CONTINUES.match(next_page, first[0][0]):
+        return
+    start, end = first[0]
+    head, tail = page_parts(cand.text, next_page[start:end])
+    joined = join_parts(head, tail)
+    if is_prose(joined):
+        cand.text, cand.tail = joined, (start, end)
 
 
 def reporting(row: dict[str, Any]) -> bool:
@@ -200,7 +226,7 @@ def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
     return {
         m.alias.code
         for m in kept
-        if _DOER.match(cand.text, m.end)
+        if (_DOER.match(cand.text, m.end) or m.alias.kind == "group")  # a named group is an actor by nature
         and not TARGET_CUE.search(cand.text[: m.start])  # "targeting Indian military institutions": a victim
         and not _VICTIM.match(cand.text, m.end)
         and cand.text[m.start : m.end].lower() not in wanted_targets

@@ -26,11 +26,33 @@ def normalise_ws(text: str) -> str:
 ELISION = "[…]"  # where a quote leaves out a link target the page prints inline
 # A web print's inline link target ("<https://…>"), with the short bracket label it sits in
 # ("[T1190 <https://…>]", "[1 <https://…>]"); what a reader of the page sees is the anchor text.
-_LINK_TARGET = re.compile(r"\s*(?:\[[^\[\]<>]{0,24}<(?:https?://|/|mailto:)[^<>]*>\]|<(?:https?://|/|mailto:)[^<>]*>)")
+_LINK_TARGET = re.compile(
+    r"\s*(?:\[[^\[\]<>]{0,24}<(?:https?://|/|mailto:)[^<>]*>\]|<(?:https?://|/|mailto:)[^<>]*>|"
+    r"(?<!\S)[^\s<>]*/[^\s<>]*>)"  # the last: a target's tail whose head the page lost at a line end
+)
+
+
+_LINK_HEAD = re.compile(r"\s*<(?:https?://|/|mailto:)[^<>]*$")  # a link target cut off at the page's end
+_LINK_TAIL = re.compile(r"^[^\s<>]*>")  # ... and the rest of it at the next page's start
+
+
+def page_parts(head: str, tail: str) -> tuple[str, str]:
+    """The two pages' runs of a sentence that runs on to the next page, as quoted (link targets elided)."""
+    head, tail = _LINK_HEAD.sub(" " + ELISION, head), _LINK_TAIL.sub(ELISION, tail.lstrip())
+    return elide_links(head), elide_links(tail)
+
+
+def join_parts(head: str, tail: str) -> str:
+    """The sentence whole, from its two pages' runs."""
+    if head.endswith(ELISION) and tail.startswith(ELISION):
+        tail = tail[len(ELISION) :].lstrip()
+    return normalise_ws(head + ("" if tail[:1] in ",.;:)" else " ") + tail)
 
 
 def elide_links(text: str) -> str:
     """The sentence with each inline link target replaced by an elision mark, whitespace normalised."""
+    if ">" not in text:
+        return normalise_ws(text)  # every link target ends so
     return normalise_ws(_LINK_TARGET.sub(" " + ELISION, text))
 
 
@@ -154,6 +176,7 @@ class Quote:
     target: str | None = None
     ai_enabled: bool = False
     verification: str = "verified"  # or "unverifiable: <why>"
+    ref_next: int | None = None  # a sentence that runs on to the next page: that page's reference
 
 
 @dataclass(frozen=True)

@@ -107,9 +107,15 @@ class BlockKinds:
                 return kind
         return "spanning"
 
-    def quotable(self, doc_id: str, page_no: int, start: int, end: int) -> bool:
-        """Inside a body (or table) block, or no block types recorded."""
+    def quotable(self, doc_id: str, page_no: int, start: int, end: int, *, linked: bool = False) -> bool:
+        """Inside a body (or table) block, or no block types recorded. A `linked` sentence (one whose
+        inline link targets the quote elides) may also lie in a block typed as references, since web
+        prints' running text is typed so for its links alone; the prose rules still judge its words."""
         if not self.enabled:
             return True
+        allowed = QUOTABLE_KINDS | {"references"} if linked else QUOTABLE_KINDS
         kind = self.kind_at(doc_id, page_no, start, end)
-        return kind is None or kind in QUOTABLE_KINDS
+        if kind == "spanning":  # a sentence the parser split over consecutive blocks of running text
+            kinds = {k for b_start, b_end, k in self.cache[(doc_id, page_no)] if b_start < end and start < b_end}
+            return kinds <= allowed - {"table"}
+        return kind is None or kind in allowed

@@ -19,6 +19,11 @@ def _cite(refs: Iterable[int]) -> str:
     return " ".join(f"[{r}]" for r in refs)
 
 
+def _quote_refs(x: Quote) -> str:
+    """A quote's page, and the next page where its sentence runs on."""
+    return _cite([x.ref] + ([x.ref_next] if x.ref_next else []))
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -50,7 +55,7 @@ def _question(b: Briefing) -> list[str]:
 
 def _quote_line(x: Quote, indent: str = "") -> str:
     mark = "" if x.verification == "verified" else f" ({x.verification})"
-    return f"{indent}> {md_text(x.text)} [{x.ref}]{md_text(mark)}"
+    return f"{indent}> {md_text(x.text)} {_quote_refs(x)}{md_text(mark)}"
 
 
 def _judgment(i: int, j: Judgment) -> list[str]:
@@ -70,7 +75,7 @@ def _evidence(b: Briefing) -> list[str]:
     ]
     for i, x in enumerate(b.evidence, 1):
         mark = "" if x.verification == "verified" else f" ({x.verification})"
-        out.append(f"| {i} | {md_text(x.text)} | [{x.ref}]{md_text(mark)} |")
+        out.append(f"| {i} | {md_text(x.text)} | {_quote_refs(x)}{md_text(mark)} |")
     return [*out, ""]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from pipeline.brief.cluster import content_words
 from pipeline.brief.evidence import Candidate, off_topic
-from pipeline.brief.model import Question, elide_links, verify_quote
+from pipeline.brief.model import ELISION, Question, elide_links, join_parts, normalise_ws, page_parts, verify_quote
 from pipeline.brief.prose import BlockKinds, is_prose, strip_bullet
 from pipeline.brief.verify import NOT_ON_PAGE, VERIFIED, Verifier
 from pipeline.index.store import Store
@@ -45,13 +45,14 @@ class Checker:
         With independent=False only the cheap checks run (prose, block, stored page text); the
         PDF is re-read only for what is about to be shown.
         """
+        linked = elide_links(text) != normalise_ws(text)
         text = elide_links(text)  # what the briefing shows: link targets elided
         key = (doc_id, page_no, text)
         v = self.verdicts.get(key)
         if v is None or (independent and v == STORED_ONLY):
             if not is_prose(text):
                 v = "non_prose"
-            elif not self.blocks.quotable(doc_id, page_no, start, end):
+            elif not self.blocks.quotable(doc_id, page_no, start, end, linked=linked):
                 v = "not_body_block"
             elif not independent:
                 v = STORED_ONLY if verify_quote(self.verifier.page_text(doc_id, page_no), text) else NOT_ON_PAGE
@@ -61,6 +62,31 @@ class Checker:
             if not (v == VERIFIED or v == STORED_ONLY or v.startswith("unverifiable")):
                 self.dropped[v] += 1
         return v if v == VERIFIED or v == STORED_ONLY or v.startswith("unverifiable") else None
+
+    def check_run_on(self, c: Candidate) -> str | None:
+        """The verification mark for a sentence that runs on to the next page (Candidate.tail), or None:
+        each page's run must be a body block and verified on its own page."""
+        assert c.tail is not None
+        page = self.verifier.page_text(c.doc_id, c.page_no)
+        after = self.verifier.page_text(c.doc_id, c.page_no + 1)
+        head, tail = page_parts(page[c.start : c.end], after[c.tail[0] : c.tail[1]])
+        key = (c.doc_id, c.page_no, join_parts(head, tail))
+        v = self.verdicts.get(key)
+        if v is None:
+            if not is_prose(key[2]):
+                v = "non_prose"
+            elif not (
+                self.blocks.quotable(c.doc_id, c.page_no, c.start, c.end, linked=ELISION in head)
+                and self.blocks.quotable(c.doc_id, c.page_no + 1, *c.tail, linked=ELISION in tail)
+            ):
+                v = "not_body_block"
+            else:
+                v = self.verifier.check(c.doc_id, c.page_no, head)
+                v = self.verifier.check(c.doc_id, c.page_no + 1, tail) if v == VERIFIED else v
+            self.verdicts[key] = v
+            if not (v == VERIFIED or v.startswith("unverifiable")):
+                self.dropped[v] += 1
+        return v if v == VERIFIED or v.startswith("unverifiable") else None
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -80,6 +106,7 @@ def _passage(
                 c = page[j]
                 if (
                     c.hit_rank == anchor.hit_rank
+                    and c.tail is None
                     and not taken(c)
                     and not off_topic(c, q)
                     and is_prose(strip_bullet(c.text))
@@ -145,6 +172,11 @@ def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> li
             continue
         text = strip_bullet(c.text)
         if any(_jaccard(content_words(text), x) >= SAME_SENTENCE for x in words):
+            continue
+        if c.tail is not None:  # a sentence that runs on to the next page: alone
+            mark = checker.check_run_on(c)
+            if mark is not None:
+                take((c, mark))
             continue
         top = c.hit_rank <= PASSAGES  # the passages search shows first are quoted with some context
         if top and done_hits[c.hit_rank] < ANCHORS_PER_PASSAGE and is_prose(text):
