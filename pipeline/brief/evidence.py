@@ -301,9 +301,9 @@ def score(
                 bonus = max(bonus, BONUS_CAPABILITY)
         if q.ai and (any(r["ai_enabled"] for r in c.claims) or matchers.ai_enabled(c.text)):
             bonus += BONUS_AI  # the question asks about AI, the sentence ties the activity to it
-        if _META.search(c.text):
+        if is_meta(c.text):
             bonus -= PENALTY_META  # the document speaking of itself, not of what happened
-        if q.actors and (c.named & set(q.actors)) and not (c.actors & set(q.actors)):
+        if acted_on(c, q):
             bonus -= PENALTY_NOT_ACTING  # the asked state is only reporting or acted on ("Iran's centrifuges")
         if c.text.rstrip().endswith("?"):
             bonus -= PENALTY_QUESTION  # a rhetorical question answers nothing
@@ -314,6 +314,16 @@ def score(
         where += PENALTY_DOCUMENT * min(docs.get(c.doc_id, SPAN_DOCUMENTS), SPAN_DOCUMENTS) / SPAN_DOCUMENTS
         near = W_LEXICAL * lexical + W_RANK * rank + W_DENSE * dense
         c.score = near + bonus + BONUS_SPECIFIC * specificity(c.text) - where
+
+
+def is_meta(text: str) -> bool:
+    """The document speaking of itself ("this section will examine")."""
+    return bool(_META.search(text))
+
+
+def acted_on(c: Candidate, q: Question) -> bool:
+    """The sentence names an asked state, but only reporting or acted on (needs `score` to have run)."""
+    return bool(q.actors) and bool(c.named & set(q.actors)) and not (c.actors & set(q.actors))
 
 
 def off_topic(c: Candidate, q: Question) -> bool:
