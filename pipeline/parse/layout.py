@@ -24,7 +24,7 @@ from pipeline.parse.kinds import (
     mend_interruptions,
     split_portion_marks,
 )
-from pipeline.parse.segment import LABEL, Block, build_blocks, find_tables, order_blocks, split_rows
+from pipeline.parse.segment import LABEL, Block, Frag, build_blocks, find_tables, order_blocks, split_rows
 from pipeline.text import clean_pdf_text
 
 Rulings = Sequence[tuple[float, float, float]]
@@ -360,16 +360,15 @@ def _columns_hold_text(rows: list[list[dict[str, Any]]], g0: float, g1: float, l
     )
 
 
-def _make_line(words: list[dict[str, Any]]) -> Line:
+def _make_line(words: list[dict[str, Any]], frag: Frag | None = None) -> Line:
+    """A line of `words`; a fragment of them brings its box already measured."""
     text = clean_pdf_text(_soft_hyphen_end(" ".join(w["text"] for w in words)))
     sizes = [float(w.get("size", 0.0)) for w in words]
-    return Line(
-        text=text,
-        top=min(w["top"] for w in words),
-        bottom=max(w["bottom"] for w in words),
-        size=max(sizes) if sizes else 0.0,
-        x0=min(w["x0"] for w in words),
-    )
+    if frag is not None:
+        top, bottom, x0 = frag.top, frag.bottom, frag.x0
+    else:
+        top, bottom, x0 = min(w["top"] for w in words), max(w["bottom"] for w in words), min(w["x0"] for w in words)
+    return Line(text=text, top=top, bottom=bottom, size=max(sizes) if sizes else 0.0, x0=x0)
 
 
 def _soft_hyphen_end(text: str) -> str:
@@ -387,7 +386,7 @@ def _block_lines(blocks: list[Block]) -> list[Line]:
                 for t, row in zip(rows, b.table_rows, strict=True)
             ]
         else:
-            lines = [_make_line(f.words) for f in b.lines]
+            lines = [_make_line(f.words, f) for f in b.lines]
             if b.kind == "table":
                 for ln in lines:
                     if LABEL.match(ln.text):
