@@ -377,6 +377,7 @@ def build_briefing(
         for kind, x, y in conflicting_pairs(g, 1)
         if _verified(x, checker) and _verified(y, checker)
     ][:MAX_CONFLICTS]
+    checker.verifier.close()  # every quote is checked: the PDFs it opened can go
     also = _also_reported(cands, q, refs)
     ocr = ocr_pages(store, doc_ids)
     sources = refs.sources(ocr)
