@@ -14,7 +14,7 @@ from pipeline.brief.build import build_briefing, render_markdown, verify_quote, 
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim
 from pipeline.brief.events import event_date
 from pipeline.brief.judge import independent_sources
-from pipeline.brief.model import Briefing, Question, Quote, Source, Statement, normalise_ws
+from pipeline.brief.model import Briefing, Judgment, Question, Quote, Source, Statement, normalise_ws
 from pipeline.brief.prose import BlockKinds, is_prose
 from pipeline.brief.render import render_html
 from pipeline.brief.sources import publisher_kind
@@ -997,3 +997,43 @@ def test_quote_on_a_scanned_page_is_checked_by_a_second_ocr():
     assert v.check("scan", page_no, forged) == NOT_INDEPENDENT  # in the stored text only
     assert len(v.ocr) == 1  # one second reading of the page, however many quotes
     assert not fuzzy_in_order([letters_key(sentences[0][::-1])], next(iter(v.ocr.values())) or "")
+
+
+def test_a_how_question_gets_the_means_its_cited_passages_name():
+    from pipeline.brief.means import asks_how, means_named, means_statement
+
+    assert asks_how("How do they get in?") and not asks_how("Which states run influence operations?")
+    assert means_named("They sent spear-phishing emails with malicious attachments.") == [
+        "spear-phishing",
+        "malicious links or attachments",
+    ]  # spear-phishing is not counted again as phishing
+    assert means_named("Officials described the attack surface of the ministry.") == []
+
+    def quote(ref: int, text: str, actor: str | None) -> Quote:
+        return Quote(ref=ref, text=text, doc_id="d", page_no=ref, actor=actor)
+
+    j = Judgment(
+        actor="RUS",
+        capability="cyber_espionage",
+        target=None,
+        ai_enabled=False,
+        likelihood=None,
+        confidence=None,
+        independent_sources=2,
+        n_documents=2,
+        publishers=(),
+        quote=quote(1, "Russian actors conduct espionage against ministries.", "RUS"),
+        refs=(1, 2, 3),
+        text="Sources report that Russia (RUS) conducts cyber espionage.",
+    )
+    quotes = [
+        quote(2, "The actors used password spraying against the ministries.", "RUS"),
+        quote(3, "Chinese actors exploited a zero-day in the VPN appliance.", "CHN"),  # another actor
+        quote(4, "The actors also used DDoS attacks.", "RUS"),  # a page the judgment does not cite
+        quote(3, "They then brute-forced the passwords of the ministries.", None),
+    ]
+    how = means_statement([j], quotes)
+    assert how is not None
+    assert how.text.endswith(": password spraying and brute-force guessing of passwords.")
+    assert set(how.refs) == {2, 3}
+    assert means_statement([j], []) is None  # the judgment's own quote names no means: nothing invented
