@@ -14,19 +14,19 @@ from pipeline.brief.build import build_briefing, render_markdown, verify_quote, 
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim
 from pipeline.brief.events import event_date
 from pipeline.brief.judge import independent_sources
-from pipeline.brief.model import Briefing, Question, Quote, Source, Statement, normalise_ws
+from pipeline.brief.model import Briefing, Judgment, Question, Quote, Source, Statement, normalise_ws
 from pipeline.brief.prose import BlockKinds, is_prose
 from pipeline.brief.render import render_html
 from pipeline.brief.sources import publisher_kind
 from pipeline.brief.topic import parse_question
-from pipeline.brief.verify import NOT_INDEPENDENT, VERIFIED, Verifier, letters_key
+from pipeline.brief.verify import NOT_INDEPENDENT, VERIFIED, Verifier, fuzzy_in_order, letters_key
 from pipeline.index.filters import Filters
 from pipeline.index.search import Searcher
 from pipeline.ingest import ingest
 from pipeline.models import Claim, ParsedDocument
 from pipeline.settings import Settings
 from pipeline.text import md_text, split_sentences
-from tests.conftest import SAMPLES, FakeEmbedder, make_text_pdf
+from tests.conftest import CORPUS, SAMPLES, FakeEmbedder, make_text_pdf
 
 TODAY = "2025-01-31"
 INJECTION = "[x](evil.example) ![i](y) <script> # heading \x1b[31m \u202e"
@@ -961,3 +961,79 @@ def test_statements_on_different_things_are_no_conflict():
     b = claim(2, "d2", "It is unlikely that the Chinese government will ban blogs permanently.", "unlikely")
     groups = group_claims([a, b])
     assert all(conflicting_pairs(g, 3) == [] for g in groups)
+
+
+SCAN = CORPUS / "dev_sasc_2014_transcom-contractor-intrusions.pdf"  # MANIFEST layout "scan"
+
+
+@pytest.mark.skipif(not SCAN.is_file(), reason="the corpus scan is not on this machine")
+def test_quote_on_a_scanned_page_is_checked_by_a_second_ocr():
+    import pypdfium2 as pdfium
+
+    from pipeline.parse.ocr import OCR_DPI, ocr_page
+
+    page_no = 12  # a prose page of the scan (no text layer)
+    pdf = pdfium.PdfDocument(str(SCAN))
+    try:
+        page = pdf[page_no - 1]
+        assert not page.get_textpage().get_text_range().strip()  # nothing for PDFium to read
+        first = " ".join(w["text"] for w in ocr_page(page, dpi=OCR_DPI).words)  # what the parser stores
+    finally:
+        pdf.close()
+    sentences = [first[a:b] for a, b in split_sentences(first)]
+    sentences = [s for s in sentences if len(s) > 80 and s.endswith(".")]
+    assert sentences
+    forged = "Beijing installed a listening post on the moon in the spring of the same year."
+
+    class ScanStore:
+        def page_text(self, d: str, n: int) -> str:
+            return first + " " + forged
+
+        def documents(self, ids):
+            return [{"path": str(SCAN)}]
+
+    v = Verifier(ScanStore())
+    assert [v.check("scan", page_no, s) for s in sentences[:3]] == [VERIFIED] * 3
+    assert v.check("scan", page_no, forged) == NOT_INDEPENDENT  # in the stored text only
+    assert len(v.ocr) == 1  # one second reading of the page, however many quotes
+    assert not fuzzy_in_order([letters_key(sentences[0][::-1])], next(iter(v.ocr.values())) or "")
+
+
+def test_a_how_question_gets_the_means_its_cited_passages_name():
+    from pipeline.brief.means import asks_how, means_named, means_statement
+
+    assert asks_how("How do they get in?") and not asks_how("Which states run influence operations?")
+    assert means_named("They sent spear-phishing emails with malicious attachments.") == [
+        "spear-phishing",
+        "malicious links or attachments",
+    ]  # spear-phishing is not counted again as phishing
+    assert means_named("Officials described the attack surface of the ministry.") == []
+
+    def quote(ref: int, text: str, actor: str | None) -> Quote:
+        return Quote(ref=ref, text=text, doc_id="d", page_no=ref, actor=actor)
+
+    j = Judgment(
+        actor="RUS",
+        capability="cyber_espionage",
+        target=None,
+        ai_enabled=False,
+        likelihood=None,
+        confidence=None,
+        independent_sources=2,
+        n_documents=2,
+        publishers=(),
+        quote=quote(1, "Russian actors conduct espionage against ministries.", "RUS"),
+        refs=(1, 2, 3),
+        text="Sources report that Russia (RUS) conducts cyber espionage.",
+    )
+    quotes = [
+        quote(2, "The actors used password spraying against the ministries.", "RUS"),
+        quote(3, "Chinese actors exploited a zero-day in the VPN appliance.", "CHN"),  # another actor
+        quote(4, "The actors also used DDoS attacks.", "RUS"),  # a page the judgment does not cite
+        quote(3, "They then brute-forced the passwords of the ministries.", None),
+    ]
+    how = means_statement([j], quotes)
+    assert how is not None
+    assert how.text.endswith(": password spraying and brute-force guessing of passwords.")
+    assert set(how.refs) == {2, 3}
+    assert means_statement([j], []) is None  # the judgment's own quote names no means: nothing invented

@@ -14,6 +14,7 @@ from pipeline.brief import judge
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim, conflicting_pairs, content_words, group_claims
 from pipeline.brief.evidence import BONUS_SPECIFIC, Candidate, gather, named_actor, reporting, score, specificity
 from pipeline.brief.gaps import find_gaps
+from pipeline.brief.means import asks_how, means_statement
 from pipeline.brief.model import (
     AlsoReported,
     Briefing,
@@ -377,6 +378,7 @@ def build_briefing(
         for kind, x, y in conflicting_pairs(g, 1)
         if _verified(x, checker) and _verified(y, checker)
     ][:MAX_CONFLICTS]
+    checker.verifier.close()  # every quote is checked: the PDFs it opened can go
     also = _also_reported(cands, q, refs)
     ocr = ocr_pages(store, doc_ids)
     sources = refs.sources(ocr)
@@ -531,10 +533,13 @@ def _bluf(
     same: dict[tuple[str | None, str], list[Judgment]] = defaultdict(list)
     for j in judgments:
         same[(j.actor, j.capability)].append(j)  # one actor's services doing the same thing: one sentence
-    for js in list(same.values())[:MAX_BLUF]:
+    how = means_statement(judgments, quotes) if asks_how(q.text) else None  # a "how" question gets the means named
+    for js in list(same.values())[: MAX_BLUF - (how is not None)]:
         text, n = _merged(js)
         refs = tuple(dict.fromkeys(r for j in js for r in j.refs))
         out.append(Statement(f"{judge.sentence_body(text)}; {n} independent source{'s' if n != 1 else ''}.", refs))
+    if how is not None:
+        out.append(how)
     named = {
         t: next((x.ref for x in [j.quote for j in judgments] + quotes if judge.asked_target(x.text, (t,))), 0)
         for t in q.targets

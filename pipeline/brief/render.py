@@ -134,11 +134,13 @@ def _method(b: Briefing) -> list[str]:
     lines = [
         "Extractive, no language model. Each quotation is a whole sentence found verbatim on the page it "
         "cites, in the stored text and again in an independent extraction of the PDF page (PDFium's own "
-        "text, compared letter by letter); headings, tables of contents, table rows and references are "
+        "text, compared letter by letter; for a scanned page without a text layer, a second OCR "
+        "reading at another resolution, compared with OCR's tolerance); headings, tables of contents, "
+        "table rows and references are "
         f"not quoted. {_plural(n_quotes, 'quotation')} shown."
     ]
     reasons = {
-        "not_independent": "in our text but not in the independent extraction of the page",
+        "not_independent": "in our text but not in the independent extraction (or second OCR) of the page",
         "not_on_page": "not verbatim on the cited page",
         "non_prose": "a heading, table row, list fragment or reference",
         "not_body_block": "outside the body text blocks of the page",
@@ -147,8 +149,8 @@ def _method(b: Briefing) -> list[str]:
         lines.append(f"{_plural(n, 'candidate sentence')} left out: {reasons.get(key, key)}.")
     if b.unverifiable:
         lines.append(
-            f"{_plural(b.unverifiable, 'quotation')} could not be checked independently (file gone or no "
-            "text layer); each is marked."
+            f"{_plural(b.unverifiable, 'quotation')} could not be checked independently (file gone, or no "
+            "time left for a second OCR reading); each is marked."
         )
     return [f"- {md_text(x)}" for x in lines]
 
