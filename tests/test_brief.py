@@ -247,7 +247,25 @@ def test_bluf_answers_with_citations(briefing: Briefing, markdown: str):
     assert judged and all(set(s.refs) <= {x.ref for x in briefing.sources} for s in judged)
     assert any("North Korea" in s.text for s in briefing.bluf)  # named, and nothing found: said plainly
     bluf = markdown.split("## Bottom line")[1].split("## Key judgments")[0]
-    assert re.search(r"independent sources?\. \[\d+\]", bluf)
+    assert re.search(r" \(\d+ independent sources?\)\. \[\d+\]", bluf)  # the count in a parenthesis
+    assert all(len(s.refs) <= 3 for s in briefing.bluf)  # cited to its strongest sources, not every document
+
+
+def test_judgments_are_worded_apart(briefing: Briefing):
+    texts = [j.text for j in briefing.judgments]
+    assert len(texts) == len(set(texts))
+
+
+def test_actor_must_act_in_the_quote():
+    from pipeline.brief.judge import actor_is_subject, acts_in
+
+    beneficiary = "Some criminal groups have pledged support for the Russian government and threatened attacks."
+    assert not acts_in(beneficiary, "RUS")
+    assert not acts_in("Hacktivists launched attacks against Russia in March.", "RUS")
+    assert acts_in("The attacks on the ministry were attributed to Russia by two vendors.", "RUS")
+    assert acts_in("Russia conducted attacks against the ministry in 2008.", "RUS")
+    assert actor_is_subject("In 2018, Russia deployed wiper malware against the games.", "RUS")
+    assert not actor_is_subject("The report warns that companies face threats linked to Russia.", "RUS")
 
 
 def test_judgments_say_who_does_what_how_likely(briefing: Briefing):

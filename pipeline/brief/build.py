@@ -54,6 +54,8 @@ DEEPER_PER_DOCUMENT = 3  # ... added per document, beyond the passages already f
 MAX_CLAIM_CANDIDATES = 250  # sentences with a claim on the question, from those documents, outside the passages
 MAX_JUDGMENTS = 8
 MAX_CLAIM_EVIDENCE = 5  # claims found by actor and capability filters, added to the evidence appendix
+BLUF_REFS = 3  # a bottom-line sentence cites its strongest sources, not every document
+DISTINCT_TRIES = 4  # quotable sentences tried for a judgment worded unlike those before it
 MIN_JUDGMENTS = 4  # past these, a judgment must be on the asked capabilities and targets
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
@@ -240,6 +242,8 @@ def _quotable_for(c: ScoredClaim, g: ClaimGroup, checker: Checker) -> bool:
     s = c.row["sentence"]
     if not judge.names_actor(s, g.actor) or (g.capability == "surveillance" and not judge.watches_people(s)):
         return False
+    if not judge.acts_in(s, g.actor):
+        return False  # the state is only the object or beneficiary of the sentence's act
     if not judge.says_capability(s, g.capability):
         return False
     return _verified(c, checker)
@@ -255,36 +259,73 @@ def _judgments(
             break
         if len(out) >= MIN_JUDGMENTS and not _on_question(g, q):
             continue  # past the first few, only what the question asks about
-        rep = next((c for c in judge.ranked(g, taken.get(g.actor), q.targets) if _quotable_for(c, g, checker)), None)
-        if rep is None:
+        said = {j.text: i for i, (_, j) in enumerate(out)}
+        found: list[tuple[ScoredClaim, str]] = []  # (sentence, the judgment it words), tried in rank order
+        for c in judge.ranked(g, taken.get(g.actor), q.targets):
+            if len(found) == DISTINCT_TRIES or (found and found[-1][1] not in said):
+                break
+            if _quotable_for(c, g, checker):
+                found.append((c, _wording(g, c.row, q)))
+        if not found:
             continue  # no sentence left that is verified and does not already carry a judgment on this actor
-        taken[g.actor].add(rep.row["sentence"])
-        r = rep.row  # who, to whom, with AI, how likely: all as the quoted sentence states them
-        target = judge.target_of(r) or judge.asked_target(r["sentence"], q.targets)
-        ai = bool(r["ai_enabled"])
-        organ = judge.organ_named(r["sentence"], g.actor, r["organ"])
-        likelihood = judge.scoped_likelihood(r["sentence"], r["likelihood"])
-        text = judge.compose(g.actor, g.capability, target, organ, ai, likelihood, r["confidence"], r["stance"])
-        quote = refs.quote(rep.row["sentence"], rep.doc_id, int(r["page_no"]), r, rep.row["_mark"])
-        doc_refs = [quote.ref] + [refs.ref(c.doc_id, int(c.row["page_no"])) for c in g.per_doc if c is not rep]
-        publishers = sorted({str(c.row.get("publisher") or c.row["file_name"]) for c in g.claims})
-        j = Judgment(
-            g.actor,
-            g.capability,
-            target,
-            ai,
-            likelihood,
-            r["confidence"],
-            judge.independent_sources(g),
-            g.n_docs,
-            tuple(publishers),
-            quote,
-            tuple(dict.fromkeys(doc_refs)),
-            text,
-            organ,
-        )
+        rep, text = next((x for x in found if x[1] not in said), found[0])
+        j = _judgment(g, rep, refs, q)
+        if text in said:  # same actor, act and target as an earlier judgment: one judgment, more sources
+            i = said[text]
+            out[i] = (out[i][0], _joined(out[i][1], j))
+            continue
+        taken[g.actor].add(j.quote.text)
         out.append((g, j))
     return out
+
+
+def _parts(g: ClaimGroup, r: dict[str, Any], q: Question) -> tuple[str | None, bool, str | None, str | None]:
+    """Target, AI, organ and likelihood, as the sentence of claim row `r` states them."""
+    target = judge.target_of(r) or judge.asked_target(r["sentence"], q.targets)
+    organ = judge.organ_named(r["sentence"], g.actor, r["organ"])
+    return target, bool(r["ai_enabled"]), organ, judge.scoped_likelihood(r["sentence"], r["likelihood"])
+
+
+def _wording(g: ClaimGroup, r: dict[str, Any], q: Question) -> str:
+    """The judgment the sentence of claim row `r` would carry for the group."""
+    target, ai, organ, likelihood = _parts(g, r, q)
+    return judge.compose(g.actor, g.capability, target, organ, ai, likelihood, r["confidence"], r["stance"])
+
+
+def _judgment(g: ClaimGroup, rep: ScoredClaim, refs: _Refs, q: Question) -> Judgment:
+    """The group's judgment as `rep` states it: who, to whom, with AI, how likely."""
+    r = rep.row
+    target, ai, organ, likelihood = _parts(g, r, q)
+    text = _wording(g, r, q)
+    quote = refs.quote(r["sentence"], rep.doc_id, int(r["page_no"]), r, r["_mark"])
+    doc_refs = [quote.ref] + [refs.ref(c.doc_id, int(c.row["page_no"])) for c in g.per_doc if c is not rep]
+    publishers = sorted({str(c.row.get("publisher") or c.row["file_name"]) for c in g.claims})
+    return Judgment(
+        g.actor,
+        g.capability,
+        target,
+        ai,
+        likelihood,
+        r["confidence"],
+        judge.independent_sources(g),
+        g.n_docs,
+        tuple(publishers),
+        quote,
+        tuple(dict.fromkeys(doc_refs)),
+        text,
+        organ,
+    )
+
+
+def _joined(a: Judgment, b: Judgment) -> Judgment:
+    """`a` with the documents of `b`, a judgment worded the same: `a`'s quote, their sources counted once."""
+    publishers = tuple(sorted(set(a.publishers) | set(b.publishers)))
+    independent = max(a.independent_sources, b.independent_sources)
+    independent = max(independent, min(len(publishers), a.independent_sources + b.independent_sources))
+    refs = tuple(dict.fromkeys(a.refs + b.refs))
+    return replace(
+        a, independent_sources=independent, n_documents=a.n_documents + b.n_documents, publishers=publishers, refs=refs
+    )
 
 
 def _claim_pool(
@@ -510,6 +551,7 @@ def _merged(js: list[Judgment]) -> tuple[str, int]:
         return js[0].text, js[0].independent_sources
     named = list(dict.fromkeys(j.organ for j in js if j.organ))
     organs = (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else "".join(named)) or None
+    organs = organs if all(j.organ for j in js) else None  # one service's judgment is not the whole state's
     targets = {j.target for j in js}
     target = targets.pop() if len(targets) == 1 else None  # one judgment's target is not every service's
     levels = {j.likelihood for j in js}
@@ -536,8 +578,9 @@ def _bluf(
     how = means_statement(judgments, quotes) if asks_how(q.text) else None  # a "how" question gets the means named
     for js in list(same.values())[: MAX_BLUF - (how is not None)]:
         text, n = _merged(js)
-        refs = tuple(dict.fromkeys(r for j in js for r in j.refs))
-        out.append(Statement(f"{judge.sentence_body(text)}; {n} independent source{'s' if n != 1 else ''}.", refs))
+        strongest = tuple(dict.fromkeys([j.quote.ref for j in js] + [r for j in js for r in j.refs]))
+        count = f"{n} independent source{'s' if n != 1 else ''}"
+        out.append(Statement(f"{judge.sentence_body(text)} ({count}).", strongest[:BLUF_REFS]))
     if how is not None:
         out.append(how)
     named = {

@@ -59,7 +59,32 @@ _TARGET_LEAD = re.compile(
     r"^(?:of|on|against|not only|not just|both|including|such as|especially|particularly)\s+", re.I
 )
 _ABBREVIATION_END = re.compile(r"\b[A-Z]\.$")  # "U.S.", "U.K."
+# The words just before a state's name that make it the object of the clause, not its doer: "pledged
+# support for the Russian government", "attacks against Russia", "since Russia's invasion".
+_OBJECT_LEAD = re.compile(
+    r"\b(?:for|against|to|towards?|on|at|with|from|into|over|about|upon|since|after|before|during|amid|"
+    r"behalf of|support of|favou?r of|support(?:s|ed|ing)?|back(?:s|ed|ing)|defend(?:s|ed|ing)?|"
+    r"side with|sided with)\s+(?:(?:the|a|an|its|their)\s+)?(?:pro-)?$",
+    re.I,
+)
+# ... except where the preposition attributes the act to the state: "attributed to Russia", "by Russia".
+_AGENT_LEAD = re.compile(
+    r"\b(?:attribut\w+|traced(?: back)?|linked|tied|connected|blamed|pinned|credited|assigned)\s+"
+    r"(?:\w+\s+){0,2}(?:to|on)\s+(?:(?:the|a|an)\s+)?$",
+    re.I,
+)
+# A sentence about the report itself ("The intent of this joint advisory is to warn..."), not the actor.
+_ABOUT_REPORT = re.compile(
+    r"^(?:the (?:intent|purpose|goal|aim|objective)s? of this|this (?:joint )?(?:[\w-]+ )?"
+    r"(?:advisory|report|paper|document|alert|csa|publication|analysis|study|blog|post)\b)",
+    re.I,
+)
+_VERB_NEAR = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|may|might|can|could|likely|probably|almost|"
+    r"[a-z]{3,}(?:ed|es))\b"
+)
 EXPLICIT_WEIGHT = 0.08  # per level: confidence or assessment, then an ICD 203 term
+SUBJECT_WEIGHT = 0.06  # the actor is the subject of the sentence: it says who does the act
 TARGET_WEIGHT = 0.04  # a sentence that names whom the actor acts on
 ASKED_TARGET_WEIGHT = 0.1  # ... and one the question asks about
 CORROBORATION_WEIGHT = 0.02  # per further document making the same statement
@@ -103,7 +128,9 @@ def ranked(group: ClaimGroup, taken: set[str] | None = None, targets: tuple[str,
         weight += CORROBORATION_WEIGHT * (len(group.findings_docs[c.finding]) - 1)
         weight += TARGET_WEIGHT if target_of(r) else 0.0  # says to whom
         weight += ASKED_TARGET_WEIGHT if asked_target(r["sentence"], targets) else 0.0
-        return (-round(weight, 4), c.key)
+        weight += SUBJECT_WEIGHT if actor_is_subject(r["sentence"], group.actor) else 0.0
+        about_report = bool(_ABOUT_REPORT.match(r["sentence"]))  # last: it speaks of the report, not the act
+        return (about_report, -round(weight, 4), c.key)
 
     return sorted((c for c in group.claims if c.row["sentence"] not in (taken or set())), key=key)
 
@@ -153,6 +180,40 @@ def names_actor(sentence: str, actor: str | None) -> bool:
         m.alias.code == actor and (m.alias.kind != "demonym" or doer_follows(sentence, m.end))
         for m in mentions_of(sentence)
     )  # "Syrian activists" names victims, "Syrian hackers" the doer
+
+
+def _acting_mentions(sentence: str, actor: str | None) -> list[Any]:
+    """The actor's mentions (state, service or group) that are not the object of a preposition or of
+    support ("pledged support for the Russian government", "against Russia")."""
+    from pipeline.brief.evidence import doer_follows
+
+    out = []
+    for m in mentions_of(sentence):
+        if m.alias.code != actor or (m.alias.kind == "demonym" and not doer_follows(sentence, m.end)):
+            continue
+        before = sentence[: m.start]
+        if _OBJECT_LEAD.search(before) and not _AGENT_LEAD.search(before):
+            continue
+        out.append(m)
+    return out
+
+
+def acts_in(sentence: str, actor: str | None) -> bool:
+    """The sentence names the state (or one of its services or groups) as the one acting, not only as
+    the object or beneficiary of someone else's act."""
+    return actor is None or bool(_acting_mentions(sentence, actor))
+
+
+def actor_is_subject(sentence: str, actor: str | None) -> bool:
+    """The actor is named before the main clause's verb: the sentence says who does the act."""
+    if actor is None:
+        return False
+    for m in _acting_mentions(sentence, actor):
+        head = sentence[: m.start]
+        clause = head.rsplit(",", 1)[-1] if head.count(",") == 1 and len(head) < 60 else head  # "In 2018, GRU..."
+        if not _VERB_NEAR.search(clause) and len(clause.split()) <= 6:
+            return True
+    return False
 
 
 def organ_named(sentence: str, actor: str | None, organ: str | None) -> str | None:
