@@ -55,7 +55,8 @@ MAX_CLAIM_CANDIDATES = 250  # sentences with a claim on the question, from those
 MAX_JUDGMENTS = 8
 MAX_CLAIM_EVIDENCE = 5  # claims found by actor and capability filters, added to the evidence appendix
 BLUF_REFS = 3  # a bottom-line sentence cites its strongest sources, not every document
-DISTINCT_TRIES = 4  # quotable sentences tried for a judgment worded unlike those before it
+MAX_BLUF_TARGETS = 2  # targets one bottom-line sentence names
+DISTINCT_TRIES = 4  # sentences tried for a judgment worded unlike those before it
 MIN_JUDGMENTS = 4  # past these, a judgment must be on the asked capabilities and targets
 MAX_BLUF = 3
 MAX_CONFLICTS = 3
@@ -236,17 +237,15 @@ def _verified(c: ScoredClaim, checker: Checker) -> bool:
     return mark is not None
 
 
-def _quotable_for(c: ScoredClaim, g: ClaimGroup, checker: Checker) -> bool:
-    """A sentence can carry the group's judgment: it names the actor (who does what must be read in the
-    quote), a surveillance judgment's sentence speaks of watching someone, and it is verified."""
+def _can_carry(c: ScoredClaim, g: ClaimGroup) -> bool:
+    """A sentence can carry the group's judgment: it names the actor acting (who does what must be read in
+    the quote), it says the capability, and a surveillance judgment's sentence speaks of watching someone."""
     s = c.row["sentence"]
     if not judge.names_actor(s, g.actor) or (g.capability == "surveillance" and not judge.watches_people(s)):
         return False
     if not judge.acts_in(s, g.actor):
         return False  # the state is only the object or beneficiary of the sentence's act
-    if not judge.says_capability(s, g.capability):
-        return False
-    return _verified(c, checker)
+    return judge.says_capability(s, g.capability)
 
 
 def _judgments(
@@ -260,20 +259,25 @@ def _judgments(
         if len(out) >= MIN_JUDGMENTS and not _on_question(g, q):
             continue  # past the first few, only what the question asks about
         said = {j.text: i for i, (_, j) in enumerate(out)}
-        found: list[tuple[ScoredClaim, str]] = []  # (sentence, the judgment it words), tried in rank order
+        rep, same, tried = None, None, 0  # a verified sentence worded unlike the judgments before; one alike
         for c in judge.ranked(g, taken.get(g.actor), q.targets):
-            if len(found) == DISTINCT_TRIES or (found and found[-1][1] not in said):
+            if not _can_carry(c, g):
+                continue
+            tried += 1
+            if same is not None and tried > DISTINCT_TRIES:
+                break  # the group's best sentences say what an earlier judgment says
+            if _wording(g, c.row, q) in said:
+                same = same or c  # re-read the PDF only for a sentence that would be shown
+            elif _verified(c, checker):
+                rep = c
                 break
-            if _quotable_for(c, g, checker):
-                found.append((c, _wording(g, c.row, q)))
-        if not found:
-            continue  # no sentence left that is verified and does not already carry a judgment on this actor
-        rep, text = next((x for x in found if x[1] not in said), found[0])
-        j = _judgment(g, rep, refs, q)
-        if text in said:  # same actor, act and target as an earlier judgment: one judgment, more sources
-            i = said[text]
-            out[i] = (out[i][0], _joined(out[i][1], j))
+        if rep is None and same is not None:  # same actor, act and target as an earlier judgment: more sources
+            i = said[_wording(g, same.row, q)]
+            out[i] = (out[i][0], _joined(out[i][1], g, refs))
             continue
+        if rep is None:
+            continue  # no sentence left that is verified and does not already carry a judgment on this actor
+        j = _judgment(g, rep, refs, q)
         taken[g.actor].add(j.quote.text)
         out.append((g, j))
     return out
@@ -317,14 +321,20 @@ def _judgment(g: ClaimGroup, rep: ScoredClaim, refs: _Refs, q: Question) -> Judg
     )
 
 
-def _joined(a: Judgment, b: Judgment) -> Judgment:
-    """`a` with the documents of `b`, a judgment worded the same: `a`'s quote, their sources counted once."""
-    publishers = tuple(sorted(set(a.publishers) | set(b.publishers)))
-    independent = max(a.independent_sources, b.independent_sources)
-    independent = max(independent, min(len(publishers), a.independent_sources + b.independent_sources))
-    refs = tuple(dict.fromkeys(a.refs + b.refs))
+def _joined(a: Judgment, g: ClaimGroup, refs: _Refs) -> Judgment:
+    """`a` with the documents of group `g`, whose judgment is worded the same: `a`'s quote, sources counted once."""
+    publishers = tuple(
+        sorted(set(a.publishers) | {str(c.row.get("publisher") or c.row["file_name"]) for c in g.claims})
+    )
+    n = judge.independent_sources(g)
+    independent = max(a.independent_sources, n, min(len(publishers), a.independent_sources + n))
+    more = tuple(refs.ref(c.doc_id, int(c.row["page_no"])) for c in g.per_doc)
     return replace(
-        a, independent_sources=independent, n_documents=a.n_documents + b.n_documents, publishers=publishers, refs=refs
+        a,
+        independent_sources=independent,
+        n_documents=a.n_documents + g.n_docs,
+        publishers=publishers,
+        refs=tuple(dict.fromkeys(a.refs + more)),
     )
 
 
@@ -552,8 +562,10 @@ def _merged(js: list[Judgment]) -> tuple[str, int]:
     named = list(dict.fromkeys(j.organ for j in js if j.organ))
     organs = (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else "".join(named)) or None
     organs = organs if all(j.organ for j in js) else None  # one service's judgment is not the whole state's
-    targets = {j.target for j in js}
-    target = targets.pop() if len(targets) == 1 else None  # one judgment's target is not every service's
+    targets = list(dict.fromkeys(j.target for j in js))
+    target = targets[0] if len(targets) == 1 else None  # one judgment's target is not every service's
+    if organs is None and None not in targets and len(targets) <= MAX_BLUF_TARGETS:
+        target = " and ".join(t for t in targets if t)  # the state's, whichever of its services acts
     levels = {j.likelihood for j in js}
     likelihood = levels.pop() if len(levels) == 1 else None
     confidences = {j.confidence for j in js}

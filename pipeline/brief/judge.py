@@ -79,11 +79,16 @@ _ABOUT_REPORT = re.compile(
     r"(?:advisory|report|paper|document|alert|csa|publication|analysis|study|blog|post)\b)",
     re.I,
 )
+# A capability or a possibility, not an act: "have demonstrated capabilities to", "could expose".
+_POTENTIAL = re.compile(
+    r"\b(?:capabilit(?:y|ies) to|(?:is|are) capable of|(?:the )?ability to|could|might|may)\b", re.I
+)
 _VERB_NEAR = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|may|might|can|could|likely|probably|almost|"
     r"[a-z]{3,}(?:ed|es))\b"
 )
 EXPLICIT_WEIGHT = 0.08  # per level: confidence or assessment, then an ICD 203 term
+POTENTIAL_WEIGHT = 0.06  # (subtracted) what the actor can or could do, not what it did
 SUBJECT_WEIGHT = 0.06  # the actor is the subject of the sentence: it says who does the act
 TARGET_WEIGHT = 0.04  # a sentence that names whom the actor acts on
 ASKED_TARGET_WEIGHT = 0.1  # ... and one the question asks about
@@ -129,6 +134,7 @@ def ranked(group: ClaimGroup, taken: set[str] | None = None, targets: tuple[str,
         weight += TARGET_WEIGHT if target_of(r) else 0.0  # says to whom
         weight += ASKED_TARGET_WEIGHT if asked_target(r["sentence"], targets) else 0.0
         weight += SUBJECT_WEIGHT if actor_is_subject(r["sentence"], group.actor) else 0.0
+        weight -= POTENTIAL_WEIGHT if _POTENTIAL.search(r["sentence"]) and not r["likelihood"] else 0.0
         about_report = bool(_ABOUT_REPORT.match(r["sentence"]))  # last: it speaks of the report, not the act
         return (about_report, -round(weight, 4), c.key)
 
