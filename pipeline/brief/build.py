@@ -564,7 +564,8 @@ def _merged(js: list[Judgment]) -> tuple[str, int]:
     organs = organs if all(j.organ for j in js) else None  # one service's judgment is not the whole state's
     targets = list(dict.fromkeys(j.target for j in js))
     target = targets[0] if len(targets) == 1 else None  # one judgment's target is not every service's
-    if organs is None and None not in targets and len(targets) <= MAX_BLUF_TARGETS:
+    whole = all(t and len(t.split()) > 1 for t in targets)  # "NATO member states", not a bare "energy"
+    if organs is None and whole and len(targets) <= MAX_BLUF_TARGETS:
         target = " and ".join(t for t in targets if t)  # the state's, whichever of its services acts
     levels = {j.likelihood for j in js}
     likelihood = levels.pop() if len(levels) == 1 else None
