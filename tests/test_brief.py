@@ -1055,3 +1055,23 @@ def test_a_how_question_gets_the_means_its_cited_passages_name():
     assert how.text.endswith(": password spraying and brute-force guessing of passwords.")
     assert set(how.refs) == {2, 3}
     assert means_statement([j], []) is None  # the judgment's own quote names no means: nothing invented
+
+
+def test_a_state_the_question_names_as_target_is_not_also_reported():
+    from pipeline.brief.build import _also_reported
+    from pipeline.brief.evidence import Candidate
+
+    class Refs:
+        def ref(self, doc_id: str, page_no: int) -> int:
+            return 1
+
+    q = parse_question("What cyber operations has Russia run against Estonia?")
+    assert "EST" in q.target_states
+
+    def row(actor: str, sentence: str) -> dict[str, object]:
+        return {"actor": actor, "capability": "cyber_attack", "sentence": sentence, "actor_mention": ""}
+
+    cand = Candidate("d", 1, 0, 80, "text", 0)
+    cand.claims = [row("EST", "Estonia came under attack."), row("CHN", "China attacked Estonian banks.")]
+    also = {a.actor for a in _also_reported([cand], q, Refs())}  # type: ignore[arg-type]
+    assert also == {"CHN"}

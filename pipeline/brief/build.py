@@ -536,15 +536,17 @@ def _claim_quote(refs: _Refs, c: ScoredClaim) -> Quote:
 
 
 def _also_reported(cands: list[Candidate], q: Question, refs: _Refs) -> list[AlsoReported]:
-    """States the question does not name, reported in the retrieved passages: counted, not quoted."""
+    """States the question does not name, reported in the retrieved passages: counted, not quoted. A state
+    the question names as acted on is named: a passage filing it as an actor is no news of another state."""
     if q.all_actors:
         return []
+    named = set(q.actors) | set(q.target_states)
     caps: dict[str, set[str]] = defaultdict(set)
     docs: dict[str, dict[str, int]] = defaultdict(dict)
     for c in cands:
         for r in c.claims:
             a = r["actor"]
-            if a and a not in q.actors and not reporting(r):
+            if a and a not in named and not reporting(r):
                 caps[a].add(r["capability"])
                 docs[a].setdefault(c.doc_id, c.page_no)
     out = [
