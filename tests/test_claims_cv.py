@@ -62,3 +62,23 @@ def test_cv_mean_averages_fold_figures() -> None:
     assert mean["actors"] == (0.5, 0.5, 0.4)
     assert mean["stance_acc"] == 0.75
     assert mean["role_acc"] == 0.4  # a fold without matched roles is left out of the mean
+
+
+def test_pending_train_labels_come_from_train_publishers_and_name_what_the_sentence_says() -> None:
+    import tomllib
+
+    splits = tomllib.loads((ROOT / "eval" / "claims" / "splits.toml").read_text(encoding="utf-8"))
+    train_pubs = set(splits["train"]["publishers"])
+    held = {p for s in ("dev", "test") for p in splits[s]["publishers"]}
+    base = load_split("train")
+    pending = [r for r in load_split("train", pending=True) if r["id"] not in {b["id"] for b in base}]
+    assert pending  # the pending part is there and joined with its labels
+    assert {r["publisher"] for r in pending} <= train_pubs and not train_pubs & held
+    assert not {r["doc"] for r in pending} & {r["doc"] for s in ("dev", "test") for r in load_split(s)}
+    for r in pending:
+        lab = r["label"]
+        assert all(m["text"] in r["text"] for m in lab["mentions"]), r["id"]  # as stored: train finds it
+        acting = {m["state"] for m in lab["mentions"] if m["role"] == "actor" and m["capabilities"] and m["state"]}
+        assert lab["actors"] == sorted(acting), r["id"]
+        assert set(lab["capabilities"]) >= {c for m in lab["mentions"] for c in m["capabilities"]}, r["id"]
+        assert lab["stance"] != "negated" or not lab["capabilities"], r["id"]

@@ -14,6 +14,10 @@ LABEL_FILES = {
     "dev": ("dev.jsonl",),
     "test": ("test.jsonl",),
 }
+# Labelled parts not yet in the shipped fit: (pool file, label file) under labels/. train-c
+# (train-c.notes.md) lowered held-out dev actor F1 and broke three spec cases of
+# tests/test_claims.py when fitted, so `load_split(..., pending=True)` is how to try it again.
+PENDING = {"train": (("train-c.pool.jsonl", "train-c.jsonl"),)}
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -36,11 +40,16 @@ def data_hash(splits: tuple[str, ...] = ("train",)) -> str:
     return h.hexdigest()
 
 
-def load_split(split: str) -> list[dict[str, Any]]:
-    """Pool rows of a split joined with their final labels (adjudicated ones win)."""
+def load_split(split: str, *, pending: bool = False) -> list[dict[str, Any]]:
+    """Pool rows of a split joined with their final labels (adjudicated ones win); with
+    `pending`, also the labelled parts of PENDING that the shipped heads are not fitted on."""
     pool = {r["id"]: r for r in _jsonl(EVAL_DIR / "pool" / f"{split}.jsonl")}
+    names = list(LABEL_FILES[split])
+    for pool_name, label_name in PENDING.get(split, ()) if pending else ():
+        pool.update({r["id"]: r for r in _jsonl(EVAL_DIR / "labels" / pool_name)})
+        names.append(label_name)
     labels: dict[str, dict[str, Any]] = {}
-    for name in LABEL_FILES[split]:
+    for name in names:
         path = EVAL_DIR / "labels" / name
         if path.exists():
             labels.update({r["id"]: r for r in _jsonl(path)})
