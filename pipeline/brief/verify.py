@@ -30,6 +30,7 @@ import re
 import time
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -203,38 +204,45 @@ def _ocr_page_text(pdf: Any, page_no: int, path: str) -> str | None:
     """Tesseract's reading of one page (1-based) rendered at SECOND_OCR_DPI, or None when it cannot run."""
     from pipeline.parse.ocr import OcrUnavailable, ocr_page
 
-    if pdf is None:
-        return None
     try:
-        if not 1 <= page_no <= len(pdf):
-            return ""
-        page = pdf[page_no - 1]
-        try:
-            return " ".join(w["text"] for w in ocr_page(page, dpi=SECOND_OCR_DPI).words)
-        finally:
-            page.close()
+        return _read_page(
+            pdf, page_no, path, lambda page: " ".join(w["text"] for w in ocr_page(page, dpi=SECOND_OCR_DPI).words)
+        )
     except OcrUnavailable as exc:
         log.warning("no second OCR reading: %s", exc)
-        return None
-    except Exception as exc:  # a damaged page: say so rather than pass the quote
-        log.warning("cannot OCR page %d of %s for verification: %s", page_no, path, exc)
         return None
 
 
 def _pdfium_page_text(pdf: Any, page_no: int, path: str) -> str | None:
     """PDFium's raw text of one page (1-based), or None when the file cannot be read."""
+
+    def text(page: Any) -> str:
+        textpage = page.get_textpage()
+        try:
+            return str(textpage.get_text_range())
+        finally:
+            textpage.close()
+
+    return _read_page(pdf, page_no, path, text)
+
+
+def _read_page(pdf: Any, page_no: int, path: str, read: Callable[[Any], str]) -> str | None:
+    """`read` of one page (1-based), "" past the last page, None when the file or page cannot be read.
+    OcrUnavailable passes through: the OCR reading says so in its own words."""
+    from pipeline.parse.ocr import OcrUnavailable
+
     if pdf is None:
         return None
     try:
         if not 1 <= page_no <= len(pdf):
             return ""
         page = pdf[page_no - 1]
-        textpage = page.get_textpage()
         try:
-            return str(textpage.get_text_range())
+            return read(page)
         finally:
-            textpage.close()
             page.close()
+    except OcrUnavailable:
+        raise
     except Exception as exc:  # a damaged page: say so rather than pass the quote
         log.warning("cannot read page %d of %s for verification: %s", page_no, path, exc)
         return None
