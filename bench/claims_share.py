@@ -35,7 +35,8 @@ def pick(corpus: Path, n: int) -> list[Path]:
 
 
 def run(corpus: Path, docs: int, n_sentences: int) -> dict[str, Any]:
-    from pipeline.claims.extract import tag_text
+    from claims_speed import tag_latency
+
     from pipeline.embed.model import get_embedder
     from pipeline.ingest import ingest
     from pipeline.settings import load_settings
@@ -61,15 +62,7 @@ def run(corpus: Path, docs: int, n_sentences: int) -> dict[str, Any]:
     sentences = [t[s:e] for t in texts for s, e in split_sentences(t)]
     step = max(1, len(sentences) // n_sentences)
     sample = sentences[::step][:n_sentences]
-    tag_text(sample[0])  # warm: spaCy pipeline and heads loaded
-    times, cpu = [], []
-    for s in sample:
-        t1, c1 = time.perf_counter(), time.process_time()
-        tag_text(s)
-        times.append(1000 * (time.perf_counter() - t1))
-        cpu.append(1000 * (time.process_time() - c1))
-    times.sort()
-    cpu.sort()
+    latency = tag_latency(sample)
     return {
         "docs": [p.name for p in chosen],
         "pages": report.pages,
@@ -77,18 +70,8 @@ def run(corpus: Path, docs: int, n_sentences: int) -> dict[str, Any]:
         "ingest_wall_s": round(wall, 2),
         "stage_seconds": {k: round(v, 2) for k, v in secs.items()},
         "claims_share_of_ingest": round(secs.get("claims", 0.0) / wall, 3),
-        "tag_warm_ms": {
-            "sentences": len(times),
-            "median": round(times[len(times) // 2], 1),
-            "p95": round(times[int(len(times) * 0.95)], 1),
-            "max": round(times[-1], 1),
-        },
-        # CPU time of this process per sentence: what an idle machine's wall time would be
-        "tag_warm_cpu_ms": {
-            "median": round(cpu[len(cpu) // 2], 1),
-            "p95": round(cpu[int(len(cpu) * 0.95)], 1),
-            "max": round(cpu[-1], 1),
-        },
+        "tag_warm_ms": latency["wall_ms"],
+        "tag_warm_cpu_ms": latency["cpu_ms"],  # CPU time of this process: an idle machine's wall time
     }
 
 
