@@ -837,6 +837,7 @@ def test_evidence_reads_across_reports_not_down_one(monkeypatch):
         c.score = 0.5 - 0.001 * i
     cands[5].score = 0.5 - select.DOCUMENT_DECAY * 1.5  # below the first report's first two quotes, above its third
     monkeypatch.setattr(select, "MAX_EVIDENCE", 3)
+    monkeypatch.setattr(select, "REDUNDANCY", 0.0)  # the decay alone (words already quoted: the next test)
     picked = select.select_evidence(cands, q, AlwaysQuotable())
     assert sorted(c.doc_id for c, _ in picked) == ["a", "a", "b"]
     monkeypatch.setattr(select, "DOCUMENT_DECAY", 0.0)  # without the decay, the first report fills the list

@@ -46,6 +46,7 @@ __all__ = ["Briefing", "build_briefing", "render_markdown", "verify_quote", "wri
 
 TOP_K = 60  # passages retrieved for the question
 FACET_K = 20  # hits per facet search
+WHOLE_PAGES = 40  # the pages of the first hits are read whole, not only the passage that matched
 KEEP_SEARCH_ORDER = 20  # the question's own top hits lead, as `search` shows them
 QUESTION_WEIGHT = 2.0  # the whole question against each facet, in the fusion
 TOP_DOCUMENTS = 10  # the documents whose passages rank first are searched again on their own
@@ -119,6 +120,17 @@ def _deeper(source: Searcher | Store, q: Question, filters: Filters, found: list
         per_doc[h.doc_id] += 1
         out.append(replace(h, rank=len(found) + len(out) + 1))
     return out
+
+
+def _hit_claims(store: Store, hits: list[Hit]) -> list[dict[str, Any]]:
+    """The claims on the hit passages, and on every sentence of the pages of the first WHOLE_PAGES hits."""
+    rows = {r["claim_id"]: r for r in store.claims_for_chunks([h.chunk_id for h in hits])}
+    pages = {(h.doc_id, p) for h in hits[:WHOLE_PAGES] for p in range(h.page_start, h.page_end + 1)}
+    if pages:
+        for r in store.claims(Filters(docs=tuple(sorted({d for d, _ in pages})))):
+            if (r["doc_id"], int(r["page_no"])) in pages:
+                rows.setdefault(r["claim_id"], r)
+    return [rows[k] for k in sorted(rows)]
 
 
 def _chunk_similarity(
@@ -402,8 +414,8 @@ def build_briefing(
     hits = _hits(source, q, filters, k)
     chunks = store.chunks_by_id([h.chunk_id for h in hits])
     checker = Checker(store)
-    claim_rows = [r for r in store.claims_for_chunks([h.chunk_id for h in hits]) if _passes(r, filters)]
-    cands = gather(hits, chunks, claim_rows, checker.verifier.page_text)
+    claim_rows = [r for r in _hit_claims(store, hits) if _passes(r, filters)]
+    cands = gather(hits, chunks, claim_rows, checker.verifier.page_text, WHOLE_PAGES)
     of_rank = {h.rank: h.chunk_id for h in hits}
     extra = _claim_candidates(store, hits, cands, q, filters, of_rank)
     cands += extra

@@ -135,6 +135,7 @@ class Candidate:
     actors: set[str] = field(default_factory=set)  # states acting in the sentence
     named: set[str] = field(default_factory=set)  # states it names, acting or not
     tail: tuple[int, int] | None = None  # where the sentence runs on at the top of the next page
+    outside: bool = False  # on the page of a hit, outside the passage that matched
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -146,27 +147,38 @@ def gather(
     chunks: dict[int, dict[str, Any]],
     claims: list[dict[str, Any]],
     page_text: Any,
+    whole_pages: int = 0,
 ) -> list[Candidate]:
-    """The sentences of the hit passages (each once, at its best rank), claims attached."""
+    """The sentences of the hit passages (each once, at its best rank), claims attached. For the first
+    `whole_pages` hits, every sentence of the pages the passage lies on: a report's detail often sits
+    beside the passage that matched the question, on the same page."""
     found: dict[tuple[str, int, int], Candidate] = {}
     sentences: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for h in hits:
         c = chunks.get(h.chunk_id)
         if c is None:
             continue
+        whole = h.rank <= whole_pages
         for page_no in range(h.page_start, h.page_end + 1):
             text = page_text(h.doc_id, page_no)
-            lo = int(c["char_start"]) if page_no == h.page_start else 0
-            hi = int(c["char_end"]) if page_no == h.page_end else len(text)
+            lo = int(c["char_start"]) if page_no == h.page_start and not whole else 0
+            hi = int(c["char_end"]) if page_no == h.page_end and not whole else len(text)
             spans = sentences.get((h.doc_id, page_no)) or sentences.setdefault(
-                (h.doc_id, page_no), split_sentences(text)
+                (h.doc_id, page_no), footnote_breaks(text, split_sentences(text))
             )
             for s, e in spans:
                 if e <= lo or s >= hi or (s < lo and lo - s > (e - s) // 2):
                     continue
                 key = (h.doc_id, page_no, s)
+                inside = (
+                    not whole
+                    or not (page_no == h.page_start and e <= int(c["char_start"]))
+                    and not (page_no == h.page_end and s >= int(c["char_end"]))
+                )
+                if key in found and inside and found[key].outside:
+                    del found[key]  # a later hit's own passage: there it is inside
                 if key not in found:
-                    found[key] = Candidate(h.doc_id, page_no, s, e, text[s:e], h.rank)
+                    found[key] = Candidate(h.doc_id, page_no, s, e, text[s:e], h.rank, outside=not inside)
                     if (s, e) == spans[-1]:
                         _run_on(found[key], page_text(h.doc_id, page_no + 1))
     by_page: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
@@ -178,6 +190,23 @@ def gather(
                 cand.claims.append(row)
                 break
     return sorted(found.values(), key=lambda c: (c.hit_rank, c.doc_id, c.page_no, c.start))
+
+
+# A sentence's end hidden by the footnote link that follows it ("...government.[9 <https://…>] More
+# recently, ..."): the splitter sees no space after the period, so two sentences come as one.
+_FOOTNOTE_END = re.compile(r"(?<=[.!?])([\"”’)]?)\[[^\[\]<>]{0,24}<(?:https?://|/)[^<>]*>\]\s+(?=[\"“(]?[A-Z])")
+
+
+def footnote_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentence spans, each also split where a footnote link closes a sentence (the link left out)."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        at = s
+        for m in _FOOTNOTE_END.finditer(text, s, e):
+            out.append((at, m.start() + len(m.group(1))))  # the sentence, without its footnote
+            at = m.end()
+        out.append((at, e))
+    return out
 
 
 _CONTINUES = re.compile(r"[a-z(]|[^\s<>]*>")  # a page that opens mid-sentence (or mid link target)
@@ -291,6 +320,7 @@ def score(
         rank = 1.0 / (1.0 + (c.hit_rank - 1) / RANK_HALF)
         sim = sims.get(of_rank.get(c.hit_rank, -1))
         dense = (sim - lo) / (hi - lo) if sim is not None and hi > lo else rank
+        dense = 0.0 if c.outside else dense  # beside the passage that matched: not what the question's embedding found
         bonus = 0.0
         for r in c.claims:
             actor_ok = q.all_actors or r["actor"] in q.actors

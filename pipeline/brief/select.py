@@ -20,12 +20,13 @@ from pipeline.index.store import Store
 
 STORED_ONLY = "stored_only"  # passed the cheap checks; the independent one is still to run
 MAX_EVIDENCE = 60  # quotes in the evidence appendix
-DOCUMENT_DECAY = 0.03  # relevance a sentence gives up for each quote its document already has
+DOCUMENT_DECAY = 0.01  # relevance a sentence gives up for each quote its document already has
 PASSAGES = 40  # each of the top passages gets a quote around its best sentence first
 ANCHORS_PER_PASSAGE = 2  # ... and around its next best, so that what search shows is quoted
 PASSAGE_SENTENCES = 3
-MAX_PER_DOCUMENT = 16
+MAX_PER_DOCUMENT = 30  # the decay and REDUNDANCY spread the quotes; this only bounds one report's share
 SAME_SENTENCE = 0.6  # word-set Jaccard at which two quotes say the same thing
+REDUNDANCY = 0.3  # relevance a sentence gives up when every word it holds is already quoted
 
 
 class Checker:
@@ -134,7 +135,9 @@ def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> li
     """Most relevant first: the best sentence of a top passage with its neighbours, else single sentences.
 
     Greedy on relevance less DOCUMENT_DECAY for each quote its document already has, so that the
-    appendix reads across the reports that answer the question rather than down the first one.
+    appendix reads across the reports that answer the question rather than down the first one, and less
+    REDUNDANCY times the share of its words the quotes already chosen hold, so that a report's detail
+    (the tool's name, what it records, the CVE) wins over its third restatement of who did it.
     """
     pages: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
     for c in sorted(cands, key=lambda c: (c.doc_id, c.page_no, c.start)):
@@ -147,15 +150,22 @@ def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> li
     def overlaps(c: Candidate) -> bool:
         return any(a < c.end and c.start < b for a, b in spans[(c.doc_id, c.page_no)])
 
+    said: set[str] = set()  # the content words the chosen quotes hold
+
     def take(picked: tuple[Candidate, str]) -> None:
         c = picked[0]
         chosen.append(picked)
         per_doc[c.doc_id] += 1
         words.append(content_words(c.text))
+        said.update(words[-1])
         spans[(c.doc_id, c.page_no)].append((c.start, c.end))
 
     def effective(c: Candidate) -> float:
-        return c.score - DOCUMENT_DECAY * per_doc[c.doc_id]
+        return c.score - DOCUMENT_DECAY * per_doc[c.doc_id] - REDUNDANCY * said_share(c)
+
+    def said_share(c: Candidate) -> float:
+        cw = content_words(c.text)
+        return len(cw & said) / len(cw) if cw else 1.0
 
     done_hits: dict[int, int] = defaultdict(int)
     order = sorted(cands, key=lambda c: c.key)  # most relevant first

@@ -1,0 +1,71 @@
+"""Which sentences a briefing may quote: the pages around a hit, sentence ends hidden by footnotes, redundancy."""
+
+from __future__ import annotations
+
+from pipeline.brief import select
+from pipeline.brief.evidence import Candidate, footnote_breaks, gather
+from pipeline.brief.topic import parse_question
+from pipeline.brief.verify import VERIFIED
+from pipeline.models import Hit
+from pipeline.text import split_sentences
+
+PAGE = (
+    "The group sent spearphishing e-mails to policy researchers. "
+    "It then read their mail for months. "
+    "The implant was written in the Go programming language and focused on vaccine research."
+)
+
+
+def _hit(rank: int, start: int, end: int) -> tuple[Hit, dict[int, dict[str, int]]]:
+    hit = Hit(rank, 1.0, 7, "doc", "doc.pdf", "/x/doc.pdf", "Doc", 1, 1, PAGE[start:end])
+    return hit, {7: {"char_start": start, "char_end": end}}
+
+
+def test_whole_page_of_a_top_hit_is_read_beside_its_passage():
+    hit, chunks = _hit(1, 0, PAGE.index("The implant"))  # the passage that matched holds the first two sentences
+    narrow = gather([hit], chunks, [], lambda d, p: PAGE if p == 1 else "")
+    assert not any("Go programming" in c.text for c in narrow)
+    wide = gather([hit], chunks, [], lambda d, p: PAGE if p == 1 else "", whole_pages=1)
+    detail = [c for c in wide if "Go programming" in c.text]
+    assert len(detail) == 1 and detail[0].outside and detail[0].hit_rank == 1
+    assert not any(c.outside for c in wide if "spearphishing" in c.text)  # the passage's own sentences
+    hit2, _ = _hit(2, 0, len(PAGE))
+    beyond = gather([hit2], chunks, [], lambda d, p: PAGE if p == 1 else "", whole_pages=1)
+    assert len(beyond) == len(narrow)  # only the first `whole_pages` hits are read whole
+
+
+def test_footnote_link_after_a_period_ends_the_sentence():
+    text = (
+        "Officers were indicted for accessing e-mail accounts of journalists.[9 <https://example.org/pr/x>] "
+        "More recently, officers gained remote access to energy sector networks."
+    )
+    spans = footnote_breaks(text, split_sentences(text))
+    parts = [text[s:e] for s, e in spans]
+    assert parts == [
+        "Officers were indicted for accessing e-mail accounts of journalists.",
+        "More recently, officers gained remote access to energy sector networks.",
+    ]
+    plain = "One sentence here. Another one follows."
+    assert footnote_breaks(plain, split_sentences(plain)) == split_sentences(plain)
+
+
+class _AlwaysQuotable:
+    def check(self, doc_id, page_no, start, end, text, *, independent=True):
+        return VERIFIED
+
+
+def test_a_sentence_that_only_repeats_what_is_quoted_gives_way(monkeypatch):
+    q = parse_question("How did the spyware vendor's tool watch the activist?")
+    texts = [
+        "The activist was targeted with spyware sold by the vendor to a government.",
+        "The spyware the vendor sold to the government reached the activist through links in 2016.",
+        "The implant could record calls, switch on the camera and microphone, and track location.",
+    ]
+    cands = [Candidate(d, 1, 0, 90, t, 50) for d, t in zip("abc", texts, strict=True)]
+    for c, s in zip(cands, (0.6, 0.55, 0.5), strict=True):
+        c.score = s
+    monkeypatch.setattr(select, "MAX_EVIDENCE", 2)
+    picked = [c.text for c, _ in select.select_evidence(cands, q, _AlwaysQuotable())]
+    assert texts[2] in picked and texts[1] not in picked
+    monkeypatch.setattr(select, "REDUNDANCY", 0.0)  # without it, the restatement outranks the new detail
+    assert texts[1] in [c.text for c, _ in select.select_evidence(cands, q, _AlwaysQuotable())]
