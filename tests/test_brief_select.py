@@ -69,3 +69,15 @@ def test_a_sentence_that_only_repeats_what_is_quoted_gives_way(monkeypatch):
     assert texts[2] in picked and texts[1] not in picked
     monkeypatch.setattr(select, "REDUNDANCY", 0.0)  # without it, the restatement outranks the new detail
     assert texts[1] in [c.text for c, _ in select.select_evidence(cands, q, _AlwaysQuotable())]
+
+
+def test_the_sources_own_judgment_ranks_above_a_plain_statement():
+    from pipeline.brief.evidence import assessed, score
+
+    q = parse_question("What has Iran done against other countries' networks?")
+    plain = Candidate("a", 1, 0, 90, "The operation has stayed unseen for most of its existence.", 5)
+    judged = Candidate("b", 1, 0, 90, "We believe the operation has stayed unseen for most of its existence.", 5)
+    score([plain, judged], q)
+    assert assessed(judged.text) and not assessed(plain.text)
+    assert assessed("The group is almost certainly subordinate to the service.")
+    assert judged.score > plain.score

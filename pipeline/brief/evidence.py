@@ -86,6 +86,7 @@ W_DENSE = 0.15  # its passage's cosine to the question, scaled over the passages
 RANK_HALF = 8  # the hit rank at which the rank score halves
 BONUS_WANTED = 0.15  # a claim by an asked actor on an asked capability
 BONUS_ESTIMATIVE = 0.06  # ... in the source's estimative words
+BONUS_ASSESSED = 0.06  # the source's own judgment ("we assess", "almost certainly"), whoever it is about
 BONUS_CAPABILITY = 0.05  # a claim on an asked capability, whoever acts
 BONUS_TARGET = 0.04
 BONUS_AI = 0.15  # = BONUS_WANTED: for a question about AI, the tie to AI is what is asked
@@ -329,6 +330,8 @@ def score(
                 bonus = max(bonus, BONUS_WANTED + (BONUS_ESTIMATIVE if r["likelihood"] else 0.0))
             elif q.capabilities and r["capability"] in q.capabilities:
                 bonus = max(bonus, BONUS_CAPABILITY)
+        if assessed(c.text):
+            bonus += BONUS_ASSESSED  # what the authors conclude, not only what they saw
         if q.ai and (any(r["ai_enabled"] for r in c.claims) or matchers.ai_enabled(c.text)):
             bonus += BONUS_AI  # the question asks about AI, the sentence ties the activity to it
         if is_meta(c.text):
@@ -344,6 +347,21 @@ def score(
         where += PENALTY_DOCUMENT * min(docs.get(c.doc_id, SPAN_DOCUMENTS), SPAN_DOCUMENTS) / SPAN_DOCUMENTS
         near = W_LEXICAL * lexical + W_RANK * rank + W_DENSE * dense
         c.score = near + bonus + BONUS_SPECIFIC * specificity(c.text) - where
+
+
+# The authors concluding: "we assess/believe/judge…", "…, we suspect".
+_WE_JUDGE = re.compile(
+    r"\b(?:we|I)\s+(?:also\s+|now\s+|still\s+|further\s+)?(?:assess|believe|judge|suspect|conclude|estimate)\b",
+    re.IGNORECASE,
+)
+
+
+def assessed(text: str) -> bool:
+    """The sentence states the source's own judgment: its authors assess, or it uses estimative words."""
+    if _WE_JUDGE.search(text):
+        return True
+    matchers = get_matchers()
+    return bool(matchers.likelihood_terms(text) or matchers.confidence_terms(text))
 
 
 def is_meta(text: str) -> bool:

@@ -8,6 +8,7 @@ MAX_PER_DOCUMENT quotes from one document are left out.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -151,6 +152,11 @@ def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> li
         return any(a < c.end and c.start < b for a, b in spans[(c.doc_id, c.page_no)])
 
     said: set[str] = set()  # the content words the chosen quotes hold
+    df: dict[str, int] = defaultdict(int)
+    for c in cands:
+        for w in content_words(c.text):
+            df[w] += 1
+    idf = {w: math.log((len(cands) + 1) / (n + 0.5)) for w, n in df.items()}
 
     def take(picked: tuple[Candidate, str]) -> None:
         c = picked[0]
@@ -164,8 +170,10 @@ def select_evidence(cands: list[Candidate], q: Question, checker: Checker) -> li
         return c.score - DOCUMENT_DECAY * per_doc[c.doc_id] - REDUNDANCY * said_share(c)
 
     def said_share(c: Candidate) -> float:
+        """The share of the sentence's words, weighted by rarity among the candidates, already quoted."""
         cw = content_words(c.text)
-        return len(cw & said) / len(cw) if cw else 1.0
+        total = sum(idf.get(w, 0.0) for w in cw)
+        return sum(idf.get(w, 0.0) for w in cw & said) / total if total > 0 else 1.0
 
     done_hits: dict[int, int] = defaultdict(int)
     order = sorted(cands, key=lambda c: c.key)  # most relevant first
