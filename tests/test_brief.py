@@ -421,10 +421,38 @@ def test_block_typed_references_only_for_its_links_is_quotable_when_elided():
         def page_blocks(self, doc_id, page_no):
             return [(0, 100, "references"), (101, 200, "body"), (201, 300, "body")]
 
+        def page_text(self, doc_id, page_no):
+            return "x" * 300
+
     kinds = BlockKinds(Store())
     assert not kinds.quotable("d", 1, 5, 50)
     assert kinds.quotable("d", 1, 5, 50, linked=True)
     assert kinds.quotable("d", 1, 120, 250)  # one sentence over two body blocks
+
+
+def test_a_sentence_beside_an_inline_link_in_a_references_block_is_quotable():
+    lead = "The group is most likely tasked with a global intelligence gathering mission. "
+    linked = "It uses spearphishing [T1566 <https://attack.mitre.org/techniques/T1566/>] against experts. "
+    title = '"Chip makers held 13 of the top 20 spots in 2010." example.com. '
+    text = lead + linked + title
+
+    class Store:
+        def table_columns(self, table):
+            return {"doc_id", "page_no", "char_start", "char_end", "kind"}
+
+        def page_blocks(self, doc_id, page_no):
+            if page_no == 1:  # a web print's running text, typed references for its links
+                return [(0, len(text), "references")]
+            return [(0, len(lead), "references")]  # a block without any link: a reference list
+
+        def page_text(self, doc_id, page_no):
+            return text
+
+    kinds = BlockKinds(Store())
+    assert kinds.quotable("d", 1, 0, len(lead) - 1)
+    start = len(lead + linked)
+    assert not kinds.quotable("d", 1, start, len(text) - 1)  # a quoted title stays a reference
+    assert not kinds.quotable("d", 2, 0, len(lead) - 1)
 
 
 def test_verifier_compares_letters_not_layout(settings: Settings):
@@ -452,6 +480,8 @@ def test_verifier_compares_letters_not_layout(settings: Settings):
     ("text", "prose"),
     [
         ("Chinese hackers very likely stole research data from universities across Europe.", True),
+        ("He was targeted in 2011 with one vendor's spyware, in 2012 with another's, and now in 2016 again.", True),
+        ("Staff call (November 7, 2013); staff meeting (September 26, 2013); letter (July 2, 2013).", False),
         ("• From late 2014 and through 2016, the implant was distributed on military forums.", True),
         ("State-Sponsored Computer Network Operations Research in Chinese Academia ..........55", False),
         ("Executive Summary", False),

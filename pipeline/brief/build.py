@@ -7,12 +7,22 @@ markdown = render_markdown(briefing)
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from pipeline.brief import judge
 from pipeline.brief.cluster import ClaimGroup, ScoredClaim, conflicting_pairs, content_words, group_claims
-from pipeline.brief.evidence import BONUS_SPECIFIC, Candidate, gather, named_actor, reporting, score, specificity
+from pipeline.brief.evidence import (
+    BONUS_SPECIFIC,
+    Candidate,
+    footnote_breaks,
+    gather,
+    named_actor,
+    reporting,
+    score,
+    specificity,
+)
 from pipeline.brief.gaps import find_gaps
 from pipeline.brief.means import asks_how, means_statement
 from pipeline.brief.model import (
@@ -148,7 +158,13 @@ def _chunk_similarity(
 
 
 def _claim_candidates(
-    store: Store, hits: list[Hit], cands: list[Candidate], q: Question, filters: Filters, of_rank: dict[int, int]
+    store: Store,
+    hits: list[Hit],
+    cands: list[Candidate],
+    q: Question,
+    filters: Filters,
+    of_rank: dict[int, int],
+    page_text: Callable[[str, int], str],
 ) -> list[Candidate]:
     """The sentences of the retrieved documents outside the retrieved passages that carry a claim by an
     asked actor (or, for a question about any state, on an asked capability): what the filters find that
@@ -170,15 +186,16 @@ def _claim_candidates(
         if r["doc_id"] not in docs or not _passes(r, filters) or r.get("chunk_id") is None:
             continue
         where = (r["doc_id"], int(r["page_no"]))
-        start, end = int(r["char_start"]), int(r["char_end"])
-        if any(a <= start < b for a, b in spans.get(where, ())):
+        if any(a <= int(r["char_start"]) < b for a, b in spans.get(where, ())):
             continue  # already a candidate, claims attached
-        key = (r["doc_id"], int(r["page_no"]), start)
-        if key not in by_sentence:
-            rank += 1
-            of_rank[rank] = int(r["chunk_id"])
-            by_sentence[key] = Candidate(r["doc_id"], int(r["page_no"]), start, end, r["sentence"], rank)
-        by_sentence[key].claims.append(r)
+        page = page_text(r["doc_id"], int(r["page_no"]))
+        for start, end in footnote_breaks(page, [(int(r["char_start"]), int(r["char_end"]))]):
+            key = (r["doc_id"], int(r["page_no"]), start)
+            if key not in by_sentence:
+                rank += 1
+                of_rank[rank] = int(r["chunk_id"])
+                by_sentence[key] = Candidate(r["doc_id"], int(r["page_no"]), start, end, page[start:end], rank)
+            by_sentence[key].claims.append(r)
     return list(by_sentence.values())
 
 
@@ -417,7 +434,7 @@ def build_briefing(
     claim_rows = [r for r in _hit_claims(store, hits) if _passes(r, filters)]
     cands = gather(hits, chunks, claim_rows, checker.verifier.page_text, WHOLE_PAGES)
     of_rank = {h.rank: h.chunk_id for h in hits}
-    extra = _claim_candidates(store, hits, cands, q, filters, of_rank)
+    extra = _claim_candidates(store, hits, cands, q, filters, of_rank, checker.verifier.page_text)
     cands += extra
     doc_rank = {d: i for i, d in enumerate(dict.fromkeys(h.doc_id for h in hits))}
     score(cands, q, _chunk_similarity(source, topic, hits, set(of_rank.values())), of_rank, doc_rank)

@@ -24,7 +24,14 @@ _NUMBER = re.compile(r"^\(?\d{1,4}[.,)]?$")
 _CELLS = re.compile(r"\s\|\s|\t")
 _REFERENCE = re.compile(
     r"\(accessed|\baccessed on\b|\bretrieved from\b|\bavailable at\b|https?://|\bwww\.|\bibid\b|\bop\. cit\b|"
-    r"\bvol\. \d|\bpp\. \d|\bdoi:|(?:\b(?:19|20)\d\d\b.*){3}",
+    r"\bvol\. \d|\bpp\. \d|\bdoi:",
+    re.IGNORECASE,
+)
+_YEARS = re.compile(r"(?:\b(?:19|20)\d\d\b.*){3}")  # a reference list's dates ...
+# ... unless the years are told as events are: "targeted in 2011 ..., in 2012 ..., and now in 2016"
+_RUNNING_YEAR = re.compile(
+    r"\b(?:in|since|from|until|between|during|by|and|to|of|early|late|mid|now in)\s+(?:(?:early|late|mid)-?\s*)?"
+    r"(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 # Web-print and licence furniture that a parser keeps as running text.
@@ -36,6 +43,7 @@ _BOILERPLATE = re.compile(
     r"to download a PDF version|provided subject to (?:this|the) Notification|Privacy (?:&|and) Use)",
     re.IGNORECASE,
 )
+_INLINE_LINK = re.compile(r"<(?:https?://|/|mailto:)[^<>\s]*>")
 _ENDS = re.compile(r"[.!?][\"”’)\]]?(?:\[?\d{1,3}\]?)?$")
 _STARTS = re.compile(r"^[\"“‘(\[]?[A-Z0-9]")
 _BULLET = re.compile(r"^[•▪●◦■□➢►‣⁃·▸✓\-–*]\s*")
@@ -67,6 +75,8 @@ def is_prose(sentence: str) -> bool:
         return False
     if _DOT_LEADERS.search(text) or _CELLS.search(text) or text.count("|") >= 2 or _REFERENCE.search(text):
         return False
+    if _YEARS.search(text) and len(_RUNNING_YEAR.findall(text)) < 2:
+        return False  # dates listed as a bibliography lists them
     if _BOILERPLATE.search(text):
         return False
     if not _ENDS.search(text.rstrip()) or not _STARTS.match(text):
@@ -107,14 +117,27 @@ class BlockKinds:
                 return kind
         return "spanning"
 
+    def _links_in_block(self, doc_id: str, page_no: int, start: int, end: int) -> bool:
+        """The block holding [start, end) prints inline link targets (a web print's running text), and the
+        sentence is not a quoted title (a reference list's entry)."""
+        text = self.store.page_text(doc_id, page_no) or ""
+        if text[start:end].lstrip()[:1] in ('"', "“", "‘", "'"):
+            return False  # a quoted title: the reference list itself
+        return any(
+            b_start <= start and end <= b_end and _INLINE_LINK.search(text, b_start, b_end)
+            for b_start, b_end, _ in self.cache.get((doc_id, page_no), [])
+        )
+
     def quotable(self, doc_id: str, page_no: int, start: int, end: int, *, linked: bool = False) -> bool:
         """Inside a body (or table) block, or no block types recorded. A `linked` sentence (one whose
-        inline link targets the quote elides) may also lie in a block typed as references, since web
-        prints' running text is typed so for its links alone; the prose rules still judge its words."""
+        inline link targets the quote elides, or one in the same block as such a sentence) may also lie
+        in a block typed as references, since web prints' running text is typed so for its links alone;
+        the prose rules still judge its words."""
         if not self.enabled:
             return True
-        allowed = QUOTABLE_KINDS | {"references"} if linked else QUOTABLE_KINDS
         kind = self.kind_at(doc_id, page_no, start, end)
+        linked = linked or (kind == "references" and self._links_in_block(doc_id, page_no, start, end))
+        allowed = QUOTABLE_KINDS | {"references"} if linked else QUOTABLE_KINDS
         if kind == "spanning":  # a sentence the parser split over consecutive blocks of running text
             kinds = {k for b_start, b_end, k in self.cache[(doc_id, page_no)] if b_start < end and start < b_end}
             return kinds <= allowed - {"table"}
