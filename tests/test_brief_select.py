@@ -81,3 +81,20 @@ def test_the_sources_own_judgment_ranks_above_a_plain_statement():
     assert assessed(judged.text) and not assessed(plain.text)
     assert assessed("The group is almost certainly subordinate to the service.")
     assert judged.score > plain.score
+
+
+def test_a_sentence_where_the_asked_state_acts_ranks_higher_without_a_claim(monkeypatch):
+    from pipeline.brief import evidence
+
+    q = parse_question("What cyber operations does North Korea conduct?")
+
+    def gap() -> float:
+        acting = Candidate("a", 1, 0, 90, "North Korean hackers broke into bank servers in Bangladesh.", 5)
+        other = Candidate("b", 1, 0, 90, "The bank servers in Bangladesh were broken into by North Korea's rivals.", 5)
+        evidence.score([acting, other], q)
+        assert acting.actors == {"PRK"} and not other.actors & {"PRK"}
+        return acting.score - other.score
+
+    with_bonus = gap()
+    monkeypatch.setattr(evidence, "BONUS_ACTING", 0.0)
+    assert with_bonus - gap() > 0.04

@@ -88,6 +88,7 @@ BONUS_WANTED = 0.15  # a claim by an asked actor on an asked capability
 BONUS_ESTIMATIVE = 0.06  # ... in the source's estimative words
 BONUS_ASSESSED = 0.06  # the source's own judgment ("we assess", "almost certainly"), whoever it is about
 BONUS_CAPABILITY = 0.05  # a claim on an asked capability, whoever acts
+BONUS_ACTING = 0.05  # an asked state (or a group the taxonomy ties to it) is the doer in the sentence
 BONUS_TARGET = 0.04
 BONUS_AI = 0.15  # = BONUS_WANTED: for a question about AI, the tie to AI is what is asked
 BONUS_SPECIFIC = 0.3  # at full specificity: names, codes, numbers and dates say what happened
@@ -330,6 +331,8 @@ def score(
                 bonus = max(bonus, BONUS_WANTED + (BONUS_ESTIMATIVE if r["likelihood"] else 0.0))
             elif q.capabilities and r["capability"] in q.capabilities:
                 bonus = max(bonus, BONUS_CAPABILITY)
+        if c.actors & set(q.actors):
+            bonus = max(bonus, BONUS_ACTING)  # an asked state or its named group acts, claim or no claim
         if assessed(c.text):
             bonus += BONUS_ASSESSED  # what the authors conclude, not only what they saw
         if q.ai and (any(r["ai_enabled"] for r in c.claims) or matchers.ai_enabled(c.text)):

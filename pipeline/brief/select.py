@@ -21,7 +21,7 @@ from pipeline.index.store import Store
 
 STORED_ONLY = "stored_only"  # passed the cheap checks; the independent one is still to run
 MAX_EVIDENCE = 60  # quotes in the evidence appendix
-DOCUMENT_DECAY = 0.01  # relevance a sentence gives up for each quote its document already has
+DOCUMENT_DECAY = 0.005  # relevance a sentence gives up for each quote its document already has
 PASSAGES = 40  # each of the top passages gets a quote around its best sentence first
 ANCHORS_PER_PASSAGE = 2  # ... and around its next best, so that what search shows is quoted
 PASSAGE_SENTENCES = 3
