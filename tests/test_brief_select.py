@@ -98,3 +98,30 @@ def test_a_sentence_where_the_asked_state_acts_ranks_higher_without_a_claim(monk
     with_bonus = gap()
     monkeypatch.setattr(evidence, "BONUS_ACTING", 0.0)
     assert with_bonus - gap() > 0.04
+
+
+def _claim(doc: str, sentence: str, actor: str | None = None, target: str | None = None) -> dict:
+    mention = {"IRN": "Iran"}.get(actor or "", None)
+    return {"doc_id": doc, "sentence": sentence, "actor": actor, "actor_mention": mention, "target": target}
+
+
+def test_a_report_on_acts_against_the_asked_state_is_not_evidence_of_its_acts():
+    from pipeline.brief.build import _against
+    from pipeline.brief.evidence import off_topic
+
+    q = parse_question("What have Iranian state cyber actors done against elections in other countries?")
+    worm = [
+        _claim("worm", f"The worm hit Iran's plant number {i}.", target=f"Iran's plant number {i}") for i in range(4)
+    ]
+    worm.append(_claim("worm", "Iran shut down its facility for a few days.", actor="IRN"))
+    advisory = [_claim("adv", f"Iran scanned election website {i}.", actor="IRN") for i in range(4)]
+    advisory.append(_claim("adv", "Iran targeted the site of Iran's rivals.", actor="IRN", target="Iran's rivals"))
+    assert _against(worm + advisory, q) == {("worm", "IRN")}
+    assert _against(worm[:2] + worm[4:], q) == set()  # two such sentences are not a report about it
+    other_q = parse_question("What has China done against Tibetan groups?")  # a target the question names
+    tibet = [_claim("t", f"Attack {i} on Tibet.", target="Tibet") for i in range(4)]
+    assert _against(tibet, other_q) == set()
+
+    c = Candidate("worm", 1, 0, 60, "Modern critical infrastructure relies on control software.", 3)
+    c.against = True
+    assert off_topic(c, q)

@@ -18,6 +18,7 @@ from pipeline.brief.evidence import (
     Candidate,
     footnote_breaks,
     gather,
+    mentions_of,
     named_actor,
     reporting,
     score,
@@ -56,6 +57,8 @@ __all__ = ["Briefing", "build_briefing", "render_markdown", "verify_quote", "wri
 
 TOP_K = 60  # passages retrieved for the question
 FACET_K = 20  # hits per facet search
+AGAINST_MIN = 3  # claim sentences whose target names an asked state, for a report to be about acts against it
+AGAINST_SHARE = 1.5  # ... and more than this many times those whose actor it is
 WHOLE_PAGES = 40  # the pages of the first hits are read whole, not only the passage that matched
 KEEP_SEARCH_ORDER = 20  # the question's own top hits lead, as `search` shows them
 QUESTION_WEIGHT = 2.0  # the whole question against each facet, in the fusion
@@ -132,15 +135,42 @@ def _deeper(source: Searcher | Store, q: Question, filters: Filters, found: list
     return out
 
 
-def _hit_claims(store: Store, hits: list[Hit]) -> list[dict[str, Any]]:
-    """The claims on the hit passages, and on every sentence of the pages of the first WHOLE_PAGES hits."""
+def _hit_claims(store: Store, hits: list[Hit], q: Question) -> tuple[list[dict[str, Any]], set[tuple[str, str]]]:
+    """The claims on the hit passages and on every sentence of the pages of the first WHOLE_PAGES hits
+    (a claim whose actor the document otherwise treats as the target, unattributed), and those
+    (document, asked state) pairs (see `_against`)."""
     rows = {r["claim_id"]: r for r in store.claims_for_chunks([h.chunk_id for h in hits])}
     pages = {(h.doc_id, p) for h in hits[:WHOLE_PAGES] for p in range(h.page_start, h.page_end + 1)}
-    if pages:
-        for r in store.claims(Filters(docs=tuple(sorted({d for d, _ in pages})))):
-            if (r["doc_id"], int(r["page_no"])) in pages:
-                rows.setdefault(r["claim_id"], r)
-    return [rows[k] for k in sorted(rows)]
+    docs = tuple(dict.fromkeys(h.doc_id for h in hits))
+    every = store.claims(Filters(docs=docs)) if docs and (pages or q.actors) else []
+    for r in every:
+        if (r["doc_id"], int(r["page_no"])) in pages:
+            rows.setdefault(r["claim_id"], r)
+    against = _against(every, q)
+    out = [rows[k] for k in sorted(rows)]
+    unfiled = [dict(r, actor=None, actor_mention=None) if (r["doc_id"], r["actor"]) in against else r for r in out]
+    return unfiled, against
+
+
+def _against(rows: list[dict[str, Any]], q: Question) -> set[tuple[str, str]]:
+    """(document, asked state) where the document is about operations against that state: its claims'
+    targets (the extractor's target role) name the state in at least AGAINST_MIN sentences and in more
+    than AGAINST_SHARE times as many as those whose actor it is (a report on a worm that hit a country's
+    centrifuges, whose sentences about that country the extractor may still file as its acts). A state
+    the question itself names as a target does not count as one here."""
+    if not q.actors:
+        return set()
+    asked_targets = {t.lower() for t in q.targets}
+    target: dict[tuple[str, str], set[str]] = defaultdict(set)
+    actor: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        if r["actor"] in q.actors and not reporting(r):
+            actor[(r["doc_id"], r["actor"])].add(r["sentence"])
+        for m in mentions_of(r["target"]) if r["target"] else ():
+            said = r["target"][m.start : m.end].lower()
+            if m.alias.code in q.actors and not any(t in said or said in t for t in asked_targets):
+                target[(r["doc_id"], m.alias.code)].add(r["sentence"])
+    return {k for k, v in target.items() if len(v) >= AGAINST_MIN and len(v) > AGAINST_SHARE * len(actor[k])}
 
 
 def _chunk_similarity(
@@ -165,6 +195,7 @@ def _claim_candidates(
     filters: Filters,
     of_rank: dict[int, int],
     page_text: Callable[[str, int], str],
+    against: set[tuple[str, str]],
 ) -> list[Candidate]:
     """The sentences of the retrieved documents outside the retrieved passages that carry a claim by an
     asked actor (or, for a question about any state, on an asked capability): what the filters find that
@@ -185,6 +216,8 @@ def _claim_candidates(
             break
         if r["doc_id"] not in docs or not _passes(r, filters) or r.get("chunk_id") is None:
             continue
+        if (r["doc_id"], r["actor"]) in against:
+            continue  # the report is about acts against this state
         where = (r["doc_id"], int(r["page_no"]))
         if any(a <= int(r["char_start"]) < b for a, b in spans.get(where, ())):
             continue  # already a candidate, claims attached
@@ -368,7 +401,13 @@ def _joined(a: Judgment, g: ClaimGroup, refs: _Refs) -> Judgment:
 
 
 def _claim_pool(
-    store: Store, hits: list[Hit], cands: list[Candidate], q: Question, filters: Filters, checker: Checker
+    store: Store,
+    hits: list[Hit],
+    cands: list[Candidate],
+    q: Question,
+    filters: Filters,
+    checker: Checker,
+    against: set[tuple[str, str]],
 ) -> list[ScoredClaim]:
     """Verified claims on the retrieved sentences (and on named actors in retrieved documents), scored."""
     by_sentence = {(c.doc_id, c.page_no, c.start): c for c in cands}
@@ -377,7 +416,7 @@ def _claim_pool(
         docs = {h.doc_id for h in hits}
         wanted = replace(filters, actors=q.actors, capabilities=q.capabilities)
         for r in store.claims(wanted):
-            if r["doc_id"] in docs:
+            if r["doc_id"] in docs and (r["doc_id"], r["actor"]) not in against:
                 rows.setdefault(r["claim_id"], r)
     floor = min((c.score for c in cands), default=0.0)
     pool: list[ScoredClaim] = []
@@ -431,15 +470,18 @@ def build_briefing(
     hits = _hits(source, q, filters, k)
     chunks = store.chunks_by_id([h.chunk_id for h in hits])
     checker = Checker(store)
-    claim_rows = [r for r in _hit_claims(store, hits) if _passes(r, filters)]
+    hit_claims, against = _hit_claims(store, hits, q)
+    claim_rows = [r for r in hit_claims if _passes(r, filters)]
     cands = gather(hits, chunks, claim_rows, checker.verifier.page_text, WHOLE_PAGES)
     of_rank = {h.rank: h.chunk_id for h in hits}
-    extra = _claim_candidates(store, hits, cands, q, filters, of_rank, checker.verifier.page_text)
+    extra = _claim_candidates(store, hits, cands, q, filters, of_rank, checker.verifier.page_text, against)
     cands += extra
     doc_rank = {d: i for i, d in enumerate(dict.fromkeys(h.doc_id for h in hits))}
     score(cands, q, _chunk_similarity(source, topic, hits, set(of_rank.values())), of_rank, doc_rank)
+    for c in cands:  # a report on acts against an asked state: only where the state acts is it about the question
+        c.against = any((c.doc_id, a) in against for a in q.actors) and not c.actors & set(q.actors)
     evidence = select_evidence(cands, q, checker)
-    pool = _claim_pool(store, hits, cands, q, filters, checker)
+    pool = _claim_pool(store, hits, cands, q, filters, checker, against)
     groups = sorted(group_claims(pool, by_organ=True), key=lambda g: _group_order(g, q))
     top = max((c.row["_score"] for g in groups[:1] for c in g.claims), default=0.0)  # each named actor keeps its best
     firsts = {id(next(g for g in groups if g.actor == a)) for a in q.actors if any(g.actor == a for g in groups)}

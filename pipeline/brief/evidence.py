@@ -138,6 +138,7 @@ class Candidate:
     named: set[str] = field(default_factory=set)  # states it names, acting or not
     tail: tuple[int, int] | None = None  # where the sentence runs on at the top of the next page
     outside: bool = False  # on the page of a hit, outside the passage that matched
+    against: bool = False  # in a report about acts against an asked state, and that state does not act here
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -379,7 +380,10 @@ def acted_on(c: Candidate, q: Question) -> bool:
 
 def off_topic(c: Candidate, q: Question) -> bool:
     """The sentence is about states the question does not name (and none it names): states acting in it,
-    or the actors of its claims (an assessment about another state is still about that state)."""
+    or the actors of its claims (an assessment about another state is still about that state); or it
+    sits in a report about acts against an asked state and that state does not act in it."""
+    if c.against:
+        return True  # an asked state as the one acted on, in a report about acts against it
     named = c.actors | {r["actor"] for r in c.claims if r["actor"]}
     others = named - set(q.target_states)
     return not q.all_actors and bool(others) and not (named & set(q.actors))
