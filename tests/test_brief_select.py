@@ -80,6 +80,7 @@ def test_the_sources_own_judgment_ranks_above_a_plain_statement():
     score([plain, judged], q)
     assert assessed(judged.text) and not assessed(plain.text)
     assert assessed("The group is almost certainly subordinate to the service.")
+    assert assessed("To date, the state's involvement has never been proven.")  # the source weighing the evidence
     assert judged.score > plain.score
 
 
@@ -125,3 +126,16 @@ def test_a_report_on_acts_against_the_asked_state_is_not_evidence_of_its_acts():
     c = Candidate("worm", 1, 0, 60, "Modern critical infrastructure relies on control software.", 3)
     c.against = True
     assert off_topic(c, q)
+
+
+def test_a_report_on_other_states_acts_is_not_evidence_for_the_asked_state():
+    from pipeline.brief.build import _about_others
+
+    q = parse_question("What have Iranian state cyber actors done against elections in other countries?")
+    russia = [_claim("ru", f"Russia hacked network {i}.", actor="RUS") for i in range(5)]
+    for r in russia:
+        r["actor_mention"] = "Russia"
+    mixed = [dict(r, doc_id="mix") for r in russia] + [_claim("mix", "Iran scanned election sites.", actor="IRN")]
+    assert _about_others(russia + mixed, q) == {"ru"}  # a report that also files Iran acting stays
+    assert _about_others(russia[:4], q) == set()  # too few to say what the report is about
+    assert _about_others(russia, parse_question("Which states hack networks?")) == set()  # any state is asked

@@ -57,6 +57,7 @@ __all__ = ["Briefing", "build_briefing", "render_markdown", "verify_quote", "wri
 
 TOP_K = 60  # passages retrieved for the question
 FACET_K = 20  # hits per facet search
+OTHERS_MIN = 5  # claim sentences filing other states acting, for a report without an asked state's to be about them
 AGAINST_MIN = 3  # claim sentences whose target names an asked state, for a report to be about acts against it
 AGAINST_SHARE = 1.5  # ... and more than this many times those whose actor it is
 WHOLE_PAGES = 40  # the pages of the first hits are read whole, not only the passage that matched
@@ -149,7 +150,25 @@ def _hit_claims(store: Store, hits: list[Hit], q: Question) -> tuple[list[dict[s
     against = _against(every, q)
     out = [rows[k] for k in sorted(rows)]
     unfiled = [dict(r, actor=None, actor_mention=None) if (r["doc_id"], r["actor"]) in against else r for r in out]
-    return unfiled, against
+    return unfiled, against | {(d, "") for d in _about_others(every, q)}
+
+
+def _about_others(rows: list[dict[str, Any]], q: Question) -> set[str]:
+    """Documents about other states' acts: their claims file states the question does not ask about (nor
+    names as targets) acting in at least OTHERS_MIN sentences, and an asked state in none. For a question
+    about one state, such a report's sentences that do not have that state acting are about someone else."""
+    if not q.actors or q.all_actors:
+        return set()
+    mine: dict[str, int] = defaultdict(int)
+    others: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if not r["actor"] or reporting(r):
+            continue
+        if r["actor"] in q.actors:
+            mine[r["doc_id"]] += 1
+        elif r["actor"] not in q.target_states:
+            others[r["doc_id"]].add(r["sentence"])
+    return {d for d, v in others.items() if len(v) >= OTHERS_MIN and not mine[d]}
 
 
 def _against(rows: list[dict[str, Any]], q: Question) -> set[tuple[str, str]]:
@@ -478,8 +497,9 @@ def build_briefing(
     cands += extra
     doc_rank = {d: i for i, d in enumerate(dict.fromkeys(h.doc_id for h in hits))}
     score(cands, q, _chunk_similarity(source, topic, hits, set(of_rank.values())), of_rank, doc_rank)
-    for c in cands:  # a report on acts against an asked state: only where the state acts is it about the question
-        c.against = any((c.doc_id, a) in against for a in q.actors) and not c.actors & set(q.actors)
+    for c in cands:  # a report on acts against an asked state, or on others' acts: only where it acts is it on topic
+        elsewhere = any((c.doc_id, a) in against for a in (*q.actors, ""))
+        c.against = elsewhere and not c.actors & set(q.actors)
     evidence = select_evidence(cands, q, checker)
     pool = _claim_pool(store, hits, cands, q, filters, checker, against)
     groups = sorted(group_claims(pool, by_organ=True), key=lambda g: _group_order(g, q))

@@ -138,7 +138,7 @@ class Candidate:
     named: set[str] = field(default_factory=set)  # states it names, acting or not
     tail: tuple[int, int] | None = None  # where the sentence runs on at the top of the next page
     outside: bool = False  # on the page of a hit, outside the passage that matched
-    against: bool = False  # in a report about acts against an asked state, and that state does not act here
+    against: bool = False  # in a report about acts against an asked state or on others' acts; no asked state acts here
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -360,9 +360,19 @@ _WE_JUDGE = re.compile(
 )
 
 
+# The source weighing what is known: "never been proven", "allegedly", "no evidence", "could not confirm".
+_HEDGE = re.compile(
+    r"\b(?:(?:never|not)\s+(?:been\s+)?proven|without\s+proven|unproven|alleged(?:ly)?|reportedly|"
+    r"no (?:clear |direct |conclusive )?evidence|(?:cannot|could not|unable to) (?:be )?(?:confirm|verif|attribut)\w*|"
+    r"has not been (?:confirmed|attributed)|unconfirmed|unsubstantiated)\b",
+    re.IGNORECASE,
+)
+
+
 def assessed(text: str) -> bool:
-    """The sentence states the source's own judgment: its authors assess, or it uses estimative words."""
-    if _WE_JUDGE.search(text):
+    """The sentence states the source's own judgment: its authors assess, it uses estimative words, or it
+    weighs the evidence ("never been proven", "allegedly")."""
+    if _WE_JUDGE.search(text) or _HEDGE.search(text):
         return True
     matchers = get_matchers()
     return bool(matchers.likelihood_terms(text) or matchers.confidence_terms(text))
@@ -381,7 +391,8 @@ def acted_on(c: Candidate, q: Question) -> bool:
 def off_topic(c: Candidate, q: Question) -> bool:
     """The sentence is about states the question does not name (and none it names): states acting in it,
     or the actors of its claims (an assessment about another state is still about that state); or it
-    sits in a report about acts against an asked state and that state does not act in it."""
+    sits in a report about acts against an asked state, or about other states' acts, and an asked state
+    does not act in it."""
     if c.against:
         return True  # an asked state as the one acted on, in a report about acts against it
     named = c.actors | {r["actor"] for r in c.claims if r["actor"]}
