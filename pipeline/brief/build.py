@@ -445,6 +445,8 @@ def _claim_pool(
             r = dict(r, actor=named[0], actor_mention=named[1])
         if not r["actor"] or reporting(r) or not _passes(r, filters) or not (q.all_actors or r["actor"] in q.actors):
             continue
+        if (r["doc_id"], r["actor"]) in against:
+            continue  # the report is about acts against this state
         text = strip_bullet(r["sentence"])
         span = (int(r["char_start"]), int(r["char_end"]))
         mark = checker.check(r["doc_id"], int(r["page_no"]), *span, text, independent=False)
