@@ -282,11 +282,21 @@ def test_group_alias_in_capitals() -> None:
     assert tag_text("VENOMOUS BEAR maintained an arsenal of custom backdoors.")["actors"] == []
 
 
-def test_spyware_vendor_state_acts_only_for_export() -> None:
+def _vendor_roles(out: dict) -> list[tuple[str, object, str]]:
+    return [(m["text"], m["state"], m["role"]) for m in out["mentions"] if m["role"] == "vendor"]
+
+
+def test_spyware_vendor_is_not_its_state_acting() -> None:
+    # TAXONOMY: "A private vendor selling to governments is not its home state acting"
     used = tag_text("The dissident's phone was infected with NSO Group's Pegasus spyware in 2019.")
     assert "surveillance" in used["capabilities"] and used["actors"] == []
+    assert _vendor_roles(used) == [("NSO Group", None, "vendor")]
     sold = tag_text("NSO Group sold its Pegasus spyware to several authoritarian governments.")
-    assert "technology_export" in sold["capabilities"] and sold["actors"] == ["ISR"]
+    assert "technology_export" in sold["capabilities"] and sold["actors"] == []
+    assert _vendor_roles(sold) == [("NSO Group", None, "vendor")]
+    # the buyer state named as the user of the spyware is the actor
+    bought = tag_text("Hacking Team sold spyware to Saudi Arabia, whose intelligence service used it on dissidents.")
+    assert _vendor_roles(bought) == [("Hacking Team", None, "vendor")] and "ISR" not in bought["actors"]
 
 
 @pytest.mark.parametrize(

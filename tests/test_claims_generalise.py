@@ -87,6 +87,14 @@ def test_reporting_agencies_are_not_actors() -> None:
 
 
 @pytest.mark.model
+def test_assessed_targeting_names_its_actor_and_not_the_assessors() -> None:
+    out = tag_text("FBI and CISA assess that Chinese state-sponsored actors target US telecommunications networks.")
+    assert out["actors"] == ["CHN"] and out["capabilities"]
+    roles = {m["text"]: m["role"] for m in out["mentions"]}
+    assert roles["Chinese"] == "actor" and roles["FBI"] == "reporter" and roles["US"] != "actor"
+
+
+@pytest.mark.model
 def test_the_group_resolves_to_the_actor_of_the_previous_sentence() -> None:
     text = (
         "APT28 sent spear-phishing emails to defence ministries in 2021. "

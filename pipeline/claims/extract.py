@@ -114,8 +114,11 @@ class Analysed:
     capabilities: list[str] = field(default_factory=list)
     cap_probs: dict[str, float] = field(default_factory=dict)
     stance: str = "none"
+    stance_probs: Any = None
     candidates: list[Candidate] = field(default_factory=list)
     doc: Any = None
+    # private vendors named in the sentence: role `vendor`, no state, never an actor
+    vendors: list[Mention] = field(default_factory=list)
 
     @property
     def asserts_nothing(self) -> bool:
@@ -152,6 +155,7 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     rule_threshold = heads.meta.get("config", {}).get("rule_threshold") or heads.cap_threshold
     for a, p, s in zip(items, caps, stances, strict=True):
         a.stance = STANCES[int(np.argmax(s))]
+        a.stance_probs = s
         a.cap_probs = {c: float(v) for c, v in zip(CAPABILITIES, p, strict=True)}
         # a capability the labels barely cover is decided by its triggers, the rest by the head
         a.capabilities = [
@@ -180,8 +184,46 @@ def find_candidates(a: Analysed, doc: Any) -> None:
     a.candidates = [Candidate(m, mention_features(doc, m, a.feats, mentions, triggers)) for m in mentions]
 
 
+def _config(heads: Heads, key: str) -> Any:
+    return heads.meta.get("config", {}).get(key)
+
+
+def _may_rescue(a: Analysed, heads: Heads) -> bool:
+    """A sentence with no capability above threshold whose likeliest one is above the floor, that
+    names a candidate and is not a recommendation, reference or denial: its actor may carry it."""
+    floor = _config(heads, "actor_cap_floor")
+    if floor is None or a.capabilities or not a.cap_probs or a.asserts_nothing:
+        return False
+    return max(a.cap_probs.values()) >= floor and bool(a.feats.mentions)
+
+
+def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
+    """A named state that the role head reads as acting, with high probability, in a sentence whose
+    likeliest capability is just under the threshold ("FBI and CISA assess that Chinese
+    state-sponsored actors target US telecommunications networks"): the sentence asserts that
+    capability. Both thresholds are chosen on cross-validation (pipeline/claims/train.py)."""
+    strong = _config(heads, "actor_alone")
+    todo = [a for a in items if strong is not None and a.candidates and _may_rescue(a, heads)]
+    cands = [(a, c) for a in todo for c in a.candidates]
+    if not cands:
+        return
+    probs = heads.role_probs(np.stack([encode(act_features(c.features, True), heads.ment_index) for _, c in cands]))
+    actor = ROLES.index("actor")
+    best: dict[int, float] = {}
+    for (a, _), p in zip(cands, probs, strict=True):
+        best[id(a)] = max(best.get(id(a), 0.0), float(p[actor]))
+    for a in todo:
+        if best.get(id(a), 0.0) >= strong:
+            a.capabilities = [max(a.cap_probs, key=a.cap_probs.__getitem__)]
+            if a.stance == "none" and a.stance_probs is not None:
+                a.stance = STANCES[int(np.argmax(a.stance_probs[: STANCES.index("none")]))]
+            if a.stance == "fact" and a.feats.stance in ("assessment", "reported"):
+                a.stance = a.feats.stance
+
+
 def decide_roles(items: list[Analysed], heads: Heads) -> None:
     """Fill the role of every candidate from the role head."""
+    rescue_by_actor(items, heads)
     cands = [(c, bool(a.capabilities)) for a in items for c in a.candidates]
     if not cands:
         return
@@ -277,6 +319,11 @@ def share_conjunct_roles(a: Analysed) -> None:
             c.p_actor = max(c.p_actor, head.p_actor) if head.role == "actor" else c.p_actor
 
 
+def vendor_mentions(sentence: str) -> list[Mention]:
+    """Private vendors named in a sentence (TAXONOMY: not their home state acting)."""
+    return get_matchers().vendor_mentions(_normalise(sentence))
+
+
 def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str] | None = None) -> list[Analysed]:
     """Regex features and signals of each sentence (and, with `parse_all`, the parse and the
     candidate mentions): everything that does not depend on the heads."""
@@ -286,7 +333,7 @@ def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str
         feats = _features(s)
         if codes is not None:
             feats.mentions = [m for m in feats.mentions if keep_mention(m, ambiguous, codes)]
-        items.append(Analysed(s, feats, sentence_signals(s, feats), sentence_words(s)))
+        items.append(Analysed(s, feats, sentence_signals(s, feats), sentence_words(s), vendors=vendor_mentions(s)))
     if parse_all:
         for a, doc in zip(items, _parse([a.sentence for a in items]), strict=True):
             find_candidates(a, doc)
@@ -300,7 +347,11 @@ def decide(items: list[Analysed], heads: Heads, *, parse_all: bool = False) -> N
         # a rerun (cross-validation) starts again from the candidates the parse found
         a.candidates = [c for c in a.candidates if c.mention.alias.kind != "reference"]
     decide_sentences(items, heads)
-    todo = [a for a in items if parse_all or a.doc is not None or (a.capabilities and a.feats.mentions)]
+    todo = [
+        a
+        for a in items
+        if parse_all or a.doc is not None or (a.capabilities and a.feats.mentions) or _may_rescue(a, heads)
+    ]
     fresh = [a for a in todo if a.doc is None]
     for a, doc in zip(fresh, _parse([a.sentence for a in fresh]), strict=True):
         find_candidates(a, doc)
@@ -525,15 +576,12 @@ def tag_prepared(text: str, spans: list[tuple[int, int]], items: list[Analysed],
         "confidence": confidence,
         "stance": stance,
         "mentions": [
-            {
-                "text": c.mention.text,
-                "start": s + c.mention.start,
-                "end": s + c.mention.end,
-                "state": c.mention.alias.code,
-                "role": c.role,
-            }
+            {"text": m.text, "start": s + m.start, "end": s + m.end, "state": m.alias.code or None, "role": role}
             for (s, _), a in zip(spans, items, strict=True)
-            for c in a.candidates
+            for m, role in sorted(
+                [(c.mention, c.role) for c in a.candidates] + [(v, "vendor") for v in a.vendors],
+                key=lambda mr: mr[0].start,
+            )
         ],
         "claims": [c.to_record() for c in claims],
     }

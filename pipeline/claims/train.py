@@ -55,6 +55,12 @@ class Config:
     # per-capability biases are pulled to one shared bias: a capability the labels barely cover
     # (influence_operations: 2 train sentences) then keeps what its rule triggers say
     l2_bias: float = 1.0
+    # a sentence whose likeliest capability reaches `actor_cap_floor` (under cap_threshold) asserts it
+    # when a candidate is an actor with probability >= `actor_alone` (None: off); chosen on CV
+    actor_alone: float | None = 0.7
+    actor_cap_floor: float | None = 0.15
+    # mention-feature prefixes left out of the role head (token identities that fit one publisher)
+    role_drop: tuple[str, ...] = ()
 
 
 def featurise(rows: list[dict[str, Any]]) -> list[Analysed]:
@@ -172,7 +178,9 @@ def train(rows: list[dict[str, Any]], items: list[Analysed], cfg: Config) -> Hea
         for r, a in zip(rows, items, strict=True)
         for c, role in zip(a.candidates, gold_roles(r, a), strict=True)
     ]
-    ment_counts: Counter[str] = Counter(f for feats, _ in ment_rows for f in set(feats))
+    ment_counts: Counter[str] = Counter(
+        f for feats, _ in ment_rows for f in set(feats) if not f.startswith(tuple(cfg.role_drop))
+    )
     ment_index = _vocab(ment_counts, cfg.min_count)
     m = _sparse([encode(f, ment_index) for f, _ in ment_rows])
     y_role = np.array([ROLES.index(role) for _, role in ment_rows])
