@@ -5,7 +5,7 @@ GPE/NORP entities. The decisions are learned (model.py): per sentence the capabi
 stance, per candidate mention its role. Rules stay as hard constraints only where they are right
 by definition: a negated act carries no capability, a recommendation or a reference entry
 asserts nothing of an actor, and likelihood/confidence are the ICD 203 words of the claim's clause.
-Only sentences with a candidate mention are parsed.
+Only sentences with a candidate mention are parsed (tag parses all).
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ import numpy as np
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
 from pipeline.claims.model import Heads, encode, get_heads, pair_features
-from pipeline.claims.roles import find_target, tokens_in
+from pipeline.claims.roles import find_target, judging_subject, tokens_in
 from pipeline.claims.signals import (
     ROLES,
     STANCES,
     act_features,
     mention_features,
     ner_mentions,
+    parse_words,
     sentence_signals,
     sentence_words,
     trigger_tokens,
@@ -115,6 +116,8 @@ class Analysed:
     cap_probs: dict[str, float] = field(default_factory=dict)
     stance: str = "none"
     stance_probs: Any = None
+    # lemma features of the parse (signals.parse_words); empty for a sentence that is not parsed
+    parse_words: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     doc: Any = None
     # private vendors named in the sentence: role `vendor`, no state, never an actor
@@ -142,11 +145,16 @@ def _features(sentence: str) -> Features:
     return get_matchers().features(sentence)
 
 
+def sentence_vector(a: Analysed) -> dict[str, float]:
+    """The named features the sentence heads read: rule signals, words and parse lemmas."""
+    return {**a.signals, **dict.fromkeys(a.words, 1.0), **dict.fromkeys(a.parse_words, 1.0)}
+
+
 def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     """Fill capabilities and stance of each sentence from the sentence heads."""
     if not items:
         return
-    x = np.stack([encode({**a.signals, **dict.fromkeys(a.words, 1.0)}, heads.sent_index) for a in items])
+    x = np.stack([encode(sentence_vector(a), heads.sent_index) for a in items])
     pairs = np.stack([pair_features(a.signals) for a in items])
     caps = heads.capability_probs(x, pairs)
     stances = heads.stance_probs(x)
@@ -179,6 +187,7 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
 def find_candidates(a: Analysed, doc: Any) -> None:
     """Candidate mentions of a parsed sentence, with their role features."""
     a.doc = doc
+    a.parse_words = parse_words(doc)
     mentions = [*a.feats.mentions, *ner_mentions(doc, a.feats.mentions)]
     triggers = trigger_tokens(doc, a.feats)
     a.candidates = [Candidate(m, mention_features(doc, m, a.feats, mentions, triggers)) for m in mentions]
@@ -237,6 +246,9 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
         for c in a.candidates:
             if c.mention.alias.text.endswith("-speaking"):
                 c.role = "other"  # a language community, not its state (TAXONOMY: named actors only)
+            elif a.doc is not None and (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None:
+                if judging_subject(span.root):
+                    c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
         share_conjunct_roles(a)
         if a.capabilities and (acting_is_negated(a) or triggers_negated(a)):
             a.capabilities = []
@@ -341,21 +353,17 @@ def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str
 
 
 def decide(items: list[Analysed], heads: Heads, *, parse_all: bool = False) -> None:
-    """The heads' decisions on prepared sentences; without `parse_all` only sentences that assert
-    a capability and name a candidate are parsed (prepared parses are reused)."""
+    """The heads' decisions on prepared sentences; without `parse_all` only sentences that name a
+    candidate are parsed (prepared parses are reused)."""
     for a in items:
         # a rerun (cross-validation) starts again from the candidates the parse found
         a.candidates = [c for c in a.candidates if c.mention.alias.kind != "reference"]
-    decide_sentences(items, heads)
-    todo = [
-        a
-        for a in items
-        if parse_all or a.doc is not None or (a.capabilities and a.feats.mentions) or _may_rescue(a, heads)
-    ]
-    fresh = [a for a in todo if a.doc is None]
+    # a sentence that names a candidate is parsed first: its parse lemmas feed the sentence heads
+    fresh = [a for a in items if a.doc is None and (parse_all or a.feats.mentions)]
     for a, doc in zip(fresh, _parse([a.sentence for a in fresh]), strict=True):
         find_candidates(a, doc)
-    decide_roles(todo, heads)
+    decide_sentences(items, heads)
+    decide_roles([a for a in items if a.doc is not None], heads)
 
 
 def analyse(
@@ -366,7 +374,7 @@ def analyse(
     heads: Heads | None = None,
 ) -> list[Analysed]:
     """Features, decisions and candidates for each sentence. Without `parse_all` only sentences
-    that assert a capability and name a candidate are parsed. `codes`: states the document
+    that name a candidate are parsed. `codes`: states the document
     names unambiguously (short aliases such as "RT" count only then)."""
     items = prepare(sentences, codes=codes)
     decide(items, heads or get_heads(), parse_all=parse_all)

@@ -135,6 +135,33 @@ def ambiguous_attack(token: Token) -> bool:
     return False
 
 
+# Verbs whose subject judges someone else's act (GUIDE: "the party that reports, assesses, attributes
+# or advises" is `reporter`): the subject of "attribute", "assess", "accuse" is never the actor of
+# what it attributes. A statement "issued"/"released" while "attributing ..." is the same.
+JUDGE_VERBS = frozenset({"attribute", "assess", "accuse", "blame", "judge", "allege"})
+_STATEMENT_VERBS = frozenset({"issue", "release", "publish", "make", "say", "state", "announce"})
+_NP_DEPS = frozenset({"compound", "amod", "poss", "det", "appos", "nmod", "conj"})
+
+
+def judging_subject(token: Token) -> bool:
+    """The mention's noun phrase is the subject of a verb of attributing or assessing ("the UK and US
+    governments attribute the campaign to APT29", "the White House released a statement, attributing
+    the activity to the SVR", "Microsoft assessed that ...")."""
+    tok = token
+    for _ in range(6):
+        if tok.dep_ not in _NP_DEPS or tok.head is tok:
+            break
+        tok = tok.head
+    if tok.dep_ != "nsubj":
+        return False
+    verb = tok.head
+    if _lemma(verb) in JUDGE_VERBS:
+        return True
+    return _lemma(verb) in _STATEMENT_VERBS and any(
+        c.dep_ == "advcl" and c.tag_ == "VBG" and _lemma(c) in JUDGE_VERBS for c in verb.children
+    )
+
+
 def tokens_in(doc: Doc, start: int, end: int) -> Span | None:
     """The tokens covering a character span of the parsed sentence."""
     return doc.char_span(start, end, alignment_mode="expand")

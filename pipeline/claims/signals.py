@@ -86,6 +86,50 @@ def sentence_words(sentence: str) -> list[str]:
     return [f"w:{t}" for t in toks] + [f"b:{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
+_LEMMA = re.compile(r"[a-z][a-z-]*[a-z]")
+_OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
+
+
+def _lem(tok: Any) -> str | None:
+    lemma = (tok.lemma_ or tok.lower_).lower()
+    return lemma if _LEMMA.fullmatch(lemma) else None
+
+
+def parse_words(doc: Any) -> list[str]:
+    """What the parse says is done, as spaCy lemmas: each verb ("v:target"), verb + object head
+    ("vo:target_network", "vo:gain_access", "vo:spread_narrative"), verb + preposition + object
+    ("vpo:gain_to_network"), subject head + verb ("sv:actor_target"), verb + open complement
+    ("vx:seek_denigrate") and a negated verb ("vneg:target"). General phrasings of an act that the
+    bag of words splits apart; the capability and stance heads read them beside the words."""
+    out: list[str] = []
+    for tok in doc:
+        if tok.pos_ != "VERB":
+            continue
+        verb = _lem(tok)
+        if verb is None:
+            continue
+        out.append(f"v:{verb}")
+        for child in tok.children:
+            dep = child.dep_
+            lemma = _lem(child)
+            if lemma is None:
+                continue
+            if dep in _OBJECT_DEPS:
+                out.append(f"vo:{verb}_{lemma}")
+            elif dep == "prep":
+                for pobj in child.children:
+                    obj = _lem(pobj) if pobj.dep_ == "pobj" else None
+                    if obj is not None:
+                        out.append(f"vpo:{verb}_{child.lower_}_{obj}")
+            elif dep in ("nsubj", "nsubjpass"):
+                out.append(f"sv:{lemma}_{verb}")
+            elif dep == "xcomp":
+                out.append(f"vx:{verb}_{lemma}")
+            elif dep == "neg":
+                out.append(f"vneg:{verb}")
+    return out
+
+
 def ner_mentions(doc: Any, mentions: list[Mention]) -> list[Mention]:
     """States the gazetteer missed (case variants, odd spellings), from GPE/NORP entities."""
     matchers = get_matchers()

@@ -20,7 +20,14 @@ import numpy as np
 from scipy import sparse  # a dependency of sentence-transformers; only the training reads it
 
 from pipeline.claims.dataset import data_hash, load_split
-from pipeline.claims.extract import Analysed, _parse, decide_roles, decide_sentences, find_candidates
+from pipeline.claims.extract import (
+    Analysed,
+    _parse,
+    decide_roles,
+    decide_sentences,
+    find_candidates,
+    sentence_vector,
+)
 from pipeline.claims.features import get_matchers
 from pipeline.claims.model import PAIR_KEYS, Heads, encode, load_heads, pair_features, sigmoid, softmax
 from pipeline.claims.signals import ROLES, STANCES, act_features, sentence_signals, sentence_words
@@ -164,9 +171,9 @@ def train(rows: list[dict[str, Any]], items: list[Analysed], cfg: Config) -> Hea
     """Fit the three heads on featurised labelled rows."""
     sent_counts: Counter[str] = Counter()
     for a in items:
-        sent_counts.update(set(a.signals) | set(a.words))
+        sent_counts.update(set(a.signals) | set(a.words) | set(a.parse_words))
     sent_index = _vocab(sent_counts, cfg.min_count)
-    x = _sparse([encode({**a.signals, **dict.fromkeys(a.words, 1.0)}, sent_index) for a in items])
+    x = _sparse([encode(sentence_vector(a), sent_index) for a in items])
     pairs = np.stack([pair_features(a.signals) for a in items]).astype(np.float64)
     y_cap = np.array([[c in r["label"]["capabilities"] for c in CAPABILITIES] for r in rows], dtype=np.float64)
     y_stance = np.array([STANCES.index(r["label"]["stance"]) for r in rows])
@@ -241,7 +248,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="compare a fresh fit with the shipped weights")
     args = parser.parse_args()
     np.seterr(over="ignore")
-    train_rows, dev_rows = load_split("train"), load_split("dev")
+    train_rows, dev_rows = load_split("train", pending=True), load_split("dev", pending=True)
     train_items, dev_items = featurise(train_rows), featurise(dev_rows)
     selection = train(train_rows, train_items, Config())
     figures = {
