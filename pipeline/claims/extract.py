@@ -250,7 +250,7 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                 if judging_subject(span.root):
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
         share_conjunct_roles(a)
-        if a.capabilities and (acting_is_negated(a) or triggers_negated(a)):
+        if a.capabilities and (acting_is_negated(a) or triggers_negated(a) or subject_is_none(a)):
             a.capabilities = []
             a.stance = "negated"
 
@@ -291,6 +291,18 @@ def acting_is_negated(a: Analysed) -> bool:
         if not _negated_verb(noun):
             return False
     return True
+
+
+def subject_is_none(a: Analysed) -> bool:
+    """The main clause's subject is quantified by "no" ("No North Korean hackers were seen stealing
+    funds"): nobody did the act, whichever mention the role head reads as acting."""
+    if a.doc is None:
+        return False
+    for tok in a.doc:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+            if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in tok.children):
+                return True
+    return False
 
 
 def triggers_negated(a: Analysed) -> bool:
