@@ -123,6 +123,7 @@ def test_the_group_stays_unresolved_when_two_states_precede() -> None:
         "Tehran did not compromise the water utility's network.",
         "Beijing has never been tied to the intrusions at the port, officials said.",
         "No North Korean hackers were seen stealing funds from the exchange.",
+        "The implant does not wipe disks and does not disrupt the host's services.",
     ],
 )
 def test_negated_acts_are_never_claims(text: str) -> None:

@@ -234,14 +234,15 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
     """Fill the role of every candidate from the role head."""
     rescue_by_actor(items, heads)
     cands = [(c, bool(a.capabilities)) for a in items for c in a.candidates]
-    if not cands:
-        return
-    probs = heads.role_probs(np.stack([encode(act_features(c.features, acts), heads.ment_index) for c, acts in cands]))
-    actor = ROLES.index("actor")
-    others = np.array([i != actor for i in range(len(ROLES))])
-    for (c, _), p in zip(cands, probs, strict=True):
-        c.p_actor = float(p[actor])
-        c.role = "actor" if c.p_actor >= heads.actor_threshold else ROLES[int(np.argmax(np.where(others, p, -1.0)))]
+    if cands:
+        rows = [encode(act_features(c.features, acts), heads.ment_index) for c, acts in cands]
+        probs = heads.role_probs(np.stack(rows))
+        actor = ROLES.index("actor")
+        others = np.array([i != actor for i in range(len(ROLES))])
+        for (c, _), p in zip(cands, probs, strict=True):
+            c.p_actor = float(p[actor])
+            best_other = ROLES[int(np.argmax(np.where(others, p, -1.0)))]
+            c.role = "actor" if c.p_actor >= heads.actor_threshold else best_other
     for a in items:
         for c in a.candidates:
             if c.mention.alias.text.endswith("-speaking"):
@@ -250,7 +251,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                 if judging_subject(span.root):
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
         share_conjunct_roles(a)
-        if a.capabilities and (acting_is_negated(a) or triggers_negated(a) or subject_is_none(a)):
+        negated = acting_is_negated(a) or triggers_negated(a) or subject_is_none(a) or main_verbs_negated(a)
+        if a.capabilities and negated:
             a.capabilities = []
             a.stance = "negated"
 
@@ -291,6 +293,16 @@ def acting_is_negated(a: Analysed) -> bool:
         if not _negated_verb(noun):
             return False
     return True
+
+
+def main_verbs_negated(a: Analysed) -> bool:
+    """Every verb of the main clause is negated ("The variant does not exhibit a destructive
+    function and does not interfere with the application"): the sentence asserts no act."""
+    if a.doc is None:
+        return False
+    roots = [t for t in a.doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    verbs = roots + [c for r in roots for c in r.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    return bool(verbs) and all(_negated_verb(v) for v in verbs)
 
 
 def subject_is_none(a: Analysed) -> bool:
