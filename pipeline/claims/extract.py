@@ -32,6 +32,7 @@ from pipeline.claims.signals import (
     parse_words,
     sentence_signals,
     sentence_words,
+    subject_words,
     trigger_tokens,
 )
 from pipeline.claims.taxonomy import Alias, Taxonomy, load_taxonomy
@@ -187,8 +188,8 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
 def find_candidates(a: Analysed, doc: Any) -> None:
     """Candidate mentions of a parsed sentence, with their role features."""
     a.doc = doc
-    a.parse_words = parse_words(doc)
     mentions = [*a.feats.mentions, *ner_mentions(doc, a.feats.mentions)]
+    a.parse_words = parse_words(doc) + subject_words(doc, mentions)
     triggers = trigger_tokens(doc, a.feats)
     a.candidates = [Candidate(m, mention_features(doc, m, a.feats, mentions, triggers)) for m in mentions]
 

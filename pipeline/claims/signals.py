@@ -13,7 +13,7 @@ from typing import Any
 
 from pipeline.claims.context import is_attributed_to, is_reporter
 from pipeline.claims.features import Features, Mention, get_matchers, heading_end, is_citation
-from pipeline.claims.lexicon import ACT, NOT, VICTIM_VERBS
+from pipeline.claims.lexicon import ACT, AGENT_NOUNS, NOT, VICTIM_VERBS
 from pipeline.claims.roles import ambiguous_attack, is_criminal, mention_role, tokens_in
 from pipeline.claims.taxonomy import Alias
 from pipeline.claims.vocab import CAPABILITIES
@@ -93,6 +93,36 @@ _OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
 def _lem(tok: Any) -> str | None:
     lemma = (tok.lemma_ or tok.lower_).lower()
     return lemma if _LEMMA.fullmatch(lemma) else None
+
+
+def subject_words(doc: Any, mentions: list[Mention]) -> list[str]:
+    """Who is the subject of a verb, in general terms: a named state, organ or group ("subj:group",
+    "subj_verb:group_create") or an agent noun ("the attackers", "these actors": "subj:agent"). In
+    "Kimsuky sent an email ..." or "the attacker uses social engineering ..." an acting subject
+    makes an intrusion step an act (GUIDE, changes after adjudication, rule 5)."""
+    out: list[str] = []
+    subjects: dict[int, str] = {}
+    for m in mentions:
+        span = tokens_in(doc, m.start, m.end)
+        if span is None:
+            continue
+        tok = span.root
+        for _ in range(4):
+            if tok.dep_ not in ("compound", "amod", "poss", "nmod", "appos") or tok.head is tok:
+                break
+            tok = tok.head
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            subjects[tok.i] = m.alias.kind
+    for tok in doc:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.i not in subjects and _lem(tok) in AGENT_NOUNS:
+            subjects[tok.i] = "agent"
+    for i, kind in subjects.items():
+        verb = _lem(doc[i].head)
+        voice = "pass" if doc[i].dep_ == "nsubjpass" else "act"
+        out += [f"subj:{kind}", f"subj:{kind}_{voice}"]
+        if verb is not None:
+            out.append(f"subj_verb:{kind}_{verb}")
+    return out
 
 
 def parse_words(doc: Any) -> list[str]:
