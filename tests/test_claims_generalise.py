@@ -142,3 +142,24 @@ def test_negated_acts_are_never_claims(text: str) -> None:
 )
 def test_not_only_and_did_not_stop_still_assert(text: str) -> None:
     assert tag_text(text)["actors"] in (["RUS"], ["CHN"])
+
+
+@pytest.mark.model
+def test_the_state_a_narrative_is_about_does_not_act() -> None:
+    out = tag_text("Moscow used state media to amplify claims that Ukraine was developing biological weapons.")
+    roles = {m["text"]: m["role"] for m in out["mentions"]}
+    assert roles["Ukraine"] != "actor" and "UKR" not in out["actors"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The report, published by the Canadian government, details Chinese espionage against universities.",
+        "Intrusions observed by the FBI in 2023 were attributed to APT41.",
+    ],
+)
+def test_publishers_and_observers_are_reporters(text: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == ["CHN"]
+    assert [m["role"] for m in out["mentions"] if m["state"] in ("CAN", "USA")] == ["reporter"]

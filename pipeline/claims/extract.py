@@ -22,7 +22,7 @@ import numpy as np
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
 from pipeline.claims.model import Heads, encode, get_heads, pair_features
-from pipeline.claims.roles import find_target, judging_subject, tokens_in
+from pipeline.claims.roles import find_target, in_said_clause, judging_subject, tokens_in
 from pipeline.claims.signals import (
     ROLES,
     STANCES,
@@ -251,6 +251,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             elif a.doc is not None and (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None:
                 if judging_subject(span.root):
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
+                elif in_said_clause(span.root):
+                    c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
         share_conjunct_roles(a)
         negated = acting_is_negated(a) or triggers_negated(a) or subject_is_none(a) or main_verbs_negated(a)
         if a.capabilities and negated:

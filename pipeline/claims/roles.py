@@ -143,15 +143,25 @@ _STATEMENT_VERBS = frozenset({"issue", "release", "publish", "make", "say", "sta
 _NP_DEPS = frozenset({"compound", "amod", "poss", "det", "appos", "nmod", "conj"})
 
 
+# Verbs whose passive agent ("published by X", "observed by the FBI") reports, not acts.
+_REPORTED_BY = frozenset(
+    "publish report author co-author write release issue attribute assess document observe detect "
+    "discover identify track name compile prepare produce".split()
+)
+
+
 def judging_subject(token: Token) -> bool:
     """The mention's noun phrase is the subject of a verb of attributing or assessing ("the UK and US
     governments attribute the campaign to APT29", "the White House released a statement, attributing
-    the activity to the SVR", "Microsoft assessed that ...")."""
+    the activity to the SVR", "Microsoft assessed that ..."), or the agent of a verb of publishing or
+    observing ("the report, published by the UK government", "activity observed by the FBI")."""
     tok = token
     for _ in range(6):
         if tok.dep_ not in _NP_DEPS or tok.head is tok:
             break
         tok = tok.head
+    if tok.dep_ == "pobj" and tok.head.dep_ == "agent":
+        return _lemma(tok.head.head) in _REPORTED_BY
     if tok.dep_ != "nsubj":
         return False
     verb = tok.head
@@ -160,6 +170,26 @@ def judging_subject(token: Token) -> bool:
     return _lemma(verb) in _STATEMENT_VERBS and any(
         c.dep_ == "advcl" and c.tag_ == "VBG" and _lemma(c) in JUDGE_VERBS for c in verb.children
     )
+
+
+# Nouns whose "that" clause is what is said, not what is done.
+CONTENT_NOUNS = frozenset(
+    "claim narrative story rumor rumour allegation theory lie falsehood message post article content "
+    "video headline report accusation notion idea".split()
+)
+
+
+def in_said_clause(token: Token) -> bool:
+    """The token sits in the "that" clause of a claim, narrative or story ("amplified claims that
+    Ukraine was developing weapons"): the state named there is the narrative's topic, not an actor."""
+    for anc in token.ancestors:
+        if (
+            anc.dep_ in ("acl", "ccomp", "relcl")
+            and _lemma(anc.head) in CONTENT_NOUNS
+            and any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in anc.children)
+        ):
+            return True
+    return False
 
 
 def tokens_in(doc: Doc, start: int, end: int) -> Span | None:

@@ -14,7 +14,7 @@ from typing import Any
 from pipeline.claims.context import is_attributed_to, is_reporter
 from pipeline.claims.features import Features, Mention, get_matchers, heading_end, is_citation
 from pipeline.claims.lexicon import ACT, AGENT_NOUNS, NOT, VICTIM_VERBS
-from pipeline.claims.roles import ambiguous_attack, is_criminal, mention_role, tokens_in
+from pipeline.claims.roles import CONTENT_NOUNS, ambiguous_attack, is_criminal, mention_role, tokens_in
 from pipeline.claims.taxonomy import Alias
 from pipeline.claims.vocab import CAPABILITIES
 
@@ -332,16 +332,8 @@ def _phrase_features(root: Any, triggers: set[int]) -> list[str]:
     return out
 
 
-# Nouns whose clause is what is said, not what is done: in "spread false claims that Ukraine was
-# developing weapons" Ukraine is the topic of the narrative, not its actor.
-_CONTENT_NOUNS = frozenset(
-    "claim narrative story rumor rumour allegation theory lie falsehood message post article content "
-    "video headline report accusation notion idea".split()
-)
-
-
 def _in_content_clause(token: Any) -> bool:
     for anc in token.ancestors:
-        if anc.dep_ in ("acl", "ccomp", "relcl") and anc.head.lemma_.lower() in _CONTENT_NOUNS:
+        if anc.dep_ in ("acl", "ccomp", "relcl") and anc.head.lemma_.lower() in CONTENT_NOUNS:
             return True
     return False
