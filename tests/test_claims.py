@@ -75,6 +75,9 @@ def test_ai_ocr_noise_but_not_names() -> None:
         ("It is highly improbable that they stop.", "very_unlikely"),
         ("The likelihood is remote.", "almost_no_chance"),
         ("The malware uses remote access.", None),
+        # TAXONOMY: "more/less likely" is no ICD 203 term; "more likely than not" is
+        ("Packing the files makes them less likely to be detected.", None),
+        ("Russia is more likely than not to attack.", "likely"),
     ],
 )
 def test_likelihood_levels(text: str, level: str | None) -> None:
