@@ -75,6 +75,9 @@ def test_ai_ocr_noise_but_not_names() -> None:
         ("It is highly improbable that they stop.", "very_unlikely"),
         ("The likelihood is remote.", "almost_no_chance"),
         ("The malware uses remote access.", None),
+        # TAXONOMY: "more/less likely" is no ICD 203 term; "more likely than not" is
+        ("Packing the files makes them less likely to be detected.", None),
+        ("Russia is more likely than not to attack.", "likely"),
     ],
 )
 def test_likelihood_levels(text: str, level: str | None) -> None:
@@ -282,11 +285,21 @@ def test_group_alias_in_capitals() -> None:
     assert tag_text("VENOMOUS BEAR maintained an arsenal of custom backdoors.")["actors"] == []
 
 
-def test_spyware_vendor_state_acts_only_for_export() -> None:
+def _vendor_roles(out: dict) -> list[tuple[str, object, str]]:
+    return [(m["text"], m["state"], m["role"]) for m in out["mentions"] if m["role"] == "vendor"]
+
+
+def test_spyware_vendor_is_not_its_state_acting() -> None:
+    # TAXONOMY: "A private vendor selling to governments is not its home state acting"
     used = tag_text("The dissident's phone was infected with NSO Group's Pegasus spyware in 2019.")
     assert "surveillance" in used["capabilities"] and used["actors"] == []
+    assert _vendor_roles(used) == [("NSO Group", None, "vendor")]
     sold = tag_text("NSO Group sold its Pegasus spyware to several authoritarian governments.")
-    assert "technology_export" in sold["capabilities"] and sold["actors"] == ["ISR"]
+    assert "technology_export" in sold["capabilities"] and sold["actors"] == []
+    assert _vendor_roles(sold) == [("NSO Group", None, "vendor")]
+    # the buyer state named as the user of the spyware is the actor
+    bought = tag_text("Hacking Team sold spyware to Saudi Arabia, whose intelligence service used it on dissidents.")
+    assert _vendor_roles(bought) == [("Hacking Team", None, "vendor")] and "ISR" not in bought["actors"]
 
 
 @pytest.mark.parametrize(

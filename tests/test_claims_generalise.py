@@ -87,6 +87,14 @@ def test_reporting_agencies_are_not_actors() -> None:
 
 
 @pytest.mark.model
+def test_assessed_targeting_names_its_actor_and_not_the_assessors() -> None:
+    out = tag_text("FBI and CISA assess that Chinese state-sponsored actors target US telecommunications networks.")
+    assert out["actors"] == ["CHN"] and out["capabilities"]
+    roles = {m["text"]: m["role"] for m in out["mentions"]}
+    assert roles["Chinese"] == "actor" and roles["FBI"] == "reporter" and roles["US"] != "actor"
+
+
+@pytest.mark.model
 def test_the_group_resolves_to_the_actor_of_the_previous_sentence() -> None:
     text = (
         "APT28 sent spear-phishing emails to defence ministries in 2021. "
@@ -115,6 +123,7 @@ def test_the_group_stays_unresolved_when_two_states_precede() -> None:
         "Tehran did not compromise the water utility's network.",
         "Beijing has never been tied to the intrusions at the port, officials said.",
         "No North Korean hackers were seen stealing funds from the exchange.",
+        "The implant does not wipe disks and does not disrupt the host's services.",
     ],
 )
 def test_negated_acts_are_never_claims(text: str) -> None:
@@ -133,3 +142,24 @@ def test_negated_acts_are_never_claims(text: str) -> None:
 )
 def test_not_only_and_did_not_stop_still_assert(text: str) -> None:
     assert tag_text(text)["actors"] in (["RUS"], ["CHN"])
+
+
+@pytest.mark.model
+def test_the_state_a_narrative_is_about_does_not_act() -> None:
+    out = tag_text("Moscow used state media to amplify claims that Ukraine was developing biological weapons.")
+    roles = {m["text"]: m["role"] for m in out["mentions"]}
+    assert roles["Ukraine"] != "actor" and "UKR" not in out["actors"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The report, published by the Canadian government, details Chinese espionage against universities.",
+        "Intrusions observed by the FBI in 2023 were attributed to APT41.",
+    ],
+)
+def test_publishers_and_observers_are_reporters(text: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == ["CHN"]
+    assert [m["role"] for m in out["mentions"] if m["state"] in ("CAN", "USA")] == ["reporter"]

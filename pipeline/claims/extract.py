@@ -5,7 +5,7 @@ GPE/NORP entities. The decisions are learned (model.py): per sentence the capabi
 stance, per candidate mention its role. Rules stay as hard constraints only where they are right
 by definition: a negated act carries no capability, a recommendation or a reference entry
 asserts nothing of an actor, and likelihood/confidence are the ICD 203 words of the claim's clause.
-Only sentences with a candidate mention are parsed.
+Only sentences with a candidate mention are parsed (tag parses all).
 """
 
 from __future__ import annotations
@@ -22,15 +22,17 @@ import numpy as np
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
 from pipeline.claims.model import Heads, encode, get_heads, pair_features
-from pipeline.claims.roles import find_target, tokens_in
+from pipeline.claims.roles import find_target, in_said_clause, judging_subject, tokens_in
 from pipeline.claims.signals import (
     ROLES,
     STANCES,
     act_features,
     mention_features,
     ner_mentions,
+    parse_words,
     sentence_signals,
     sentence_words,
+    subject_words,
     trigger_tokens,
 )
 from pipeline.claims.taxonomy import Alias, Taxonomy, load_taxonomy
@@ -114,8 +116,13 @@ class Analysed:
     capabilities: list[str] = field(default_factory=list)
     cap_probs: dict[str, float] = field(default_factory=dict)
     stance: str = "none"
+    stance_probs: Any = None
+    # lemma features of the parse (signals.parse_words); empty for a sentence that is not parsed
+    parse_words: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     doc: Any = None
+    # private vendors named in the sentence: role `vendor`, no state, never an actor
+    vendors: list[Mention] = field(default_factory=list)
 
     @property
     def asserts_nothing(self) -> bool:
@@ -139,11 +146,16 @@ def _features(sentence: str) -> Features:
     return get_matchers().features(sentence)
 
 
+def sentence_vector(a: Analysed) -> dict[str, float]:
+    """The named features the sentence heads read: rule signals, words and parse lemmas."""
+    return {**a.signals, **dict.fromkeys(a.words, 1.0), **dict.fromkeys(a.parse_words, 1.0)}
+
+
 def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     """Fill capabilities and stance of each sentence from the sentence heads."""
     if not items:
         return
-    x = np.stack([encode({**a.signals, **dict.fromkeys(a.words, 1.0)}, heads.sent_index) for a in items])
+    x = np.stack([encode(sentence_vector(a), heads.sent_index) for a in items])
     pairs = np.stack([pair_features(a.signals) for a in items])
     caps = heads.capability_probs(x, pairs)
     stances = heads.stance_probs(x)
@@ -152,6 +164,7 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     rule_threshold = heads.meta.get("config", {}).get("rule_threshold") or heads.cap_threshold
     for a, p, s in zip(items, caps, stances, strict=True):
         a.stance = STANCES[int(np.argmax(s))]
+        a.stance_probs = s
         a.cap_probs = {c: float(v) for c, v in zip(CAPABILITIES, p, strict=True)}
         # a capability the labels barely cover is decided by its triggers, the rest by the head
         a.capabilities = [
@@ -176,27 +189,73 @@ def find_candidates(a: Analysed, doc: Any) -> None:
     """Candidate mentions of a parsed sentence, with their role features."""
     a.doc = doc
     mentions = [*a.feats.mentions, *ner_mentions(doc, a.feats.mentions)]
+    a.parse_words = parse_words(doc) + subject_words(doc, mentions)
     triggers = trigger_tokens(doc, a.feats)
     a.candidates = [Candidate(m, mention_features(doc, m, a.feats, mentions, triggers)) for m in mentions]
 
 
-def decide_roles(items: list[Analysed], heads: Heads) -> None:
-    """Fill the role of every candidate from the role head."""
-    cands = [(c, bool(a.capabilities)) for a in items for c in a.candidates]
+def _config(heads: Heads, key: str) -> Any:
+    return heads.meta.get("config", {}).get(key)
+
+
+def _may_rescue(a: Analysed, heads: Heads) -> bool:
+    """A sentence with no capability above threshold whose likeliest one is above the floor, that
+    names a candidate and is not a recommendation, reference or denial: its actor may carry it."""
+    floor = _config(heads, "actor_cap_floor")
+    if floor is None or a.capabilities or not a.cap_probs or a.asserts_nothing:
+        return False
+    return max(a.cap_probs.values()) >= floor and bool(a.feats.mentions)
+
+
+def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
+    """A named state that the role head reads as acting, with high probability, in a sentence whose
+    likeliest capability is just under the threshold ("FBI and CISA assess that Chinese
+    state-sponsored actors target US telecommunications networks"): the sentence asserts that
+    capability. Both thresholds are chosen on cross-validation (pipeline/claims/train.py)."""
+    strong = _config(heads, "actor_alone")
+    todo = [a for a in items if strong is not None and a.candidates and _may_rescue(a, heads)]
+    cands = [(a, c) for a in todo for c in a.candidates]
     if not cands:
         return
-    probs = heads.role_probs(np.stack([encode(act_features(c.features, acts), heads.ment_index) for c, acts in cands]))
+    probs = heads.role_probs(np.stack([encode(act_features(c.features, True), heads.ment_index) for _, c in cands]))
     actor = ROLES.index("actor")
-    others = np.array([i != actor for i in range(len(ROLES))])
-    for (c, _), p in zip(cands, probs, strict=True):
-        c.p_actor = float(p[actor])
-        c.role = "actor" if c.p_actor >= heads.actor_threshold else ROLES[int(np.argmax(np.where(others, p, -1.0)))]
+    best: dict[int, float] = {}
+    for (a, _), p in zip(cands, probs, strict=True):
+        best[id(a)] = max(best.get(id(a), 0.0), float(p[actor]))
+    for a in todo:
+        if best.get(id(a), 0.0) >= strong:
+            a.capabilities = [max(a.cap_probs, key=a.cap_probs.__getitem__)]
+            if a.stance == "none" and a.stance_probs is not None:
+                a.stance = STANCES[int(np.argmax(a.stance_probs[: STANCES.index("none")]))]
+            if a.stance == "fact" and a.feats.stance in ("assessment", "reported"):
+                a.stance = a.feats.stance
+
+
+def decide_roles(items: list[Analysed], heads: Heads) -> None:
+    """Fill the role of every candidate from the role head."""
+    rescue_by_actor(items, heads)
+    cands = [(c, bool(a.capabilities)) for a in items for c in a.candidates]
+    if cands:
+        rows = [encode(act_features(c.features, acts), heads.ment_index) for c, acts in cands]
+        probs = heads.role_probs(np.stack(rows))
+        actor = ROLES.index("actor")
+        others = np.array([i != actor for i in range(len(ROLES))])
+        for (c, _), p in zip(cands, probs, strict=True):
+            c.p_actor = float(p[actor])
+            best_other = ROLES[int(np.argmax(np.where(others, p, -1.0)))]
+            c.role = "actor" if c.p_actor >= heads.actor_threshold else best_other
     for a in items:
         for c in a.candidates:
             if c.mention.alias.text.endswith("-speaking"):
                 c.role = "other"  # a language community, not its state (TAXONOMY: named actors only)
+            elif a.doc is not None and (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None:
+                if judging_subject(span.root):
+                    c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
+                elif in_said_clause(span.root):
+                    c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
         share_conjunct_roles(a)
-        if a.capabilities and (acting_is_negated(a) or triggers_negated(a)):
+        negated = acting_is_negated(a) or triggers_negated(a) or subject_is_none(a) or main_verbs_negated(a)
+        if a.capabilities and negated:
             a.capabilities = []
             a.stance = "negated"
 
@@ -239,6 +298,28 @@ def acting_is_negated(a: Analysed) -> bool:
     return True
 
 
+def main_verbs_negated(a: Analysed) -> bool:
+    """Every verb of the main clause is negated ("The variant does not exhibit a destructive
+    function and does not interfere with the application"): the sentence asserts no act."""
+    if a.doc is None:
+        return False
+    roots = [t for t in a.doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    verbs = roots + [c for r in roots for c in r.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    return bool(verbs) and all(_negated_verb(v) for v in verbs)
+
+
+def subject_is_none(a: Analysed) -> bool:
+    """The main clause's subject is quantified by "no" ("No North Korean hackers were seen stealing
+    funds"): nobody did the act, whichever mention the role head reads as acting."""
+    if a.doc is None:
+        return False
+    for tok in a.doc:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+            if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in tok.children):
+                return True
+    return False
+
+
 def triggers_negated(a: Analysed) -> bool:
     """Every capability trigger of the sentence sits under a negated verb ("Beijing has never been
     tied to the intrusions", "did not compromise"): the act is denied whoever the actor is."""
@@ -277,6 +358,11 @@ def share_conjunct_roles(a: Analysed) -> None:
             c.p_actor = max(c.p_actor, head.p_actor) if head.role == "actor" else c.p_actor
 
 
+def vendor_mentions(sentence: str) -> list[Mention]:
+    """Private vendors named in a sentence (TAXONOMY: not their home state acting)."""
+    return get_matchers().vendor_mentions(_normalise(sentence))
+
+
 def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str] | None = None) -> list[Analysed]:
     """Regex features and signals of each sentence (and, with `parse_all`, the parse and the
     candidate mentions): everything that does not depend on the heads."""
@@ -286,7 +372,7 @@ def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str
         feats = _features(s)
         if codes is not None:
             feats.mentions = [m for m in feats.mentions if keep_mention(m, ambiguous, codes)]
-        items.append(Analysed(s, feats, sentence_signals(s, feats), sentence_words(s)))
+        items.append(Analysed(s, feats, sentence_signals(s, feats), sentence_words(s), vendors=vendor_mentions(s)))
     if parse_all:
         for a, doc in zip(items, _parse([a.sentence for a in items]), strict=True):
             find_candidates(a, doc)
@@ -294,17 +380,17 @@ def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str
 
 
 def decide(items: list[Analysed], heads: Heads, *, parse_all: bool = False) -> None:
-    """The heads' decisions on prepared sentences; without `parse_all` only sentences that assert
-    a capability and name a candidate are parsed (prepared parses are reused)."""
+    """The heads' decisions on prepared sentences; without `parse_all` only sentences that name a
+    candidate are parsed (prepared parses are reused)."""
     for a in items:
         # a rerun (cross-validation) starts again from the candidates the parse found
         a.candidates = [c for c in a.candidates if c.mention.alias.kind != "reference"]
-    decide_sentences(items, heads)
-    todo = [a for a in items if parse_all or a.doc is not None or (a.capabilities and a.feats.mentions)]
-    fresh = [a for a in todo if a.doc is None]
+    # a sentence that names a candidate is parsed first: its parse lemmas feed the sentence heads
+    fresh = [a for a in items if a.doc is None and (parse_all or a.feats.mentions)]
     for a, doc in zip(fresh, _parse([a.sentence for a in fresh]), strict=True):
         find_candidates(a, doc)
-    decide_roles(todo, heads)
+    decide_sentences(items, heads)
+    decide_roles([a for a in items if a.doc is not None], heads)
 
 
 def analyse(
@@ -315,7 +401,7 @@ def analyse(
     heads: Heads | None = None,
 ) -> list[Analysed]:
     """Features, decisions and candidates for each sentence. Without `parse_all` only sentences
-    that assert a capability and name a candidate are parsed. `codes`: states the document
+    that name a candidate are parsed. `codes`: states the document
     names unambiguously (short aliases such as "RT" count only then)."""
     items = prepare(sentences, codes=codes)
     decide(items, heads or get_heads(), parse_all=parse_all)
@@ -525,15 +611,12 @@ def tag_prepared(text: str, spans: list[tuple[int, int]], items: list[Analysed],
         "confidence": confidence,
         "stance": stance,
         "mentions": [
-            {
-                "text": c.mention.text,
-                "start": s + c.mention.start,
-                "end": s + c.mention.end,
-                "state": c.mention.alias.code,
-                "role": c.role,
-            }
+            {"text": m.text, "start": s + m.start, "end": s + m.end, "state": m.alias.code or None, "role": role}
             for (s, _), a in zip(spans, items, strict=True)
-            for c in a.candidates
+            for m, role in sorted(
+                [(c.mention, c.role) for c in a.candidates] + [(v, "vendor") for v in a.vendors],
+                key=lambda mr: mr[0].start,
+            )
         ],
         "claims": [c.to_record() for c in claims],
     }

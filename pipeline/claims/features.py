@@ -55,8 +55,14 @@ def _title_case(text: str) -> bool:
 _CITATION = re.compile(
     r"^\s*(?:\d{1,3}\s+)?(?:[Ff]or (?:more|additional|further) (?:information|details|guidance)|"
     r"[Rr]efer to|[Aa]vailable (?:at|from)|[Rr]etrieved (?:from|on)|[Aa]ccessed (?:on|at)|[Ii]bid)\b"
+    # "For more on Chinese espionage, see ...": a pointer whatever its topic
+    r"|^\s*(?:\d{1,3}\s+|[Nn]ote:\s*)?[Ff]or (?:more(?!\s+than)|additional|further|details|information)\b"
+    r"[^.;:]{0,120}?,\s*"
+    r"(?:see|refer to|visit|read|consult)\b"
     r"|^\s*(?:\d{1,3}\s+)?(?:[Ss]ee(?: also)?)\s+(?:[A-Z“\"]|the\s+(?:\w+\s+){0,4}?"
     r"(?:report|advisory|guide|section|appendix|table|figure|page|webpage|website|article)s?\b)"
+    # a numbered reference-list entry ("[10] PwC: Tracking ...", "References\n[1] ...")
+    r"|^\s*(?:References?\s*\n\s*)?\[\d{1,3}\]\s*[A-Z]"
     r"|^\s*(?:\d{1,3}\s+)?[A-Z][\w'’-]+,\s+(?:[A-Z][a-z'’-]+\s+)?(?:[A-Z]\.\s*)+,"
     r"|\b(?:[Rr]etrieved from|[Aa]ccessed (?:on )?\w+ \d{1,2}, \d{4}|[Ii]bid)\b",
     re.DOTALL,
@@ -148,8 +154,12 @@ class Matchers:
         self.tax = tax
         aliases = sorted(tax.aliases, key=lambda a: -len(a.text))
         self.alias_by_text = {a.text: a for a in aliases}
-        body = "|".join(re.escape(a.text) for a in aliases)
+        # a name of several words does not end inside a hyphenated word: in "Chinese state-sponsored
+        # actors" the mention is "Chinese", not "Chinese state"
+        body = "|".join(re.escape(a.text) + (r"(?!-\w)" if " " in a.text else "") for a in aliases)
         self.alias_re = re.compile(rf"(?<![\w-]){_NOT_IN_NAME}(?:{body})(?!\w){_NOT_FILE}")
+        vendors = "|".join(re.escape(v) for v in sorted(tax.vendors, key=lambda v: -len(v)))
+        self.vendor_re = re.compile(rf"(?<![\w-])(?:{vendors})(?!\w)") if vendors else None
         self.alias_lower = {a.text.lower(): a for a in aliases}
         self.families = [
             (re.compile(rf"(?<![\w-]){_NOT_IN_NAME}(?:{pat})(?![\w-]){_NOT_FILE}"), code) for pat, code in tax.families
@@ -195,6 +205,12 @@ class Matchers:
                     found.append(Mention(m.start(), m.end(), Alias(m.group(0), code, "group", m.group(0))))
         found.sort(key=lambda f: f.start)
         return found
+
+    def vendor_mentions(self, sentence: str) -> list[Mention]:
+        """Private vendors named in a sentence (role `vendor`, no state: `alias.code` is empty)."""
+        if self.vendor_re is None:
+            return []
+        return [Mention(m.start(), m.end(), Alias(m.group(0), "", "vendor")) for m in self.vendor_re.finditer(sentence)]
 
     def capabilities(
         self, sentence: str, advice: bool, mentions: list[Mention] | None = None

@@ -135,6 +135,63 @@ def ambiguous_attack(token: Token) -> bool:
     return False
 
 
+# Verbs whose subject judges someone else's act (GUIDE: "the party that reports, assesses, attributes
+# or advises" is `reporter`): the subject of "attribute", "assess", "accuse" is never the actor of
+# what it attributes. A statement "issued"/"released" while "attributing ..." is the same.
+JUDGE_VERBS = frozenset({"attribute", "assess", "accuse", "blame", "judge", "allege"})
+_STATEMENT_VERBS = frozenset({"issue", "release", "publish", "make", "say", "state", "announce"})
+_NP_DEPS = frozenset({"compound", "amod", "poss", "det", "appos", "nmod", "conj"})
+
+
+# Verbs whose passive agent ("published by X", "observed by the FBI") reports, not acts.
+_REPORTED_BY = frozenset(
+    "publish report author co-author write release issue attribute assess document observe detect "
+    "discover identify track name compile prepare produce".split()
+)
+
+
+def judging_subject(token: Token) -> bool:
+    """The mention's noun phrase is the subject of a verb of attributing or assessing ("the UK and US
+    governments attribute the campaign to APT29", "the White House released a statement, attributing
+    the activity to the SVR", "Microsoft assessed that ..."), or the agent of a verb of publishing or
+    observing ("the report, published by the UK government", "activity observed by the FBI")."""
+    tok = token
+    for _ in range(6):
+        if tok.dep_ not in _NP_DEPS or tok.head is tok:
+            break
+        tok = tok.head
+    if tok.dep_ == "pobj" and tok.head.dep_ == "agent":
+        return _lemma(tok.head.head) in _REPORTED_BY
+    if tok.dep_ != "nsubj":
+        return False
+    verb = tok.head
+    if _lemma(verb) in JUDGE_VERBS:
+        return True
+    return _lemma(verb) in _STATEMENT_VERBS and any(
+        c.dep_ == "advcl" and c.tag_ == "VBG" and _lemma(c) in JUDGE_VERBS for c in verb.children
+    )
+
+
+# Nouns whose "that" clause is what is said, not what is done.
+CONTENT_NOUNS = frozenset(
+    "claim narrative story rumor rumour allegation theory lie falsehood message post article content "
+    "video headline report accusation notion idea".split()
+)
+
+
+def in_said_clause(token: Token) -> bool:
+    """The token sits in the "that" clause of a claim, narrative or story ("amplified claims that
+    Ukraine was developing weapons"): the state named there is the narrative's topic, not an actor."""
+    for anc in token.ancestors:
+        if (
+            anc.dep_ in ("acl", "ccomp", "relcl")
+            and _lemma(anc.head) in CONTENT_NOUNS
+            and any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in anc.children)
+        ):
+            return True
+    return False
+
+
 def tokens_in(doc: Doc, start: int, end: int) -> Span | None:
     """The tokens covering a character span of the parsed sentence."""
     return doc.char_span(start, end, alignment_mode="expand")

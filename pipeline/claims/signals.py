@@ -13,8 +13,8 @@ from typing import Any
 
 from pipeline.claims.context import is_attributed_to, is_reporter
 from pipeline.claims.features import Features, Mention, get_matchers, heading_end, is_citation
-from pipeline.claims.lexicon import ACT, NOT, VICTIM_VERBS
-from pipeline.claims.roles import ambiguous_attack, is_criminal, mention_role, tokens_in
+from pipeline.claims.lexicon import ACT, AGENT_NOUNS, NOT, VICTIM_VERBS
+from pipeline.claims.roles import CONTENT_NOUNS, ambiguous_attack, is_criminal, mention_role, tokens_in
 from pipeline.claims.taxonomy import Alias
 from pipeline.claims.vocab import CAPABILITIES
 
@@ -84,6 +84,80 @@ def sentence_words(sentence: str) -> list[str]:
     """Lowercased words and bigrams, digits dropped: the bag the sentence heads read."""
     toks = _WORD.findall(sentence.lower().replace("’", "'"))
     return [f"w:{t}" for t in toks] + [f"b:{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+
+_LEMMA = re.compile(r"[a-z][a-z-]*[a-z]")
+_OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
+
+
+def _lem(tok: Any) -> str | None:
+    lemma = (tok.lemma_ or tok.lower_).lower()
+    return lemma if _LEMMA.fullmatch(lemma) else None
+
+
+def subject_words(doc: Any, mentions: list[Mention]) -> list[str]:
+    """Who is the subject of a verb, in general terms: a named state, organ or group ("subj:group",
+    "subj_verb:group_create") or an agent noun ("the attackers", "these actors": "subj:agent"). In
+    "Kimsuky sent an email ..." or "the attacker uses social engineering ..." an acting subject
+    makes an intrusion step an act (GUIDE, changes after adjudication, rule 5)."""
+    out: list[str] = []
+    subjects: dict[int, str] = {}
+    for m in mentions:
+        span = tokens_in(doc, m.start, m.end)
+        if span is None:
+            continue
+        tok = span.root
+        for _ in range(4):
+            if tok.dep_ not in ("compound", "amod", "poss", "nmod", "appos") or tok.head is tok:
+                break
+            tok = tok.head
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            subjects[tok.i] = m.alias.kind
+    for tok in doc:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.i not in subjects and _lem(tok) in AGENT_NOUNS:
+            subjects[tok.i] = "agent"
+    for i, kind in subjects.items():
+        verb = _lem(doc[i].head)
+        voice = "pass" if doc[i].dep_ == "nsubjpass" else "act"
+        out += [f"subj:{kind}", f"subj:{kind}_{voice}"]
+        if verb is not None:
+            out.append(f"subj_verb:{kind}_{verb}")
+    return out
+
+
+def parse_words(doc: Any) -> list[str]:
+    """What the parse says is done, as spaCy lemmas: each verb ("v:target"), verb + object head
+    ("vo:target_network", "vo:gain_access", "vo:spread_narrative"), verb + preposition + object
+    ("vpo:gain_to_network"), subject head + verb ("sv:actor_target"), verb + open complement
+    ("vx:seek_denigrate") and a negated verb ("vneg:target"). General phrasings of an act that the
+    bag of words splits apart; the capability and stance heads read them beside the words."""
+    out: list[str] = []
+    for tok in doc:
+        if tok.pos_ != "VERB":
+            continue
+        verb = _lem(tok)
+        if verb is None:
+            continue
+        out.append(f"v:{verb}")
+        for child in tok.children:
+            dep = child.dep_
+            lemma = _lem(child)
+            if lemma is None:
+                continue
+            if dep in _OBJECT_DEPS:
+                out.append(f"vo:{verb}_{lemma}")
+            elif dep == "prep":
+                for pobj in child.children:
+                    obj = _lem(pobj) if pobj.dep_ == "pobj" else None
+                    if obj is not None:
+                        out.append(f"vpo:{verb}_{child.lower_}_{obj}")
+            elif dep in ("nsubj", "nsubjpass"):
+                out.append(f"sv:{lemma}_{verb}")
+            elif dep == "xcomp":
+                out.append(f"vx:{verb}_{lemma}")
+            elif dep == "neg":
+                out.append(f"vneg:{verb}")
+    return out
 
 
 def ner_mentions(doc: Any, mentions: list[Mention]) -> list[Mention]:
@@ -258,16 +332,8 @@ def _phrase_features(root: Any, triggers: set[int]) -> list[str]:
     return out
 
 
-# Nouns whose clause is what is said, not what is done: in "spread false claims that Ukraine was
-# developing weapons" Ukraine is the topic of the narrative, not its actor.
-_CONTENT_NOUNS = frozenset(
-    "claim narrative story rumor rumour allegation theory lie falsehood message post article content "
-    "video headline report accusation notion idea".split()
-)
-
-
 def _in_content_clause(token: Any) -> bool:
     for anc in token.ancestors:
-        if anc.dep_ in ("acl", "ccomp", "relcl") and anc.head.lemma_.lower() in _CONTENT_NOUNS:
+        if anc.dep_ in ("acl", "ccomp", "relcl") and anc.head.lemma_.lower() in CONTENT_NOUNS:
             return True
     return False

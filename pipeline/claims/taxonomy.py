@@ -62,7 +62,8 @@ class Taxonomy:
     advisory: frozenset[str] = frozenset()
     # vendor naming conventions: (regex on a group name, state), e.g. "<Word> Panda" -> CHN
     families: tuple[tuple[str, str], ...] = ()
-    # organs that are private vendors: their state acts only in technology_export
+    # private spyware/intrusion vendors: a mention has role `vendor` and no state (TAXONOMY: a
+    # private vendor selling to governments is not its home state acting)
     vendors: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
@@ -91,6 +92,7 @@ class Taxonomy:
             "confidence": self.confidence,
             "stance": self.stance,
             "ambiguous": sorted(self.ambiguous),
+            "vendors": sorted(self.vendors),
         }
 
 
@@ -180,7 +182,7 @@ def load_taxonomy() -> Taxonomy:
         aliases=_build_aliases(actors, groups, countries),
         ambiguous=frozenset(actors_raw.get("ambiguous", {}).get("aliases", [])),
         advisory=frozenset(actors_raw.get("advisory", {}).get("aliases", [])),
-        vendors=frozenset(actors_raw.get("vendors", {}).get("organs", [])),
+        vendors=frozenset(actors_raw.get("vendors", {}).get("names", [])),
         families=tuple((f["pattern"], f["state"]) for f in actors_raw.get("family", [])),
     )
 
