@@ -117,8 +117,9 @@ def stem(word: str) -> str:
     return w
 
 
-def stems(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text) if len(w) >= 3 and w.lower() not in _STOP}
+@lru_cache(maxsize=50_000)
+def stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in _WORD.findall(text) if len(w) >= 3 and w.lower() not in _STOP)
 
 
 @dataclass
@@ -132,7 +133,7 @@ class Candidate:
     text: str
     hit_rank: int
     claims: list[dict[str, Any]] = field(default_factory=list)
-    words: set[str] = field(default_factory=set)
+    words: frozenset[str] = frozenset()
     score: float = 0.0
     actors: set[str] = field(default_factory=set)  # states acting in the sentence
     named: set[str] = field(default_factory=set)  # states it names, acting or not
@@ -369,6 +370,7 @@ _HEDGE = re.compile(
 )
 
 
+@lru_cache(maxsize=50_000)
 def assessed(text: str) -> bool:
     """The sentence states the source's own judgment: its authors assess, it uses estimative words, or it
     weighs the evidence ("never been proven", "allegedly")."""
