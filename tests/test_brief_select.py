@@ -139,3 +139,18 @@ def test_a_report_on_other_states_acts_is_not_evidence_for_the_asked_state():
     assert _about_others(russia + mixed, q) == {"ru"}  # a report that also files Iran acting stays
     assert _about_others(russia[:4], q) == set()  # too few to say what the report is about
     assert _about_others(russia, parse_question("Which states hack networks?")) == set()  # any state is asked
+
+
+def test_advice_and_the_report_speaking_of_itself_rank_below_what_happened():
+    from pipeline.brief.evidence import is_advice, is_meta, score
+
+    assert is_advice("Disable unused or unnecessary network ports and protocols.")
+    assert is_advice("CISA recommends organizations apply the patches within days.")
+    assert is_meta("For more information on these actors, see the joint advisory.")
+    assert not is_advice("The actors disabled logging on the routers they compromised.")
+    assert not is_meta("The actors disabled logging on the routers they compromised.")
+    q = parse_question("What did the actors do to the routers?")
+    advice = Candidate("a", 1, 0, 90, "Disable logging on routers only after the actors are removed.", 5)
+    act = Candidate("b", 1, 0, 90, "The actors disabled logging on routers after they got in.", 5)
+    score([advice, act], q)
+    assert act.score > advice.score

@@ -101,8 +101,20 @@ PENALTY_META = 0.15
 _META = re.compile(
     r"\b(?:this|the present|the following|the next|our) (?:paper|study|article|section|chapter|thesis|essay)\b|"
     r"\bwill (?:also )?be (?:noted|discussed|examined|described|analy[sz]ed|presented|explored|reviewed)\b|"
-    r"\b(?:were|was|are|is) used to analy[sz]e\b",
+    r"\b(?:were|was|are|is) used to analy[sz]e\b|"
+    r"\b(?:this|the) (?:advisory|report|alert|CSA|document|post|blog|bulletin) (?:uses|provides|describes|contains|"
+    r"includes|outlines|details)\b|\b(?:for more information|to report (?:an )?(?:incident|intrusion|suspicious)|"
+    r"(?:see|refer to) (?:the )?(?:appendix|table|figure|section))\b|^\W*(?:Section \d+|Note:)",
     re.IGNORECASE,
+)
+# What defenders should do ("Disable unused ports.", "CISA recommends organizations ..."): advice, not an act.
+_ADVICE = re.compile(
+    r"^\W*(?:Disable|Enable|Use|Apply|Require|Implement|Enforce|Update|Patch|Monitor|Review|Restrict|Limit|Block|"
+    r"Ensure|Consider|Maintain|Configure|Install|Keep|Avoid|Remove|Audit|Segment|Change|Reset|Report|Contact|Verify|"
+    r"Prioritize|Train|Educate|Deploy|Establish|Identify|Isolate|Back up|Micro-segment\w*|Enforcing|Implementing|"
+    r"Adopt|Do not|Don’t|Don't|Properly|Regularly|Always|Never|Harden|Encrypt|Rotate|Upgrade|Follow|Leverage)\b|"
+    r"\b(?:recommends?|urges?|encourages?)\s+(?:that\s+)?(?:all\s+)?(?:organizations|network defenders|users|"
+    r"administrators|critical infrastructure|entities|owners|vendors)\b",
 )
 SPAN_PAGES = 30
 SPAN_DOCUMENTS = 20
@@ -117,8 +129,9 @@ def stem(word: str) -> str:
     return w
 
 
-def stems(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text) if len(w) >= 3 and w.lower() not in _STOP}
+@lru_cache(maxsize=50_000)
+def stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in _WORD.findall(text) if len(w) >= 3 and w.lower() not in _STOP)
 
 
 @dataclass
@@ -132,7 +145,7 @@ class Candidate:
     text: str
     hit_rank: int
     claims: list[dict[str, Any]] = field(default_factory=list)
-    words: set[str] = field(default_factory=set)
+    words: frozenset[str] = frozenset()
     score: float = 0.0
     actors: set[str] = field(default_factory=set)  # states acting in the sentence
     named: set[str] = field(default_factory=set)  # states it names, acting or not
@@ -338,8 +351,8 @@ def score(
             bonus += BONUS_ASSESSED  # what the authors conclude, not only what they saw
         if q.ai and (any(r["ai_enabled"] for r in c.claims) or matchers.ai_enabled(c.text)):
             bonus += BONUS_AI  # the question asks about AI, the sentence ties the activity to it
-        if is_meta(c.text):
-            bonus -= PENALTY_META  # the document speaking of itself, not of what happened
+        if is_meta(c.text) or is_advice(c.text):
+            bonus -= PENALTY_META  # the document speaking of itself or advising defenders, not what happened
         if acted_on(c, q):
             bonus -= PENALTY_NOT_ACTING  # the asked state is only reporting or acted on ("Iran's centrifuges")
         if c.text.rstrip().endswith("?"):
@@ -369,6 +382,7 @@ _HEDGE = re.compile(
 )
 
 
+@lru_cache(maxsize=50_000)
 def assessed(text: str) -> bool:
     """The sentence states the source's own judgment: its authors assess, it uses estimative words, or it
     weighs the evidence ("never been proven", "allegedly")."""
@@ -379,8 +393,13 @@ def assessed(text: str) -> bool:
 
 
 def is_meta(text: str) -> bool:
-    """The document speaking of itself ("this section will examine")."""
+    """The document speaking of itself ("this section will examine", "for more information")."""
     return bool(_META.search(text))
+
+
+def is_advice(text: str) -> bool:
+    """Advice to defenders ("Disable unused ports.", "CISA recommends organizations ...")."""
+    return bool(_ADVICE.search(text))
 
 
 def acted_on(c: Candidate, q: Question) -> bool:
