@@ -124,6 +124,7 @@ def test_the_group_stays_unresolved_when_two_states_precede() -> None:
         "Beijing has never been tied to the intrusions at the port, officials said.",
         "No North Korean hackers were seen stealing funds from the exchange.",
         "The implant does not wipe disks and does not disrupt the host's services.",
+        "Pyongyang has repeatedly rejected accusations that it steals cryptocurrency.",
     ],
 )
 def test_negated_acts_are_never_claims(text: str) -> None:
@@ -142,6 +143,13 @@ def test_negated_acts_are_never_claims(text: str) -> None:
 )
 def test_not_only_and_did_not_stop_still_assert(text: str) -> None:
     assert tag_text(text)["actors"] in (["RUS"], ["CHN"])
+
+
+@pytest.mark.model
+def test_the_actor_of_a_reported_act_acts() -> None:
+    # "reported that X ..." is not the content of a claim noun: X keeps its role
+    out = tag_text("Estonia's CERT reported that Sandworm attempted to disrupt electrical substations.")
+    assert out["actors"] == ["RUS"] and out["stance"] == "reported"
 
 
 @pytest.mark.model

@@ -77,7 +77,7 @@ _RECOMMENDATION = re.compile(
 # A denied act is no claim whatever the stance head says: "denied that Beijing censors ...".
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted))\s+"
-    r"(?:that|any|having|all|the\s+(?:claims?|allegations?|accusations?|reports?))\b"
+    r"(?:that|any|having|all|(?:the\s+|these\s+|such\s+)?(?:claims?|allegations?|accusations?|reports?|charges?))\b"
     r"|\bno (?:direct |clear |conclusive |hard )?(?:evidence|proof|indications?|signs?)\b",
     re.IGNORECASE,
 )

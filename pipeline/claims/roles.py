@@ -185,6 +185,7 @@ def in_said_clause(token: Token) -> bool:
     for anc in token.ancestors:
         if (
             anc.dep_ in ("acl", "ccomp", "relcl")
+            and anc.head.pos_ == "NOUN"
             and _lemma(anc.head) in CONTENT_NOUNS
             and any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in anc.children)
         ):
