@@ -7,6 +7,7 @@ the rows they write are those a fresh ingest of the same file writes.
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 import sqlite3
 import sys
@@ -289,3 +290,32 @@ def test_reextract_only_touches_the_documents_asked_for(tmp_path: Path, corpus: 
 
 def test_the_real_tagger_names_the_installed_model():
     assert Tagger().model_id == claims_model_id()
+
+
+def test_cli_status_and_repair_report_stale_claims(tmp_path: Path, corpus: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    index = tmp_path / "index"
+    _ingest(index, corpus, VersionTagger("v1"))
+    runner = CliRunner()
+    text = runner.invoke(app, ["status", "--index", str(index)]).stdout
+    assert f"claims model  {claims_model_id()}; claims of 3 documents decided by another model" in text
+    assert f"run `threatbrief repair {index}`" in text
+
+    monkeypatch.setattr(pipeline.ingest, "Tagger", lambda: VersionTagger(claims_model_id()))
+    quiet = runner.invoke(app, ["repair", str(index), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+    info = json.loads(runner.invoke(app, ["status", "--index", str(index), "--json"]).stdout)
+    assert info["claims_model"] == claims_model_id() and info["claims_stale_documents"] == 0
+    text = runner.invoke(app, ["status", "--index", str(index)]).stdout
+    assert f"claims model  {claims_model_id()}\n" in text
+
+    con = sqlite3.connect(index / "threatbrief.db")
+    con.execute("UPDATE documents SET claims_model = NULL WHERE rowid = 1")
+    con.commit()
+    con.close()
+    done = runner.invoke(app, ["repair", str(index), "--json"])
+    report = json.loads(done.stdout)
+    assert done.exit_code == 0 and report["reclaimed"] == 1 and report["claims"]["documents"] == 1
