@@ -212,16 +212,27 @@ def _raise(exc: Exception) -> None:
 # -- status, documents, repair ---------------------------------------------------
 @app.command()
 def status(index: IndexOpt = None, json_out: JsonOpt = False, quiet: QuietOpt = False, debug: DebugOpt = False) -> None:
-    """What the index holds: documents, pages, chunks, claims, failures, model, integrity, last run."""
+    """What the index holds: documents, pages, chunks, claims, failures, models, integrity, last run."""
+    from rich.text import Text
+
     from pipeline.index.status import index_status
     from pipeline.render import render_status
+    from pipeline.text import terminal_text
 
     settings = _settings(index, quiet)
     info = _run(lambda: index_status(settings), debug, settings)
     if json_out:
         _print_json(info)
     else:
-        render_status(_stdout(), info)
+        out = _stdout()
+        render_status(out, info)
+        stale = int(info["claims_stale_documents"])
+        value = info["claims_model"] + (
+            f"; claims of {stale:,} documents decided by another model, run `threatbrief repair {info['index']}`"
+            if stale
+            else ""
+        )
+        out.print(Text(f"{'claims model':<13} ", style="bold").append(terminal_text(value), style=""))
 
 
 @app.command()
@@ -266,12 +277,16 @@ def repair(
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Rebuild what SQLite can rebuild (schema upgrade, FTS, FAISS generations) and name what it cannot."""
+    """Rebuild what SQLite can rebuild (schema upgrade, FTS, FAISS generations, stale claims); name what it cannot.
+
+    Claims an older claims model decided are re-extracted from the stored pages (no parsing, no embedding).
+    """
     from pipeline.index.health import repair_index
-    from pipeline.render import render_repair
+    from pipeline.render import ingest_progress, render_repair
 
     settings = _settings(index_dir or index, quiet)
-    report = _run(lambda: repair_index(settings), debug, settings)
+    with ingest_progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        report = _run(lambda: repair_index(settings, progress), debug, settings)
     if json_out:
         _print_json(report.to_json())
     elif not quiet or not report.ok:

@@ -23,6 +23,7 @@ from pipeline.discover import discover
 from pipeline.embed.model import DIMENSION, MODEL_ID, Embedder, get_embedder
 from pipeline.errors import IndexLockedError, IndexMismatchError
 from pipeline.index import vectors
+from pipeline.index.reclaim import reextract_claims, tagger_model
 from pipeline.index.store import Store, now_iso
 from pipeline.models import Claim, DocumentMeta, ParsedDocument
 from pipeline.parse.isolate import ParseOutcome, bounded_map, parse_isolated
@@ -48,6 +49,7 @@ class IngestReport:
     pages: int = 0
     chunks: int = 0
     claims: int = 0
+    reclaimed: int = 0  # unchanged documents whose claims were re-extracted (a new claims model)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
@@ -61,6 +63,7 @@ class IngestReport:
             "pages": self.pages,
             "chunks": self.chunks,
             "claims": self.claims,
+            "reclaimed": self.reclaimed,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "failures": [{"path": p, "reason": r, "detail": d} for p, r, d in self.failed],
             "new_files": self.new,
@@ -151,9 +154,12 @@ class _Planned:
 
 
 def _plan(
-    store: Store, files: Iterable[Path], retry_failed: bool, report: IngestReport, run_id: int
+    store: Store, files: Iterable[Path], retry_failed: bool, report: IngestReport, run_id: int, seen: set[str]
 ) -> tuple[list[_Planned], list[_Planned]]:
-    """Files to parse, and copies of files to parse (same bytes) to link afterwards."""
+    """Files to parse, and copies of files to parse (same bytes) to link afterwards.
+
+    `seen` collects the documents of the files that need no parsing (unchanged content).
+    """
     planned: list[_Planned] = []
     copies: list[_Planned] = []
     digests: set[str] = set()
@@ -167,6 +173,7 @@ def _plan(
         same_stat = rec is not None and rec.size_bytes == st.st_size and rec.mtime_ns == st.st_mtime_ns
         if rec and same_stat:
             if rec.status == "indexed" and rec.doc_id and store.has_document(rec.doc_id):
+                seen.add(rec.doc_id)
                 report.unchanged += 1
                 continue
             if rec.status == "failed" and not retry_failed:
@@ -202,6 +209,7 @@ def _plan(
             )
             if old_doc and old_doc != digest:
                 _drop_if_orphan(store, old_doc)
+            seen.add(digest)
             report.unchanged += 1
             continue
         item = _Planned(path, st.st_size, st.st_mtime_ns, digest, old_doc)
@@ -247,10 +255,16 @@ def _drop_if_orphan(store: Store, doc_id: str) -> list[int]:
 
 
 class Tagger:
-    """Claim extraction, loaded on first use."""
+    """Claim extraction, loaded on first use; `model_id` names the claims model it applies."""
 
     def __init__(self) -> None:
         self._fn: Callable[..., list[Claim]] | None = None
+
+    @property
+    def model_id(self) -> str:
+        from pipeline.claims.identity import claims_model_id
+
+        return claims_model_id()
 
     def __call__(self, doc: ParsedDocument) -> list[Claim]:
         if self._fn is None:
@@ -272,7 +286,12 @@ def ingest(
     parse: Callable[[Path, Settings], ParseOutcome] = parse_isolated,
     kind: str = "ingest",
 ) -> IngestReport:
-    """Bring the index up to date with `paths`; one SQLite transaction per document."""
+    """Bring the index up to date with `paths`; one SQLite transaction per document.
+
+    Unchanged documents whose claims another claims model decided get their claims
+    re-extracted from the stored pages (pipeline/index/reclaim.py) when the tagger names
+    its model (`model_id`, as Tagger does); a tagger without one leaves them as they are.
+    """
     report = IngestReport()
     t_start = time.perf_counter()
     timers = {"parse_wait": 0.0, "chunk": 0.0, "embed": 0.0, "claims": 0.0, "store": 0.0, "index": 0.0}
@@ -293,10 +312,12 @@ def ingest(
         try:
             files, missing = discover(paths)
             report.failed.extend(missing)
+            seen: set[str] = set()
             with store.transaction():
-                planned, copies = _plan(store, files, retry_failed, report, run_id)
+                planned, copies = _plan(store, files, retry_failed, report, run_id, seen)
             by_path = {str(p.path): p for p in planned}
             tag = tagger or Tagger()
+            claims_model = tagger_model(tag)
             results: Iterator[Prepared | Failed]
             if settings.ray_address:
                 from pipeline.distributed import ray_results  # Ray loads only for --ray
@@ -326,7 +347,7 @@ def ingest(
                     report.failed.append((str(plan.path), result.reason, result.detail))
                     log.warning("%s: %s (%s)", plan.path, result.reason, result.detail)
                 else:
-                    _index_document(store, vi, plan, result, run_id, report, timers)
+                    _index_document(store, vi, plan, result, run_id, report, timers, claims_model)
                 crash_point("ingest.after_doc")
                 if time.perf_counter() - last_save > settings.vector_save_interval_s:
                     t0 = time.perf_counter()
@@ -337,6 +358,11 @@ def ingest(
                 removed = _link_copies(store, copies, report, run_id)
                 if prune:
                     removed += _prune(store, report)
+            seen.update(c.sha256 for c in copies)
+            if claims_model:
+                reclaimed = reextract_claims(store, tag, claims_model, run_id, sorted(seen))
+                report.reclaimed = len(reclaimed.documents)
+                timers["reclaim"] = reclaimed.seconds
             vi.remove(np.array(removed, dtype=np.int64))
             t0 = time.perf_counter()
             if vi.dirty or vi.needs_rebuild:
@@ -430,12 +456,13 @@ def _index_document(
     run_id: int,
     report: IngestReport,
     timers: dict[str, float],
+    claims_model: str | None = None,
 ) -> None:
     """Commit one prepared document: its rows in one transaction, then its vectors in memory."""
     t0 = time.perf_counter()
     with store.transaction():
         removed = _point_file_at(store, plan, doc.meta.doc_id, run_id)
-        store.insert_document(doc.meta, doc.pages, doc.chunks, doc.vecs, doc.claims, run_id, doc.embedded)
+        store.insert_document(doc.meta, doc.pages, doc.chunks, doc.vecs, doc.claims, run_id, doc.embedded, claims_model)
     timers["store"] += time.perf_counter() - t0
     vi.remove(np.array(removed, dtype=np.int64))  # HNSW marks itself for a rebuild
     vi.add(doc.vector_ids(), doc.vecs)

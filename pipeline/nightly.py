@@ -68,15 +68,17 @@ class NightlyResult:
             "quarantined": len(self.quarantined),
             "failed_this_run": len(self.report.failed),
             "unchanged": self.report.unchanged,
+            "reclaimed": self.report.reclaimed,
         }
 
     def summary_line(self) -> str:
         c = self.counts()
         since = f"since run {self.since_run_id}" if self.since_run_id else "first nightly run"
         digest = f"digest {self.digest_path}" if self.digest_path else "nothing changed, no digest written"
+        reclaimed = f", claims of {c['reclaimed']} re-extracted (new claims model)" if c["reclaimed"] else ""
         return (
             f"nightly run {self.report.run_id} ({since}): {c['new']} new, {c['replaced']} replaced, "
-            f"{c['removed']} removed, {c['claims']} new claims, {c['quarantined']} quarantined; {digest}"
+            f"{c['removed']} removed{reclaimed}, {c['claims']} new claims, {c['quarantined']} quarantined; {digest}"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -216,6 +218,7 @@ def render_digest(result: NightlyResult, run: dict[str, Any] | None, day: date, 
         f"| New claims | {c['claims']} |",
         f"| Quarantined files | {c['quarantined']} |",
         f"| Unchanged files skipped | {c['unchanged']} |",
+        f"| Documents with claims re-extracted (new claims model) | {c['reclaimed']} |",
         "",
         f"## New and replaced documents ({len(result.documents)})",
         "",

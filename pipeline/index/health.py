@@ -3,7 +3,8 @@
 Commands that only read open SQLite with `mode=ro`: they never create, migrate or rewrite
 anything, and a folder without an index is an error, not a new empty index. A damaged file
 is named with what to do next. `repair` rebuilds what is derived from SQLite (the FTS5
-table, the FAISS generations, indexes) and says plainly what it cannot rebuild.
+table, the FAISS generations, indexes, claims an older claims model decided) and says
+plainly what it cannot rebuild.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import IndexDamagedError, IndexMissingError, PipelineError, UsageError
 from pipeline.index.schema import MIGRATIONS
@@ -22,6 +25,8 @@ from pipeline.index.store import Store, check_sqlite_file, damaged_message, sqli
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (file name, done, total)
 
 REQUIRED_TABLES = ("documents", "files", "pages", "chunks", "claims", "runs", "meta", "migrations", "chunks_fts")
 
@@ -131,6 +136,7 @@ class RepairReport:
     index_dir: Path
     rebuilt: list[str] = field(default_factory=list)
     unrecoverable: list[str] = field(default_factory=list)
+    claims: dict[str, Any] | None = None  # the re-extraction (ReclaimReport.to_json), None when none ran
 
     @property
     def ok(self) -> bool:
@@ -142,6 +148,8 @@ class RepairReport:
             "ok": self.ok,
             "rebuilt": self.rebuilt,
             "unrecoverable": self.unrecoverable,
+            "reclaimed": self.claims["documents"] if self.claims else 0,
+            "claims": self.claims,
         }
 
 
@@ -151,8 +159,11 @@ _LOST = (
 )
 
 
-def repair_index(settings: Settings) -> RepairReport:
-    """Rebuild what SQLite can rebuild (schema upgrade, indexes, FTS5, FAISS) under the writer lock."""
+def repair_index(settings: Settings, progress: Progress | None = None) -> RepairReport:
+    """Rebuild what SQLite can rebuild (schema upgrade, indexes, FTS5, FAISS, stale claims) under the writer lock.
+
+    `progress` is told of each document whose claims are re-extracted.
+    """
     from pipeline.ingest import writer_lock
 
     check_index_dir(settings.index_dir)
@@ -178,7 +189,33 @@ def repair_index(settings: Settings) -> RepairReport:
             _repair_sqlite(store, report, lost)
             if report.ok:
                 _repair_vectors(store, settings, report)
+            if report.ok:
+                _repair_claims(store, report, progress)
     return report
+
+
+def _repair_claims(store: Store, report: RepairReport, progress: Progress | None) -> None:
+    """Re-extract, from the stored pages, the claims of documents an older claims model decided."""
+    from pipeline import ingest
+    from pipeline.index.reclaim import reextract_claims, tagger_model
+
+    tag = ingest.Tagger()
+    model = tagger_model(tag)
+    if model is None or not store.stale_claims_documents(model):
+        return
+    run_id = store.start_run("repair")
+    status = "failed"
+    result = None
+    try:
+        result = reextract_claims(store, tag, model, run_id, progress=progress)
+        status = "ok"
+    finally:
+        store.finish_run(run_id, status, result.to_json() if result else {})
+    report.claims = result.to_json()
+    report.rebuilt.append(
+        f"claims of {len(result.documents):,} documents re-extracted with claims model {model} from the stored pages"
+        f" ({result.claims_before:,} -> {result.claims_after:,} claims)"
+    )
 
 
 def _repair_sqlite(store: Store, report: RepairReport, lost: str) -> None:

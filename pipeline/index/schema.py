@@ -76,6 +76,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE pages ADD COLUMN quality REAL;
         """,
     ),
+    (
+        # the claims model (pipeline/claims/identity.py) that decided each document's claims;
+        # NULL for claims written before the column or by a tagger without an identity: stale
+        "m005_claims_model",
+        """
+        ALTER TABLE documents ADD COLUMN claims_model TEXT;
+        """,
+    ),
 ]
 
 

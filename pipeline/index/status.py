@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pipeline.claims.identity import claims_model_id
 from pipeline.index import vectors
 from pipeline.index.filters import Filters
 from pipeline.index.health import integrity_problems, open_index
+from pipeline.index.reclaim import claims_model_status
 from pipeline.settings import Settings
 
 
@@ -30,6 +32,7 @@ def index_status(settings: Settings) -> dict[str, Any]:
         embedded = store.vector_count()
         problems = integrity_problems(store)
         schema = [r[0] for r in store.db.execute("SELECT name FROM migrations ORDER BY name")]
+        claims = claims_model_status(store, claims_model_id())
     kind = gen.kind if gen else "flat"
     return {
         "index": str(settings.index_dir),
@@ -50,6 +53,8 @@ def index_status(settings: Settings) -> dict[str, Any]:
         },
         "size_bytes": _size(settings.index_dir),
         "integrity": "ok" if not problems else "; ".join(problems[:3]),
+        # documents whose claims another claims model decided; `repair` re-extracts them
+        **claims,
         "schema": schema,
         "last_run": (
             {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +21,11 @@ from pipeline.index.schema import MIGRATIONS, statements
 from pipeline.models import Chunk, Claim, DocumentMeta, Page
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# a claim row's columns apart from run_id, in the order ingest writes them
+CLAIM_COLUMNS = (
+    "claim_id, doc_id, chunk_id, page_no, char_start, char_end, sentence, actor, actor_mention, organ,"
+    " capability, target, ai_enabled, likelihood, confidence, stance"
+)
 
 
 def damaged_message(index_dir: Path, why: str) -> str:
@@ -236,11 +241,13 @@ class Store(StoreQueries):
         claims: Sequence[Claim],
         run_id: int | None,
         embedded: Sequence[bool] = (),
+        claims_model: str | None = None,
     ) -> None:
         """Write one document with everything derived from it; call inside a transaction.
 
         `vectors` has one row per chunk, or with `embedded` one row per chunk flagged True;
         a chunk without a vector (pipeline/dense.py) is stored with an empty vector blob.
+        `claims_model` names the model that decided `claims` (pipeline/claims/identity.py).
         """
         mask = list(embedded) if embedded else [True] * len(chunks)
         if len(mask) != len(chunks) or sum(mask) != len(vectors):
@@ -249,8 +256,8 @@ class Store(StoreQueries):
         blobs = [np.ascontiguousarray(next(rows), dtype=np.float32).tobytes() if keep else b"" for keep in mask]
         self.db.execute(
             "INSERT INTO documents(doc_id, file_name, path, title, author, publisher, published,"
-            " page_count, size_bytes, metadata, run_id, added_at, publisher_kind, doc_number)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " page_count, size_bytes, metadata, run_id, added_at, publisher_kind, doc_number, claims_model)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 meta.doc_id,
                 meta.file_name,
@@ -266,6 +273,7 @@ class Store(StoreQueries):
                 now_iso(),
                 meta.publisher_kind,
                 meta.doc_number,
+                claims_model,
             ),
         )
         self.db.executemany(
@@ -298,33 +306,68 @@ class Store(StoreQueries):
             ],
         )
         self.set_meta("chunk_seq", str(seq))
+        self._insert_claims(meta.doc_id, chunks, claims, lambda _row: run_id)
+
+    def _insert_claims(
+        self, doc_id: str, chunks: Sequence[Chunk], claims: Sequence[Claim], run_of: Callable[[tuple[Any, ...]], Any]
+    ) -> None:
+        """A document's claim rows, each linked to the chunk holding its first character.
+
+        `run_of` gives a row (without its run id) the run id to store with it.
+        """
+        rows = [
+            (
+                claim_id(doc_id, c.page_no, c.char_start, c.actor, c.capability),
+                doc_id,
+                _chunk_for(chunks, c),
+                c.page_no,
+                c.char_start,
+                c.char_end,
+                c.sentence,
+                c.actor,
+                c.actor_mention,
+                c.organ,
+                c.capability,
+                c.target,
+                int(c.ai_enabled),
+                c.likelihood,
+                c.confidence,
+                c.stance,
+            )
+            for c in claims
+        ]
         self.db.executemany(
             "INSERT OR IGNORE INTO claims(claim_id, doc_id, chunk_id, page_no, char_start, char_end,"
             " sentence, actor, actor_mention, organ, capability, target, ai_enabled, likelihood,"
             " confidence, stance, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    claim_id(meta.doc_id, c.page_no, c.char_start, c.actor, c.capability),
-                    meta.doc_id,
-                    _chunk_for(chunks, c),
-                    c.page_no,
-                    c.char_start,
-                    c.char_end,
-                    c.sentence,
-                    c.actor,
-                    c.actor_mention,
-                    c.organ,
-                    c.capability,
-                    c.target,
-                    int(c.ai_enabled),
-                    c.likelihood,
-                    c.confidence,
-                    c.stance,
-                    run_id,
-                )
-                for c in claims
-            ],
+            [(*row, run_of(row)) for row in rows],
         )
+
+    def replace_claims(
+        self, doc_id: str, claims: Sequence[Claim], claims_model: str | None, run_id: int | None
+    ) -> tuple[int, int]:
+        """Swap a stored document's claims for `claims`, decided by `claims_model`; inside a transaction.
+
+        The rows are exactly those ingest writes for these claims (same ids, same chunk links);
+        a row identical to one already stored keeps its run id, so only claims the new model
+        decides differently count as new (the nightly digest). Returns (claims before, after).
+        """
+        old: dict[tuple[Any, ...], Any] = {}
+        for r in self.db.execute(f"SELECT {CLAIM_COLUMNS}, run_id FROM claims WHERE doc_id = ?", (doc_id,)):  # noqa: S608
+            old[tuple(r)[:-1]] = r[-1]
+        self.db.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
+        chunks, _ = self.doc_chunks(doc_id)
+        self._insert_claims(doc_id, chunks, claims, lambda row: old.get(row, run_id))
+        self.db.execute("UPDATE documents SET claims_model = ? WHERE doc_id = ?", (claims_model, doc_id))
+        after = self.db.execute("SELECT COUNT(*) FROM claims WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+        return len(old), int(after)
+
+    def stale_claims_documents(self, claims_model: str) -> list[str]:
+        """Documents whose claims another (or an unknown) claims model decided, by doc id."""
+        rows = self.db.execute(
+            "SELECT doc_id FROM documents WHERE claims_model IS NOT ? ORDER BY doc_id", (claims_model,)
+        )
+        return [r[0] for r in rows]
 
     def set_vectors(self, chunk_ids: Sequence[int], vectors: np.ndarray | None) -> None:
         """Give chunks new vectors (under a new seq, as new chunks get), or with None take theirs away.
