@@ -28,6 +28,7 @@ from pipeline.cliargs import build_filters as _filters
 from pipeline.cliargs import check_matches as _check_matches
 from pipeline.cliargs import checked_filters as _checked_filters
 from pipeline.cliargs import pdfs_to_ingest as _pdfs_to_ingest
+from pipeline.cliargs import warn_stale_claims as _warn_stale_claims
 from pipeline.errors import EXIT_QUARANTINED, UsageError
 
 if TYPE_CHECKING:
@@ -434,6 +435,7 @@ def claims(
             ai=ai,
             likelihood=likelihood,
         )
+        _warn_stale_claims(settings, quiet)
         if lint:
             problems = lint_index(settings, f)
             if json_out:
@@ -494,6 +496,7 @@ def brief(
             raise UsageError(f"unknown format {fmt!r}; known: markdown, html")
         f = _filters(doc, publisher, since, until, actor, capability)
         today = check_date(date) or datetime.date.today().isoformat()
+        _warn_stale_claims(settings)
         searcher = Searcher.open(settings)
         try:
             _check_matches(searcher.store, f)

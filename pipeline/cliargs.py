@@ -170,3 +170,18 @@ def plain_help(command: Any) -> None:
     setattr(command, "get_help_option", plain_help_option)  # noqa: B010
     for sub in getattr(command, "commands", {}).values():
         plain_help(sub)
+
+
+def warn_stale_claims(settings: Settings, quiet: bool = False) -> None:
+    """Warn when some documents' claims were decided by another claims model than this tool's."""
+    from pipeline.claims.identity import claims_model_id
+    from pipeline.index.health import open_index
+
+    with open_index(settings) as store:
+        stale = len(store.stale_claims_documents(claims_model_id()))
+    if stale:
+        console.warn(
+            f"the claims of {stale:,} documents were decided by another claims model; "
+            f"run `threatbrief repair {settings.index_dir}` to re-extract them",
+            quiet,
+        )

@@ -319,3 +319,26 @@ def test_cli_status_and_repair_report_stale_claims(tmp_path: Path, corpus: Path,
     done = runner.invoke(app, ["repair", str(index), "--json"])
     report = json.loads(done.stdout)
     assert done.exit_code == 0 and report["reclaimed"] == 1 and report["claims"]["documents"] == 1
+
+
+def test_commands_that_answer_from_claims_warn_while_claims_are_stale(tmp_path: Path, corpus: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    index = tmp_path / "index"
+    _ingest(index, corpus, VersionTagger("v1"))
+    runner = CliRunner()
+    for args in (["claims", "--json"], ["export", "stix"]):
+        result = runner.invoke(app, [*args, "--index", str(index)])
+        assert result.exit_code == 0, result.output
+        assert "claims of 3 documents were decided by another claims model" in result.stderr
+        assert f"threatbrief repair {index}" in result.stderr
+        json.loads(result.stdout)  # stdout stays machine-readable
+        quiet = runner.invoke(app, [*args, "--index", str(index), "--quiet"])
+        assert quiet.exit_code == 0 and "claims model" not in quiet.stderr
+
+    monkeypatch.setattr(pipeline.ingest, "Tagger", lambda: VersionTagger(claims_model_id()))
+    assert runner.invoke(app, ["repair", str(index), "--quiet"]).exit_code == 0
+    result = runner.invoke(app, ["claims", "--json", "--index", str(index)])
+    assert result.exit_code == 0 and "claims model" not in result.stderr

@@ -58,7 +58,7 @@ def stix(
 ) -> None:
     """One STIX 2.1 bundle of the stored claims (reports, actors, attack patterns, notes with quotes)."""
     from pipeline.claims.vocab import LIKELIHOODS
-    from pipeline.cliargs import checked_filters
+    from pipeline.cliargs import checked_filters, warn_stale_claims
     from pipeline.errors import UsageError
     from pipeline.settings import load_settings
 
@@ -69,6 +69,7 @@ def stix(
         f = checked_filters(
             settings, doc=doc, publisher=publisher, since=since, until=until, actor=actor, capability=capability, ai=ai
         )
+        warn_stale_claims(settings, quiet)
         from pipeline.export.stix import export_stix
         from pipeline.text import write_atomic
 
