@@ -154,3 +154,14 @@ def test_advice_and_the_report_speaking_of_itself_rank_below_what_happened():
     act = Candidate("b", 1, 0, 90, "The actors disabled logging on routers after they got in.", 5)
     score([advice, act], q)
     assert act.score > advice.score
+
+
+def test_a_hedge_on_the_asked_states_involvement_is_not_taken_for_the_state_acted_on():
+    from pipeline.brief.evidence import score
+
+    q = parse_question("What cyber operations has Russia conducted against Estonia?")
+    hedge = Candidate("a", 1, 0, 90, "To date, Russian involvement in the attacks on Estonia has never been proven.", 5)
+    plain = Candidate("b", 1, 0, 90, "To date, Russian involvement in the attacks on Estonia has been discussed.", 5)
+    score([hedge, plain], q)
+    assert "RUS" in hedge.named and not hedge.actors  # named, not as the doer
+    assert hedge.score - plain.score > 0.2  # the plain one is taken as naming Russia only as acted on

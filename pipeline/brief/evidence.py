@@ -353,7 +353,7 @@ def score(
             bonus += BONUS_AI  # the question asks about AI, the sentence ties the activity to it
         if is_meta(c.text) or is_advice(c.text):
             bonus -= PENALTY_META  # the document speaking of itself or advising defenders, not what happened
-        if acted_on(c, q):
+        if acted_on(c, q) and not _HEDGE.search(c.text):  # "its involvement never proven": still about its acts
             bonus -= PENALTY_NOT_ACTING  # the asked state is only reporting or acted on ("Iran's centrifuges")
         if c.text.rstrip().endswith("?"):
             bonus -= PENALTY_QUESTION  # a rhetorical question answers nothing
