@@ -171,3 +171,10 @@ def test_publishers_and_observers_are_reporters(text: str) -> None:
     out = tag_text(text)
     assert out["actors"] == ["CHN"]
     assert [m["role"] for m in out["mentions"] if m["state"] in ("CAN", "USA")] == ["reporter"]
+
+
+@pytest.mark.model
+def test_a_possible_act_is_hypothetical_and_keeps_its_actor() -> None:
+    # GUIDE, changes after adjudication, rule 2: a hypothetical act by a named state keeps its actor
+    out = tag_text("Tehran could use cyberattacks to retaliate against Israel.")
+    assert out["stance"] == "hypothetical" and out["actors"] == ["IRN"]
