@@ -157,6 +157,9 @@ def test_the_state_a_narrative_is_about_does_not_act() -> None:
     out = tag_text("Moscow used state media to amplify claims that Ukraine was developing biological weapons.")
     roles = {m["text"]: m["role"] for m in out["mentions"]}
     assert roles["Ukraine"] != "actor" and "UKR" not in out["actors"]
+    # what a post or video "claims" is its narrative too
+    post = tag_text("A viral post claimed that Poland had staged the drone incident to provoke NATO.")
+    assert "POL" not in post["actors"]
 
 
 @pytest.mark.model
