@@ -157,6 +157,9 @@ def test_the_state_a_narrative_is_about_does_not_act() -> None:
     out = tag_text("Moscow used state media to amplify claims that Ukraine was developing biological weapons.")
     roles = {m["text"]: m["role"] for m in out["mentions"]}
     assert roles["Ukraine"] != "actor" and "UKR" not in out["actors"]
+    # what a post or video "claims" is its narrative too
+    post = tag_text("A viral post claimed that Poland had staged the drone incident to provoke NATO.")
+    assert "POL" not in post["actors"]
 
 
 @pytest.mark.model
@@ -171,3 +174,10 @@ def test_publishers_and_observers_are_reporters(text: str) -> None:
     out = tag_text(text)
     assert out["actors"] == ["CHN"]
     assert [m["role"] for m in out["mentions"] if m["state"] in ("CAN", "USA")] == ["reporter"]
+
+
+@pytest.mark.model
+def test_a_possible_act_is_hypothetical_and_keeps_its_actor() -> None:
+    # GUIDE, changes after adjudication, rule 2: a hypothetical act by a named state keeps its actor
+    out = tag_text("Tehran could use cyberattacks to retaliate against Israel.")
+    assert out["stance"] == "hypothetical" and out["actors"] == ["IRN"]

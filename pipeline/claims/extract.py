@@ -258,6 +258,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
         if a.capabilities and negated:
             a.capabilities = []
             a.stance = "negated"
+        elif a.capabilities and a.stance == "fact" and main_verb_is_possible(a):
+            a.stance = "hypothetical"  # GUIDE: "could be used to", "may seek": a possibility
 
 
 _CEASE = frozenset({"stop", "cease", "halt", "abandon", "end", "refrain", "hesitate", "relent", "desist"})
@@ -306,6 +308,17 @@ def main_verbs_negated(a: Analysed) -> bool:
     roots = [t for t in a.doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
     verbs = roots + [c for r in roots for c in r.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
     return bool(verbs) and all(_negated_verb(v) for v in verbs)
+
+
+_POSSIBLE = frozenset({"could", "may", "might"})
+
+
+def main_verb_is_possible(a: Analysed) -> bool:
+    """The main verb carries "could", "may" or "might" ("Tehran could use cyberattacks to ...")."""
+    if a.doc is None:
+        return False
+    roots = [t for t in a.doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    return any(c.dep_ == "aux" and c.lower_ in _POSSIBLE for r in roots for c in r.children)
 
 
 def subject_is_none(a: Analysed) -> bool:

@@ -179,14 +179,29 @@ CONTENT_NOUNS = frozenset(
 )
 
 
+# Pieces of content whose words are a narrative when they "claim"/"say" something ("a post claimed
+# that ...", "the video alleges that ..."), unlike an agency or researcher reporting.
+_CONTENT_SOURCES = CONTENT_NOUNS | frozenset("account persona outlet channel site website page tweet meme".split())
+_SAY_VERBS = frozenset("claim allege say suggest assert purport state insist accuse".split())
+
+
+def _narrative_head(head: Token) -> bool:
+    if head.pos_ == "NOUN":
+        return _lemma(head) in CONTENT_NOUNS
+    if head.pos_ == "VERB" and _lemma(head) in _SAY_VERBS:
+        # "This video claims that ...": the small parser may hang the subject on as a compound
+        return any(c.dep_ in ("nsubj", "compound") and _lemma(c) in _CONTENT_SOURCES for c in head.children)
+    return False
+
+
 def in_said_clause(token: Token) -> bool:
     """The token sits in the "that" clause of a claim, narrative or story ("amplified claims that
-    Ukraine was developing weapons"): the state named there is the narrative's topic, not an actor."""
+    Ukraine was developing weapons", "a post claimed that Ukraine created ..."): the state named
+    there is the narrative's topic, not an actor. What an agency "reported that ..." keeps its actor."""
     for anc in token.ancestors:
         if (
             anc.dep_ in ("acl", "ccomp", "relcl")
-            and anc.head.pos_ == "NOUN"
-            and _lemma(anc.head) in CONTENT_NOUNS
+            and _narrative_head(anc.head)
             and any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in anc.children)
         ):
             return True
