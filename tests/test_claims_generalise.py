@@ -181,3 +181,26 @@ def test_a_possible_act_is_hypothetical_and_keeps_its_actor() -> None:
     # GUIDE, changes after adjudication, rule 2: a hypothetical act by a named state keeps its actor
     out = tag_text("Tehran could use cyberattacks to retaliate against Israel.")
     assert out["stance"] == "hypothetical" and out["actors"] == ["IRN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "role"),
+    [
+        ("Foreign services tried to sabotage Iran's uranium enrichment programme.", "IRN", "target"),
+        ("Estonian government networks were targeted by the worm in 2007.", "EST", "target"),
+        ("Iran has suffered more intrusions than any other country this year.", "IRN", "victim"),
+        ("Georgia suffered a wave of disruptive cyber attacks from Russian hackers.", "GEO", "victim"),
+    ],
+)
+def test_a_state_on_the_receiving_end_in_the_parse_is_not_the_actor(text: str, state: str, role: str) -> None:
+    tagged = tag_text(text)
+    assert state not in tagged["actors"]
+    assert [m["role"] for m in tagged["mentions"] if m["state"] == state] == [role]
+
+
+def test_the_attacker_beside_a_victim_still_acts() -> None:
+    tagged = tag_text("Georgia suffered a wave of disruptive cyber attacks from Russian hackers.")
+    assert tagged["actors"] == ["RUS"]
+    tagged = tag_text("Russian hackers sabotaged Ukraine's power grid.")
+    assert tagged["actors"] == ["RUS"]
+    assert [m["role"] for m in tagged["mentions"] if m["state"] == "UKR"] == ["target"]

@@ -172,6 +172,29 @@ def judging_subject(token: Token) -> bool:
     )
 
 
+_SUFFER_VERBS = frozenset({"suffer", "sustain", "endure"})
+
+
+def acted_on(token: Token) -> str | None:
+    """The role the parse itself gives a mention on the receiving end of a hostile act, or None:
+    the owner of a hostile verb's object ("sabotage Iran's centrifuge programme") or the passive
+    subject of a hostile verb ("Iranian networks were targeted") is its target; the subject of
+    "suffer" ("Iran has suffered the most attacks") is its victim."""
+    if token.dep_ == "poss":
+        owned = token.head
+        return "target" if owned.dep_ in ("dobj", "obj") and _lemma(owned.head) in VICTIM_VERBS else None
+    tok = token
+    for _ in range(6):
+        if tok.dep_ not in ("compound", "amod", "det", "appos", "nmod") or tok.head is tok:
+            break
+        tok = tok.head
+    if tok.dep_ == "nsubjpass" and _lemma(tok.head) in VICTIM_VERBS:
+        return "target"
+    if tok.dep_ == "nsubj" and _lemma(tok.head) in _SUFFER_VERBS:
+        return "victim"
+    return None
+
+
 # Nouns whose "that" clause is what is said, not what is done.
 CONTENT_NOUNS = frozenset(
     "claim narrative story rumor rumour allegation theory lie falsehood message post article content "
