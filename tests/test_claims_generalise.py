@@ -204,3 +204,17 @@ def test_the_attacker_beside_a_victim_still_acts() -> None:
     tagged = tag_text("Russian hackers sabotaged Ukraine's power grid.")
     assert tagged["actors"] == ["RUS"]
     assert [m["role"] for m in tagged["mentions"] if m["state"] == "UKR"] == ["target"]
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("The group spread Russian-language disinformation on Telegram.", "RUS"),
+        ("Persian speakers in Europe were targeted by the campaign.", "IRN"),
+    ],
+)
+def test_a_language_or_its_speakers_is_not_the_state(text: str, state: str) -> None:
+    tagged = tag_text(text)
+    assert state not in tagged["actors"]
+    assert [m["role"] for m in tagged["mentions"] if m["state"] == state] == ["other"]
+    assert tag_text("Russian hackers spread disinformation on Telegram.")["actors"] == ["RUS"]

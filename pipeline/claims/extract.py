@@ -231,6 +231,10 @@ def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
                 a.stance = a.feats.stance
 
 
+# "Russian-language content", "Persian speakers": a language, not its state
+_LANGUAGE_AFTER = re.compile(r"(?:-|\s)(?:language|speaking|speakers?)\b", re.IGNORECASE)
+
+
 def decide_roles(items: list[Analysed], heads: Heads) -> None:
     """Fill the role of every candidate from the role head."""
     rescue_by_actor(items, heads)
@@ -246,8 +250,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             c.role = "actor" if c.p_actor >= heads.actor_threshold else best_other
     for a in items:
         for c in a.candidates:
-            if c.mention.alias.text.endswith("-speaking"):
-                c.role = "other"  # a language community, not its state (TAXONOMY: named actors only)
+            if c.mention.alias.text.endswith("-speaking") or _LANGUAGE_AFTER.match(a.sentence, c.mention.end):
+                c.role = "other"  # a language or its speakers, not the state (TAXONOMY: named actors only)
             elif a.doc is not None and (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None:
                 if judging_subject(span.root):
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
