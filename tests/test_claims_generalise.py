@@ -211,6 +211,7 @@ def test_the_attacker_beside_a_victim_still_acts() -> None:
     [
         ("The group spread Russian-language disinformation on Telegram.", "RUS"),
         ("Persian speakers in Europe were targeted by the campaign.", "IRN"),
+        ("Separatist officials were spied on in Operation Nightjar (Russian: Kozodoy) for a year.", "RUS"),
     ],
 )
 def test_a_language_or_its_speakers_is_not_the_state(text: str, state: str) -> None:
@@ -218,3 +219,4 @@ def test_a_language_or_its_speakers_is_not_the_state(text: str, state: str) -> N
     assert state not in tagged["actors"]
     assert [m["role"] for m in tagged["mentions"] if m["state"] == state] == ["other"]
     assert tag_text("Russian hackers spread disinformation on Telegram.")["actors"] == ["RUS"]
+    assert "RUS" in tag_text("Russian operators (GRU: Unit 26165) compromised the network.")["actors"]

@@ -235,6 +235,15 @@ def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
 _LANGUAGE_AFTER = re.compile(r"(?:-|\s)(?:language|speaking|speakers?)\b", re.IGNORECASE)
 
 
+def _names_language(sentence: str, m: Mention) -> bool:
+    """ "Russian-language", "Persian speakers", or a gloss in brackets: "Groundbait (Russian: ...)"."""
+    if m.alias.kind != "demonym":
+        return False
+    if _LANGUAGE_AFTER.match(sentence, m.end):
+        return True
+    return sentence[: m.start].rstrip().endswith("(") and sentence[m.end :].lstrip().startswith(":")
+
+
 def decide_roles(items: list[Analysed], heads: Heads) -> None:
     """Fill the role of every candidate from the role head."""
     rescue_by_actor(items, heads)
@@ -250,7 +259,7 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             c.role = "actor" if c.p_actor >= heads.actor_threshold else best_other
     for a in items:
         for c in a.candidates:
-            if c.mention.alias.text.endswith("-speaking") or _LANGUAGE_AFTER.match(a.sentence, c.mention.end):
+            if c.mention.alias.text.endswith("-speaking") or _names_language(a.sentence, c.mention):
                 c.role = "other"  # a language or its speakers, not the state (TAXONOMY: named actors only)
             elif a.doc is not None and (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None:
                 if judging_subject(span.root):
