@@ -1106,3 +1106,33 @@ def test_a_state_the_question_names_as_target_is_not_also_reported():
     cand.claims = [row("EST", "Estonia came under attack."), row("CHN", "China attacked Estonian banks.")]
     also = {a.actor for a in _also_reported([cand], q, Refs())}  # type: ignore[arg-type]
     assert also == {"CHN"}
+
+
+def test_judgments_on_one_actor_quote_different_sentences_even_with_links_elided(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    page = (
+        "Iranian hackers ran cyber attacks and espionage: they stole mail and ran cyber attacks on the "
+        "foreign ministry <https://example.org/advisory> in July 2022. "
+        "Later the Iranian group also stole some files."
+    )
+    make_text_pdf(corpus / "e.pdf", [page], {"Title": "Report E", "Publisher": "CISA / FBI"})
+
+    def two_capabilities(doc: ParsedDocument) -> list[Claim]:
+        out = []
+        for p in doc.pages:
+            for s, e in split_sentences(p.text):
+                if "Iranian" in p.text[s:e]:
+                    for cap in ("cyber_espionage", "cyber_attack"):
+                        out.append(Claim(cap, p.text[s:e], p.page_no, s, e, actor="IRN", doc_id=doc.meta.doc_id))
+        return out
+
+    settings = Settings(index_dir=tmp_path / "index")
+    assert not ingest([corpus], settings, embedder=FakeEmbedder(), tagger=two_capabilities).failed
+    s = Searcher.open(settings, embedder=FakeEmbedder())
+    try:
+        b = build_briefing(s, "What cyber attacks and espionage have Iranian hackers run?", Filters(), today=TODAY)
+    finally:
+        s.close()
+    quotes = [j.quote.text for j in b.judgments]
+    assert len(quotes) == 2 and len(set(quotes)) == 2

@@ -359,7 +359,7 @@ def _judgments(
         if rep is None:
             continue  # no sentence left that is verified and does not already carry a judgment on this actor
         j = _judgment(g, rep, refs, q)
-        taken[g.actor].add(j.quote.text)
+        taken[g.actor].add(rep.row["sentence"])  # as stored: the quote's text may have its links elided
         out.append((g, j))
     return out
 
