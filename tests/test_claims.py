@@ -281,8 +281,9 @@ def test_criminal_naming_family_is_not_a_state() -> None:
 def test_group_alias_in_capitals() -> None:
     out = tag_text("VENOMOUS BEAR sent spear-phishing emails to diplomats and stole their credentials.")
     assert out["actors"] == ["RUS"]
-    # developing tools is an act without a capability (GUIDE.md, changes after adjudication, rule 1)
-    assert tag_text("VENOMOUS BEAR maintained an arsenal of custom backdoors.")["actors"] == []
+    # named in capitals and doing nothing: found, and no act
+    quiet = tag_text("VENOMOUS BEAR is one of several names vendors use for this group.")
+    assert [m["state"] for m in quiet["mentions"]] == ["RUS"] and quiet["actors"] == []
 
 
 def _vendor_roles(out: dict) -> list[tuple[str, object, str]]:

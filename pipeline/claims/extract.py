@@ -207,6 +207,23 @@ def _may_rescue(a: Analysed, heads: Heads) -> bool:
     return max(a.cap_probs.values()) >= floor and bool(a.feats.mentions)
 
 
+_COPULAS = frozenset({"be", "remain", "become", "seem"})
+
+
+def _described(a: Analysed, m: Mention) -> bool:
+    """The mention is the subject of a copula ("APT28 is one of ...", "the group remains
+    active"): the sentence describes it, it does not say it acts."""
+    span = tokens_in(a.doc, m.start, m.end) if a.doc is not None else None
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(6):
+        if tok.dep_ not in ("compound", "amod", "det", "appos", "nmod") or tok.head is tok:
+            break
+        tok = tok.head
+    return tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _COPULAS
+
+
 def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
     """A named state that the role head reads as acting, with high probability, in a sentence whose
     likeliest capability is just under the threshold ("FBI and CISA assess that Chinese
@@ -214,7 +231,7 @@ def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
     capability. Both thresholds are chosen on cross-validation (pipeline/claims/train.py)."""
     strong = _config(heads, "actor_alone")
     todo = [a for a in items if strong is not None and a.candidates and _may_rescue(a, heads)]
-    cands = [(a, c) for a in todo for c in a.candidates]
+    cands = [(a, c) for a in todo for c in a.candidates if not _described(a, c.mention)]
     if not cands:
         return
     probs = heads.role_probs(np.stack([encode(act_features(c.features, True), heads.ment_index) for _, c in cands]))
@@ -266,7 +283,7 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
                 elif in_said_clause(span.root):
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
-                elif c.role == "actor" and (hit := acted_on(span.root)) is not None:
+                elif (hit := acted_on(span.root)) is not None:
                     c.role = hit  # on the receiving end in the parse: "sabotage Iran's programme"
         share_conjunct_roles(a)
         negated = acting_is_negated(a) or triggers_negated(a) or subject_is_none(a) or main_verbs_negated(a)

@@ -1,11 +1,16 @@
 """Rebuild the learned heads (data/heads.npz, data/heads.json) from eval/claims/labels.
 
-    python -m pipeline.claims.train            # train on the train split, report train and dev
+    python -m pipeline.claims.train            # select on train (dev figures), ship on every split
     python -m pipeline.claims.train --check    # train again and compare with the shipped weights
 
 Deterministic: features are counted in a fixed order, weights start at zero, and full-batch
-Adam runs a fixed number of steps, so a rerun gives the same weights and figures. The test
-split is never read here.
+Adam runs a fixed number of steps, so a rerun gives the same weights and figures.
+
+The shipped heads are fit on every labelled split (train, dev and test): fitting on more
+publishers helps most on reports nobody labelled (heads fit on train + test instead of train
+alone: held-out dev actor F1 0.519 -> 0.623). Test figures therefore never come from the shipped
+heads: `eval/claims_eval.py --split test` fits heads on train + dev first (`held_out_heads`),
+and no figure of the test split is computed here.
 """
 
 from __future__ import annotations
@@ -34,10 +39,11 @@ from pipeline.claims.signals import ROLES, STANCES, act_features, sentence_signa
 from pipeline.claims.vocab import CAPABILITIES
 
 SEED = 20261202  # recorded; the fit itself uses no randomness
-# Hyper-parameters are chosen by a fit on train scored on dev; the shipped heads are then fit on
-# train + dev (more publishers), so dev figures of the shipped heads are not held out: test is.
+# Hyper-parameters are chosen on cross-validation over train + dev (and a fit on train scored on
+# dev); test figures come from heads fit on HELD_OUT_SPLITS; the shipped heads are fit on all.
 SELECT_SPLITS = ("train",)
-TRAIN_SPLITS = ("train", "dev")
+HELD_OUT_SPLITS = ("train", "dev")
+TRAIN_SPLITS = ("train", "dev", "test")
 
 
 @dataclass(frozen=True)
@@ -247,6 +253,17 @@ def evaluate(heads: Heads, rows: list[dict[str, Any]], items: list[Analysed]) ->
     }
 
 
+def fit_on(splits: tuple[str, ...], cfg: Config | None = None) -> Heads:
+    """Heads fit on the labelled rows (pending parts included) of `splits`."""
+    rows = [r for s in splits for r in load_split(s, pending=True)]
+    return train(rows, featurise(rows), cfg or Config())
+
+
+def held_out_heads() -> Heads:
+    """Heads that never saw the test split: what its figures are measured with."""
+    return fit_on(HELD_OUT_SPLITS)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="compare a fresh fit with the shipped weights")
@@ -259,9 +276,13 @@ def main() -> None:
         "select_on_train": evaluate(selection, train_rows, train_items),
         "select_on_dev": evaluate(selection, dev_rows, dev_items),
     }
-    rows, items = train_rows + dev_rows, featurise(train_rows + dev_rows)
+    test_rows = load_split("test", pending=True)
+    rows = train_rows + dev_rows + test_rows
+    items = featurise(rows)  # afresh: evaluate() wrote decisions into the items above
     heads = train(rows, items, Config())
-    figures["shipped_on_train_dev"] = evaluate(heads, rows, items)
+    # fit figures (not held out): how well the shipped heads fit what they were trained on
+    n = len(train_rows) + len(dev_rows)
+    figures["shipped_on_train_dev"] = evaluate(heads, rows[:n], items[:n])
     heads.meta.update({"data_hash": data_hash(TRAIN_SPLITS), "figures": figures})
     sizes = f"features {len(heads.sent_index)} / {len(heads.ment_index)}"
     print(f"data {heads.meta['data_hash'][:16]}  sentences {len(rows)}  {sizes}")
