@@ -274,6 +274,18 @@ def test_group_names_inside_detection_or_file_names_are_not_mentions(text: str, 
     assert [m.text for m in get_matchers().mentions(text)] == names
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Chinese vendors sold cameras across Latin America.", ["Chinese"]),
+        ("Patrols in the South China Sea grew, and China protested.", ["China"]),
+        ("Papua New Guinea, like all New Guinea, uses Australian networks.", ["Papua New Guinea", "Australian"]),
+    ],
+)
+def test_a_place_named_after_a_state_is_not_the_state(text: str, names: list[str]) -> None:
+    assert [m.text for m in get_matchers().mentions(text)] == names
+
+
 def test_criminal_naming_family_is_not_a_state() -> None:
     assert tag_text("WIZARD SPIDER deployed ransomware against hospitals.")["actors"] == []
 

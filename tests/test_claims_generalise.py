@@ -160,6 +160,9 @@ def test_the_state_a_narrative_is_about_does_not_act() -> None:
     # what a post or video "claims" is its narrative too
     post = tag_text("A viral post claimed that Poland had staged the drone incident to provoke NATO.")
     assert "POL" not in post["actors"]
+    # and what "stories claiming that ..." say
+    stories = tag_text("Bot accounts amplified stories claiming that Ukrainian soldiers were selling donated weapons.")
+    assert [m["role"] for m in stories["mentions"] if m["state"] == "UKR"] == ["other"]
 
 
 @pytest.mark.model

@@ -147,6 +147,11 @@ _NOT_IN_NAME = r"(?<!\w[.:])"
 _NOT_FILE = r"(?!\.[A-Za-z]\w)"
 
 
+def _within(m: Mention, span: tuple[int, int]) -> bool:
+    """The mention lies inside a longer span."""
+    return span[0] <= m.start and m.end <= span[1] and span != (m.start, m.end)
+
+
 class Matchers:
     """Compiled regexes of a Taxonomy, built once."""
 
@@ -160,6 +165,8 @@ class Matchers:
         self.alias_re = re.compile(rf"(?<![\w-]){_NOT_IN_NAME}(?:{body})(?!\w){_NOT_FILE}")
         vendors = "|".join(re.escape(v) for v in sorted(tax.vendors, key=lambda v: -len(v)))
         self.vendor_re = re.compile(rf"(?<![\w-])(?:{vendors})(?!\w)") if vendors else None
+        places = "|".join(re.escape(p) for p in sorted(tax.places, key=lambda p: -len(p)))
+        self.place_re = re.compile(rf"(?<![\w-])(?:{places})(?!\w)") if places else None
         self.alias_lower = {a.text.lower(): a for a in aliases}
         self.families = [
             (re.compile(rf"(?<![\w-]){_NOT_IN_NAME}(?:{pat})(?![\w-]){_NOT_FILE}"), code) for pat, code in tax.families
@@ -199,6 +206,11 @@ class Matchers:
     def mentions(self, sentence: str) -> list[Mention]:
         """Gazetteer actor mentions in a sentence, then unlisted groups named by vendor convention."""
         found = [Mention(m.start(), m.end(), self.alias_by_text[m.group(0)]) for m in self.alias_re.finditer(sentence)]
+        if self.place_re is not None and found:
+            places = [m.span() for m in self.place_re.finditer(sentence)]
+            # a state's name inside a place's ("Latin America") names the place; the state's own
+            # longer name ("Papua New Guinea" over "New Guinea") still counts
+            found = [f for f in found if not any(_within(f, span) for span in places)]
         for pattern, code in self.families:
             for m in pattern.finditer(sentence):
                 if not any(f.start < m.end() and m.start() < f.end for f in found):

@@ -212,7 +212,10 @@ def _narrative_head(head: Token) -> bool:
     if head.pos_ == "NOUN":
         return _lemma(head) in CONTENT_NOUNS
     if head.pos_ == "VERB" and _lemma(head) in _SAY_VERBS:
-        # "This video claims that ...": the small parser may hang the subject on as a compound
+        # "This video claims that ...": the small parser may hang the subject on as a compound;
+        # "stories claiming that ...": the verb qualifies the content noun
+        if head.dep_ == "acl" and _lemma(head.head) in _CONTENT_SOURCES:
+            return True
         return any(c.dep_ in ("nsubj", "compound") and _lemma(c) in _CONTENT_SOURCES for c in head.children)
     return False
 

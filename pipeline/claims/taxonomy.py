@@ -62,6 +62,8 @@ class Taxonomy:
     advisory: frozenset[str] = frozenset()
     # vendor naming conventions: (regex on a group name, state), e.g. "<Word> Panda" -> CHN
     families: tuple[tuple[str, str], ...] = ()
+    # places whose name contains a state's ("Latin America", "South China Sea"): not that state
+    places: frozenset[str] = frozenset()
     # private spyware/intrusion vendors: a mention has role `vendor` and no state (TAXONOMY: a
     # private vendor selling to governments is not its home state acting)
     vendors: frozenset[str] = frozenset()
@@ -184,6 +186,7 @@ def load_taxonomy() -> Taxonomy:
         advisory=frozenset(actors_raw.get("advisory", {}).get("aliases", [])),
         vendors=frozenset(actors_raw.get("vendors", {}).get("names", [])),
         families=tuple((f["pattern"], f["state"]) for f in actors_raw.get("family", [])),
+        places=frozenset(_read("countries.toml").get("places", {}).get("names", [])),
     )
 
 
