@@ -21,6 +21,12 @@ from pipeline.claims.taxonomy import load_taxonomy
         ("The operators ran fake personas that claimed to be local farmers.", "influence_operations"),
         ("Several websites posing as independent news outlets carried the story.", "influence_operations"),
         ("The unit stole $40 million in cryptocurrency from an exchange.", "cyber_espionage"),
+        ("The operators set up fake local news pages in three languages.", "influence_operations"),
+        ("The accounts impersonated environmental activists in Germany.", "influence_operations"),
+        ("Coordinated accounts flooded the protesters' hashtags with spam.", "influence_operations"),
+        ("The network kept posting anti-government memes every evening.", "influence_operations"),
+        ("A state-funded outlet repackaged the ministry's statement for foreign readers.", "propaganda"),
+        ("The country's embassies amplified the minister's speech on social media.", "propaganda"),
     ],
 )
 def test_influence_and_theft_phrasings_fire(text: str, capability: str) -> None:
