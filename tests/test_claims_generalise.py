@@ -229,3 +229,23 @@ def test_a_language_or_its_speakers_is_not_the_state(text: str, state: str) -> N
     assert [m["role"] for m in tagged["mentions"] if m["state"] == state] == ["other"]
     assert tag_text("Russian hackers spread disinformation on Telegram.")["actors"] == ["RUS"]
     assert "RUS" in tag_text("Russian operators (GRU: Unit 26165) compromised the network.")["actors"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # synthetic media is generated media: AI whether or not the sentence says "AI"
+        "Russian operatives used voice cloning to impersonate a European minister on a call.",
+        # making content counts as synthetic media where the sentence names the AI that made it
+        "The Iranian campaign relied on neural networks to generate photos of staged rallies.",
+    ],
+)
+def test_generated_media_is_ai_enabled(text: str) -> None:
+    out = tag_text(text)
+    assert "synthetic_media" in out["capabilities"] and out["ai_enabled"] is True
+    assert all(c["ai_enabled"] for c in out["claims"] if c["capability"] == "synthetic_media")
+
+
+def test_making_content_without_ai_is_not_synthetic_media() -> None:
+    assert "synthetic_media" not in get_matchers().features("The group wrote articles for a blog.").capabilities
