@@ -249,3 +249,39 @@ def test_generated_media_is_ai_enabled(text: str) -> None:
 
 def test_making_content_without_ai_is_not_synthetic_media() -> None:
     assert "synthetic_media" not in get_matchers().features("The group wrote articles for a blog.").capabilities
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # verbs that also report ("launch", "publish", "release", "track") do the act when their
+        # object is one
+        ("Russia launched cyber attacks against NATO members.", "RUS"),
+        ("Iran published fake articles on spoofed news sites.", "IRN"),
+        ("Russia released fabricated documents about the minister.", "RUS"),
+        ("Beijing tracks Uyghur dissidents in Turkey.", "CHN"),
+    ],
+)
+def test_a_reporting_verb_with_an_act_for_object_acts(text: str, code: str) -> None:
+    assert code in tag_text(text)["actors"]
+
+
+@pytest.mark.model
+def test_a_reporting_verb_with_a_report_for_object_reports() -> None:
+    out = tag_text("The US and UK issued a joint statement on Chinese cyber espionage.")
+    assert {m["text"]: m["role"] for m in out["mentions"]}.keys() >= {"US", "UK"}
+    assert "USA" not in out["actors"] and "GBR" not in out["actors"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Neither China nor Russia deployed deepfakes during the campaign.",
+        "China neither hacked the ministry nor stole its data.",
+    ],
+)
+def test_neither_nor_negates(text: str) -> None:
+    out = tag_text(text)
+    assert out["claims"] == [] and out["stance"] == "negated"

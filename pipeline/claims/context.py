@@ -19,6 +19,10 @@ _REPORT_VERB = re.compile(
     r"co-?authored|authored|urge[sd]?|encourage[sd]?)\b(?!\s+by\b)",
     re.I,
 )
+# Report verbs that also make things: their subject acts when the object is a capability trigger.
+_MAKING_VERBS = ("publish", "releas", "issu")
+# up to two words between such a verb and a trigger, none a preposition ("a statement on ...")
+_OBJECT_GAP = re.compile(r"\s*(?:(?!(?:on|about|into|of|for|with|regarding|concerning)\b)[\w’'-]+\s+){0,2}", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s*$", re.I)
 _GAP_FILLER = re.compile(
     r"\b(?:and|or|the|of|its|their|governments?|authoring|cybersecurity|"
@@ -51,6 +55,10 @@ def is_reporter(sentence: str, m: Mention, mentions: list[Mention], triggers: li
             return False
         if _PASSIVE_BEFORE.search(gap):
             return False
+        if v.group(0).lower().startswith(_MAKING_VERBS) and any(
+            s >= v.end() and _OBJECT_GAP.fullmatch(sentence[v.end() : s]) for s, _ in triggers
+        ):
+            return False  # "Iran published fake articles": what is published is the act
         rest = _strip(gap, [(o.start, o.end) for o in mentions], m.end)
         return not _GAP_FILLER.sub("", rest)
     return False

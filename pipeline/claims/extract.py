@@ -310,6 +310,8 @@ def _negated_verb(token: Any) -> bool:
             if t.lemma_.lower() in _CEASE:
                 return False  # "did not stop spreading" asserts the act
             for child in t.children:
+                if child.dep_ == "preconj" and child.lower_ == "neither":
+                    return True  # "China neither hacked ... nor stole ..."
                 if child.dep_ == "neg":
                     nxt = child.doc[child.i + 1].lower_ if child.i + 1 < len(child.doc) else ""
                     if nxt not in ("only", "just", "merely", "simply"):
@@ -330,7 +332,12 @@ def acting_is_negated(a: Analysed) -> bool:
             return False
         root = span.root
         noun = root.head if root.dep_ in ("amod", "compound", "poss") else root
-        if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in noun.children):
+        first = noun
+        while first.dep_ == "conj" and first.head is not first:
+            first = first.head  # "Neither China nor Russia": "neither" hangs on the first conjunct
+        if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in noun.children) or any(
+            ch.dep_ in ("det", "preconj") and ch.lower_ == "neither" for ch in first.children
+        ):
             continue
         if not _negated_verb(noun):
             return False

@@ -28,6 +28,19 @@ def _lemma(tok: Token) -> str:
     return (tok.lemma_ or tok.lower_).lower()
 
 
+def _does_act(verb: Token, trigger_tokens: set[int]) -> bool:
+    """A verb that also reports ("launch", "publish", "track", "identify") does the act when it,
+    or its object, is a capability trigger or an activity: "Russia launched cyber attacks",
+    "Beijing tracks dissidents", unlike "CISA launched an investigation"."""
+    if verb.i in trigger_tokens:
+        return True
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "obj")):
+        words = [obj, *(c for c in obj.children if c.dep_ in ("amod", "compound"))]
+        if _lemma(obj) in ACTIVITY_NOUNS or any(w.i in trigger_tokens for w in words):
+            return True
+    return False
+
+
 def _role_of_anchor(tok: Token, trigger_tokens: set[int]) -> bool | None:
     lemma = _lemma(tok)
     dep = tok.dep_
@@ -36,7 +49,7 @@ def _role_of_anchor(tok: Token, trigger_tokens: set[int]) -> bool | None:
         return ACT
     if dep in ("nsubj", "csubj"):
         hl = _lemma(head)
-        if hl in REPORT_VERBS:
+        if hl in REPORT_VERBS and not _does_act(head, trigger_tokens):
             return NOT
         if hl in ("suffer", "face", "experience", "receive", "fall", "become", "remain") or (
             hl == "be" and any(_lemma(c) in VICTIM_NOUNS for c in head.children if c.dep_ == "attr")
