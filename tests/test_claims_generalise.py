@@ -25,6 +25,7 @@ from pipeline.claims.taxonomy import load_taxonomy
         ("The accounts impersonated environmental activists in Germany.", "influence_operations"),
         ("Coordinated accounts flooded the protesters' hashtags with spam.", "influence_operations"),
         ("The network kept posting anti-government memes every evening.", "influence_operations"),
+        ("The agency interfered in the 2020 Taiwanese presidential election.", "influence_operations"),
         ("A state-funded outlet repackaged the ministry's statement for foreign readers.", "propaganda"),
         ("The country's embassies amplified the minister's speech on social media.", "propaganda"),
     ],
