@@ -38,6 +38,9 @@ def test_influence_and_theft_phrasings_fire(text: str, capability: str) -> None:
     "text",
     [
         "Defenders should build threat personas for their tabletop exercises.",
+        # umbrella terms carry no capability (TAXONOMY, "A capability needs an act")
+        "The agency's cyber operations have posed a long-standing threat to its neighbours.",
+        "The report describes malicious cyber activity of several governments.",
         "Administrators should scan networks for the indicators listed below.",
     ],
 )
