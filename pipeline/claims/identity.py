@@ -25,6 +25,7 @@ DECIDING_MODULES = (
     "context.py",
     "extract.py",
     "features.py",
+    "frames.py",
     "lexicon.py",
     "model.py",
     "roles.py",

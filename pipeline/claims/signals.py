@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.claims.context import is_attributed_to, is_reporter
 from pipeline.claims.features import Features, Mention, get_matchers, heading_end, is_citation
+from pipeline.claims.frames import frame_features
 from pipeline.claims.lexicon import ACT, AGENT_NOUNS, NOT, VICTIM_VERBS
 from pipeline.claims.roles import CONTENT_NOUNS, ambiguous_attack, is_criminal, mention_role, tokens_in
 from pipeline.claims.taxonomy import Alias
@@ -287,6 +288,7 @@ def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Menti
     if is_citation(doc.text):
         out.append("citation")
     out += _phrase_features(root, triggers)
+    out += frame_features(span, triggers)
     codes = {x.alias.code for x in mentions}
     out.append(f"n_states:{min(len(codes), 3)}")
     return out

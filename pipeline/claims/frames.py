@@ -1,0 +1,247 @@
+"""The syntactic frame of a candidate mention, in general terms, for the role head.
+
+A mention's role follows from the frame it sits in more than from its words: "Russian hackers"
+(a demonym on an agent noun) act, "Russian IP addresses" (on an infrastructure noun) place,
+"Russian language" names a language; "Russia's campaign" (possessor of an act) acts, "Ukraine's
+networks" (possessor of what is attacked) is attacked; "attributed to X", "backed by X" act,
+"servers in X" place, "attacks against X" aim at X; the subject of "assess" reports. The
+features below name those frames by word class (nouns and verbs grouped by what they denote),
+so that what is learned from one report carries over to the phrasings of another.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.claims.lexicon import (
+    ACCUSE_VERBS,
+    ACTIVITY_NOUNS,
+    AGENT_NOUNS,
+    ATTACK_NOUNS,
+    CRIMINAL_NOUNS,
+    HOSTILE_NOUNS,
+    LINK_WORDS,
+    PERCEPTION_VERBS,
+    REPORT_VERBS,
+    VICTIM_NOUNS,
+    VICTIM_VERBS,
+)
+
+# What a noun denotes; a noun may belong to several classes.
+NOUN_CLASSES: dict[str, frozenset[str]] = {
+    "agent": frozenset(AGENT_NOUNS),
+    "hostile": frozenset(HOSTILE_NOUNS),
+    "act": frozenset(ACTIVITY_NOUNS | {a.rstrip("s") for a in ATTACK_NOUNS} | {"incident", "breach", "hack"}),
+    "crime": frozenset(CRIMINAL_NOUNS),
+    # what is attacked or harmed
+    "asset": frozenset(
+        "network system website site server computer infrastructure organization organisation institution "
+        "company firm sector industry entity facility ministry embassy account email device".split()
+    )
+    | frozenset(VICTIM_NOUNS),
+    # people on the receiving end
+    "people": frozenset(
+        "citizen dissident activist journalist official user national people community diaspora minority "
+        "expert researcher student resident refugee critic opposition voter population individual".split()
+    ),
+    # where something is hosted or comes from
+    "infra": frozenset(
+        "ip address domain host hosting space infrastructure provider isp registrar vps node proxy "
+        "datacenter telemetry range asn location origin registration ip-address".split()
+    ),
+    "place": frozenset("country region city territory province area border soil state nation capital".split()),
+    "language": frozenset(
+        "language speaker text word translation character keyboard locale script dialect name slang".split()
+    ),
+    # who investigates, publishes or advises
+    "authority": frozenset(
+        "agency authority government department bureau ministry office command service police court "
+        "administration official cert centre center council committee partner".split()
+    ),
+    "document": frozenset(
+        "report advisory statement release analysis investigation assessment publication press blog "
+        "whitepaper paper document alert warning indictment guidance bulletin reporting article".split()
+    ),
+    # what is talked about
+    "topic": frozenset(
+        "war conflict relation relationship policy issue interest election politics economy history "
+        "revolution turmoil crisis invasion tension holiday culture news affair development region".split()
+    ),
+}
+
+VERB_CLASSES: dict[str, frozenset[str]] = {
+    "report": frozenset(REPORT_VERBS | PERCEPTION_VERBS | {"coauthor", "co-author", "author", "develop"}),
+    "hostile": frozenset(VICTIM_VERBS),
+    "link": frozenset(LINK_WORDS | ACCUSE_VERBS),
+    "suffer": frozenset({"suffer", "face", "experience", "receive", "endure", "sustain", "fall"}),
+    "use": frozenset(
+        "use employ deploy leverage conduct carry launch run send create build develop spread operate "
+        "seek try attempt continue aim plan intend".split()
+    ),
+    "host": frozenset("host locate register base originate reside resolve situate route".split()),
+    "be": frozenset({"be", "become", "remain", "seem", "appear"}),
+}
+
+# Words glued after a mention with a hyphen: "Russia-based", "Iranian-backed", "China-nexus".
+_HYPHEN_AFTER = re.compile(r"[-‐‑–](\w+)")
+# Words glued before a mention: "pro-Russian", "anti-Chinese", "non-Iranian".
+_HYPHEN_BEFORE = re.compile(r"\b(pro|anti|non|ex|post|pre|sino|russo)[-‐‑–]$", re.I)
+_IP = re.compile(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|\b[0-9a-f]{32,64}\b", re.I)
+_MOD_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "flat", "nummod", "det", "appos"})
+
+
+def _lemma(tok: Any) -> str:
+    return (tok.lemma_ or tok.lower_).lower()
+
+
+def noun_classes(tok: Any) -> list[str]:
+    """Word classes of a noun (its lemma and its lowercased form); ["none"] if it has none."""
+    words = {_lemma(tok), tok.lower_}
+    out = [c for c, ws in NOUN_CLASSES.items() if words & ws]
+    return out or ["none"]
+
+
+def verb_classes(tok: Any, triggers: set[int]) -> list[str]:
+    """Word classes of a verb; "trigger" when it is a capability trigger of the sentence."""
+    lemma = _lemma(tok)
+    out = [c for c, ws in VERB_CLASSES.items() if lemma in ws]
+    if tok.i in triggers:
+        out.append("trigger")
+    return out or ["none"]
+
+
+def _is_verb(tok: Any) -> bool:
+    return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+
+
+def _head_classes(tok: Any, triggers: set[int]) -> list[str]:
+    if _is_verb(tok):
+        return [f"v{c}" for c in verb_classes(tok, triggers)]
+    out = [f"n{c}" for c in noun_classes(tok)]
+    if tok.i in triggers:
+        out.append("ntrigger")
+    return out
+
+
+def _bucket(n: int) -> str:
+    return "0" if n == 0 else "1" if n == 1 else "2-3" if n <= 3 else "4-7" if n <= 7 else "8+"
+
+
+def _noun_phrase(root: Any) -> tuple[Any, list[str]]:
+    """The head of the noun phrase a mention sits in (through modifiers and coordination), and
+    how the mention attaches on the way ("mod:agent" for "Russian hackers", "poss:act" for
+    "Russia's campaign", "conj" for the second state of a list)."""
+    tok = root
+    out: list[str] = []
+    for step in range(6):
+        head = tok.head
+        if head is tok:
+            break
+        dep = tok.dep_
+        if dep == "conj" and not _is_verb(head):
+            out.append("conj")
+            tok = head
+            continue
+        if dep == "poss":
+            if step == 0 or out == ["conj"]:
+                out += [f"poss:{c}" for c in noun_classes(head)]
+            tok = head
+            continue
+        if dep in _MOD_DEPS:
+            if step == 0 or out == ["conj"]:
+                out += [f"mod:{c}" for c in noun_classes(head)]
+            tok = head
+            continue
+        break
+    return tok, out
+
+
+def _function(np: Any, triggers: set[int]) -> list[str]:
+    """What the noun phrase is to its governor: subject, object, object of a preposition, ..."""
+    head = np.head
+    dep = np.dep_
+    if head is np or dep == "ROOT":
+        return ["fn:root"]
+    if dep == "pobj" and head.dep_ in ("prep", "agent"):
+        prep = "by" if head.dep_ == "agent" else head.lower_
+        gov = head.head
+        out = [f"fn:{prep}_{c}" for c in _head_classes(gov, triggers)]
+        out.append(f"fn:{prep}")
+        if gov.dep_ in ("acl", "amod", "relcl") and gov.head is not gov:
+            # "servers located in X", "hackers backed by X": what the participle describes
+            out += [f"fn:{prep}_of_{c}" for c in noun_classes(gov.head)]
+        return out
+    if dep in ("nsubj", "nsubjpass", "csubj", "dobj", "obj", "dative", "attr", "oprd", "appos"):
+        name = {"csubj": "nsubj", "obj": "dobj", "dative": "dobj"}.get(dep, dep)
+        out = [f"fn:{name}_{c}" for c in _head_classes(head, triggers)]
+        out.append(f"fn:{name}")
+        if name == "nsubj" and any(c.i in triggers for c in head.children if c.dep_ in ("dobj", "obj", "xcomp")):
+            out.append("fn:nsubj_of_trigger_object")  # "X used spearphishing", "X seeks to hack"
+        if name in ("nsubj", "nsubjpass") and any(c.dep_ == "neg" for c in head.children):
+            out.append("fn:negated_verb")
+        return out
+    return [f"fn:other_{dep}"]
+
+
+def _trigger_relation(root: Any, np: Any, triggers: set[int]) -> list[str]:
+    """Where the nearest capability trigger is, in the tree and in the text."""
+    if not triggers:
+        return ["trig:none"]
+    doc = root.doc
+    near = min(triggers, key=lambda i: abs(i - root.i))
+    out = [f"trig_dist:{_bucket(abs(near - root.i))}", "trig:after" if near > root.i else "trig:before"]
+    anc = {t.i for t in root.ancestors}
+    if anc & triggers:
+        out.append("trig:governs")  # the mention sits under a trigger ("attacks by X", "hacked X")
+    if any(t.i in triggers for t in root.subtree):
+        out.append("trig:inside")  # "X's hacking campaign" parsed with X as head
+    # the clause verb of the mention and of the trigger
+    verb = next((t for t in [np, *np.ancestors] if _is_verb(t)), None)
+    if verb is not None:
+        tverbs = {next((t.i for t in [doc[i], *doc[i].ancestors] if _is_verb(t)), -1) for i in triggers}
+        if verb.i in tverbs:
+            out.append("trig:same_clause")
+    return out
+
+
+def _shape(tok: Any | None) -> str:
+    if tok is None:
+        return "edge"
+    t = tok.text
+    if any(ch.isdigit() for ch in t):
+        return "num"
+    if not any(ch.isalpha() for ch in t):
+        return "punct"
+    return "cap" if t[:1].isupper() else "low"
+
+
+def frame_features(span: Any, triggers: set[int]) -> list[str]:
+    """Frame features of a mention (a span of the parsed sentence)."""
+    root = span.root
+    doc = root.doc
+    text = doc.text
+    np, attach = _noun_phrase(root)
+    func = _function(np, triggers)
+    out = [*attach, *func]
+    # the frame with the way the mention attaches: "mod:agent+fn:nsubj_vtrigger"
+    for a in attach or ["self"]:
+        if a != "conj":
+            out += [f"{a}+{f}" for f in func]
+    if np is not root:
+        out += [f"np_cls:{c}" for c in noun_classes(np)]
+    out += _trigger_relation(root, np, triggers)
+    if m := _HYPHEN_AFTER.match(text, span.end_char):
+        out.append(f"hyph:{m.group(1).lower()}")
+    if m := _HYPHEN_BEFORE.search(text[: span.start_char]):
+        out.append(f"prehyph:{m.group(1).lower()}")
+    if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
+        out.append("listed")
+    prev = doc[span.start - 1] if span.start > 0 else None
+    nxt = doc[span.end] if span.end < len(doc) else None
+    out += [f"prev_shape:{_shape(prev)}", f"next_shape:{_shape(nxt)}"]
+    if _IP.search(text):
+        out.append("ioc_sentence")
+    if not any(_is_verb(t) for t in doc):
+        out.append("verbless")
+    return out
