@@ -16,9 +16,13 @@ LABEL_FILES = {
 }
 # Labelled parts kept apart from the split's pool: (pool file, label file) under labels/. train-c
 # (train-c.notes.md, chosen to cover influence operations, propaganda, censorship, surveillance,
-# negation) is in the shipped fit; cross-validation fits on it too (publishers outside the held-out
+# negation), train-d and dev-b (train-d.notes.md: sentences naming a state in every role) are in
+# the shipped fit; cross-validation fits on it too (publishers outside the held-out
 # fold) but scores only the pool sentences, so CV figures stay comparable across rounds.
-PENDING = {"train": (("train-c.pool.jsonl", "train-c.jsonl"),)}
+PENDING = {
+    "train": (("train-c.pool.jsonl", "train-c.jsonl"), ("train-d.pool.jsonl", "train-d.jsonl")),
+    "dev": (("dev-b.pool.jsonl", "dev-b.jsonl"),),
+}
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
