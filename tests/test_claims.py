@@ -61,6 +61,8 @@ def test_ai_ocr_noise_but_not_names() -> None:
     assert m.ai_enabled("Al-driven analytics") and m.ai_enabled("AL driven tools")
     assert m.ai_enabled("Al-enabled surveillance")
     assert not m.ai_enabled("Al Jazeera reported that al-Qaeda used the RC4 encryption algorithm.")
+    # a malware's name or domain generation algorithm is not AI
+    assert not m.ai_enabled("The implant derives each day's handle with a handle generation algorithm.")
 
 
 @pytest.mark.parametrize(

@@ -239,7 +239,7 @@ def test_a_language_or_its_speakers_is_not_the_state(text: str, state: str) -> N
 @pytest.mark.parametrize(
     "text",
     [
-        # synthetic media is generated media: AI whether or not the sentence says "AI"
+        # voice cloning and face swaps are generated media: AI whether or not the sentence says "AI"
         "Russian operatives used voice cloning to impersonate a European minister on a call.",
         # making content counts as synthetic media where the sentence names the AI that made it
         "The Iranian campaign relied on neural networks to generate photos of staged rallies.",
@@ -253,6 +253,8 @@ def test_generated_media_is_ai_enabled(text: str) -> None:
 
 def test_making_content_without_ai_is_not_synthetic_media() -> None:
     assert "synthetic_media" not in get_matchers().features("The group wrote articles for a blog.").capabilities
+    # forged images need no AI
+    assert not get_matchers().features("The outlet circulated forged images of the minister.").ai_enabled
 
 
 @pytest.mark.model

@@ -132,11 +132,6 @@ class Analysed:
             return True
         return bool(_RECOMMENDATION.search(text))
 
-    @property
-    def ai_enabled(self) -> bool:
-        """The sentence names AI, or asserts synthetic media, which is generated media (TAXONOMY)."""
-        return self.feats.ai_enabled or "synthetic_media" in self.capabilities
-
 
 def _normalise(sentence: str) -> str:
     # same length as the original, so parse offsets are sentence offsets
@@ -581,7 +576,7 @@ def claims_of(a: Analysed, *, page_no: int, start: int, doc_id: str | None) -> l
                 actor_mention=who.text if who else None,
                 organ=organs.get(who.alias.code) if who else None,
                 target=target,
-                ai_enabled=a.ai_enabled,
+                ai_enabled=a.feats.ai_enabled,
                 likelihood=likelihood,
                 confidence=confidence,
                 stance=a.stance if a.stance in ("assessment", "reported") else "fact",
@@ -663,7 +658,7 @@ def tag_prepared(text: str, spans: list[tuple[int, int]], items: list[Analysed],
         "text": text,
         "actors": sorted({c.actor for c in claims if c.actor}),
         "capabilities": capabilities,
-        "ai_enabled": any(a.ai_enabled and a.capabilities for a in items),
+        "ai_enabled": any(a.feats.ai_enabled and a.capabilities for a in items),
         "likelihood": likelihood,
         "confidence": confidence,
         "stance": stance,
