@@ -291,3 +291,27 @@ def test_a_reporting_verb_with_a_report_for_object_reports() -> None:
 def test_neither_nor_negates(text: str) -> None:
     out = tag_text(text)
     assert out["claims"] == [] and out["stance"] == "negated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "14 Jane Roe, “Ministry confirms infection of industrial systems,” Daily Outlet, May 25, 2010.",
+        "31 “Officials Characterize the Worm as ‘Cyber War’,” Open Source Center,\nOctober 20, 2010.",
+        "7 Ann Lee and Bo Park, “Are the Centrifuges the Target?,” Example Institute, November 17, 2010.",
+    ],
+)
+def test_a_footnote_reference_asserts_nothing(text: str) -> None:
+    from pipeline.claims.features import is_citation
+
+    assert is_citation(text)
+    assert not is_citation("14 “Iranian” hackers were arrested in 2012.")
+
+
+@pytest.mark.model
+def test_a_state_owning_a_thing_does_not_act_through_it() -> None:
+    owned = tag_text("Iran's enrichment facilities seem a more likely target for a cyber attack than the reactor.")
+    assert "IRN" not in owned["actors"]
+    # a state's organ, agents and campaigns still act
+    assert "RUS" in tag_text("Russia's GRU hacked the party's email servers.")["actors"]
+    assert "CHN" in tag_text("China's hackers stole the aircraft designs.")["actors"]

@@ -22,7 +22,14 @@ import numpy as np
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
 from pipeline.claims.model import Heads, encode, get_heads, pair_features
-from pipeline.claims.roles import acted_on, find_target, in_said_clause, judging_subject, tokens_in
+from pipeline.claims.roles import (
+    acted_on,
+    find_target,
+    in_said_clause,
+    judging_subject,
+    owns_a_thing,
+    tokens_in,
+)
 from pipeline.claims.signals import (
     ROLES,
     STANCES,
@@ -285,6 +292,12 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
                 elif (hit := acted_on(span.root)) is not None:
                     c.role = hit  # on the receiving end in the parse: "sabotage Iran's programme"
+                elif (
+                    c.role == "actor"
+                    and c.mention.alias.kind == "state"
+                    and owns_a_thing(span.root, trigger_tokens(a.doc, a.feats))
+                ):
+                    c.role = "other"  # "Iran's enrichment facilities seem a likely target"
         share_conjunct_roles(a)
         negated = acting_is_negated(a) or triggers_negated(a) or subject_is_none(a) or main_verbs_negated(a)
         if a.capabilities and negated:

@@ -64,6 +64,9 @@ _CITATION = re.compile(
     # a numbered reference-list entry ("[10] PwC: Tracking ...", "References\n[1] ...")
     r"|^\s*(?:References?\s*\n\s*)?\[\d{1,3}\]\s*[A-Z]"
     r"|^\s*(?:\d{1,3}\s+)?[A-Z][\w'’-]+,\s+(?:[A-Z][a-z'’-]+\s+)?(?:[A-Z]\.\s*)+,"
+    # a footnote: its number, maybe authors, a quoted title, then the source ("14 Jane Doe, “Title,”
+    # Outlet, May 2, 2010.")
+    r"|^\s*\d{1,3}\s+(?:(?:[A-Z][\w.'’-]*,?\s+|and\s+|&\s+){1,10}?[A-Z][\w.'’-]*,\s+)?[“\"][^”\"]{4,}[”\"]\s*[A-Z][^.]*\b(?:1[89]|20)\d\d\b"
     r"|\b(?:[Rr]etrieved from|[Aa]ccessed (?:on )?\w+ \d{1,2}, \d{4}|[Ii]bid)\b",
     re.DOTALL,
 )

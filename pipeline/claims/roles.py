@@ -208,6 +208,19 @@ def acted_on(token: Token) -> str | None:
     return None
 
 
+def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
+    """A possessive on a thing, not on an agent or an act ("Iran's enrichment facilities", "Ukraine's
+    grid"): the state owns what the sentence is about; it does not act through it ("Russia's GRU",
+    "China's hackers", "Beijing's campaign" and "Moscow's disinformation" act)."""
+    if token.dep_ != "poss" or token.head is token:
+        return False
+    owned = token.head
+    if owned.i in trigger_tokens or owned.pos_ not in ("NOUN",):
+        return False
+    lemma = _lemma(owned)
+    return lemma not in AGENT_NOUNS and lemma not in ACTIVITY_NOUNS and lemma not in HOSTILE_NOUNS
+
+
 # Nouns whose "that" clause is what is said, not what is done.
 CONTENT_NOUNS = frozenset(
     "claim narrative story rumor rumour allegation theory lie falsehood message post article content "
