@@ -88,3 +88,14 @@ def test_the_role_head_reads_word_classes_not_token_identities() -> None:
     assert not [f for f in heads.ment_index if f.startswith(dropped)]
     assert any(f.startswith("fn:") for f in heads.ment_index)
     assert any(f.startswith("mod:") for f in heads.ment_index)
+
+
+def test_a_mention_knows_which_names_stand_beside_it() -> None:
+    from pipeline.claims.extract import prepare_text
+
+    _, items = prepare_text("APT28 sent phishing emails to diplomats in Poland.")
+    feats = {c.mention.text: c.features for c in items[0].candidates}
+    assert "first_party" in feats["APT28"] and "beside:state" in feats["APT28"]
+    assert "beside:group" in feats["Poland"] and "first_party" not in feats["Poland"]
+    _, items = prepare_text("Poland published the advisory.")
+    assert "alone" in items[0].candidates[0].features

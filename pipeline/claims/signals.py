@@ -291,6 +291,7 @@ def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Menti
     out += frame_features(span, triggers)
     codes = {x.alias.code for x in mentions}
     out.append(f"n_states:{min(len(codes), 3)}")
+    out += _company(m, mentions)
     return out
 
 
@@ -339,3 +340,18 @@ def _in_content_clause(token: Any) -> bool:
         if anc.dep_ in ("acl", "ccomp", "relcl") and anc.head.lemma_.lower() in CONTENT_NOUNS:
             return True
     return False
+
+
+def _company(m: Mention, mentions: list[Mention]) -> list[str]:
+    """Where the mention stands among the sentence's candidates of other states: alone, first
+    (the first named party is most often the subject), and beside which kinds of names (a named
+    group beside a state's name is most often the actor, the state its place or target)."""
+    others = [x for x in mentions if x is not m and x.alias.code != m.alias.code]
+    out: list[str] = []
+    if not others:
+        out.append("alone")
+    elif all(m.start < x.start for x in others):
+        out.append("first_party")
+    kinds = {x.alias.kind for x in others}
+    out += [f"beside:{k}" for k in sorted(kinds)]
+    return out

@@ -78,8 +78,8 @@ class Config:
     actor_cap_floor: float | None = 0.15
     # mention-feature prefixes left out of the role head: token identities (the words around a
     # mention, the lemma of its head or verb) fit one publisher's phrasing; the word classes of
-    # frames.py carry what generalises (grouped CV: role accuracy 0.585 -> 0.606, actors F1
-    # 0.508 -> 0.524 with the frame features)
+    # frames.py carry what generalises (grouped CV: role accuracy 0.585 -> 0.609, actors F1
+    # 0.508 -> 0.533 with the frame features and the mention's company, signals._company)
     role_drop: tuple[str, ...] = (
         "prev:",
         "prev2:",
