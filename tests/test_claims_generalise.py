@@ -315,3 +315,23 @@ def test_a_state_owning_a_thing_does_not_act_through_it() -> None:
     # a state's organ, agents and campaigns still act
     assert "RUS" in tag_text("Russia's GRU hacked the party's email servers.")["actors"]
     assert "CHN" in tag_text("China's hackers stole the aircraft designs.")["actors"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Further evaluation by CISA and the FBI found that the scanning of state election websites was "
+        "an intentional effort to interfere with the election.",
+        "CISA and the FBI are aware of an Iranian APT actor targeting state websites.",
+    ],
+)
+def test_advisory_agencies_report_what_they_describe(text: str) -> None:
+    out = tag_text(text)
+    assert "USA" not in out["actors"]
+    assert {m["role"] for m in out["mentions"] if m["text"] in ("CISA", "FBI")} <= {"reporter", "other"}
+
+
+@pytest.mark.model
+def test_an_agency_that_does_the_act_acts() -> None:
+    assert "USA" in tag_text("The NSA hacked the networks of a foreign telecommunications company.")["actors"]

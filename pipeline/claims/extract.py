@@ -28,6 +28,7 @@ from pipeline.claims.roles import (
     in_said_clause,
     judging_subject,
     owns_a_thing,
+    subject_of_an_act,
     tokens_in,
 )
 from pipeline.claims.signals import (
@@ -298,6 +299,14 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     and owns_a_thing(span.root, trigger_tokens(a.doc, a.feats))
                 ):
                     c.role = "other"  # "Iran's enrichment facilities seem a likely target"
+                elif (
+                    c.role == "actor"
+                    and c.mention.alias.text in get_matchers().tax.advisory
+                    and not subject_of_an_act(span.root, trigger_tokens(a.doc, a.feats))
+                ):
+                    # an agency that issues advisories reports what it describes (GUIDE); it acts
+                    # only as the subject of the act ("the NSA hacked the carrier")
+                    c.role = "reporter"
         share_conjunct_roles(a)
         negated = acting_is_negated(a) or triggers_negated(a) or subject_is_none(a) or main_verbs_negated(a)
         if a.capabilities and negated:

@@ -208,6 +208,20 @@ def acted_on(token: Token) -> str | None:
     return None
 
 
+def subject_of_an_act(token: Token, trigger_tokens: set[int]) -> bool:
+    """The mention (or the list it heads) is the subject of a verb that does an act: "the NSA hacked
+    the carrier", unlike "an evaluation by CISA found" or "the FBI is aware of an actor"."""
+    tok = token
+    while tok.dep_ in ("conj", "compound", "amod", "appos") and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ != "nsubj" or tok.head.pos_ != "VERB":
+        return False
+    verb = tok.head
+    # "compromised Belgacom to spy on its customers": the purpose or the next verb may name the act
+    verbs = [verb, *(c for c in verb.children if c.dep_ in ("xcomp", "advcl", "conj") and c.pos_ == "VERB")]
+    return any(_does_act(v, trigger_tokens) for v in verbs)
+
+
 def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     """A possessive on a thing, not on an agent or an act ("Iran's enrichment facilities", "Ukraine's
     grid"): the state owns what the sentence is about; it does not act through it ("Russia's GRU",
