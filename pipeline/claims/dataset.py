@@ -16,12 +16,17 @@ LABEL_FILES = {
 }
 # Labelled parts kept apart from the split's pool: (pool file, label file) under labels/. train-c
 # (train-c.notes.md, chosen to cover influence operations, propaganda, censorship, surveillance,
-# negation), train-d and dev-b (train-d.notes.md: sentences naming a state in every role) are in
-# the shipped fit; cross-validation fits on it too (publishers outside the held-out
-# fold) but scores only the pool sentences, so CV figures stay comparable across rounds.
+# negation), train-d and dev-b (train-d.notes.md: sentences naming a state in every role), train-e
+# and dev-c (train-e.notes.md: states as subjects, hedged and negated sentences) are in the shipped
+# fit; cross-validation fits on it too (publishers outside the held-out fold) but scores only the
+# pool sentences, so CV figures stay comparable across rounds.
 PENDING = {
-    "train": (("train-c.pool.jsonl", "train-c.jsonl"), ("train-d.pool.jsonl", "train-d.jsonl")),
-    "dev": (("dev-b.pool.jsonl", "dev-b.jsonl"),),
+    "train": (
+        ("train-c.pool.jsonl", "train-c.jsonl"),
+        ("train-d.pool.jsonl", "train-d.jsonl"),
+        ("train-e.pool.jsonl", "train-e.jsonl"),
+    ),
+    "dev": (("dev-b.pool.jsonl", "dev-b.jsonl"), ("dev-c.pool.jsonl", "dev-c.jsonl")),
 }
 
 
