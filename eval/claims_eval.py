@@ -6,6 +6,7 @@
     python eval/claims_eval.py --from NAME          # score stored predictions (e.g. `rules`, the
                                                     # extractor before the learned heads)
     python eval/claims_eval.py --old                # eval/claims/{tune,test,fresh}.jsonl
+    python eval/claims_eval.py --unfitted           # labelled rows no head is fitted on (train-e, dev-c)
     python eval/claims_eval.py --split dev --held-out  # heads fit on train only: the honest dev
                                                     # figure (the shipped heads are fit on train,
                                                     # dev and test; test is always scored by heads
@@ -38,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.claims.dataset import load_old, load_split  # noqa: E402
+from pipeline.claims.dataset import load_old, load_split, load_unfitted  # noqa: E402
 from pipeline.claims.signals import ROLES  # noqa: E402
 from pipeline.claims.vocab import CAPABILITIES  # noqa: E402
 
@@ -251,6 +252,7 @@ def main() -> None:
     parser.add_argument("--old", action="store_true", help="score the earlier tune/test/fresh sets")
     parser.add_argument("--held-out", action="store_true", help="score dev with heads fit on the train split only")
     parser.add_argument("--errors", action="store_true", help="list sentences whose actor set is wrong")
+    parser.add_argument("--unfitted", action="store_true", help="score the labelled rows kept out of the fit")
     parser.add_argument("--cv", type=int, metavar="K", help="grouped K-fold cross-validation over train + dev")
     args = parser.parse_args()
     if args.cv:
@@ -269,6 +271,8 @@ def main() -> None:
         return
     if args.old:
         sets = {name: _old_rows(name) for name in ("tune", "test", "fresh")}
+    elif args.unfitted:
+        sets = {"unfitted": load_unfitted()}
     else:
         sets = {s: load_split(s) for s in (args.split or ["train", "dev", "test"])}
     if not args.source:
