@@ -288,6 +288,12 @@ def test_a_place_named_after_a_state_is_not_the_state(text: str, names: list[str
     assert [m.text for m in get_matchers().mentions(text)] == names
 
 
+def test_malware_families_are_not_group_names() -> None:
+    # MiniDuke, OnionDuke and CosmicDuke are malware families (ATT&CK software), not groups
+    assert get_matchers().mentions("The dropper installs OnionDuke, MiniDuke or CosmicDuke.") == []
+    assert [m.alias.code for m in get_matchers().mentions("CozyDuke targeted the embassy.")] == ["RUS"]
+
+
 def test_criminal_naming_family_is_not_a_state() -> None:
     assert tag_text("WIZARD SPIDER deployed ransomware against hospitals.")["actors"] == []
 
