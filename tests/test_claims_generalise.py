@@ -335,3 +335,10 @@ def test_advisory_agencies_report_what_they_describe(text: str) -> None:
 @pytest.mark.model
 def test_an_agency_that_does_the_act_acts() -> None:
     assert "USA" in tag_text("The NSA hacked the networks of a foreign telecommunications company.")["actors"]
+
+
+@pytest.mark.model
+def test_police_taking_down_criminal_infrastructure_is_not_a_hostile_act() -> None:
+    assert "NLD" not in tag_text("The Dutch police took down the servers used by the botnet.")["actors"]
+    assert "DEU" not in tag_text("German police seized the command-and-control servers of the botnet.")["actors"]
+    assert "RUS" in tag_text("Russian hackers took down the servers of the ministry.")["actors"]

@@ -29,6 +29,7 @@ from pipeline.claims.roles import (
     judging_subject,
     owns_a_thing,
     subject_of_an_act,
+    takes_down_crime,
     tokens_in,
 )
 from pipeline.claims.signals import (
@@ -299,6 +300,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     and owns_a_thing(span.root, trigger_tokens(a.doc, a.feats))
                 ):
                     c.role = "other"  # "Iran's enrichment facilities seem a likely target"
+                elif c.role == "actor" and takes_down_crime(span.root):
+                    c.role = "other"  # police taking down a botnet's servers is law enforcement
                 elif (
                     c.role == "actor"
                     and c.mention.alias.text in get_matchers().tax.advisory

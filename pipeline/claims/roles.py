@@ -222,6 +222,28 @@ def subject_of_an_act(token: Token, trigger_tokens: set[int]) -> bool:
     return any(_does_act(v, trigger_tokens) for v in verbs)
 
 
+_LAW_NOUNS = frozenset("police enforcement prosecutor investigator court authority agency".split())
+_TAKEDOWN_VERBS = frozenset("take seize dismantle disrupt sinkhole shut arrest indict charge extradite".split())
+_CRIME_THINGS = frozenset(
+    "server botnet domain infrastructure marketplace market forum malware ransomware gang operator "
+    "suspect criminal member administrator".split()
+)
+
+
+def takes_down_crime(token: Token) -> bool:
+    """Police or prosecutors taking down criminal infrastructure or arresting suspects ("The Dutch
+    police took down the servers used by the botnet"): law enforcement, not a state's hostile act."""
+    tok = token
+    while tok.dep_ in ("compound", "amod", "det", "appos", "nmod") and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ != "nsubj" or _lemma(tok.head) not in _TAKEDOWN_VERBS:
+        return False
+    if tok is not token and _lemma(tok) not in _LAW_NOUNS:
+        return False  # "Russian hackers took down ..." stays an act
+    objects = [c for c in tok.head.children if c.dep_ in ("dobj", "obj")]
+    return any(_lemma(w) in _CRIME_THINGS for o in objects for w in o.subtree)
+
+
 def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     """A possessive on a thing, not on an agent or an act ("Iran's enrichment facilities", "Ukraine's
     grid"): the state owns what the sentence is about; it does not act through it ("Russia's GRU",
