@@ -28,6 +28,7 @@ from pipeline.claims.roles import (
     in_said_clause,
     judging_subject,
     owns_a_thing,
+    phrase_head,
     subject_of_an_act,
     takes_down_crime,
     tokens_in,
@@ -130,6 +131,8 @@ class Analysed:
     parse_words: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     doc: Any = None
+    # token indices of the capability triggers in the parse (signals.trigger_tokens), with `doc`
+    triggers: set[int] = field(default_factory=set)
     # private vendors named in the sentence: role `vendor`, no state, never an actor
     vendors: list[Mention] = field(default_factory=list)
 
@@ -199,8 +202,8 @@ def find_candidates(a: Analysed, doc: Any) -> None:
     a.doc = doc
     mentions = [*a.feats.mentions, *ner_mentions(doc, a.feats.mentions)]
     a.parse_words = parse_words(doc) + subject_words(doc, mentions)
-    triggers = trigger_tokens(doc, a.feats)
-    a.candidates = [Candidate(m, mention_features(doc, m, a.feats, mentions, triggers)) for m in mentions]
+    a.triggers = trigger_tokens(doc, a.feats)
+    a.candidates = [Candidate(m, mention_features(doc, m, a.feats, mentions, a.triggers)) for m in mentions]
 
 
 def _config(heads: Heads, key: str) -> Any:
@@ -225,11 +228,7 @@ def _described(a: Analysed, m: Mention) -> bool:
     span = tokens_in(a.doc, m.start, m.end) if a.doc is not None else None
     if span is None:
         return False
-    tok = span.root
-    for _ in range(6):
-        if tok.dep_ not in ("compound", "amod", "det", "appos", "nmod") or tok.head is tok:
-            break
-        tok = tok.head
+    tok = phrase_head(span.root)
     return tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _COPULAS
 
 
@@ -294,18 +293,14 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
                 elif (hit := acted_on(span.root)) is not None:
                     c.role = hit  # on the receiving end in the parse: "sabotage Iran's programme"
-                elif (
-                    c.role == "actor"
-                    and c.mention.alias.kind == "state"
-                    and owns_a_thing(span.root, trigger_tokens(a.doc, a.feats))
-                ):
+                elif c.role == "actor" and c.mention.alias.kind == "state" and owns_a_thing(span.root, a.triggers):
                     c.role = "other"  # "Iran's enrichment facilities seem a likely target"
                 elif c.role == "actor" and takes_down_crime(span.root):
                     c.role = "other"  # police taking down a botnet's servers is law enforcement
                 elif (
                     c.role == "actor"
                     and c.mention.alias.text in get_matchers().tax.advisory
-                    and not subject_of_an_act(span.root, trigger_tokens(a.doc, a.feats))
+                    and not subject_of_an_act(span.root, a.triggers)
                 ):
                     # an agency that issues advisories reports what it describes (GUIDE); it acts
                     # only as the subject of the act ("the NSA hacked the carrier")
@@ -402,7 +397,7 @@ def triggers_negated(a: Analysed) -> bool:
     tied to the intrusions", "did not compromise"): the act is denied whoever the actor is."""
     if a.doc is None:
         return False
-    tokens = trigger_tokens(a.doc, a.feats)
+    tokens = a.triggers
     return bool(tokens) and all(_negated_verb(a.doc[i]) for i in tokens)
 
 
@@ -533,7 +528,7 @@ def _estimative(sentence: str, pos: int | None) -> tuple[str | None, str | None]
 
 def _target(a: Analysed) -> str | None:
     if a.doc is not None:
-        found = find_target(a.doc, trigger_tokens(a.doc, a.feats))
+        found = find_target(a.doc, a.triggers)
         if found:
             return found
     m = _TARGET_RE.search(a.sentence)

@@ -28,6 +28,21 @@ def _lemma(tok: Token) -> str:
     return (tok.lemma_ or tok.lower_).lower()
 
 
+# dependencies inside a noun phrase: a mention climbs them to the head of its phrase
+NP_MODIFIERS = ("compound", "amod", "det", "appos", "nmod")
+
+
+def phrase_head(token: Token, deps: tuple[str, ...] | frozenset[str] = NP_MODIFIERS) -> Token:
+    """The head of the phrase a token modifies through `deps` ("Russian" in "Russian military
+    intelligence" -> "intelligence"), at most six steps up."""
+    tok = token
+    for _ in range(6):
+        if tok.dep_ not in deps or tok.head is tok:
+            break
+        tok = tok.head
+    return tok
+
+
 def _does_act(verb: Token, trigger_tokens: set[int]) -> bool:
     """A verb that also reports ("launch", "publish", "track", "identify") does the act when it,
     or its object, is a capability trigger or an activity: "Russia launched cyber attacks",
@@ -168,11 +183,7 @@ def judging_subject(token: Token) -> bool:
     governments attribute the campaign to APT29", "the White House released a statement, attributing
     the activity to the SVR", "Microsoft assessed that ..."), or the agent of a verb of publishing or
     observing ("the report, published by the UK government", "activity observed by the FBI")."""
-    tok = token
-    for _ in range(6):
-        if tok.dep_ not in _NP_DEPS or tok.head is tok:
-            break
-        tok = tok.head
+    tok = phrase_head(token, _NP_DEPS)
     if tok.dep_ == "pobj" and tok.head.dep_ == "agent":
         return _lemma(tok.head.head) in _REPORTED_BY
     if tok.dep_ != "nsubj":
@@ -196,11 +207,7 @@ def acted_on(token: Token) -> str | None:
     if token.dep_ == "poss":
         owned = token.head
         return "target" if owned.dep_ in ("dobj", "obj") and _lemma(owned.head) in VICTIM_VERBS else None
-    tok = token
-    for _ in range(6):
-        if tok.dep_ not in ("compound", "amod", "det", "appos", "nmod") or tok.head is tok:
-            break
-        tok = tok.head
+    tok = phrase_head(token)
     if tok.dep_ == "nsubjpass" and _lemma(tok.head) in VICTIM_VERBS:
         return "target"
     if tok.dep_ == "nsubj" and _lemma(tok.head) in _SUFFER_VERBS:
@@ -211,9 +218,7 @@ def acted_on(token: Token) -> str | None:
 def subject_of_an_act(token: Token, trigger_tokens: set[int]) -> bool:
     """The mention (or the list it heads) is the subject of a verb that does an act: "the NSA hacked
     the carrier", unlike "an evaluation by CISA found" or "the FBI is aware of an actor"."""
-    tok = token
-    while tok.dep_ in ("conj", "compound", "amod", "appos") and tok.head is not tok:
-        tok = tok.head
+    tok = phrase_head(token, ("conj", "compound", "amod", "appos"))
     if tok.dep_ != "nsubj" or tok.head.pos_ != "VERB":
         return False
     verb = tok.head
@@ -233,9 +238,7 @@ _CRIME_THINGS = frozenset(
 def takes_down_crime(token: Token) -> bool:
     """Police or prosecutors taking down criminal infrastructure or arresting suspects ("The Dutch
     police took down the servers used by the botnet"): law enforcement, not a state's hostile act."""
-    tok = token
-    while tok.dep_ in ("compound", "amod", "det", "appos", "nmod") and tok.head is not tok:
-        tok = tok.head
+    tok = phrase_head(token)
     if tok.dep_ != "nsubj" or _lemma(tok.head) not in _TAKEDOWN_VERBS:
         return False
     if tok is not token and _lemma(tok) not in _LAW_NOUNS:
