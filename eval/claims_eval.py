@@ -7,6 +7,9 @@
                                                     # extractor before the learned heads)
     python eval/claims_eval.py --old                # eval/claims/{tune,test,fresh}.jsonl
     python eval/claims_eval.py --unfitted           # labelled rows no head is fitted on (train-e, dev-c)
+    python eval/claims_eval.py --probe dev          # invented sentences in the styles the corpus lacks
+                                                    # (eval/claims/probe/README.md); never fitted on;
+                                                    # `holdout` is scored once, at the end of a round
     python eval/claims_eval.py --split dev --held-out  # heads fit on train only: the honest dev
                                                     # figure (the shipped heads are fit on train,
                                                     # dev and test; test is always scored by heads
@@ -39,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.claims.dataset import load_old, load_split, load_unfitted  # noqa: E402
+from pipeline.claims.dataset import load_old, load_probe, load_split, load_unfitted  # noqa: E402
 from pipeline.claims.signals import ROLES  # noqa: E402
 from pipeline.claims.vocab import CAPABILITIES  # noqa: E402
 
@@ -254,6 +257,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list sentences whose actor set is wrong")
     parser.add_argument("--unfitted", action="store_true", help="score the labelled rows kept out of the fit")
     parser.add_argument("--cv", type=int, metavar="K", help="grouped K-fold cross-validation over train + dev")
+    parser.add_argument("--probe", choices=["dev", "holdout"], help="score the invented phrasing probe")
     args = parser.parse_args()
     if args.cv:
         rows, preds, per_fold = cross_validate(args.cv)
@@ -273,6 +277,8 @@ def main() -> None:
         sets = {name: _old_rows(name) for name in ("tune", "test", "fresh")}
     elif args.unfitted:
         sets = {"unfitted": load_unfitted()}
+    elif args.probe:
+        sets = {f"probe-{args.probe}": load_probe(args.probe)}
     else:
         sets = {s: load_split(s) for s in (args.split or ["train", "dev", "test"])}
     if not args.source:

@@ -76,6 +76,11 @@ def load_unfitted() -> list[dict[str, Any]]:
     return rows
 
 
+def load_probe(name: str) -> list[dict[str, Any]]:
+    """The invented phrasing probe (eval/claims/probe/probe-NAME.jsonl): text and label per row."""
+    return _jsonl(EVAL_DIR / "probe" / f"probe-{name}.jsonl")
+
+
 def load_old(name: str) -> list[dict[str, Any]]:
     """The earlier labelled sets (tune, test, fresh): sentence-level labels only."""
     return _jsonl(EVAL_DIR / f"{name}.jsonl")

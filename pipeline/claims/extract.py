@@ -174,16 +174,22 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     fallback = set(heads.meta.get("rule_fallback", ()))
     # a capability whose rule triggers fired needs less from the head (threshold chosen on dev)
     rule_threshold = heads.meta.get("config", {}).get("rule_threshold") or heads.cap_threshold
+    # a capability whose trigger did not fire, in a sentence where an information-space one did
+    # ("accounts posted comments ..."), needs more from the head: the labels are mostly intrusion
+    # reports, and the head's pull towards espionage there is the labels' prior, not the sentence
+    cross = _config(heads, "cross_threshold")
+    info_space = set(_config(heads, "cross_caps") or ())
     for a, p, s in zip(items, caps, stances, strict=True):
         a.stance = STANCES[int(np.argmax(s))]
         a.stance_probs = s
         a.cap_probs = {c: float(v) for c, v in zip(CAPABILITIES, p, strict=True)}
+        fired = set(a.feats.capabilities)
+        untriggered = cross if cross is not None and fired & info_space else heads.cap_threshold
         # a capability the labels barely cover is decided by its triggers, the rest by the head
         a.capabilities = [
             c
             for c, v in a.cap_probs.items()
-            if (c in fallback and c in a.feats.capabilities)
-            or (c not in fallback and v >= (rule_threshold if c in a.feats.capabilities else heads.cap_threshold))
+            if (c in fired if c in fallback else v >= (rule_threshold if c in fired else untriggered))
         ]
         if a.asserts_nothing:
             a.capabilities = []

@@ -17,8 +17,19 @@ HERE = Path(__file__).resolve().parent
 ROLES = {"actor", "target", "victim", "reporter", "location", "vendor", "other"}
 STANCES = {"fact", "assessment", "reported", "negated", "hypothetical", "none"}
 KINDS = {"prose", "heading", "table", "toc", "reference", "caption", "boilerplate", "ioc", "other"}
-LABEL_KEYS = ["id", "labeller", "usable", "mentions", "actors", "capabilities", "ai_enabled",
-              "likelihood", "confidence", "stance", "kind"]
+LABEL_KEYS = [
+    "id",
+    "labeller",
+    "usable",
+    "mentions",
+    "actors",
+    "capabilities",
+    "ai_enabled",
+    "likelihood",
+    "confidence",
+    "stance",
+    "kind",
+]
 
 
 def problems(row: dict) -> list[str]:
@@ -89,15 +100,22 @@ def main(paths: list[str]) -> int:
             roles.update(m["role"] for m in lab["mentions"])
             stances[lab["stance"]] += 1
         no_claim = sum(not r["label"]["capabilities"] for r in rows)
-        print(f"{path.name}: {len(rows)} rows, {no_claim} with no capability, "
-              f"{sum(bool(r['label']['actors']) for r in rows)} with a claim actor")
+        print(
+            f"{path.name}: {len(rows)} rows, {no_claim} with no capability, "
+            f"{sum(bool(r['label']['actors']) for r in rows)} with a claim actor"
+        )
         print("  capabilities:", dict(caps.most_common()))
         print("  roles:", dict(roles.most_common()))
         print("  stances:", dict(stances.most_common()))
         print("  publishers:", dict(Counter(r["publisher"] for r in rows).most_common()))
-        print("  likelihood:", sum(r["label"]["likelihood"] is not None for r in rows),
-              "confidence:", sum(r["label"]["confidence"] is not None for r in rows),
-              "ai_enabled:", sum(r["label"]["ai_enabled"] for r in rows))
+        print(
+            "  likelihood:",
+            sum(r["label"]["likelihood"] is not None for r in rows),
+            "confidence:",
+            sum(r["label"]["confidence"] is not None for r in rows),
+            "ai_enabled:",
+            sum(r["label"]["ai_enabled"] for r in rows),
+        )
     return 1 if bad else 0
 
 
