@@ -87,8 +87,12 @@ _RECOMMENDATION = re.compile(
 # A denied act is no claim whatever the stance head says: "denied that Beijing censors ...".
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted))\s+"
-    r"(?:that|any|having|all|(?:the\s+|these\s+|such\s+)?(?:claims?|allegations?|accusations?|reports?|charges?))\b"
-    r"|\bno (?:direct |clear |conclusive |hard )?(?:evidence|proof|indications?|signs?)\b",
+    r"(?:that|any|having|all|\w+ing|(?:the\s+|these\s+|such\s+)?(?:claims?|allegations?|accusations?|reports?|charges?))\b"
+    r"|\bno (?:direct |clear |conclusive |hard |credible |further )?(?:evidence|proof|indications?|signs?|information|"
+    r"reporting|intelligence)\b"
+    r"|\b(?:found|find|saw|seen|observed|detected|identified|uncovered) no\b"
+    r"|\b(?:did|does|do|have|has|had) not (?:allege|claim|find|found|conclude|concluded|assess|say|said|show|shown|"
+    r"indicate|observe|observed|see|seen|detect|detected|identify|identified|attribute|attributed)\w* (?:that|any)\b",
     re.IGNORECASE,
 )
 # Clauses with their own subject: "China censors at home, while Russia runs campaigns abroad".
