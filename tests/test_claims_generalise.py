@@ -342,3 +342,43 @@ def test_police_taking_down_criminal_infrastructure_is_not_a_hostile_act() -> No
     assert "NLD" not in tag_text("The Dutch police took down the servers used by the botnet.")["actors"]
     assert "DEU" not in tag_text("German police seized the command-and-control servers of the botnet.")["actors"]
     assert "RUS" in tag_text("Russian hackers took down the servers of the ministry.")["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "capability"),
+    [
+        ("The embassy paid local bloggers to post flattering stories about the minister.", "influence_operations"),
+        ("Hundreds of accounts pushed identical talking points within an hour.", "influence_operations"),
+        ("The troupe staged videos of fake refugees and circulated doctored photos.", "influence_operations"),
+        ("The regime imposed a communications blackout on the northern province.", "censorship"),
+        ("A new law criminalizes online criticism of the armed forces.", "censorship"),
+        ("Posts about the strike were quietly removed from the platform.", "censorship"),
+        ("The outlet signed content-sharing agreements with regional newspapers.", "propaganda"),
+        ("Security officers pressured exiled students in Germany to return home.", "transnational_repression"),
+        ("The agency kept files on foreign users, including their contacts.", "data_exploitation"),
+    ],
+)
+def test_non_intrusion_phrasings_fire(text: str, capability: str) -> None:
+    assert capability in get_matchers().features(text).capabilities
+
+
+def test_exported_goods_are_not_the_sellers_surveillance() -> None:
+    sold = get_matchers().features("The firm sold facial recognition cameras and spyware to three governments.")
+    assert "technology_export" in sold.capabilities and "surveillance" not in sold.capabilities
+    # an act of monitoring named beside the sale still counts
+    used = get_matchers().features("The firm sold spyware to a government that used it to monitor journalists.")
+    assert {"technology_export", "surveillance"} <= set(used.capabilities)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We found no deepfakes attributable to Moscow among the videos reviewed.",
+        "Officials have no information indicating that Beijing altered voter records.",
+        "The prosecutors did not allege that Tehran directed the surveillance of the activists.",
+    ],
+)
+def test_denials_in_report_wording_are_never_claims(text: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == [] and out["claims"] == []

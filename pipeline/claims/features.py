@@ -187,6 +187,8 @@ class Matchers:
                 compile_patterns(r.victims),
                 r.via,
             )
+        # goods an export trigger sells: with it they name the merchandise, not the buyer's act
+        self.products = {code: compile_patterns(r.products) for code, r in tax.capabilities.items() if r.products}
         self.victim_in = {
             code: re.compile(
                 rf"(?:{'|'.join(r.victims)})(?:\s+(?:who\s+(?:lives?|resides?)|living|based|residing))?\s+in\s+(?:the\s+)?$",
@@ -266,6 +268,15 @@ class Matchers:
                 continue
             if (ctx is not None and ctx.search(sentence)) or self._foreign_victim(code, sentence, mentions or []):
                 strong.setdefault(code, []).extend(acts or hits)
+        for code, products in self.products.items():
+            if code in strong:
+                goods = [m.span() for m in products.finditer(sentence)]
+                for other in [c for c in strong if c != code]:
+                    kept = [(s, e) for s, e in strong[other] if not any(gs <= s and e <= ge for gs, ge in goods)]
+                    if kept:
+                        strong[other] = kept
+                    else:
+                        del strong[other]
         return strong if strong else weak
 
     @staticmethod

@@ -42,6 +42,7 @@ class CapabilityRules:
     context: tuple[str, ...] = ()
     victims: tuple[str, ...] = ()
     via: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def load_taxonomy() -> Taxonomy:
             context=tuple(c.get("context", [])),
             victims=tuple(c.get("victims", [])),
             via=tuple(c.get("via", [])),
+            products=tuple(c.get("products", [])),
         )
         for code, c in caps_raw["capability"].items()
     }
