@@ -188,7 +188,11 @@ class Matchers:
                 r.via,
             )
         # goods an export trigger sells: with it they name the merchandise, not the buyer's act
-        self.products = {code: compile_patterns(r.products) for code, r in tax.capabilities.items() if r.products}
+        self.products = {
+            code: pattern
+            for code, r in tax.capabilities.items()
+            if (pattern := compile_patterns(r.products)) is not None
+        }
         self.victim_in = {
             code: re.compile(
                 rf"(?:{'|'.join(r.victims)})(?:\s+(?:who\s+(?:lives?|resides?)|living|based|residing))?\s+in\s+(?:the\s+)?$",
