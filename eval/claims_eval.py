@@ -203,7 +203,8 @@ def cross_validate(k: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, An
     preds: dict[str, dict[str, Any]] = {}
     per_fold = []
     for f in range(k):
-        fit = [i for i, r in enumerate(every) if fold[r["publisher"]] != f]
+        # invented sentences (no corpus publisher) are fitted on in every fold, never scored
+        fit = [i for i, r in enumerate(every) if fold.get(r["publisher"], -1) != f]
         held = [i for i, r in enumerate(rows) if fold[r["publisher"]] == f]
         heads = train([every[i] for i in fit], [items[i] for i in fit], Config())
         fold_preds = {rows[i]["id"]: extract.tag_prepared(rows[i]["text"], *tagged[i], heads) for i in held}

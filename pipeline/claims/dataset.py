@@ -30,6 +30,12 @@ PENDING = {
 UNFITTED = (("train-e.pool.jsonl", "train-e.jsonl"), ("dev-c.pool.jsonl", "dev-c.jsonl"))
 
 
+# Invented sentences in the styles the corpus lacks (NIC-style assessments, influence-operation,
+# censorship, repression and export writing), hand-labelled (eval/claims/probe/README.md): fitted
+# with the train split. probe-dev and probe-holdout, written apart from it, are never fitted on.
+INVENTED = {"train": ("train",)}
+
+
 def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -39,6 +45,7 @@ def training_files(splits: tuple[str, ...] = ("train",)) -> list[Path]:
     files = [EVAL_DIR / "pool" / f"{s}.jsonl" for s in splits]
     files += [EVAL_DIR / "labels" / name for s in splits for name in LABEL_FILES[s]]
     files += [EVAL_DIR / "labels" / name for s in splits for pair in PENDING.get(s, ()) for name in pair]
+    files += [EVAL_DIR / "probe" / f"probe-{name}.jsonl" for s in splits for name in INVENTED.get(s, ())]
     return files
 
 
@@ -53,7 +60,7 @@ def data_hash(splits: tuple[str, ...] = ("train",)) -> str:
 
 def load_split(split: str, *, pending: bool = False) -> list[dict[str, Any]]:
     """Pool rows of a split joined with their final labels (adjudicated ones win); with
-    `pending`, also the split's labelled parts of PENDING (what the shipped heads are fitted on)."""
+    `pending`, also the split's labelled parts of PENDING and INVENTED (what the heads are fitted on)."""
     pool = {r["id"]: r for r in _jsonl(EVAL_DIR / "pool" / f"{split}.jsonl")}
     names = list(LABEL_FILES[split])
     for pool_name, label_name in PENDING.get(split, ()) if pending else ():
@@ -64,7 +71,10 @@ def load_split(split: str, *, pending: bool = False) -> list[dict[str, Any]]:
         path = EVAL_DIR / "labels" / name
         if path.exists():
             labels.update({r["id"]: r for r in _jsonl(path)})
-    return [{**pool[i], "label": labels[i]} for i in pool if i in labels]
+    rows = [{**pool[i], "label": labels[i]} for i in pool if i in labels]
+    for name in INVENTED.get(split, ()) if pending else ():
+        rows += [{"doc": f"invented:probe-{name}", "page": 0, "split": split, **r} for r in load_probe(name)]
+    return rows
 
 
 def load_unfitted() -> list[dict[str, Any]]:
@@ -77,7 +87,7 @@ def load_unfitted() -> list[dict[str, Any]]:
 
 
 def load_probe(name: str) -> list[dict[str, Any]]:
-    """The invented phrasing probe (eval/claims/probe/probe-NAME.jsonl): text and label per row."""
+    """Invented, hand-labelled sentences (eval/claims/probe/probe-NAME.jsonl): text and label per row."""
     return _jsonl(EVAL_DIR / "probe" / f"probe-{name}.jsonl")
 
 
