@@ -382,3 +382,15 @@ def test_exported_goods_are_not_the_sellers_surveillance() -> None:
 def test_denials_in_report_wording_are_never_claims(text: str) -> None:
     out = tag_text(text)
     assert out["actors"] == [] and out["claims"] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Censorship, as used in this paper, refers to state blocking of online content.",
+        "Figure 7: Websites blocked by the regulator, 2019-2023.",
+    ],
+)
+def test_definitions_and_captions_assert_nothing(text: str) -> None:
+    assert tag_text(text)["capabilities"] == []
