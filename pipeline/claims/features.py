@@ -73,11 +73,13 @@ _CITATION = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # asked of one sentence by the regex pass, its signals, its heads and each mention
 def is_citation(sentence: str) -> bool:
     """A reference entry ("Melvin, Ellis L., A Study of ..., 2005.") or a pointer ("See ...")."""
     return bool(_CITATION.search(sentence))
 
 
+@lru_cache(maxsize=4096)
 def heading_end(sentence: str) -> int:
     """Length of the title or running header a sentence starts with (the whole sentence if it is a
     heading: short, Title Case, no closing punctuation, or a citation); 0 if it starts with prose."""
@@ -320,13 +322,15 @@ class Matchers:
         for code, (trig, weak_re, req, deny, advice_deny, ctx_trig, ctx, victims, via) in self.caps.items():
             if req is not None and not req.search(sentence):
                 continue
-            denied = [m.span() for m in deny.finditer(sentence)] if deny is not None else []
+            denied: list[tuple[int, int]] | None = None  # looked for once a trigger is found
             found: dict[str, list[tuple[int, int]]] = {}
             for pattern, bucket in ((trig, strong), (weak_re, weak), (ctx_trig, found)):
                 if pattern is None:
                     continue
                 for m in pattern.finditer(sentence):
                     s, e = m.span()
+                    if denied is None:
+                        denied = [d.span() for d in deny.finditer(sentence)] if deny is not None else []
                     if any(ds < e and s < de for ds, de in denied):
                         continue
                     if advice and any(a.match(m.group(0)) for a in advice_deny):
@@ -344,8 +348,10 @@ class Matchers:
                 weak.setdefault(code, []).extend(found[code])
         for code, acts, ctx, victims, via in pending:
             # acts against victims beyond the state's borders (transnational repression)
+            if not (acts or any(v in strong for v in via)):
+                continue
             hits = [m.span() for m in victims.finditer(sentence)]
-            if not hits or not (acts or any(v in strong for v in via)):
+            if not hits:
                 continue
             if (ctx is not None and ctx.search(sentence)) or self._foreign_victim(code, sentence, mentions or []):
                 strong.setdefault(code, []).extend(acts or hits)
@@ -372,8 +378,11 @@ class Matchers:
             return True
         if self.ai_ci is None:
             return False
+        hits = [m.start() for m in self.ai_ci.finditer(sentence)]
+        if not hits:
+            return False
         denied = [m.span() for m in self.ai_deny.finditer(sentence)] if self.ai_deny else []
-        return any(not any(ds <= m.start() < de for ds, de in denied) for m in self.ai_ci.finditer(sentence))
+        return any(not any(ds <= h < de for ds, de in denied) for h in hits)
 
     def likelihood_terms(self, sentence: str) -> list[tuple[str, str]]:
         """(level, term as written) for each estimative term, longest match first."""
