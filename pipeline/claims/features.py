@@ -160,7 +160,7 @@ def _names_alternation(texts: list[str], lookbehinds: tuple[str, ...], tail: Any
     names' first characters, and at each it tries only the names starting there (in their order).
     `tail(text)`: a suffix of one name's alternative."""
     groups: dict[str, list[str]] = {}
-    for t in texts:
+    for t in filter(None, texts):  # an empty name in a lexicon names nothing
         groups.setdefault(t[0], []).append(re.escape(t[1:]) + (tail(t) if tail else ""))
     parts = []
     for first, rests in groups.items():
