@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 from pipeline.claims.taxonomy import (
     LIKELIHOOD_LEVELS,
@@ -72,11 +73,13 @@ _CITATION = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # asked of one sentence by the regex pass, its signals, its heads and each mention
 def is_citation(sentence: str) -> bool:
     """A reference entry ("Melvin, Ellis L., A Study of ..., 2005.") or a pointer ("See ...")."""
     return bool(_CITATION.search(sentence))
 
 
+@lru_cache(maxsize=4096)
 def heading_end(sentence: str) -> int:
     """Length of the title or running header a sentence starts with (the whole sentence if it is a
     heading: short, Title Case, no closing punctuation, or a citation); 0 if it starts with prose."""
@@ -150,6 +153,83 @@ _NOT_IN_NAME = r"(?<!\w[.:])"
 _NOT_FILE = r"(?!\.[A-Za-z]\w)"
 
 
+def _names_alternation(texts: list[str], lookbehinds: tuple[str, ...], tail: Any = None) -> str:
+    """A regex for the literal names `texts` (tried in their order) behind the negative
+    lookbehinds `lookbehinds`, grouped by first character: the same matches as
+    `(?<!lb)...(?:t1|t2|...)`, but the regex engine skips to the positions holding one of the
+    names' first characters, and at each it tries only the names starting there (in their order).
+    `tail(text)`: a suffix of one name's alternative."""
+    groups: dict[str, list[str]] = {}
+    for t in filter(None, texts):  # an empty name in a lexicon names nothing
+        groups.setdefault(t[0], []).append(re.escape(t[1:]) + (tail(t) if tail else ""))
+    parts = []
+    for first, rests in groups.items():
+        c = re.escape(first)
+        # the lookbehinds, checked after the first character: `[\w-]c` behind c+1 is `[\w-]` behind c
+        behind = "".join(f"(?<!{lb}{c})" for lb in lookbehinds)
+        parts.append(f"{c}{behind}(?:{'|'.join(rests)})")
+    return "|".join(parts)
+
+
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _word_first(items: Any) -> tuple[bool, bool]:
+    """Of a parsed regex (a sequence of items): whether every non-empty string it matches starts
+    with an ASCII word character or one of its case variants (all letters), and whether it can
+    match the empty string. (False, True) where that cannot be shown."""
+    sre = importlib.import_module("re._constants")  # the parse tree of the stdlib's own regex compiler
+
+    for op, av in items:
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue  # zero width: the first character comes after
+        if op is sre.LITERAL:
+            return chr(av) in _ASCII_WORD, False
+        if op is sre.IN:
+            for kind, val in av:
+                if kind is sre.LITERAL:
+                    ok = chr(val) in _ASCII_WORD
+                elif kind is sre.RANGE:
+                    ok = val[1] < 128 and all(chr(c) in _ASCII_WORD for c in range(val[0], val[1] + 1))
+                else:
+                    ok = False
+                if not ok:
+                    return False, True
+            return True, False
+        if op is sre.SUBPATTERN:
+            ok, empty = _word_first(av[3].data)
+        elif op is sre.BRANCH:
+            firsts = [_word_first(alt.data) for alt in av[1]]
+            ok, empty = all(f[0] for f in firsts), any(f[1] for f in firsts)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            ok, empty = _word_first(av[2].data)
+            empty = empty or av[0] == 0
+        else:
+            return False, True
+        if not ok:
+            return False, True
+        if not empty:
+            return True, False
+        # an optional part: the first character may come from what follows
+    return True, True
+
+
+@overload
+def _word_starts_only(pattern: re.Pattern[str]) -> re.Pattern[str]: ...
+@overload
+def _word_starts_only(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None: ...
+def _word_starts_only(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    r"""`\b(?:...)` whose every match starts with a word character can only match where a word
+    starts: `\b(?=\w)(?:...)` finds the same matches without trying each word's end."""
+    if pattern is None or not pattern.pattern.startswith("\\b"):
+        return pattern
+    try:
+        ok, empty = _word_first(importlib.import_module("re._parser").parse(pattern.pattern, pattern.flags).data)
+    except Exception:  # a Python whose regex internals differ: keep the pattern as it is
+        return pattern
+    return re.compile("\\b(?=\\w)" + pattern.pattern[2:], pattern.flags) if ok and not empty else pattern
+
+
 def _within(m: Mention, span: tuple[int, int]) -> bool:
     """The mention lies inside a longer span."""
     return span[0] <= m.start and m.end <= span[1] and span != (m.start, m.end)
@@ -164,12 +244,15 @@ class Matchers:
         self.alias_by_text = {a.text: a for a in aliases}
         # a name of several words does not end inside a hyphenated word: in "Chinese state-sponsored
         # actors" the mention is "Chinese", not "Chinese state"
-        body = "|".join(re.escape(a.text) + (r"(?!-\w)" if " " in a.text else "") for a in aliases)
-        self.alias_re = re.compile(rf"(?<![\w-]){_NOT_IN_NAME}(?:{body})(?!\w){_NOT_FILE}")
-        vendors = "|".join(re.escape(v) for v in sorted(tax.vendors, key=lambda v: -len(v)))
-        self.vendor_re = re.compile(rf"(?<![\w-])(?:{vendors})(?!\w)") if vendors else None
-        places = "|".join(re.escape(p) for p in sorted(tax.places, key=lambda p: -len(p)))
-        self.place_re = re.compile(rf"(?<![\w-])(?:{places})(?!\w)") if places else None
+        body = _names_alternation(
+            [a.text for a in aliases], (r"[\w-]", r"\w[.:]"), lambda t: r"(?!-\w)" if " " in t else ""
+        )
+        # (?<![\w-])(?<!\w[.:])(?:alias|...)(?!\w), the lookbehinds inside the groups
+        self.alias_re = re.compile(rf"(?:{body})(?!\w){_NOT_FILE}")
+        vendors = _names_alternation(sorted(tax.vendors, key=lambda v: -len(v)), (r"[\w-]",))
+        self.vendor_re = re.compile(rf"(?:{vendors})(?!\w)") if vendors else None
+        places = _names_alternation(sorted(tax.places, key=lambda p: -len(p)), (r"[\w-]",))
+        self.place_re = re.compile(rf"(?:{places})(?!\w)") if places else None
         self.alias_lower = {a.text.lower(): a for a in aliases}
         self.families = [
             (re.compile(rf"(?<![\w-]){_NOT_IN_NAME}(?:{pat})(?![\w-]){_NOT_FILE}"), code) for pat, code in tax.families
@@ -177,14 +260,14 @@ class Matchers:
         self.caps = {}
         for code, r in tax.capabilities.items():
             self.caps[code] = (
-                compile_patterns(r.triggers),
-                compile_patterns(r.weak),
-                compile_patterns(r.requires),
-                compile_patterns(r.deny),
+                _word_starts_only(compile_patterns(r.triggers)),
+                _word_starts_only(compile_patterns(r.weak)),
+                _word_starts_only(compile_patterns(r.requires)),
+                _word_starts_only(compile_patterns(r.deny)),
                 [re.compile(p.replace("{W}", ""), re.I) for p in r.advice_deny],
-                compile_patterns(r.contextual),
-                compile_patterns(r.context),
-                compile_patterns(r.victims),
+                _word_starts_only(compile_patterns(r.contextual)),
+                _word_starts_only(compile_patterns(r.context)),
+                _word_starts_only(compile_patterns(r.victims)),
                 r.via,
             )
         # goods an export trigger sells: with it they name the merchandise, not the buyer's act
@@ -202,14 +285,16 @@ class Matchers:
             if r.victims
         }
         self.ai_cs = re.compile("|".join(tax.ai.get("case_sensitive", [])))
-        self.ai_ci = compile_patterns(tax.ai.get("patterns", []))
-        self.ai_deny = compile_patterns(tax.ai.get("deny", []))
+        self.ai_ci = _word_starts_only(compile_patterns(tax.ai.get("patterns", [])))
+        self.ai_deny = _word_starts_only(compile_patterns(tax.ai.get("deny", [])))
         lik = [(lvl, p) for lvl in LIKELIHOOD_LEVELS for p in tax.likelihood.get(lvl, [])]
         lik.sort(key=lambda lp: -len(lp[1]))
         self.lik_level = {f"l{i}": lvl for i, (lvl, _) in enumerate(lik)}
-        self.lik_re = re.compile(r"\b(?:" + "|".join(f"(?P<l{i}>{p})" for i, (_, p) in enumerate(lik)) + r")\b", re.I)
+        self.lik_re = _word_starts_only(
+            re.compile(r"\b(?:" + "|".join(f"(?P<l{i}>{p})" for i, (_, p) in enumerate(lik)) + r")\b", re.I)
+        )
         self.lik_deny = compile_patterns(tax.likelihood_deny, bounded=False)
-        self.conf = {lvl: compile_patterns(ps) for lvl, ps in tax.confidence.items()}
+        self.conf = {lvl: _word_starts_only(compile_patterns(ps)) for lvl, ps in tax.confidence.items()}
         self.stance = {k: compile_patterns(ps, bounded=False) for k, ps in tax.stance.items()}
 
     def mentions(self, sentence: str) -> list[Mention]:
@@ -243,13 +328,15 @@ class Matchers:
         for code, (trig, weak_re, req, deny, advice_deny, ctx_trig, ctx, victims, via) in self.caps.items():
             if req is not None and not req.search(sentence):
                 continue
-            denied = [m.span() for m in deny.finditer(sentence)] if deny is not None else []
+            denied: list[tuple[int, int]] | None = None  # looked for once a trigger is found
             found: dict[str, list[tuple[int, int]]] = {}
             for pattern, bucket in ((trig, strong), (weak_re, weak), (ctx_trig, found)):
                 if pattern is None:
                     continue
                 for m in pattern.finditer(sentence):
                     s, e = m.span()
+                    if denied is None:
+                        denied = [d.span() for d in deny.finditer(sentence)] if deny is not None else []
                     if any(ds < e and s < de for ds, de in denied):
                         continue
                     if advice and any(a.match(m.group(0)) for a in advice_deny):
@@ -267,8 +354,10 @@ class Matchers:
                 weak.setdefault(code, []).extend(found[code])
         for code, acts, ctx, victims, via in pending:
             # acts against victims beyond the state's borders (transnational repression)
+            if not (acts or any(v in strong for v in via)):
+                continue
             hits = [m.span() for m in victims.finditer(sentence)]
-            if not hits or not (acts or any(v in strong for v in via)):
+            if not hits:
                 continue
             if (ctx is not None and ctx.search(sentence)) or self._foreign_victim(code, sentence, mentions or []):
                 strong.setdefault(code, []).extend(acts or hits)
@@ -304,8 +393,11 @@ class Matchers:
             return True
         if self.ai_ci is None:
             return False
+        hits = [m.start() for m in self.ai_ci.finditer(sentence)]
+        if not hits:
+            return False
         denied = [m.span() for m in self.ai_deny.finditer(sentence)] if self.ai_deny else []
-        return any(not any(ds <= m.start() < de for ds, de in denied) for m in self.ai_ci.finditer(sentence))
+        return any(not any(ds <= h < de for ds, de in denied) for h in hits)
 
     def likelihood_terms(self, sentence: str) -> list[tuple[str, str]]:
         """(level, term as written) for each estimative term, longest match first."""

@@ -216,11 +216,26 @@ def _shape(tok: Any | None) -> str:
     return "cap" if t[:1].isupper() else "low"
 
 
+# (doc, text, holds an IOC, verbless) of the last sentence seen: `Doc.text` joins every token
+# anew, and the mentions of a sentence are featured one after another
+_last_doc: tuple[Any, str, bool, bool] = (None, "", False, False)
+
+
+def _sentence_facts(doc: Any) -> tuple[str, bool, bool]:
+    """The text of a parsed sentence, whether it holds an IP address or hash, whether it is verbless."""
+    global _last_doc
+    last = _last_doc
+    if last[0] is not doc:
+        text = doc.text
+        last = _last_doc = (doc, text, bool(_IP.search(text)), not any(_is_verb(t) for t in doc))
+    return last[1], last[2], last[3]
+
+
 def frame_features(span: Any, triggers: set[int]) -> list[str]:
     """Frame features of a mention (a span of the parsed sentence)."""
     root = span.root
     doc = root.doc
-    text = doc.text
+    text, ioc, verbless = _sentence_facts(doc)
     np, attach = _noun_phrase(root)
     func = _function(np, triggers)
     out = [*attach, *func]
@@ -240,8 +255,8 @@ def frame_features(span: Any, triggers: set[int]) -> list[str]:
     prev = doc[span.start - 1] if span.start > 0 else None
     nxt = doc[span.end] if span.end < len(doc) else None
     out += [f"prev_shape:{_shape(prev)}", f"next_shape:{_shape(nxt)}"]
-    if _IP.search(text):
+    if ioc:
         out.append("ioc_sentence")
-    if not any(_is_verb(t) for t in doc):
+    if verbless:
         out.append("verbless")
     return out

@@ -50,10 +50,15 @@ def encode(feats: list[str] | dict[str, float], index: dict[str, int]) -> np.nda
     """A dense row over a vocabulary; unknown features are dropped."""
     x = np.zeros(len(index), dtype=np.float32)
     items = feats.items() if isinstance(feats, dict) else ((f, 1.0) for f in feats)
+    # the largest value per column, over 0, gathered in Python and written at once (float32 of the
+    # maximum is the maximum of the float32s: the same row as writing max(x[j], v) one at a time)
+    best: dict[int, float] = {}
     for f, v in items:
         j = index.get(f)
-        if j is not None:
-            x[j] = max(x[j], v)
+        if j is not None and v > best.get(j, 0.0):
+            best[j] = v
+    if best:
+        x[list(best)] = list(best.values())
     return x
 
 

@@ -1,0 +1,95 @@
+"""The regex pass's faster forms find exactly what the plain regexes find."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.claims.features import (
+    _NOT_FILE,
+    _NOT_IN_NAME,
+    _names_alternation,
+    _word_starts_only,
+    get_matchers,
+)
+
+# Edges of the name lookbehinds and lookaheads: start and end of text, a hyphen or a dot before
+# ("anti-China", "Trojan.Turla", "HEUR:APT28"), a file or site suffix after ("apt28.dll"), a
+# hyphenated word after a name of several words ("North Korea-based", "North Korean-backed").
+TEXTS = [
+    "China",
+    "China, Russia and Iran.",
+    "anti-China protests and pro-Russia posts",
+    "Trojan.Turla and HEUR:Backdoor.Win32.Turla and Win32:APT28 and apt28.dll, APT28.",
+    "North Korea-based actors; North Korean-backed actors; North Korean actors.",
+    "the Chinese state-sponsored actors and the Chinese state media",
+    "Iranian\u2019s and Iran's and (Russian: \u0440\u0443\u0441) and Russian-language",
+    "CHINA china Chinas Russia\u2019s x-Russia _Russia Russia_ 1Russia",
+    "Fancy Bear, Cozy Bear, Volt Typhoon, VOLT TYPHOON, Charming Kitten and Lazarus Group.",
+    "Kaspersky Lab, FireEye and Microsoft said; the State of Israel and Latin America.",
+]
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], str, dict[str, str | None]]]:
+    return [(m.span(), m.group(0), m.groupdict()) for m in pattern.finditer(text)]
+
+
+def test_names_grouped_by_first_letter_match_as_the_plain_alternation() -> None:
+    m = get_matchers()
+    aliases = sorted(m.tax.aliases, key=lambda a: -len(a.text))
+    body = "|".join(re.escape(a.text) + (r"(?!-\w)" if " " in a.text else "") for a in aliases)
+    plain = re.compile(rf"(?<![\w-]){_NOT_IN_NAME}(?:{body})(?!\w){_NOT_FILE}")
+    sentences = [*TEXTS, " ".join(a.text for a in aliases), "-".join(a.text for a in aliases[:200])]
+    sentences += [f"x.{a.text}.dll {a.text}-based ({a.text})" for a in aliases[::7]]
+    for text in sentences:
+        assert _spans(m.alias_re, text) == _spans(plain, text)
+    vendors = "|".join(re.escape(v) for v in sorted(m.tax.vendors, key=lambda v: -len(v)))
+    plain_vendors = re.compile(rf"(?<![\w-])(?:{vendors})(?!\w)")
+    assert m.vendor_re is not None
+    for text in [*TEXTS, " ".join(m.tax.vendors), "-".join(m.tax.vendors)]:
+        assert _spans(m.vendor_re, text) == _spans(plain_vendors, text)
+
+
+def test_name_alternation_keeps_the_order_of_names() -> None:
+    # the first listed name that fits wins, as in a plain alternation
+    pattern = re.compile(_names_alternation(["ab", "abc", "b"], (r"[\w-]",)))
+    assert [m.group(0) for m in pattern.finditer("abc -b xb b")] == ["ab", "b"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "rewritten"),
+    [
+        (r"\b(?:(?:spy\w*)|(?:d?dos)|(?:(?:covert )?influence ops))\b", True),
+        (r"\b(?:(?-i:CNE)|(?:[a-z]+ware)|(?:wip(?:e|es)))\b", True),
+        # a match may start with a non-word character or be empty: left as it is
+        (r"\b(?:(?:\u2019s)|(?:spy))\b", False),
+        (r"\b(?:(?:[\w.-]+ware)|(?:spy))\b", False),
+        (r"\b(?:(?:x?)|(?:spy))\b", False),
+        (r"\b(?:(?:.spy)|(?:spy))\b", False),
+        (r"(?:spy)\b", False),
+    ],
+)
+def test_word_start_rewrite_only_where_every_match_starts_a_word(pattern: str, rewritten: bool) -> None:
+    original = re.compile(pattern, re.IGNORECASE)
+    fast = _word_starts_only(original)
+    assert (fast.pattern != original.pattern) is rewritten
+    for text in [*TEXTS, "spyware DDoS dos influence ops covert influence ops CNE cne x.spy \u2019s wipes"]:
+        assert _spans(fast, text) == _spans(original, text)
+
+
+def test_capability_and_estimative_regexes_match_as_compiled() -> None:
+    from pipeline.claims.taxonomy import compile_patterns
+
+    m = get_matchers()
+    text = " ".join(TEXTS) + (
+        " Russia hacked the networks and spread disinformation; we assess with high confidence that"
+        " China almost certainly conducted cyber espionage against dissidents abroad using AI-generated"
+        " deepfakes, and likely sold surveillance technology."
+    )
+    for code, rules in m.tax.capabilities.items():
+        trig, plain = m.caps[code][0], compile_patterns(rules.triggers)
+        assert trig is not None and plain is not None
+        assert _spans(trig, text) == _spans(plain, text)
+    assert m.features(text).capabilities
+    assert m.likelihood_terms(text) and m.confidence_terms(text)
