@@ -390,6 +390,7 @@ def test_denials_in_report_wording_are_never_claims(text: str) -> None:
     [
         "Censorship, as used in this paper, refers to state blocking of online content.",
         "Figure 7: Websites blocked by the regulator, 2019-2023.",
+        "Russian Espionage Against Ministries of Foreign Affairs",
     ],
 )
 def test_definitions_and_captions_assert_nothing(text: str) -> None:

@@ -152,11 +152,16 @@ class Analysed:
 
     @property
     def asserts_nothing(self) -> bool:
-        """Recommendations, reference entries, definitions, captions and negated acts carry no capability."""
+        """Recommendations, reference entries, definitions, captions, verbless fragments and negated
+        acts carry no capability."""
         text = self.sentence.replace("\n", " ")
         if self.stance == "negated" or _DENIAL.search(text) or is_citation(text) or _DEFINITION.search(text):
             return True
         if _CAPTION.match(text) and len(text.split()) <= _CAPTION_WORDS:
+            return True
+        if self.doc is not None and not any(t.pos_ in ("VERB", "AUX") for t in self.doc):
+            # a fragment with no verb (a heading, a table cell, a list of names): of the 543
+            # labelled corpus sentences the parser finds no verb in, 8 carry a capability
             return True
         return bool(_RECOMMENDATION.search(text))
 
