@@ -1,6 +1,6 @@
 """Check the phrasing-probe files: schema, verbatim mentions, closed vocabularies, derived fields.
 
-Usage: python eval/claims/probe/validate.py [FILE ...]   (default: dev, holdout and train files)
+Usage: python eval/claims/probe/validate.py [FILE ...]   (default: dev, holdout and both train files)
 Prints counts per capability, role and stance; exits 1 on any problem.
 """
 
@@ -82,7 +82,8 @@ def problems(row: dict) -> list[str]:
 
 def main(paths: list[str]) -> int:
     bad = 0
-    for path in paths or [HERE / "probe-dev.jsonl", HERE / "probe-holdout.jsonl", HERE / "probe-train.jsonl"]:
+    default = ["probe-dev.jsonl", "probe-holdout.jsonl", "probe-train.jsonl", "probe-train-b.jsonl"]
+    for path in paths or [HERE / name for name in default]:
         path = Path(path)
         if not path.exists():
             print(f"{path.name}: missing")
