@@ -33,7 +33,7 @@ UNFITTED = (("train-e.pool.jsonl", "train-e.jsonl"), ("dev-c.pool.jsonl", "dev-c
 # Invented sentences in the styles the corpus lacks (NIC-style assessments, influence-operation,
 # censorship, repression and export writing), hand-labelled (eval/claims/probe/README.md): fitted
 # with the train split. probe-dev and probe-holdout, written apart from it, are never fitted on.
-INVENTED = {"train": ("train",)}
+INVENTED = {"train": ("train", "train-b")}
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
