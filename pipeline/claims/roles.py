@@ -222,6 +222,8 @@ def subject_of_an_act(token: Token, trigger_tokens: set[int]) -> bool:
     if tok.dep_ != "nsubj" or tok.head.pos_ != "VERB":
         return False
     verb = tok.head
+    if _lemma(verb) in PERCEPTION_VERBS:
+        return False  # "The FBI observed Kimsuky phishing think tanks": the act is Kimsuky's
     # "compromised Belgacom to spy on its customers": the purpose or the next verb may name the act
     verbs = [verb, *(c for c in verb.children if c.dep_ in ("xcomp", "advcl", "conj") and c.pos_ == "VERB")]
     return any(_does_act(v, trigger_tokens) for v in verbs)
