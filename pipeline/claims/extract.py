@@ -147,6 +147,8 @@ class Analysed:
     doc: Any = None
     # token indices of the capability triggers in the parse (signals.trigger_tokens), with `doc`
     triggers: set[int] = field(default_factory=set)
+    # the parse holds no verb: a heading, a table cell, a list of names (with `doc`)
+    verbless: bool = False
     # private vendors named in the sentence: role `vendor`, no state, never an actor
     vendors: list[Mention] = field(default_factory=list)
 
@@ -159,9 +161,8 @@ class Analysed:
             return True
         if _CAPTION.match(text) and len(text.split()) <= _CAPTION_WORDS:
             return True
-        if self.doc is not None and not any(t.pos_ in ("VERB", "AUX") for t in self.doc):
-            # a fragment with no verb (a heading, a table cell, a list of names): of the 543
-            # labelled corpus sentences the parser finds no verb in, 8 carry a capability
+        if self.verbless:
+            # of the 543 labelled corpus sentences the parser finds no verb in, 8 carry a capability
             return True
         return bool(_RECOMMENDATION.search(text))
 
@@ -227,6 +228,7 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
 def find_candidates(a: Analysed, doc: Any) -> None:
     """Candidate mentions of a parsed sentence, with their role features."""
     a.doc = doc
+    a.verbless = not any(t.pos_ in ("VERB", "AUX") for t in doc)
     mentions = [*a.feats.mentions, *ner_mentions(doc, a.feats.mentions)]
     a.parse_words = parse_words(doc) + subject_words(doc, mentions)
     a.triggers = trigger_tokens(doc, a.feats)

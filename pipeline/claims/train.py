@@ -70,7 +70,7 @@ class Config:
     # every capability has 30 or more and the heads decide them all.
     min_labelled: int = 30
     # per-capability biases are pulled to one shared bias: a capability the labels barely cover
-    # (influence_operations: 2 train sentences) then keeps what its rule triggers say
+    # then leans on its rule-trigger signals more than on a bias of its own
     l2_bias: float = 1.0
     # a sentence whose likeliest capability reaches `actor_cap_floor` (under cap_threshold) asserts it
     # when a candidate is an actor with probability >= `actor_alone` (None: off); chosen on CV
@@ -82,16 +82,6 @@ class Config:
     # transnational repression and technology export too, probe dev 0.761 -> 0.771 (data
     # exploitation as well: CV 0.586 -> 0.583, left out)
     cross_threshold: float | None = 0.6
-    # weight of an invented sentence (dataset.INVENTED) against a corpus one in every head's fit:
-    # grouped CV actors F1 0.532 / 0.505 / 0.502 at 1 / 0.5 / 0.25, capabilities 0.578 / 0.581 / 0.579
-    invented_weight: float = 1.0
-    # invented parts fitted by the sentence heads (capabilities, stance) but not the role head.
-    # probe-train-b was written to teach roles (most of its sentences name states in several
-    # roles), yet fitting the role head on it lowered grouped CV actor F1 (0.536 -> 0.517; on the
-    # role head alone 0.510); fitting only the sentence heads: CV actors 0.551, capabilities 0.586
-    # -> 0.576; test actors 0.648 -> 0.659, capabilities 0.624 -> 0.636; probe dev actors 0.875 ->
-    # 0.852, capabilities 0.810 -> 0.833
-    sentences_only: tuple[str, ...] = ("invented:probe-train-b",)
     cross_caps: tuple[str, ...] = (
         "propaganda",
         "influence_operations",
@@ -100,6 +90,15 @@ class Config:
         "transnational_repression",
         "technology_export",
     )
+    # invented sentences (dataset.INVENTED) count as much as corpus ones (weighting them 0.5 or
+    # 0.25: grouped CV actors F1 0.532 -> 0.505 / 0.502). Some are fitted by the sentence heads
+    # (capabilities, stance) but not the role head.
+    # probe-train-b was written to teach roles (most of its sentences name states in several
+    # roles), yet fitting the role head on it lowered grouped CV actor F1 (0.536 -> 0.517; on the
+    # role head alone 0.510); fitting only the sentence heads: CV actors 0.551, capabilities 0.586
+    # -> 0.576; test actors 0.648 -> 0.659, capabilities 0.624 -> 0.636; probe dev actors 0.875 ->
+    # 0.852, capabilities 0.810 -> 0.833
+    sentences_only: tuple[str, ...] = ("invented:probe-train-b",)
     # mention-feature prefixes left out of the role head: token identities (the words around a
     # mention, the lemma of its head or verb) fit one publisher's phrasing; the word classes of
     # frames.py carry what generalises (grouped CV: role accuracy 0.585 -> 0.609, actors F1
@@ -168,9 +167,7 @@ def _sparse(rows: list[np.ndarray]) -> Any:
     return sparse.csr_matrix(np.stack(rows).astype(np.float64))
 
 
-def fit_capabilities(
-    x: Any, pairs: np.ndarray, y: np.ndarray, cfg: Config, rows_w: np.ndarray | None = None
-) -> tuple[np.ndarray, ...]:
+def fit_capabilities(x: Any, pairs: np.ndarray, y: np.ndarray, cfg: Config) -> tuple[np.ndarray, ...]:
     n, dim = x.shape
     shared = np.zeros(dim)
     w = np.zeros((dim, len(CAPABILITIES)))
@@ -178,8 +175,6 @@ def fit_capabilities(
     b0 = np.full(1, -3.0)
     db = np.zeros(len(CAPABILITIES))
     weight = np.where(y > 0, cfg.pos_weight, 1.0)
-    if rows_w is not None:
-        weight = weight * rows_w[:, None]
 
     def grad() -> list[np.ndarray]:
         p = sigmoid((x @ shared)[:, None] + x @ w + pairs @ u + b0 + db)
@@ -233,12 +228,11 @@ def train(rows: list[dict[str, Any]], items: list[Analysed], cfg: Config) -> Hea
     pairs = np.stack([pair_features(a.signals) for a in items]).astype(np.float64)
     y_cap = np.array([[c in r["label"]["capabilities"] for c in CAPABILITIES] for r in rows], dtype=np.float64)
     y_stance = np.array([STANCES.index(r["label"]["stance"]) for r in rows])
-    # invented sentences (dataset.INVENTED) count `invented_weight` of a corpus sentence
-    rows_w = np.array([cfg.invented_weight if str(r.get("doc", "")).startswith("invented:") else 1.0 for r in rows])
-    cap_shared, cap_w, cap_u, cap_b = fit_capabilities(x, pairs, y_cap, cfg, rows_w)
-    stance_w, stance_b = fit_softmax(x, y_stance, len(STANCES), cfg.l2_stance, cfg, rows_w=rows_w)
+    cap_shared, cap_w, cap_u, cap_b = fit_capabilities(x, pairs, y_cap, cfg)
+    stance_w, stance_b = fit_softmax(x, y_stance, len(STANCES), cfg.l2_stance, cfg)
 
-    role_rows_w = rows_w * np.array([str(r.get("doc", "")) not in cfg.sentences_only for r in rows])
+    # rows of `sentences_only` weigh nothing in the role head (their features still count in its vocabulary)
+    role_rows_w = np.array([float(str(r.get("doc", "")) not in cfg.sentences_only) for r in rows])
     ment_rows = [
         (act_features(c.features, bool(r["label"]["capabilities"])), role, w)
         for r, a, w in zip(rows, items, role_rows_w, strict=True)
