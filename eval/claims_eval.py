@@ -258,7 +258,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list sentences whose actor set is wrong")
     parser.add_argument("--unfitted", action="store_true", help="score the labelled rows kept out of the fit")
     parser.add_argument("--cv", type=int, metavar="K", help="grouped K-fold cross-validation over train + dev")
-    parser.add_argument("--probe", choices=["dev", "holdout"], help="score the invented phrasing probe")
+    parser.add_argument("--probe", choices=["dev", "holdout", "holdout-2"], help="score the invented phrasing probe")
     args = parser.parse_args()
     if args.cv:
         rows, preds, per_fold = cross_validate(args.cv)
