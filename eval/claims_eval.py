@@ -9,7 +9,9 @@
     python eval/claims_eval.py --unfitted           # labelled rows no head is fitted on (train-e, dev-c)
     python eval/claims_eval.py --probe dev          # invented sentences in the styles the corpus lacks
                                                     # (eval/claims/probe/README.md); never fitted on;
-                                                    # `holdout` is scored once, at the end of a round
+                                                    # `dev-2` is a second, fresh development set;
+                                                    # `holdout-2` is scored once, at the end of a round
+                                                    # (`holdout` was scored twice and is now spent)
     python eval/claims_eval.py --split dev --held-out  # heads fit on train only: the honest dev
                                                     # figure (the shipped heads are fit on train,
                                                     # dev and test; test is always scored by heads
@@ -258,7 +260,9 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list sentences whose actor set is wrong")
     parser.add_argument("--unfitted", action="store_true", help="score the labelled rows kept out of the fit")
     parser.add_argument("--cv", type=int, metavar="K", help="grouped K-fold cross-validation over train + dev")
-    parser.add_argument("--probe", choices=["dev", "holdout", "holdout-2"], help="score the invented phrasing probe")
+    parser.add_argument(
+        "--probe", choices=["dev", "dev-2", "holdout", "holdout-2"], help="score the invented phrasing probe"
+    )
     args = parser.parse_args()
     if args.cv:
         rows, preds, per_fold = cross_validate(args.cv)

@@ -348,7 +348,10 @@ def test_botnet_alone_is_weak() -> None:
 
 
 def test_botnet_flood_is_an_attack() -> None:
-    assert tag_text("A botnet flooded the portal with requests.")["capabilities"] == ["cyber_attack"]
+    # flooding a service with requests is a denial-of-service trigger, a botnet alone only a weak one
+    assert "cyber_attack" in get_matchers().features("A botnet flooded the portal with requests.").capabilities
+    out = tag_text("Russian hackers used a botnet to flood the portal with requests.")
+    assert out["capabilities"] == ["cyber_attack"] and out["actors"] == ["RUS"]
 
 
 @pytest.mark.parametrize(

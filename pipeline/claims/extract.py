@@ -339,6 +339,10 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
         if a.capabilities and negated:
             a.capabilities = []
             a.stance = "negated"
+        elif not a.capabilities and a.stance == "none" and not a.asserts_nothing and triggers_negated(a):
+            # every act word of the sentence is denied ("does not wipe disks"): the head asserting
+            # no capability does not make the sentence neutral
+            a.stance = "negated"
         elif a.capabilities and a.stance == "fact" and main_verb_is_possible(a):
             a.stance = "hypothetical"  # GUIDE: "could be used to", "may seek": a possibility
 

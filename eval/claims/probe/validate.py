@@ -1,6 +1,6 @@
 """Check the phrasing-probe files: schema, verbatim mentions, closed vocabularies, derived fields.
 
-Usage: python eval/claims/probe/validate.py [FILE ...]   (default: dev, both holdouts and both train files)
+Usage: python eval/claims/probe/validate.py [FILE ...]   (default: both dev sets, both holdouts and both train files)
 Prints counts per capability, role and stance; exits 1 on any problem.
 """
 
@@ -82,7 +82,7 @@ def problems(row: dict) -> list[str]:
 
 def main(paths: list[str]) -> int:
     bad = 0
-    default = [f"probe-{name}.jsonl" for name in ("dev", "holdout", "holdout-2", "train", "train-b")]
+    default = [f"probe-{name}.jsonl" for name in ("dev", "dev-2", "holdout", "holdout-2", "train", "train-b")]
     for path in paths or [HERE / name for name in default]:
         path = Path(path)
         if not path.exists():
