@@ -135,6 +135,9 @@ def test_the_group_stays_unresolved_when_two_states_precede() -> None:
         "No North Korean hackers were seen stealing funds from the exchange.",
         "The implant does not wipe disks and does not disrupt the host's services.",
         "Pyongyang has repeatedly rejected accusations that it steals cryptocurrency.",
+        "Nothing in the logs we reviewed indicates that Iranian operators exfiltrated data.",
+        "Analysts could not tie the wiper attack to any Russian military unit.",
+        "We have seen nothing linking the Belarusian KGB to the leaked documents.",
     ],
 )
 def test_negated_acts_are_never_claims(text: str) -> None:

@@ -90,7 +90,11 @@ _DENIAL = re.compile(
     r"(?:that|any|having|all|\w+ing|(?:the\s+|these\s+|such\s+)?(?:claims?|allegations?|accusations?|reports?|charges?))\b"
     r"|\bno (?:direct |clear |conclusive |hard |credible |further )?(?:evidence|proof|indications?|signs?|information|"
     r"reporting|intelligence)\b"
-    r"|\b(?:found|find|saw|seen|observed|detected|identified|uncovered) no\b"
+    r"|\b(?:found|find|saw|seen|see|observed|detected|identified|uncovered) (?:no|nothing)\b"
+    r"|\bnothing\b[^.;]{0,40}?\b(?:shows?|showed|shown|indicat\w+|suggest\w*|ties|tied|tying|links?|linking|"
+    r"connects?|connecting|points? to)\b"
+    r"|\b(?:could not|cannot|can ?not|were unable to|was unable to|failed to) (?:tie|link|attribute|confirm|verify|"
+    r"establish|corroborate|substantiate|determine|find)\b"
     r"|\b(?:did|does|do|have|has|had) not (?:allege|claim|find|found|conclude|concluded|assess|say|said|show|shown|"
     r"indicate|observe|observed|see|seen|detect|detected|identify|identified|attribute|attributed)\w* (?:that|any)\b",
     re.IGNORECASE,
