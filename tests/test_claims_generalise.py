@@ -398,3 +398,18 @@ def test_denials_in_report_wording_are_never_claims(text: str) -> None:
 )
 def test_definitions_and_captions_assert_nothing(text: str) -> None:
     assert tag_text(text)["capabilities"] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Tehran probably will not conduct a large-scale effort to influence the upcoming midterms.", "IRN"),
+        ("Moscow probably does not intend to launch destructive cyber attacks on NATO members this year.", "RUS"),
+    ],
+)
+def test_probably_not_is_an_unlikely_act_not_a_denial(text: str, actor: str) -> None:
+    # TAXONOMY: "probably not" is the ICD 203 level `unlikely`; only denied acts are negated
+    out = tag_text(text)
+    assert out["likelihood"] == "unlikely" and out["stance"] != "negated"
+    assert actor in out["actors"]

@@ -340,6 +340,10 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "reporter"
         share_conjunct_roles(a)
         negated = acting_is_negated(a) or triggers_negated(a) or subject_is_none(a) or main_verbs_negated(a)
+        if negated and _estimative_negation(a):
+            # "Tehran probably will not conduct ...": the negation is the ICD 203 term `unlikely`,
+            # an assessed act with its likelihood, not a denied one (TAXONOMY, estimative language)
+            negated = False
         if a.capabilities and negated:
             a.capabilities = []
             a.stance = "negated"
@@ -427,6 +431,22 @@ def subject_is_none(a: Analysed) -> bool:
             if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in tok.children):
                 return True
     return False
+
+
+_NEGATION_WORD = re.compile(r"\b(?:not|won.t|cannot|can.t|didn.t|doesn.t)\b", re.IGNORECASE)
+
+
+def _estimative_negation(a: Analysed) -> bool:
+    """The sentence's negation is part of an ICD 203 term ("probably not", "probably will not",
+    "not likely"), and nothing in it is a report denial."""
+    if _DENIAL.search(a.sentence.replace("\n", " ")):
+        return False
+    terms = [t for lvl, t in a.feats.likelihood_terms if lvl in ("unlikely", "very_unlikely", "almost_no_chance")]
+    if not any(_NEGATION_WORD.search(t) for t in terms):
+        return False
+    # every negation of the sentence sits inside such a term
+    inside = sum(len(_NEGATION_WORD.findall(t)) for t in terms)
+    return len(_NEGATION_WORD.findall(a.sentence)) <= inside
 
 
 def triggers_negated(a: Analysed) -> bool:
