@@ -132,6 +132,13 @@ def adjudicate(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> tuple[list
     return final, undecided
 
 
+def print_table(rows: list[tuple[str, float | None, float, int]]) -> None:
+    """The per-field agreement table: field, Cohen's kappa, observed agreement, n."""
+    print(f"{'field':<34}{'kappa':>8}{'agree':>8}{'n':>7}")
+    for name, k, po, n in rows:
+        print(f"{name:<34}{'n/a' if k is None else f'{k:.3f}':>8}{po:>8.3f}{n:>7}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", action="store_true", help="write labels/adjudicated.jsonl")
@@ -139,9 +146,7 @@ def main() -> None:
     args = parser.parse_args()
     pairs = double_pairs()
     print(f"double-labelled sentences: {len(pairs)} (first: L1/L2 in train-a/train-b, second: L3)")
-    print(f"{'field':<34}{'kappa':>8}{'agree':>8}{'n':>7}")
-    for name, k, po, n in agreement(pairs):
-        print(f"{name:<34}{'n/a' if k is None else f'{k:.3f}':>8}{po:>8.3f}{n:>7}")
+    print_table(agreement(pairs))
     n_dis = sum(bool(disagreements(a, b)) for a, b in pairs)
     final, undecided = adjudicate(pairs)
     print(f"sentences with any disagreement: {n_dis}; adjudicated {len(final)}; undecided {len(undecided)}")

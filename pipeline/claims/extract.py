@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -156,12 +156,17 @@ class Analysed:
     # private vendors named in the sentence: role `vendor`, no state, never an actor
     vendors: list[Mention] = field(default_factory=list)
 
+    @cached_property
+    def denies(self) -> bool:
+        """The sentence words a report denial ("found no", "denied that", "could not tie")."""
+        return bool(_DENIAL.search(self.sentence.replace("\n", " ")))
+
     @property
     def asserts_nothing(self) -> bool:
         """Recommendations, reference entries, definitions, captions, verbless fragments and negated
         acts carry no capability."""
         text = self.sentence.replace("\n", " ")
-        if self.stance == "negated" or _DENIAL.search(text) or is_citation(text) or _DEFINITION.search(text):
+        if self.stance == "negated" or self.denies or is_citation(text) or _DEFINITION.search(text):
             return True
         if _CAPTION.match(text) and len(text.split()) <= _CAPTION_WORDS:
             return True
@@ -219,7 +224,7 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
         ]
         if a.asserts_nothing:
             a.capabilities = []
-            if _DENIAL.search(a.sentence.replace("\n", " ")):
+            if a.denies:
                 a.stance = "negated"
         elif a.capabilities and a.stance == "none":
             # the sentence asserts an act after all: the likeliest stance of an act
@@ -339,15 +344,16 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     # only as the subject of the act ("the NSA hacked the carrier")
                     c.role = "reporter"
         share_conjunct_roles(a)
-        negated = acting_is_negated(a) or triggers_negated(a) or subject_is_none(a) or main_verbs_negated(a)
+        denied = triggers_negated(a)
+        negated = denied or acting_is_negated(a) or subject_is_none(a) or main_verbs_negated(a)
         if negated and _estimative_negation(a):
             # "Tehran probably will not conduct ...": the negation is the ICD 203 term `unlikely`,
             # an assessed act with its likelihood, not a denied one (TAXONOMY, estimative language)
-            negated = False
+            negated = denied = False
         if a.capabilities and negated:
             a.capabilities = []
             a.stance = "negated"
-        elif not a.capabilities and a.stance == "none" and not a.asserts_nothing and triggers_negated(a):
+        elif not a.capabilities and a.stance == "none" and not a.asserts_nothing and denied:
             # every act word of the sentence is denied ("does not wipe disks"): the head asserting
             # no capability does not make the sentence neutral
             a.stance = "negated"
@@ -439,7 +445,7 @@ _NEGATION_WORD = re.compile(r"\b(?:not|won.t|cannot|can.t|didn.t|doesn.t)\b", re
 def _estimative_negation(a: Analysed) -> bool:
     """The sentence's negation is part of an ICD 203 term ("probably not", "probably will not",
     "not likely"), and nothing in it is a report denial."""
-    if _DENIAL.search(a.sentence.replace("\n", " ")):
+    if a.denies:
         return False
     terms = [t for lvl, t in a.feats.likelihood_terms if lvl in ("unlikely", "very_unlikely", "almost_no_chance")]
     if not any(_NEGATION_WORD.search(t) for t in terms):

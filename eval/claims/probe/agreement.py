@@ -117,9 +117,7 @@ def main() -> None:
     args = parser.parse_args()
     pairs = load_pairs()
     print(f"double-labelled probe-dev sentences: {len(pairs)} (first: P1 in probe-dev.jsonl, second: P4)")
-    print(f"{'field':<34}{'kappa':>8}{'agree':>8}{'n':>7}")
-    for name, k, po, n in agreement(pairs):
-        print(f"{name:<34}{'n/a' if k is None else f'{k:.3f}':>8}{po:>8.3f}{n:>7}")
+    claims_agreement.print_table(agreement(pairs))
     print(f"sentences with any disagreement: {sum(bool(disagreements(*p)) for p in pairs)}")
     if args.show:
         for text, a, b in pairs:
