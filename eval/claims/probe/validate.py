@@ -82,7 +82,10 @@ def problems(row: dict) -> list[str]:
 
 def main(paths: list[str]) -> int:
     bad = 0
-    default = [f"probe-{name}.jsonl" for name in ("dev", "dev-2", "holdout", "holdout-2", "train", "train-b")]
+    default = [
+        f"probe-{name}.jsonl"
+        for name in ("dev", "dev-2", "dev-3", "holdout", "holdout-2", "train", "train-b", "train-c", "train-d")
+    ]
     for path in paths or [HERE / name for name in default]:
         path = Path(path)
         if not path.exists():
