@@ -9,7 +9,7 @@
     python eval/claims_eval.py --unfitted           # labelled rows no head is fitted on (train-e, dev-c)
     python eval/claims_eval.py --probe dev          # invented sentences in the styles the corpus lacks
                                                     # (eval/claims/probe/README.md); never fitted on;
-                                                    # `dev-2` is a second, fresh development set;
+                                                    # `dev-2` and `dev-3` are later development sets;
                                                     # `holdout-2` is scored once, at the end of a round
                                                     # (`holdout` was scored twice and is now spent)
     python eval/claims_eval.py --split dev --held-out  # heads fit on train only: the honest dev

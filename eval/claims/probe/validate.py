@@ -1,6 +1,6 @@
 """Check the phrasing-probe files: schema, verbatim mentions, closed vocabularies, derived fields.
 
-Usage: python eval/claims/probe/validate.py [FILE ...]   (default: both dev sets, both holdouts and both train files)
+Usage: python eval/claims/probe/validate.py [FILE ...]   (default: every probe-*.jsonl beside it)
 Prints counts per capability, role and stance; exits 1 on any problem.
 """
 
@@ -82,11 +82,7 @@ def problems(row: dict) -> list[str]:
 
 def main(paths: list[str]) -> int:
     bad = 0
-    default = [
-        f"probe-{name}.jsonl"
-        for name in ("dev", "dev-2", "dev-3", "holdout", "holdout-2", "train", "train-b", "train-c", "train-d")
-    ]
-    for path in paths or [HERE / name for name in default]:
+    for path in paths or sorted(HERE.glob("probe-*.jsonl")):
         path = Path(path)
         if not path.exists():
             print(f"{path.name}: missing")
