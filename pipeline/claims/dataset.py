@@ -32,8 +32,9 @@ UNFITTED = (("train-e.pool.jsonl", "train-e.jsonl"), ("dev-c.pool.jsonl", "dev-c
 
 # Invented sentences in the styles the corpus lacks (NIC-style assessments, influence-operation,
 # censorship, repression and export writing), hand-labelled (eval/claims/probe/README.md): fitted
-# with the train split. probe-dev and probe-holdout, written apart from it, are never fitted on.
-INVENTED = {"train": ("train", "train-b")}
+# with the train split (train-b, train-c and train-d by the sentence heads only: train.Config).
+# probe-dev, -dev-2, -dev-3 and the holdouts, written apart from them, are never fitted on.
+INVENTED = {"train": ("train", "train-b", "train-c", "train-d")}
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
