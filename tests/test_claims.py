@@ -288,6 +288,24 @@ def test_a_place_named_after_a_state_is_not_the_state(text: str, names: list[str
     assert [m.text for m in get_matchers().mentions(text)] == names
 
 
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # several states name an organ alike: the owner named right before it decides
+        ("Vietnam's Ministry of Public Security ordered the posts removed.", ["VNM", "VNM"]),
+        ("The Laotian Ministry of Public Security detained his family.", ["LAO", "LAO"]),
+        ("North Korea’s Ministry of State Security watches the border.", ["PRK", "PRK"]),
+        ("China's Ministry of State Security recruited the hackers.", ["CHN", "CHN"]),
+        # no owner before it: the gazetteer's state
+        ("The Ministry of Public Security runs the database.", ["CHN"]),
+        # a state further away is not the owner
+        ("Vietnam said the Ministry of Public Security ran it.", ["VNM", "CHN"]),
+    ],
+)
+def test_an_organ_belongs_to_the_state_named_right_before_it(text: str, codes: list[str]) -> None:
+    assert [m.alias.code for m in get_matchers().mentions(text)] == codes
+
+
 def test_malware_families_are_not_group_names() -> None:
     # MiniDuke, OnionDuke and CosmicDuke are malware families (ATT&CK software), not groups
     assert get_matchers().mentions("The dropper installs OnionDuke, MiniDuke or CosmicDuke.") == []

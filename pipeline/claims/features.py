@@ -119,6 +119,26 @@ class Mention:
         return self.alias.text
 
 
+# "Vietnam's Ministry of Public Security", "the Laotian Ministry of Public Security": a state's
+# possessive or demonym right before an organ's name says whose organ it is
+_OWNER_GAP = re.compile(r"(?:['’]s)?\s+(?:own\s+)?")
+
+
+def _owned_organs(sentence: str, found: list[Mention]) -> list[Mention]:
+    """Organ mentions recoded to the state named right before them, where it differs: several
+    states name an organ alike ("Ministry of Public Security", "Ministry of State Security"), and
+    the gazetteer gives the name to one of them."""
+    out = list(found)
+    for i in range(1, len(out)):
+        m, owner = out[i], out[i - 1]
+        if m.alias.kind != "organ" or owner.alias.kind not in ("state", "demonym") or owner.alias.code == m.alias.code:
+            continue
+        if _OWNER_GAP.fullmatch(sentence, owner.end, m.start) is None:
+            continue
+        out[i] = Mention(m.start, m.end, Alias(m.alias.text, owner.alias.code, "organ"))
+    return out
+
+
 @dataclass
 class Features:
     """What the regex pass found in one sentence."""
@@ -310,7 +330,7 @@ class Matchers:
                 if not any(f.start < m.end() and m.start() < f.end for f in found):
                     found.append(Mention(m.start(), m.end(), Alias(m.group(0), code, "group", m.group(0))))
         found.sort(key=lambda f: f.start)
-        return found
+        return _owned_organs(sentence, found)
 
     def vendor_mentions(self, sentence: str) -> list[Mention]:
         """Private vendors named in a sentence (role `vendor`, no state: `alias.code` is empty)."""

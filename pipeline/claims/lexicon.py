@@ -50,6 +50,25 @@ AGENT_NOUNS = {
     "sponsor",
     "cyberspy",
     "hacktivist",
+    # organs of a state: "Egypt's telecom regulator instructed ...", "Kazakhstan's National
+    # Security Committee forced ..."
+    "regulator",
+    "commission",
+    "committee",
+    "directorate",
+    "presidency",
+    "junta",
+    "bureau",
+    "department",
+    "council",
+    "administration",
+    "court",
+    "watchdog",
+    "inspectorate",
+    "guard",
+    "diplomat",
+    "wing",
+    "arm",
 }
 # Hostile agents stay actors even as the object of "against" or of a verb of attack.
 HOSTILE_NOUNS = {
@@ -121,6 +140,17 @@ ACTIVITY_NOUNS = {
     "backdoor",
     "implant",
     "theft",
+    # what a state means to do: "Moscow's goals are to weaken ...", "China's influence posture"
+    "goal",
+    "aim",
+    "objective",
+    "intent",
+    "intention",
+    "ambition",
+    "agenda",
+    "motive",
+    "priority",
+    "posture",
 }
 REPORT_VERBS = {
     "assess",
