@@ -13,6 +13,7 @@ from pipeline.claims.extract import (
     tag_text,
 )
 from pipeline.claims.features import get_matchers
+from pipeline.claims.signals import sentence_words
 from pipeline.models import Page
 from pipeline.text import split_sentences
 
@@ -531,3 +532,11 @@ def test_table_and_heading_blocks_yield_no_claims():
     with_blocks = Page(1, text, (PageBlock("table", 0, len(row)), PageBlock("body", len(row) + 2, len(text))))
     claims = extract_claims_pages([with_blocks], None)
     assert claims and all(c.char_start >= len(row) for c in claims)
+
+
+def test_the_sentence_heads_read_the_forms_of_a_word_as_one() -> None:
+    """Inflections of a long word share a feature; short words and different words do not."""
+    shared = set(sentence_words("Moscow amplified the posts.")) & set(sentence_words("an amplification network"))
+    assert any(f.startswith("p:") for f in shared)
+    assert not any(f.startswith("p:") for f in sentence_words("Iran hacked the bank."))
+    assert not set(sentence_words("surveillance")) & set(sentence_words("censorship"))

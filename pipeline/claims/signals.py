@@ -82,9 +82,16 @@ def sentence_signals(sentence: str, feats: Features) -> dict[str, float]:
 
 
 def sentence_words(sentence: str) -> list[str]:
-    """Lowercased words and bigrams, digits dropped: the bag the sentence heads read."""
+    """Lowercased words and bigrams, digits dropped: the bag the sentence heads read. Long words
+    also give their first six letters, so that "amplified", "amplifying" and "amplification" share
+    a feature (grouped CV actors F1 0.564 -> 0.586, capabilities 0.603 -> 0.616; five letters:
+    0.579 / 0.620; five and six: 0.576 / 0.610; see README, Evaluation)."""
     toks = _WORD.findall(sentence.lower().replace("’", "'"))
-    return [f"w:{t}" for t in toks] + [f"b:{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
+    return (
+        [f"w:{t}" for t in toks]
+        + [f"b:{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
+        + [f"p:{t[:6]}" for t in toks if len(t) >= 8]
+    )
 
 
 _LEMMA = re.compile(r"[a-z][a-z-]*[a-z]")
