@@ -10,8 +10,8 @@
     python eval/claims_eval.py --probe dev          # invented sentences in the styles the corpus lacks
                                                     # (eval/claims/probe/README.md); never fitted on;
                                                     # `dev-2` and `dev-3` are later development sets;
-                                                    # `holdout-2` is scored once, at the end of a round
-                                                    # (`holdout` was scored twice and is now spent)
+                                                    # `holdout-3` is scored once, at the end of a round
+                                                    # (`holdout` and `holdout-2` are spent)
     python eval/claims_eval.py --split dev --held-out  # heads fit on train only: the honest dev
                                                     # figure (the shipped heads are fit on train,
                                                     # dev and test; test is always scored by heads
@@ -261,7 +261,7 @@ def main() -> None:
     parser.add_argument("--unfitted", action="store_true", help="score the labelled rows kept out of the fit")
     parser.add_argument("--cv", type=int, metavar="K", help="grouped K-fold cross-validation over train + dev")
     parser.add_argument(
-        "--probe", choices=["dev", "dev-2", "dev-3", "holdout", "holdout-2"], help="score the invented phrasing probe"
+        "--probe", choices=["dev", "dev-2", "dev-3", "holdout", "holdout-2", "holdout-3"], help="score the invented phrasing probe"
     )
     args = parser.parse_args()
     if args.cv:
