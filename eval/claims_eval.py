@@ -261,7 +261,9 @@ def main() -> None:
     parser.add_argument("--unfitted", action="store_true", help="score the labelled rows kept out of the fit")
     parser.add_argument("--cv", type=int, metavar="K", help="grouped K-fold cross-validation over train + dev")
     parser.add_argument(
-        "--probe", choices=["dev", "dev-2", "dev-3", "holdout", "holdout-2", "holdout-3"], help="score the invented phrasing probe"
+        "--probe",
+        choices=["dev", "dev-2", "dev-3", "holdout", "holdout-2", "holdout-3"],
+        help="score the invented phrasing probe",
     )
     args = parser.parse_args()
     if args.cv:

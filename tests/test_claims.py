@@ -540,3 +540,24 @@ def test_the_sentence_heads_read_the_forms_of_a_word_as_one() -> None:
     assert any(f.startswith("p:") for f in shared)
     assert not any(f.startswith("p:") for f in sentence_words("Iran hacked the bank."))
     assert not set(sentence_words("surveillance")) & set(sentence_words("censorship"))
+
+
+@pytest.mark.model
+def test_the_role_head_reads_the_parse_vectors_of_a_mention(nlp) -> None:
+    """Each candidate carries the tok2vec rows of its head word and governor as non-negative
+    features, and the shipped role head was fit on them."""
+    from pipeline.claims.extract import Candidate, mention_vector, role_vector
+    from pipeline.claims.model import load_heads
+
+    text = "Russian hackers breached the Polish ministry."
+    doc = nlp(text)
+    mentions = get_matchers().features(text).mentions
+    assert mentions
+    vec = mention_vector(doc, mentions[0])
+    assert len(vec) == 2 * doc.tensor.shape[1] and all(v >= 0 for v in vec.values())
+    assert {k[0] for k in vec} == {"r", "g"}
+    heads = load_heads()
+    scale = heads.meta["config"]["role_vectors"]
+    assert scale > 0 and sum(k in heads.ment_index for k in vec) > len(vec) // 2
+    row = role_vector(Candidate(mentions[0], ["kind:state"], dense=vec), True, scale)
+    assert row["kind:state"] == 1.0 and all(row[k] == v * scale for k, v in vec.items())

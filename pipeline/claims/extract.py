@@ -131,6 +131,8 @@ class Candidate:
     features: list[str] = field(default_factory=list)
     role: str = "other"
     p_actor: float = 0.0
+    # the parser's contextual vectors of the mention's head word and of its governor
+    dense: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -241,7 +243,10 @@ def find_candidates(a: Analysed, doc: Any) -> None:
     mentions = [*a.feats.mentions, *ner_mentions(doc, a.feats.mentions)]
     a.parse_words = parse_words(doc) + subject_words(doc, mentions)
     a.triggers = trigger_tokens(doc, a.feats)
-    a.candidates = [Candidate(m, mention_features(doc, m, a.feats, mentions, a.triggers)) for m in mentions]
+    a.candidates = [
+        Candidate(m, mention_features(doc, m, a.feats, mentions, a.triggers), dense=mention_vector(doc, m))
+        for m in mentions
+    ]
 
 
 def _config(heads: Heads, key: str) -> Any:
@@ -307,12 +312,37 @@ def _names_language(sentence: str, m: Mention) -> bool:
     return sentence[: m.start].rstrip().endswith("(") and sentence[m.end :].lstrip().startswith(":")
 
 
+def mention_vector(doc: Any, m: Mention) -> dict[str, float]:
+    """The tok2vec rows of the mention's root and its governor, split into positive and negative
+    parts (the heads' features are non-negative)."""
+    span = tokens_in(doc, m.start, m.end)
+    tensor = getattr(doc, "tensor", None)
+    if span is None or tensor is None or len(tensor) != len(doc):
+        return {}
+    return {**_split_vector("r", tensor[span.root.i]), **_split_vector("g", tensor[span.root.head.i])}
+
+
+def _split_vector(name: str, vec: Any) -> dict[str, float]:
+    # two decimals: the last bits of the parser's floats differ between CPUs, the fit should not
+    return {f"{name}{i}{'+' if v > 0 else '-'}": round(abs(v), 2) for i, v in enumerate(vec.tolist())}
+
+
+def role_vector(c: Candidate, acts: bool, scale: float) -> dict[str, float]:
+    """What the role head reads of one candidate: its feature strings and, at `scale`, the
+    contextual vectors of its head word and governor."""
+    out = dict.fromkeys(act_features(c.features, acts), 1.0)
+    if scale:
+        out.update((k, v * scale) for k, v in c.dense.items())
+    return out
+
+
 def decide_roles(items: list[Analysed], heads: Heads) -> None:
     """Fill the role of every candidate from the role head."""
     rescue_by_actor(items, heads)
     cands = [(c, bool(a.capabilities)) for a in items for c in a.candidates]
     if cands:
-        rows = [encode(act_features(c.features, acts), heads.ment_index) for c, acts in cands]
+        scale = float(_config(heads, "role_vectors") or 0.0)
+        rows = [encode(role_vector(c, acts, scale), heads.ment_index) for c, acts in cands]
         probs = heads.role_probs(np.stack(rows))
         actor = ROLES.index("actor")
         others = np.array([i != actor for i in range(len(ROLES))])
