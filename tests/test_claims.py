@@ -484,6 +484,9 @@ def test_training_labels_share_no_publisher_or_document_with_test() -> None:
         "Beijing denied that it censors foreign journalists.",
         "The Kremlin rejected the allegations that it ran disinformation campaigns in Moldova.",
         "There is no evidence that North Korean hackers stole the data.",
+        "At no point did the Saudi government surveil the journalist, according to its embassy.",
+        "Analysts ruled out Iranian involvement in the defacement of the Israeli websites.",
+        "Claims that Venezuela censored the election results website remain unverified.",
     ],
 )
 def test_negated_acts_are_never_facts(nlp, text: str) -> None:
@@ -566,3 +569,15 @@ def test_the_role_head_reads_the_parse_vectors_of_a_mention(nlp) -> None:
     assert all(v >= 0 for v in fit_form.values()) and sum(k in heads.ment_index for k in fit_form) > len(vec) // 2
     slow = np.stack([encode(role_vector(c, acts, scale), heads.ment_index) for c, acts in cands])
     assert np.allclose(role_rows(cands, heads), slow, atol=1e-6)
+
+
+def test_a_possibility_left_open_is_not_a_denial() -> None:
+    from pipeline.claims.extract import _DENIAL
+
+    assert _DENIAL.search("Investigators ruled out Russian involvement in the outage.")
+    for text in (
+        "The agencies cannot rule out that Russian actors caused the outage.",
+        "The overlap does not rule out Syrian regime-linked attackers.",
+        "The implant makes no connection to the server until a reboot.",
+    ):
+        assert not _DENIAL.search(text), text
