@@ -581,3 +581,19 @@ def test_a_possibility_left_open_is_not_a_denial() -> None:
         "The implant makes no connection to the server until a reboot.",
     ):
         assert not _DENIAL.search(text), text
+
+
+@pytest.mark.model
+def test_the_rules_read_whose_orders_an_act_follows(nlp) -> None:
+    """The rule signal the role head reads: a principal ("at the behest of", "spying for") acts."""
+    from pipeline.claims.roles import mention_role
+
+    for text, word in (
+        ("Three men were charged with spying for China on Uyghur exiles.", "China"),
+        ("The accounts posted the videos at the direction of the Kremlin.", "Kremlin"),
+        ("The intruders deployed a wiper on the orders of the GRU.", "GRU"),
+    ):
+        tok = next(t for t in nlp(text) if t.text == word)
+        assert mention_role(tok, set()) is True, text
+    tok = next(t for t in nlp("The accounts posted videos about the Kremlin.") if t.text == "Kremlin")
+    assert mention_role(tok, set()) is not True

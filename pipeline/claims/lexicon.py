@@ -321,6 +321,12 @@ CRIMINAL_NOUNS = {
 }
 # "linked to", "working for", "backed by": the object of a link word acts, but not "against".
 LINK_PREPS = {"to", "with", "for", "from", "of", "under", "by", "behind"}
+# Whose orders an act follows: "at the behest of the Kremlin", "at the direction of Indian
+# intelligence", "on the orders of the IRGC" name the principal, who acts (GUIDE: tie, not origin).
+PRINCIPAL_NOUNS = {"behalf", "behest", "direction", "instruction", "order", "request", "command", "tasking", "bidding"}
+PRINCIPAL_PREPS = {"at", "on", "under", "upon", "by"}
+# "spying for China", "working for Russia's GRU": the one served acts.
+SERVE_VERBS = {"spy", "work", "act", "operate", "collect", "inform", "hack"}
 LOCATION_PREPS = {
     "in",
     "within",

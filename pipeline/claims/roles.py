@@ -18,7 +18,10 @@ from pipeline.claims.lexicon import (
     NOT,
     NOUNISH,
     PERCEPTION_VERBS,
+    PRINCIPAL_NOUNS,
+    PRINCIPAL_PREPS,
     REPORT_VERBS,
+    SERVE_VERBS,
     VICTIM_NOUNS,
     VICTIM_VERBS,
 )
@@ -110,7 +113,12 @@ def mention_role(token: Token, trigger_tokens: set[int]) -> bool | None:
             hl = _lemma(h)
             if prep.dep_ == "agent" or p == "by":
                 return ACT
-            if p == "of" and h.lower_ == "behalf":
+            if p == "of" and (
+                h.lower_ == "behalf"
+                or (hl in PRINCIPAL_NOUNS and h.dep_ == "pobj" and h.head.lower_ in PRINCIPAL_PREPS)
+            ):
+                return ACT
+            if p == "for" and hl in SERVE_VERBS and h.pos_ == "VERB":
                 return ACT
             if (
                 p in ("of", "from")
