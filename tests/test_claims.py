@@ -487,6 +487,9 @@ def test_training_labels_share_no_publisher_or_document_with_test() -> None:
         "At no point did the Saudi government surveil the journalist, according to its embassy.",
         "Analysts ruled out Iranian involvement in the defacement of the Israeli websites.",
         "Claims that Venezuela censored the election results website remain unverified.",
+        "China's foreign ministry called the allegations of hacking groundless.",
+        "No Chinese government involvement in the campaign has been established.",
+        "Investigators have yet to find evidence of Russian involvement in the leak.",
     ],
 )
 def test_negated_acts_are_never_facts(nlp, text: str) -> None:
@@ -579,6 +582,8 @@ def test_a_possibility_left_open_is_not_a_denial() -> None:
         "The agencies cannot rule out that Russian actors caused the outage.",
         "The overlap does not rule out Syrian regime-linked attackers.",
         "The implant makes no connection to the server until a reboot.",
+        "There is no doubt about Russian involvement in the hack.",
+        "Russian officials will almost certainly deny involvement in the attacks on the grid.",
     ):
         assert not _DENIAL.search(text), text
 

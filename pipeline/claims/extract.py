@@ -93,6 +93,13 @@ _DENIAL = re.compile(
     r"|\bno (?:known |direct |clear |established )?"
     r"(?:links? (?:between|to|with)|ties (?:between|to|with)|connection between)\b"
     r"|\b(?:found|find|saw|seen|see|observed|detected|identified|uncovered) (?:no|nothing)\b"
+    # not "denied involvement": labelled sentences that say it mostly assert the act as well
+    # ("will continue to deny involvement in the attacks", "lets it deny involvement")
+    r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed)?|describ(?:e|es|ed)|dismiss(?:es|ed)?) (?:the |these |such |those )?"
+    r"(?:allegations?|accusations?|charges?)\b[^.;]{0,80}?\b(?:groundless|baseless|false|unfounded|"
+    r"fabricated|absurd|lies|slander(?:ous)?)\b"
+    r"|\bno (?!doubt|question)(?:\w+ ){0,3}involvement\b"
+    r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
     r"|^\W*(?:at no (?:point|time)|in no case)\b"
     # "ruled out Iranian involvement", but not "cannot rule out" or "does not rule out"
     r"|(?<!not )(?<!n't )(?<!cannot )(?<!yet )(?<!never )(?<!neither can )(?<!nor can )\brul(?:e|es|ed|ing) out\b"
