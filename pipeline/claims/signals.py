@@ -236,6 +236,7 @@ def _around(doc: Any, i: int) -> str:
 
 def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Mention], triggers: set[int]) -> list[str]:
     """Feature strings of one candidate mention in its parsed sentence."""
+    text = doc.text  # spaCy joins the tokens on every access: once per mention
     rule = rule_role(doc, m, feats, mentions, triggers)
     out = [f"kind:{m.alias.kind}", f"rule:{rule}", f"kind_rule:{m.alias.kind}_{rule}"]
     if m.alias.organ:
@@ -244,7 +245,7 @@ def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Menti
         out.append("advisory")
     if feats.capabilities:
         out.append("sent_caps")
-    if heading_end(doc.text) == len(doc.text):
+    if heading_end(text) == len(text):
         out.append("heading")
     if feats.advice:
         out.append("advice")
@@ -284,15 +285,15 @@ def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Menti
     out.append("path:" + ">".join(path))
     if root.i in triggers or head.i in triggers:
         out.append("on_trigger")
-    if m.end < len(doc.text) and doc.text[m.end : m.end + 2] in ("’s", "'s"):
+    if m.end < len(text) and text[m.end : m.end + 2] in ("’s", "'s"):
         out.append("possessive")
-    if doc.text[m.end : m.end + 6].lower().startswith("-based"):
+    if text[m.end : m.end + 6].lower().startswith("-based"):
         out.append("based")
     if any(e.label_ in _NOT_STATE_LABELS and e.start_char <= m.start and m.end <= e.end_char for e in doc.ents):
         out.append("in_non_state_ent")
     if _in_content_clause(root):
         out.append("content_clause")
-    if is_citation(doc.text):
+    if is_citation(text):
         out.append("citation")
     out += _phrase_features(root, triggers)
     out += frame_features(span, triggers)
