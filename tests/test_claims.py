@@ -551,11 +551,12 @@ def test_the_sentence_heads_read_the_forms_of_a_word_as_one() -> None:
 @pytest.mark.model
 def test_the_role_head_reads_the_parse_vectors_of_a_mention(nlp) -> None:
     """Each candidate carries the tok2vec rows of its head word and governor; the shipped role
-    head was fit on them, and the fast encoding equals the fit's."""
+    head was fit on them, and its rows hold their positive and negative parts, scaled."""
     import numpy as np
 
-    from pipeline.claims.extract import Candidate, mention_vector, role_rows, role_vector
+    from pipeline.claims.extract import Candidate, mention_vector, role_rows, vector_names
     from pipeline.claims.model import encode, load_heads
+    from pipeline.claims.signals import act_features
 
     text = "Russian hackers breached the Polish ministry."
     doc = nlp(text)
@@ -566,12 +567,19 @@ def test_the_role_head_reads_the_parse_vectors_of_a_mention(nlp) -> None:
     heads = load_heads()
     scale = heads.meta["config"]["role_vectors"]
     assert scale > 0
+    pos, neg = vector_names(len(vec))
+    assert all(n in heads.ment_index for n in pos + neg)
     cands = [(Candidate(m, ["kind:state", "acts"], dense=mention_vector(doc, m)), True) for m in mentions]
     cands.append((Candidate(mentions[0], ["kind:state"]), False))  # no parse vector
-    fit_form = role_vector(cands[0][0], True, scale)
-    assert all(v >= 0 for v in fit_form.values()) and sum(k in heads.ment_index for k in fit_form) > len(vec) // 2
-    slow = np.stack([encode(role_vector(c, acts, scale), heads.ment_index) for c, acts in cands])
-    assert np.allclose(role_rows(cands, heads), slow, atol=1e-6)
+    expected = []
+    for c, acts in cands:
+        feats = dict.fromkeys(act_features(c.features, acts), 1.0)
+        for i, v in enumerate([] if c.dense is None else c.dense.tolist()):
+            if v:
+                feats[pos[i] if v > 0 else neg[i]] = abs(v) * scale
+        assert all(v >= 0 for v in feats.values())
+        expected.append(encode(feats, heads.ment_index))
+    assert np.allclose(role_rows(cands, heads.ment_index, scale), np.stack(expected), atol=1e-6)
 
 
 def test_a_possibility_left_open_is_not_a_denial() -> None:

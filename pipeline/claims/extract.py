@@ -344,38 +344,26 @@ def vector_names(width: int) -> tuple[list[str], list[str]]:
     return [f"{b}+" for b in base], [f"{b}-" for b in base]
 
 
-def role_vector(c: Candidate, acts: bool, scale: float) -> dict[str, float]:
-    """What the role head reads of one candidate: its feature strings and, at `scale`, the
-    contextual vectors of its head word and governor (the fit's form; decide_roles encodes the
-    same row faster)."""
-    out = dict.fromkeys(act_features(c.features, acts), 1.0)
-    if scale and c.dense is not None:
-        pos, neg = vector_names(len(c.dense))
-        for i, v in enumerate(c.dense.tolist()):
-            if v:
-                out[pos[i] if v > 0 else neg[i]] = abs(v) * scale
-    return out
-
-
-def role_rows(cands: list[tuple[Candidate, bool]], heads: Heads) -> np.ndarray:
-    """The role head's input rows: encode(role_vector(...)) with the vector part written at once."""
-    scale = float(_config(heads, "role_vectors") or 0.0)
-    rows = np.stack([encode(act_features(c.features, acts), heads.ment_index) for c, acts in cands])
-    columns: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    if scale:
-        for row, (c, _) in zip(rows, cands, strict=True):
-            if c.dense is None:
-                continue
-            if len(c.dense) not in columns:
-                pos_names, neg_names = vector_names(len(c.dense))
-                columns[len(c.dense)] = (
-                    np.array([heads.ment_index.get(n, -1) for n in pos_names]),
-                    np.array([heads.ment_index.get(n, -1) for n in neg_names]),
-                )
-            pos, neg = columns[len(c.dense)]
-            for cols, part in ((pos, c.dense > 0), (neg, c.dense < 0)):
-                keep = part & (cols >= 0)
-                row[cols[keep]] = np.abs(c.dense[keep]) * np.float32(scale)
+def role_rows(cands: list[tuple[Candidate, bool]], index: dict[str, int], scale: float) -> np.ndarray:
+    """The role head's input rows (the fit's and the tagger's): each candidate's feature strings,
+    conjoined with whether its sentence asserts a capability, and, at `scale`, the positive and
+    negative parts of its parse vector (the heads' features are non-negative)."""
+    rows = np.stack([encode(act_features(c.features, acts), index) for c, acts in cands])
+    if not scale:
+        return rows
+    columns: tuple[np.ndarray, np.ndarray] | None = None
+    for row, (c, _) in zip(rows, cands, strict=True):
+        if c.dense is None:
+            continue
+        if columns is None:
+            pos_names, neg_names = vector_names(len(c.dense))
+            columns = (
+                np.array([index.get(n, -1) for n in pos_names]),
+                np.array([index.get(n, -1) for n in neg_names]),
+            )
+        for cols, part in zip(columns, (c.dense > 0, c.dense < 0), strict=True):
+            keep = part & (cols >= 0)
+            row[cols[keep]] = np.abs(c.dense[keep]) * np.float32(scale)
     return rows
 
 
@@ -384,7 +372,7 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
     rescue_by_actor(items, heads)
     cands = [(c, bool(a.capabilities)) for a in items for c in a.candidates]
     if cands:
-        probs = heads.role_probs(role_rows(cands, heads))
+        probs = heads.role_probs(role_rows(cands, heads.ment_index, float(_config(heads, "role_vectors") or 0.0)))
         actor = ROLES.index("actor")
         others = np.array([i != actor for i in range(len(ROLES))])
         for (c, _), p in zip(cands, probs, strict=True):

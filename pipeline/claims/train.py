@@ -31,12 +31,13 @@ from pipeline.claims.extract import (
     decide_roles,
     decide_sentences,
     find_candidates,
-    role_vector,
+    role_rows,
     sentence_vector,
+    vector_names,
 )
 from pipeline.claims.features import get_matchers
 from pipeline.claims.model import PAIR_KEYS, Heads, encode, load_heads, pair_features, sigmoid, softmax
-from pipeline.claims.signals import ROLES, STANCES, sentence_signals, sentence_words
+from pipeline.claims.signals import ROLES, STANCES, act_features, sentence_signals, sentence_words
 from pipeline.claims.vocab import CAPABILITIES
 
 SEED = 20261202  # recorded; the fit itself uses no randomness
@@ -262,18 +263,19 @@ def train(rows: list[dict[str, Any]], items: list[Analysed], cfg: Config) -> Hea
 
     # rows of `sentences_only` weigh nothing in the role head (their features still count in its vocabulary)
     role_rows_w = np.array([float(str(r.get("doc", "")) not in cfg.sentences_only) for r in rows])
-    ment_rows = [
-        (role_vector(c, bool(r["label"]["capabilities"]), cfg.role_vectors), role, w)
-        for r, a, w in zip(rows, items, role_rows_w, strict=True)
-        for c, role in zip(a.candidates, gold_roles(r, a), strict=True)
-    ]
+    cands = [(c, bool(r["label"]["capabilities"])) for r, a in zip(rows, items, strict=True) for c in a.candidates]
+    y_role = np.array([ROLES.index(role) for r, a in zip(rows, items, strict=True) for role in gold_roles(r, a)])
+    ment_w = np.array([w for a, w in zip(items, role_rows_w, strict=True) for _ in a.candidates])
     ment_counts: Counter[str] = Counter(
-        f for feats, _, _ in ment_rows for f in set(feats) if not f.startswith(tuple(cfg.role_drop))
+        f for c, acts in cands for f in set(act_features(c.features, acts)) if not f.startswith(tuple(cfg.role_drop))
     )
+    widths = {len(c.dense) for c, _ in cands if c.dense is not None}
+    if cfg.role_vectors and widths:
+        # every element of the parse vector is a feature, whatever the labelled rows' signs
+        pos, neg = vector_names(max(widths))
+        ment_counts.update(dict.fromkeys([*pos, *neg], cfg.min_count))
     ment_index = _vocab(ment_counts, cfg.min_count)
-    m = _sparse([encode(f, ment_index) for f, _, _ in ment_rows])
-    y_role = np.array([ROLES.index(role) for _, role, _ in ment_rows])
-    ment_w = np.array([w for _, _, w in ment_rows])
+    m = sparse.csr_matrix(role_rows(cands, ment_index, cfg.role_vectors).astype(np.float64))
     role_w, role_b = fit_softmax(m, y_role, len(ROLES), cfg.l2_role, cfg, cfg.role_balance, ment_w)
     f32 = np.float32
     return Heads(
