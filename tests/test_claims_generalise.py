@@ -413,3 +413,63 @@ def test_probably_not_is_an_unlikely_act_not_a_denial(text: str, actor: str) -> 
     out = tag_text(text)
     assert out["likelihood"] == "unlikely" and out["stance"] != "negated"
     assert actor in out["actors"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The agency retracted its attribution of the router intrusions to Volt Typhoon.",
+        "A tribunal cleared the Bahraini interior ministry of hacking the activists' phones.",
+        "Reports that Beijing ran the bot network have been debunked by three independent teams.",
+        "Pakistan's ISI played no role in the defacement of the Indian ministry websites, investigators said.",
+        "None of the phishing waves we examined were attributable to North Korean operators.",
+        "It is false that Iranian hackers disrupted the Albanian border system last spring.",
+        "The Egyptian government said it had never ordered telecom firms to block news websites.",
+        "Turkish police concluded that the journalist was not surveilled by Saudi agents.",
+        "Minsk's foreign ministry called the hacking reports a fabrication and denied that Belarusian units stole "
+        "data.",
+    ],
+)
+def test_more_denials_are_never_claims(text: str) -> None:
+    out = tag_text(text)
+    assert out["claims"] == [] and out["stance"] == "negated"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Russia, which denies the allegations, hacked the email accounts of Czech diplomats.", "RUS"),
+        (
+            "Belarusian officials, who deny harassing exiles, revoked the passports of opposition bloggers living "
+            "in Vilnius.",
+            "BLR",
+        ),
+        (
+            "We found no evidence that the campaign reached real voters, but it was run by Iran's IRGC through "
+            "fake news sites.",
+            "IRN",
+        ),
+        (
+            "Sandworm did not need new malware: it reused an old wiper to destroy data at the Ukrainian grid operator.",
+            "RUS",
+        ),
+        ("Moscow did not deny that its hackers had breached the Dutch parliament's network.", "RUS"),
+        (
+            "Although the platform has not identified any data theft, Chinese hackers breached its servers in May.",
+            "CHN",
+        ),
+    ],
+)
+def test_a_denial_that_does_not_reach_the_act_leaves_it_asserted(text: str, actor: str) -> None:
+    """A denial in a relative or adverbial clause, or beside a clause that asserts an act of its own,
+    denies nothing there."""
+    out = tag_text(text)
+    assert actor in out["actors"] and out["stance"] != "negated"
+
+
+@pytest.mark.model
+def test_cannot_rule_out_is_a_possibility() -> None:
+    out = tag_text("We cannot rule out that APT41 also compromised the ministry's backup servers.")
+    assert out["actors"] == ["CHN"] and out["stance"] == "hypothetical"

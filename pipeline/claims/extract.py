@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -86,25 +86,45 @@ _RECOMMENDATION = re.compile(
 )
 # A denied act is no claim whatever the stance head says: "denied that Beijing censors ...".
 _DENIAL = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted))\s+"
-    r"(?:that|any|having|all|\w+ing|(?:the\s+|these\s+|such\s+)?(?:claims?|allegations?|accusations?|reports?|charges?))\b"
-    r"|\bno (?:direct |clear |conclusive |hard |credible |further )?(?:evidence|proof|indications?|signs?|information|"
-    r"reporting|intelligence)\b"
-    r"|\bno (?:known |direct |clear |established )?"
-    r"(?:links? (?:between|to|with)|ties (?:between|to|with)|connection between)\b"
-    r"|\b(?:found|find|saw|seen|see|observed|detected|identified|uncovered) (?:no|nothing)\b"
+    # not "did not deny that" (which asserts the act)
+    r"(?<!not )(?<!n't )(?<!never )(?<!n’t )"
+    r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted)),?\s+"
+    r"(?:that|any|having|all|\w+ing|(?:the\s+|these\s+|such\s+)?(?:claims?|allegations?|accusations?|reports?|charges?|"
+    r"findings?))\b"
+    r"|(?<!not )(?<!n't )(?<!never )(?<!n’t )\bden(?:y|ies|ied|ying)(?:\s+\w+){1,3}?\s+that\b"
+    r"|\bno (?:direct |clear |conclusive |hard |credible |further |public |concrete |firm )?"
+    r"(?:evidence|proof|indications?|signs?|information|reporting|intelligence|record|basis|trace)\b"
+    r"|\bno (?:known |direct |clear |established |proven )?"
+    r"(?:(?:links?|ties)(?: \w+)? (?:between|to|with)|connection between)\b"
+    r"|\b(?:found|find|finds|saw|seen|see|observed|detected|identified|uncovered) (?:no|nothing|none)\b"
     # not "denied involvement": labelled sentences that say it mostly assert the act as well
     # ("will continue to deny involvement in the attacks", "lets it deny involvement")
-    r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed)?|describ(?:e|es|ed)|dismiss(?:es|ed)?) (?:the |these |such |those )?"
-    r"(?:allegations?|accusations?|charges?)\b[^.;]{0,80}?\b(?:groundless|baseless|false|unfounded|"
-    r"fabricated|absurd|lies|slander(?:ous)?)\b"
+    r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed)?|describ(?:e|es|ed)|dismiss(?:es|ed)?) "
+    r"(?:the |these |such |those )?(?:\w+ )?"
+    r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))\b[^.;]{0,80}?\b"
+    r"(?:groundless|baseless|false|unfounded|"
+    r"fabricated|fabrications?|absurd|lies|a lie|a hoax|slander(?:ous)?)\b"
+    r"|\bdismiss(?:es|ed|ing)? as (?:\w+ )?(?:groundless|baseless|false|unfounded|fabricated|absurd|lies|nonsense|"
+    r"slander(?:ous)?)\b"
     r"|\bno (?!doubt|question)(?:\w+ ){0,3}involvement\b"
+    r"|\b(?:played|plays|play|had|has|have) no (?:\w+ )?(?:role|part) in\b"
+    r"|\bnothing to do with\b"
+    r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
     r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
-    r"|^\W*(?:at no (?:point|time)|in no case)\b"
+    # "APT3 no longer targets ...": the act is said not to happen; "no longer limited to" asserts more
+    r"|\bno longer (?!(?:limited|confined|restricted|just|only|merely|simply|needs?|bothers?|hides?|pretends?)\b)"
+    r"\w+(?:s|ed)\b"
+    r"|^\W*(?:at no (?:point|time)|in no case|none of|not one of|not a single one of)\b"
     # "ruled out Iranian involvement", but not "cannot rule out" or "does not rule out"
     r"|(?<!not )(?<!n't )(?<!cannot )(?<!yet )(?<!never )(?<!neither can )(?<!nor can )\brul(?:e|es|ed|ing) out\b"
     r"|\b(?:claims?|allegations?|accusations?|reports?)\b[^.;]{0,120}?\b(?:remains?|are|is|were|was|proved|proven)"
     r" (?:still |so far |entirely |largely )?(?:unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless)\b"
+    r"|\b(?:been|was|were|is|are) (?:\w+ly )?debunked\b"
+    r"|\bretract(?:s|ed|ing)? (?:\w+ ){0,3}?(?:attribution|claims?|allegations?|accusations?|assessment|findings?)\b"
+    r"|\bwithdr[ae]w(?:n|s)? (?:\w+ ){0,3}?(?:attribution|claims?|allegations?|accusations?|charges?)\b"
+    r"|\bclear(?:s|ed|ing)? (?:\w+ ){0,5}?of (?:any |all )?(?:involvement|wrongdoing|responsibility|charges?|"
+    r"allegations?|\w+ing)\b"
+    r"|\bit (?:is|was) (?:false|untrue|not true|incorrect) (?:to say )?that\b"
     r"|\bnothing\b[^.;]{0,40}?\b(?:shows?|showed|shown|indicat\w+|suggest\w*|ties|tied|tying|links?|linking|"
     r"connects?|connecting|points? to)\b"
     r"|\b(?:could not|cannot|can ?not|were unable to|was unable to|failed to) (?:tie|link|attribute|confirm|verify|"
@@ -171,11 +191,19 @@ class Analysed:
     verbless: bool = False
     # private vendors named in the sentence: role `vendor`, no state, never an actor
     vendors: list[Mention] = field(default_factory=list)
+    _denies: tuple[Any, bool] | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
     def denies(self) -> bool:
-        """The sentence words a report denial ("found no", "denied that", "could not tie")."""
-        return bool(_DENIAL.search(self.sentence.replace("\n", " ")))
+        """The sentence words a report denial ("found no", "denied that", "could not tie") that
+        covers its acts: in a parsed sentence, a denial inside a relative or adverbial clause ("X,
+        which denies the allegations, hacked ...") or beside a clause that asserts an act of its own
+        ("... found no evidence that ..., but it was run by ...") denies nothing."""
+        if self._denies is None or self._denies[0] is not self.doc:
+            spans = [m.span() for m in _DENIAL.finditer(self.sentence.replace("\n", " "))]
+            found = bool(spans) and (self.doc is None or acts_negated(self, [start for start, _ in spans]))
+            self._denies = (self.doc, found)
+        return self._denies[1]
 
     @property
     def asserts_nothing(self) -> bool:
@@ -229,6 +257,10 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     for a, p, s in zip(items, caps, stances, strict=True):
         a.stance = STANCES[int(np.argmax(s))]
         a.stance_probs = s
+        if a.stance == "negated" and a.doc is not None and not a.denies and not acts_negated(a):
+            # the head reads a negation word, but no negation in the parse reaches an act of the
+            # sentence ("Hong Kong police, who deny targeting critics abroad, offered bounties ...")
+            a.stance = STANCES[int(np.argmax(np.where(np.arange(len(s)) == STANCES.index("negated"), -1.0, s)))]
         a.cap_probs = {c: float(v) for c, v in zip(CAPABILITIES, p, strict=True)}
         fired = set(a.feats.capabilities)
         untriggered = cross if cross is not None and fired & info_space else heads.cap_threshold
@@ -403,8 +435,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     # only as the subject of the act ("the NSA hacked the carrier")
                     c.role = "reporter"
         share_conjunct_roles(a)
-        denied = triggers_negated(a)
-        negated = denied or acting_is_negated(a) or subject_is_none(a) or main_verbs_negated(a)
+        negated = acts_negated(a)
+        denied = negated and bool(a.triggers)
         if negated and _estimative_negation(a):
             # "Tehran probably will not conduct ...": the negation is the ICD 203 term `unlikely`,
             # an assessed act with its likelihood, not a denied one (TAXONOMY, estimative language)
@@ -420,7 +452,93 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             a.stance = "hypothetical"  # GUIDE: "could be used to", "may seek": a possibility
 
 
-_CEASE = frozenset({"stop", "cease", "halt", "abandon", "end", "refrain", "hesitate", "relent", "desist"})
+# Verbs whose negation asserts the act: "did not stop spreading", "cannot rule out that APT40
+# compromised ...", "did not disclose that they had bought ...", "never bothered to hide".
+_ASSERTED_WHEN_NEGATED = frozenset(
+    {
+        "stop",
+        "cease",
+        "halt",
+        "abandon",
+        "end",
+        "refrain",
+        "hesitate",
+        "relent",
+        "desist",
+        "rule",
+        "exclude",
+        "deny",
+        "dispute",
+        "doubt",
+        "disclose",
+        "admit",
+        "acknowledge",
+        "reveal",
+        "hide",
+        "conceal",
+        "bother",
+    }
+)
+# Reporting verbs: in "X said it had never ordered ...", the act is the reported clause.
+_SAY = frozenset(
+    {
+        "say",
+        "tell",
+        "conclude",
+        "report",
+        "add",
+        "note",
+        "state",
+        "write",
+        "claim",
+        "insist",
+        "maintain",
+        "explain",
+        "announce",
+        "confirm",
+        "stress",
+        "assess",
+        "judge",
+        "believe",
+        "think",
+        "find",
+        "show",
+        "suggest",
+        "indicate",
+        "allege",
+        "argue",
+        "warn",
+        "determine",
+        "estimate",
+        "observe",
+        "know",
+        "rule",
+        "testify",
+    }
+)
+# Speech acts about an act ("called the report groundless", "rejected the findings", "accused
+# Moscow of ..."): their clause is no act of its own.
+_SPEECH = frozenset(
+    {
+        "call",
+        "describe",
+        "label",
+        "brand",
+        "term",
+        "reject",
+        "dismiss",
+        "deny",
+        "refute",
+        "reply",
+        "respond",
+        "comment",
+        "accuse",
+        "blame",
+        "condemn",
+    }
+)
+_CLAUSE_DEPS = frozenset({"conj", "parataxis"})
+_NOBODY = frozenset({"none", "nobody", "neither"})
 
 
 def _negated_verb(token: Any) -> bool:
@@ -428,8 +546,10 @@ def _negated_verb(token: Any) -> bool:
     "has never been linked"); "not only"/"not just" do not negate."""
     for t in [token, *token.ancestors]:
         if t.pos_ in ("VERB", "AUX"):
-            if t.lemma_.lower() in _CEASE:
-                return False  # "did not stop spreading" asserts the act
+            if t.lemma_.lower() in _ASSERTED_WHEN_NEGATED:
+                return False
+            if t.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "nor" for c in (*t.children, *t.head.children)):
+                return True  # the "nor" conjunct of "China neither hacked ... nor stole ..."
             for child in t.children:
                 if child.dep_ == "preconj" and child.lower_ == "neither":
                     return True  # "China neither hacked ... nor stole ..."
@@ -441,38 +561,122 @@ def _negated_verb(token: Any) -> bool:
     return False
 
 
-def acting_is_negated(a: Analysed) -> bool:
-    """Every actor of the sentence is the subject of a negated verb, or is quantified by "no"
-    ("no Russian actors were seen"): the act is denied, whatever the stance head says."""
-    actors = [c for c in a.candidates if c.role == "actor"]
-    if a.doc is None or not actors:
-        return False
-    for c in actors:
-        span = tokens_in(a.doc, c.mention.start, c.mention.end)
+def main_clauses(doc: Any) -> list[Any]:
+    """Heads of the sentence's main clauses: each root and the verbs coordinated with it or set
+    beside it ("... did not need exploits: it compromised the routers")."""
+    heads = [t for t in doc if t.dep_ == "ROOT"]
+    todo = list(heads)
+    while todo:
+        t = todo.pop()
+        for c in t.children:
+            beside = c.dep_ == "ccomp" and c.left_edge.i > 0 and doc[c.left_edge.i - 1].text in (":", ";", "—", "–")
+            if (c.dep_ in _CLAUSE_DEPS or beside) and c.pos_ in ("VERB", "AUX") and c not in heads:
+                heads.append(c)
+                todo.append(c)
+    return heads
+
+
+def _verb_of(token: Any) -> Any:
+    """The verb whose clause holds `token` (the main verb for an auxiliary; the root when none)."""
+    for t in [token, *token.ancestors]:
+        if t.pos_ in ("VERB", "AUX"):
+            return t.head if t.dep_ in ("aux", "auxpass") else t
+    return token.sent.root
+
+
+def _reported(verb: Any) -> list[Any]:
+    """What a main verb stands for: a reporting verb ("X said ...") for the clauses it reports."""
+    if verb.lemma_.lower() in _SAY and not _negated_verb(verb):
+        said = [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+        # "the GRU officers are alleged to have stolen ..."; a bare "Thai police now say" reports nothing
+        return said or [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+    return [verb]
+
+
+def _coverage(verb: Any, heads: list[Any]) -> set[int]:
+    """Tokens a verb's negation reaches: its subtree, less the main clauses coordinated under it."""
+    inside = {t.i for t in verb.subtree}
+    for h in heads:
+        if h is not verb and h.i in inside and verb in h.ancestors:
+            inside -= {t.i for t in h.subtree}
+    return inside
+
+
+def _acts(a: Analysed, heads: list[Any]) -> set[int]:
+    """Tokens that carry the sentence's acts: its capability triggers and every main clause (or the
+    clause a reporting verb reports) whose subject or agent names a candidate ("Hong Kong police,
+    who deny targeting critics abroad, offered bounties ...", "..., yet Chinese authorities used
+    ..."); the root (or what it reports) when there is none."""
+    acts = set(a.triggers)
+    named = {t.i for c in a.candidates for t in a.doc if c.mention.start <= t.idx < c.mention.end}
+    for h in heads:
+        for v in _reported(h):
+            if v.lemma_.lower() in _SPEECH:
+                continue
+            holders = [v, v.head] if v.dep_ == "xcomp" else [v]
+            subjects = [c for x in holders for c in x.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
+            # "...; instead it ordered app stores to ...": the pronoun stands for the actor
+            if any(c.lower_ in ("it", "they") or named & {t.i for t in c.subtree} for c in subjects):
+                acts.add(v.i)
+    return acts or {v.i for v in _reported(heads[0])} or {heads[0].i}
+
+
+def _negation_anchors(a: Analysed) -> list[Any]:
+    """Verbs whose negation reaches part of the sentence: negated main verbs (a reporting verb
+    stands for what it reports), the verbs above negated triggers, the verb of a subject quantified
+    by "no"/"neither" or that is "none", and the verb of an actor so quantified or negated. "No
+    other state has ..." compares; it does not deny."""
+    doc = a.doc
+    anchors = [v for h in main_clauses(doc) if h.pos_ in ("VERB", "AUX") for v in _reported(h) if _negated_verb(v)]
+    anchors += [_verb_of(doc[i]) for i in a.triggers if _negated_verb(doc[i])]
+    for tok in doc:
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+        quantified = any(
+            ch.dep_ in ("det", "preconj") and ch.lower_ in ("no", "neither") and doc[ch.i + 1].lower_ != "other"
+            for ch in tok.children
+        )
+        if quantified or (tok.lower_ in _NOBODY and nxt != "other"):
+            anchors.append(_verb_of(tok))
+    for c in a.candidates:
+        if c.role != "actor":
+            continue
+        span = tokens_in(doc, c.mention.start, c.mention.end)
         if span is None:
-            return False
+            continue
         root = span.root
         noun = root.head if root.dep_ in ("amod", "compound", "poss") else root
         first = noun
         while first.dep_ == "conj" and first.head is not first:
             first = first.head  # "Neither China nor Russia": "neither" hangs on the first conjunct
-        if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in noun.children) or any(
-            ch.dep_ in ("det", "preconj") and ch.lower_ == "neither" for ch in first.children
+        if (
+            any(ch.dep_ == "det" and ch.lower_ == "no" for ch in noun.children)
+            or any(ch.dep_ in ("det", "preconj") and ch.lower_ == "neither" for ch in first.children)
+            or _negated_verb(noun)
         ):
-            continue
-        if not _negated_verb(noun):
-            return False
-    return True
+            anchors.append(_verb_of(noun))
+    return anchors
 
 
-def main_verbs_negated(a: Analysed) -> bool:
-    """Every verb of the main clause is negated ("The variant does not exhibit a destructive
-    function and does not interfere with the application"): the sentence asserts no act."""
+def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
+    """Every act of the parsed sentence sits where a negation reaches: a denial cue (character
+    offsets of `_DENIAL` matches) or a negated verb. "X, which denies the allegations, hacked ...",
+    "found no evidence that ..., but it was run by ..." and "APT28 did not need exploits: it
+    compromised the routers" assert the act."""
     if a.doc is None:
         return False
-    roots = [t for t in a.doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
-    verbs = roots + [c for r in roots for c in r.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
-    return bool(verbs) and all(_negated_verb(v) for v in verbs)
+    anchors = _negation_anchors(a)
+    for start in cues:
+        cue = next((t for t in a.doc if t.idx <= start < t.idx + max(len(t.text), 1)), None)
+        anchors.append(_verb_of(cue) if cue is not None else a.doc[0].sent.root)
+    if not anchors:
+        return False
+    heads = main_clauses(a.doc)
+    reach: set[int] = set()
+    for v in anchors:
+        reach |= _coverage(v, heads)
+    return _acts(a, heads) <= reach
 
 
 _POSSIBLE = frozenset({"could", "may", "might"})
@@ -483,19 +687,9 @@ def main_verb_is_possible(a: Analysed) -> bool:
     if a.doc is None:
         return False
     roots = [t for t in a.doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
-    return any(c.dep_ == "aux" and c.lower_ in _POSSIBLE for r in roots for c in r.children)
-
-
-def subject_is_none(a: Analysed) -> bool:
-    """The main clause's subject is quantified by "no" ("No North Korean hackers were seen stealing
-    funds"): nobody did the act, whichever mention the role head reads as acting."""
-    if a.doc is None:
-        return False
-    for tok in a.doc:
-        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
-            if any(ch.dep_ == "det" and ch.lower_ == "no" for ch in tok.children):
-                return True
-    return False
+    # GUIDE: "cannot rule out that ..." leaves the act open
+    open_ = [r for r in roots if r.lemma_.lower() in ("rule", "exclude") and any(c.dep_ == "neg" for c in r.children)]
+    return bool(open_) or any(c.dep_ == "aux" and c.lower_ in _POSSIBLE for r in roots for c in r.children)
 
 
 _NEGATION_WORD = re.compile(r"\b(?:not|won.t|cannot|can.t|didn.t|doesn.t)\b", re.IGNORECASE)
@@ -512,15 +706,6 @@ def _estimative_negation(a: Analysed) -> bool:
     # every negation of the sentence sits inside such a term
     inside = sum(len(_NEGATION_WORD.findall(t)) for t in terms)
     return len(_NEGATION_WORD.findall(a.sentence)) <= inside
-
-
-def triggers_negated(a: Analysed) -> bool:
-    """Every capability trigger of the sentence sits under a negated verb ("Beijing has never been
-    tied to the intrusions", "did not compromise"): the act is denied whoever the actor is."""
-    if a.doc is None:
-        return False
-    tokens = a.triggers
-    return bool(tokens) and all(_negated_verb(a.doc[i]) for i in tokens)
 
 
 def _conjunct_head(doc: Any, token: Any) -> Any:
