@@ -473,3 +473,24 @@ def test_a_denial_that_does_not_reach_the_act_leaves_it_asserted(text: str, acto
 def test_cannot_rule_out_is_a_possibility() -> None:
     out = tag_text("We cannot rule out that APT41 also compromised the ministry's backup servers.")
     assert out["actors"] == ["CHN"] and out["stance"] == "hypothetical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The network's profile photos were produced by a GAN.",
+        "Police installed facial-recognition cameras at every metro station.",
+        "The faces were rendered with a diffusion model before the accounts went live.",
+        "The operators used our models to translate the articles into Hebrew.",
+        "The comments were machine-translated from Russian.",
+    ],
+)
+def test_ai_words_in_their_usual_spellings(text: str) -> None:
+    assert get_matchers().features(text).ai_enabled
+
+
+def test_a_quoted_term_that_means_something_is_a_definition() -> None:
+    from pipeline.claims.extract import _DEFINITION
+
+    assert _DEFINITION.search("Here, 'cyber espionage' means intrusions to collect intelligence.")
+    assert not _DEFINITION.search("This means that Russian hackers stole the data.")

@@ -111,6 +111,8 @@ _DENIAL = re.compile(
     r"|\bnothing to do with\b"
     r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
     r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
+    r"|\black(?:s|ed|ing)? (?:any |the |hard |clear |firm )?(?:evidence|proof)\b"
+    r"|\bnot a single (?!(?:day|week|month|year)\b)"
     # "APT3 no longer targets ...": the act is said not to happen; "no longer limited to" asserts more
     r"|\bno longer (?!(?:limited|confined|restricted|just|only|merely|simply|needs?|bothers?|hides?|pretends?)\b)"
     r"\w+(?:s|ed)\b"
@@ -138,7 +140,8 @@ _DENIAL = re.compile(
 # sentences, 0 of 16 definitions and 2 of 30 captions (one spliced into the next sentence) carry a
 # capability.
 _DEFINITION = re.compile(
-    r"\b(?:refers? to|we mean|(?:is|are) defined as|we define|we use the term|the term \S+ (?:means|describes))\b",
+    r"\b(?:refers? to|we mean|(?:is|are) defined as|we define|we use the term|the term \S+ (?:means|describes))\b"
+    r"|[‘'\"“][^’'\"”]{1,40}[’'\"”],? (?:means|denotes|stands for)\b",
     re.IGNORECASE,
 )
 _CAPTION = re.compile(r"^\s*(?:figure|fig\.|table|chart|exhibit|graph|map)\s*\d+\s*[:.\-–—]", re.IGNORECASE)
@@ -514,6 +517,14 @@ _SAY = frozenset(
         "know",
         "rule",
         "testify",
+        "concede",
+        "agree",
+        "acknowledge",
+        "admit",
+        "assert",
+        "declare",
+        "contend",
+        "reiterate",
     }
 )
 # Speech acts about an act ("called the report groundless", "rejected the findings", "accused
