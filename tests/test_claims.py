@@ -610,3 +610,17 @@ def test_the_rules_read_whose_orders_an_act_follows(nlp) -> None:
         assert mention_role(tok, set()) is True, text
     tok = next(t for t in nlp("The accounts posted videos about the Kremlin.") if t.text == "Kremlin")
     assert mention_role(tok, set()) is not True
+
+
+def test_sparse_rows_give_the_dense_products() -> None:
+    """The sentence heads read sparse rows; they must equal the dense rows' products."""
+    import numpy as np
+
+    from pipeline.claims.model import Rows, encode
+
+    index = {f"f{i}": i for i in range(50)}
+    rows = [["f1", "f7", "f7"], [], {"f3": 0.5, "f49": 2.0, "unknown": 9.0}, ["f0"]]
+    w = np.arange(150, dtype=np.float32).reshape(50, 3) / 7
+    dense = np.stack([encode(r, index) for r in rows])
+    sparse = Rows.encode(rows, index)
+    assert np.allclose(sparse.dot(w), dense @ w) and np.allclose(sparse.dot(w[:, 0]), dense @ w[:, 0])

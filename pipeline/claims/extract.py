@@ -21,7 +21,7 @@ import numpy as np
 
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
-from pipeline.claims.model import Heads, encode, get_heads, pair_features
+from pipeline.claims.model import Heads, Rows, encode, get_heads, pair_features
 from pipeline.claims.roles import (
     acted_on,
     find_target,
@@ -245,7 +245,7 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     """Fill capabilities and stance of each sentence from the sentence heads."""
     if not items:
         return
-    x = np.stack([encode(sentence_vector(a), heads.sent_index) for a in items])
+    x = Rows.encode([sentence_vector(a) for a in items], heads.sent_index)
     pairs = np.stack([pair_features(a.signals) for a in items])
     caps = heads.capability_probs(x, pairs)
     stances = heads.stance_probs(x)
@@ -617,9 +617,10 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     """Tokens that carry the sentence's acts: its capability triggers and every main clause (or the
     clause a reporting verb reports) whose subject or agent names a candidate ("Hong Kong police,
     who deny targeting critics abroad, offered bounties ...", "..., yet Chinese authorities used
-    ..."); the root (or what it reports) when there is none."""
-    acts = set(a.triggers)
+    ..."); the root (or what it reports) when there is none. A trigger in a further main clause that
+    names nobody ("..., and malware is offered for sale") is no act of the sentence's actors."""
     named = {t.i for c in a.candidates for t in a.doc if c.mention.start <= t.idx < c.mention.end}
+    acting: set[int] = set()
     for h in heads:
         for v in _reported(h):
             if v.lemma_.lower() in _SPEECH:
@@ -628,8 +629,13 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
             subjects = [c for x in holders for c in x.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
             # "...; instead it ordered app stores to ...": the pronoun stands for the actor
             if any(c.lower_ in ("it", "they") or named & {t.i for t in c.subtree} for c in subjects):
-                acts.add(v.i)
-    return acts or {v.i for v in _reported(heads[0])} or {heads[0].i}
+                acting.add(v.i)
+    acts = set(acting)
+    for i in a.triggers:
+        clause = next((t for t in [a.doc[i], *a.doc[i].ancestors] if t in heads), heads[0])
+        if clause is heads[0] or named & _coverage(clause, heads) or clause.i in acting:
+            acts.add(i)
+    return acts or set(a.triggers) or {v.i for v in _reported(heads[0])} or {heads[0].i}
 
 
 def _negation_anchors(a: Analysed) -> list[Any]:

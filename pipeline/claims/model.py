@@ -14,6 +14,7 @@ of the training data); no pickle.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,17 +50,56 @@ def softmax(z: np.ndarray) -> np.ndarray:
 def encode(feats: list[str] | dict[str, float], index: dict[str, int]) -> np.ndarray:
     """A dense row over a vocabulary; unknown features are dropped."""
     x = np.zeros(len(index), dtype=np.float32)
+    # the largest value per column, gathered in Python and written at once (float32 of the maximum
+    # is the maximum of the float32s: the same row as writing max(x[j], v) one at a time)
+    best = _best(feats, index)
+    if best:
+        x[list(best)] = list(best.values())
+    return x
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Sparse rows over a vocabulary (column indices, values, row starts): a sentence names a few
+    dozen of ~30,000 features, and stacking dense rows cost more than the heads themselves."""
+
+    cols: np.ndarray
+    vals: np.ndarray
+    starts: np.ndarray  # n + 1 offsets into cols/vals
+
+    @classmethod
+    def encode(cls, rows: Sequence[list[str] | dict[str, float]], index: dict[str, int]) -> Rows:
+        cols: list[int] = []
+        vals: list[float] = []
+        starts = [0]
+        for feats in rows:
+            best = _best(feats, index)
+            cols += best.keys()
+            vals += best.values()
+            starts.append(len(cols))
+        return cls(np.asarray(cols, dtype=np.int64), np.asarray(vals, dtype=np.float32), np.asarray(starts))
+
+    def dot(self, w: np.ndarray) -> np.ndarray:
+        """The rows times `w` (V,) or (V, K), as a dense (n,) or (n, K) array."""
+        n = len(self.starts) - 1
+        out = np.zeros((n, *w.shape[1:]), dtype=np.float32)
+        begin, end = self.starts[:-1], self.starts[1:]
+        nonempty = begin < end
+        if nonempty.any():
+            part = w[self.cols] * (self.vals if w.ndim == 1 else self.vals[:, None])
+            out[nonempty] = np.add.reduceat(part, begin[nonempty], axis=0)
+        return out
+
+
+def _best(feats: list[str] | dict[str, float], index: dict[str, int]) -> dict[int, float]:
+    # the largest value per column, over 0
     items = feats.items() if isinstance(feats, dict) else ((f, 1.0) for f in feats)
-    # the largest value per column, over 0, gathered in Python and written at once (float32 of the
-    # maximum is the maximum of the float32s: the same row as writing max(x[j], v) one at a time)
     best: dict[int, float] = {}
     for f, v in items:
         j = index.get(f)
         if j is not None and v > best.get(j, 0.0):
             best[j] = v
-    if best:
-        x[list(best)] = list(best.values())
-    return x
+    return best
 
 
 def pair_features(signals: dict[str, float]) -> np.ndarray:
@@ -95,15 +135,15 @@ class Heads:
     actor_threshold: float
     meta: dict[str, Any]
 
-    def capability_probs(self, x: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-        """(n, C) probabilities; x is (n, V), pairs (n, C, P)."""
+    def capability_probs(self, x: np.ndarray | Rows, pairs: np.ndarray) -> np.ndarray:
+        """(n, C) probabilities; x is (n, V) or its sparse rows, pairs (n, C, P)."""
         with _quiet():
-            z = (x @ self.cap_shared)[:, None] + x @ self.cap_w + pairs @ self.cap_u + self.cap_b
+            z = _dot(x, self.cap_shared)[:, None] + _dot(x, self.cap_w) + pairs @ self.cap_u + self.cap_b
         return sigmoid(np.nan_to_num(z))
 
-    def stance_probs(self, x: np.ndarray) -> np.ndarray:
+    def stance_probs(self, x: np.ndarray | Rows) -> np.ndarray:
         with _quiet():
-            z = x @ self.stance_w + self.stance_b
+            z = _dot(x, self.stance_w) + self.stance_b
         return softmax(np.nan_to_num(z))
 
     def role_probs(self, m: np.ndarray) -> np.ndarray:
@@ -136,6 +176,10 @@ class Heads:
             "mention_features": sorted(self.ment_index, key=self.ment_index.__getitem__),
         }
         meta.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _dot(x: np.ndarray | Rows, w: np.ndarray) -> np.ndarray:
+    return x.dot(w) if isinstance(x, Rows) else x @ w
 
 
 def load_heads(weights: Path = WEIGHTS, meta: Path = META) -> Heads:
