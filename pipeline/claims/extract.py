@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -84,14 +84,14 @@ _RECOMMENDATION = re.compile(
     r"|\b(?:we|the \w+(?: \w+)?) (?:recommend|urge|encourage)s?\b(?! that \w+ (?:actors|hackers))",
     re.IGNORECASE,
 )
+# not after "not"/"never": "did not deny that" asserts the act
+_NOT_NEGATED = r"(?<!not )(?<!n't )(?<!n’t )(?<!never )"
 # A denied act is no claim whatever the stance head says: "denied that Beijing censors ...".
 _DENIAL = re.compile(
-    # not "did not deny that" (which asserts the act)
-    r"(?<!not )(?<!n't )(?<!never )(?<!n’t )"
-    r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted)),?\s+"
+    _NOT_NEGATED + r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted)),?\s+"
     r"(?:that|any|having|all|\w+ing|(?:the\s+|these\s+|such\s+)?(?:claims?|allegations?|accusations?|reports?|charges?|"
     r"findings?))\b"
-    r"|(?<!not )(?<!n't )(?<!never )(?<!n’t )\bden(?:y|ies|ied|ying)(?:\s+\w+){1,3}?\s+that\b"
+    r"|" + _NOT_NEGATED + r"\bden(?:y|ies|ied|ying)(?:\s+\w+){1,3}?\s+that\b"
     r"|\bno (?:direct |clear |conclusive |hard |credible |further |public |concrete |firm )?"
     r"(?:evidence|proof|indications?|signs?|information|reporting|intelligence|record|basis|trace)\b"
     r"|\bno (?:known |direct |clear |established |proven )?"
@@ -203,10 +203,14 @@ class Analysed:
         which denies the allegations, hacked ...") or beside a clause that asserts an act of its own
         ("... found no evidence that ..., but it was run by ...") denies nothing."""
         if self._denies is None or self._denies[0] is not self.doc:
-            spans = [m.span() for m in _DENIAL.finditer(self.sentence.replace("\n", " "))]
-            found = bool(spans) and (self.doc is None or acts_negated(self, [start for start, _ in spans]))
-            self._denies = (self.doc, found)
+            cues = self.denial_cues
+            self._denies = (self.doc, bool(cues) and (self.doc is None or acts_negated(self, cues)))
         return self._denies[1]
+
+    @cached_property
+    def denial_cues(self) -> list[int]:
+        """Where `_DENIAL` matches in the sentence (character offsets)."""
+        return [m.start() for m in _DENIAL.finditer(self.sentence.replace("\n", " "))]
 
     @property
     def asserts_nothing(self) -> bool:
@@ -260,9 +264,10 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     for a, p, s in zip(items, caps, stances, strict=True):
         a.stance = STANCES[int(np.argmax(s))]
         a.stance_probs = s
-        if a.stance == "negated" and a.doc is not None and not a.denies and not acts_negated(a):
-            # the head reads a negation word, but no negation in the parse reaches an act of the
-            # sentence ("Hong Kong police, who deny targeting critics abroad, offered bounties ...")
+        # the head reads a negation word, but no negation in the parse reaches an act of the sentence
+        # ("Hong Kong police, who deny targeting critics abroad, offered bounties ..."); with denial
+        # cues, `denies` is that test
+        if a.stance == "negated" and a.doc is not None and not (a.denies if a.denial_cues else acts_negated(a)):
             a.stance = STANCES[int(np.argmax(np.where(np.arange(len(s)) == STANCES.index("negated"), -1.0, s)))]
         a.cap_probs = {c: float(v) for c, v in zip(CAPABILITIES, p, strict=True)}
         fired = set(a.feats.capabilities)
@@ -619,7 +624,7 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     who deny targeting critics abroad, offered bounties ...", "..., yet Chinese authorities used
     ..."); the root (or what it reports) when there is none. A trigger in a further main clause that
     names nobody ("..., and malware is offered for sale") is no act of the sentence's actors."""
-    named = {t.i for c in a.candidates for t in a.doc if c.mention.start <= t.idx < c.mention.end}
+    named = {t.i for c in a.candidates if (span := tokens_in(a.doc, c.mention.start, c.mention.end)) for t in span}
     acting: set[int] = set()
     for h in heads:
         for v in _reported(h):
@@ -638,23 +643,26 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     return acts or set(a.triggers) or {v.i for v in _reported(heads[0])} or {heads[0].i}
 
 
-def _negation_anchors(a: Analysed) -> list[Any]:
+def _next_word(tok: Any) -> str:
+    return tok.doc[tok.i + 1].lower_ if tok.i + 1 < len(tok.doc) else ""
+
+
+def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
     """Verbs whose negation reaches part of the sentence: negated main verbs (a reporting verb
     stands for what it reports), the verbs above negated triggers, the verb of a subject quantified
     by "no"/"neither" or that is "none", and the verb of an actor so quantified or negated. "No
     other state has ..." compares; it does not deny."""
     doc = a.doc
-    anchors = [v for h in main_clauses(doc) if h.pos_ in ("VERB", "AUX") for v in _reported(h) if _negated_verb(v)]
+    anchors = [v for h in heads if h.pos_ in ("VERB", "AUX") for v in _reported(h) if _negated_verb(v)]
     anchors += [_verb_of(doc[i]) for i in a.triggers if _negated_verb(doc[i])]
     for tok in doc:
         if tok.dep_ not in ("nsubj", "nsubjpass"):
             continue
-        nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
         quantified = any(
-            ch.dep_ in ("det", "preconj") and ch.lower_ in ("no", "neither") and doc[ch.i + 1].lower_ != "other"
+            ch.dep_ in ("det", "preconj") and ch.lower_ in ("no", "neither") and _next_word(ch) != "other"
             for ch in tok.children
         )
-        if quantified or (tok.lower_ in _NOBODY and nxt != "other"):
+        if quantified or (tok.lower_ in _NOBODY and _next_word(tok) != "other"):
             anchors.append(_verb_of(tok))
     for c in a.candidates:
         if c.role != "actor":
@@ -683,13 +691,13 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
     compromised the routers" assert the act."""
     if a.doc is None:
         return False
-    anchors = _negation_anchors(a)
+    heads = main_clauses(a.doc)
+    anchors = _negation_anchors(a, heads)
     for start in cues:
-        cue = next((t for t in a.doc if t.idx <= start < t.idx + max(len(t.text), 1)), None)
-        anchors.append(_verb_of(cue) if cue is not None else a.doc[0].sent.root)
+        cue = tokens_in(a.doc, start, start + 1)
+        anchors.append(_verb_of(cue[0]) if cue else heads[0])
     if not anchors:
         return False
-    heads = main_clauses(a.doc)
     reach: set[int] = set()
     for v in anchors:
         reach |= _coverage(v, heads)

@@ -133,10 +133,6 @@ class Config:
     # mention or the mean over its words as well: CV 0.605 / 0.599, probe-dev-2 0.795; the mean
     # vector of the sentence in the sentence heads: within 0.003 everywhere (left out)
     role_vectors: float = 0.25
-    # the weight of some training sources' rows in the role head (1 where unlisted; 0 for sentences_only).
-    # probe-train-e and -f at 0.5 instead of 1: grouped CV pooled actors F1 0.689 -> 0.706, test 0.670
-    # -> 0.648, probe-dev-2 0.849 -> 0.846, probe-dev-3 0.790 -> 0.794 (left at 1)
-    role_weights: tuple[tuple[str, float], ...] = ()
     role_drop: tuple[str, ...] = (
         "prev:",
         "prev2:",
@@ -266,10 +262,7 @@ def train(rows: list[dict[str, Any]], items: list[Analysed], cfg: Config) -> Hea
     stance_w, stance_b = fit_softmax(x, y_stance, len(STANCES), cfg.l2_stance, cfg)
 
     # rows of `sentences_only` weigh nothing in the role head (their features still count in its vocabulary)
-    weights = dict(cfg.role_weights)
-    role_rows_w = np.array(
-        [0.0 if (d := str(r.get("doc", ""))) in cfg.sentences_only else weights.get(d, 1.0) for r in rows]
-    )
+    role_rows_w = np.array([float(str(r.get("doc", "")) not in cfg.sentences_only) for r in rows])
     cands = [(c, bool(r["label"]["capabilities"])) for r, a in zip(rows, items, strict=True) for c in a.candidates]
     y_role = np.array([ROLES.index(role) for r, a in zip(rows, items, strict=True) for role in gold_roles(r, a)])
     ment_w = np.array([w for a, w in zip(items, role_rows_w, strict=True) for _ in a.candidates])
