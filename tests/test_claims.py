@@ -402,10 +402,20 @@ def test_likelihood_across_a_hyphenated_line_break() -> None:
         "Doe, Jane K., The Chinese People's Liberation Army and Computer Network Exploitation, May 2, 2008.",
         "41 See John Roe “How Russian military intelligence hacked the election.”",
         "For more information on Iranian cyber espionage, see the joint advisory on APT35.",
+        # a resource list: a linked title, with its number or date
+        "[7] Joint Advisory: Chinese State Hackers Compromise Telecom Routers <https://example.org/a7>",
+        "Treasury Sanctions North Korean Hackers Who Stole Crypto (May 4, 2023)\nhttps://example.org/sm2",
     ],
 )
 def test_reference_entries_and_pointers_assert_nothing(text):
     assert extract_claims(text) == []
+
+
+def test_prose_before_a_link_is_no_reference() -> None:
+    from pipeline.claims.features import is_citation
+
+    assert not is_citation("Kimsuky uses spearphishing for Initial Access [TA0001 <https://example.org/ta1>].")
+    assert not is_citation("Russian Hackers Targeted Energy Firms. See https://example.org/x for details.")
 
 
 @pytest.mark.model

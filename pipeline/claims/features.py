@@ -73,10 +73,31 @@ _CITATION = re.compile(
 )
 
 
+# a link's title: "[4] CISA Tip: Securing Network Infrastructure Devices <https://...>", "FBI's
+# Update on Sony Investigation (Dec. 19, 2014) https://..."
+_LINK = re.compile(r"<?\bhttps?://")
+_ENTRY_NUMBER = re.compile(r"^\s*(?:\[\d{1,3}\]\s*|\d{1,3}\s+)?")
+_TRAILING_DATE = re.compile(r"\s*\([^()]{3,40}\)\s*$")
+_PROSE_STOP = re.compile(r"[a-z]{2}[.!?]\s")  # "... Energy Firms. See https://..." (not "U.S. Elections")
+
+
+def _linked_title(sentence: str) -> bool:
+    """The text before the sentence's first link is a Title Case title: a resource-list entry
+    (in a sentence the words before a link are prose: "Kimsuky uses ... [TA0005 <https://...>]")."""
+    link = _LINK.search(sentence)
+    if link is None:
+        return False
+    title = _TRAILING_DATE.sub("", sentence[_ENTRY_NUMBER.match(sentence).end() : link.start()]).strip()
+    if not title or title[-1] in ".!?;" or _PROSE_STOP.search(title):
+        return False
+    return len(_title_words(title)) >= 2 and _title_case(title)
+
+
 @lru_cache(maxsize=4096)  # asked of one sentence by the regex pass, its signals, its heads and each mention
 def is_citation(sentence: str) -> bool:
-    """A reference entry ("Melvin, Ellis L., A Study of ..., 2005.") or a pointer ("See ...")."""
-    return bool(_CITATION.search(sentence))
+    """A reference entry ("Melvin, Ellis L., A Study of ..., 2005."), a linked title or a pointer
+    ("See ...")."""
+    return bool(_CITATION.search(sentence)) or _linked_title(sentence)
 
 
 @lru_cache(maxsize=4096)
