@@ -456,6 +456,11 @@ def test_more_denials_are_never_claims(text: str) -> None:
             "RUS",
         ),
         ("Moscow did not deny that its hackers had breached the Dutch parliament's network.", "RUS"),
+        # what a factive verb reports stays true under its negation
+        ("Nobody at the ministry noticed that APT29 had hacked its mail server for a year.", "RUS"),
+        ("The embassy did not realise that Chinese hackers had stolen its cables.", "CHN"),
+        # not deterred / not prevented: the act went on
+        ("Sanctions did not deter Lazarus, which stole a further $300 million from crypto exchanges.", "PRK"),
         (
             "Although the platform has not identified any data theft, Chinese hackers breached its servers in May.",
             "CHN",

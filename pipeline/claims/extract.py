@@ -485,8 +485,15 @@ _ASSERTED_WHEN_NEGATED = frozenset(
         "hide",
         "conceal",
         "bother",
+        "deter",
+        "dissuade",
+        "discourage",
+        "prevent",
     }
 )
+# Factive verbs: their negation leaves what they report true ("none of the victims noticed that
+# Kimsuky had set up forwarding rules", "the ministry did not realise its mail had been read").
+_FACTIVE = frozenset({"notice", "realise", "realize", "regret", "forget", "overlook"})
 # Reporting verbs: in "X said it had never ordered ...", the act is the reported clause.
 _SAY = frozenset(
     {
@@ -601,8 +608,12 @@ def _verb_of(token: Any) -> Any:
 
 
 def _reported(verb: Any) -> list[Any]:
-    """What a main verb stands for: a reporting verb ("X said ...") for the clauses it reports."""
-    if verb.lemma_.lower() in _SAY and not _negated_verb(verb):
+    """What a main verb stands for: a reporting verb ("X said ...") or a factive one, negated or not
+    ("none of the victims noticed that ..."), for the clauses it reports."""
+    lemma = verb.lemma_.lower()
+    if lemma in _FACTIVE:
+        return [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")] or [verb]
+    if lemma in _SAY and not _negated_verb(verb):
         said = [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
         # "the GRU officers are alleged to have stolen ..."; a bare "Thai police now say" reports nothing
         return said or [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
@@ -610,11 +621,16 @@ def _reported(verb: Any) -> list[Any]:
 
 
 def _coverage(verb: Any, heads: list[Any]) -> set[int]:
-    """Tokens a verb's negation reaches: its subtree, less the main clauses coordinated under it."""
+    """Tokens a verb's negation reaches: its subtree, less the main clauses coordinated under it
+    and what a factive verb reports."""
     inside = {t.i for t in verb.subtree}
     for h in heads:
         if h is not verb and h.i in inside and verb in h.ancestors:
             inside -= {t.i for t in h.subtree}
+    if verb.lemma_.lower() in _FACTIVE:
+        for c in verb.children:
+            if c.dep_ == "ccomp":
+                inside -= {t.i for t in c.subtree}
     return inside
 
 
@@ -662,8 +678,11 @@ def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
             ch.dep_ in ("det", "preconj") and ch.lower_ in ("no", "neither") and _next_word(ch) != "other"
             for ch in tok.children
         )
+        verb = _verb_of(tok)
+        if verb.lemma_.lower() in _ASSERTED_WHEN_NEGATED:
+            continue  # "Neither the denial nor the expulsions stopped the operation"
         if quantified or (tok.lower_ in _NOBODY and _next_word(tok) != "other"):
-            anchors.append(_verb_of(tok))
+            anchors.append(verb)
     for c in a.candidates:
         if c.role != "actor":
             continue
