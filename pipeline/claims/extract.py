@@ -88,7 +88,8 @@ _RECOMMENDATION = re.compile(
 _NOT_NEGATED = r"(?<!not )(?<!n't )(?<!n’t )(?<!never )"
 # A denied act is no claim whatever the stance head says: "denied that Beijing censors ...".
 _DENIAL = re.compile(
-    _NOT_NEGATED + r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted)),?\s+"
+    _NOT_NEGATED + r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted)|"
+    r"debunk(?:s|ed|ing)?|disprov(?:e|es|ed|en|ing)),?\s+"
     r"(?:that|any|having|all|\w+ing|(?:the\s+|these\s+|such\s+)?(?:claims?|allegations?|accusations?|reports?|charges?|"
     r"findings?))\b"
     r"|" + _NOT_NEGATED + r"\bden(?:y|ies|ied|ying)(?:\s+\w+){1,3}?\s+that\b"
@@ -561,6 +562,7 @@ _SPEECH = frozenset(
     }
 )
 _CLAUSE_DEPS = frozenset({"conj", "parataxis"})
+_SEARCH = frozenset({"look", "search", "check", "seek", "hunt", "examine", "review", "scan", "comb"})
 _NOBODY = frozenset({"none", "nobody", "neither"})
 
 
@@ -714,7 +716,14 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
     anchors = _negation_anchors(a, heads)
     for start in cues:
         cue = tokens_in(a.doc, start, start + 1)
-        anchors.append(_verb_of(cue[0]) if cue else heads[0])
+        verb = _verb_of(cue[0]) if cue else heads[0]
+        anchors.append(verb)
+        if verb.dep_ == "conj":
+            # "looked for signs of X ... and found none": none of what was sought (the parser may
+            # hang "found" on a verb inside the search)
+            anchors += [t for t in verb.head.ancestors if t.lemma_.lower() in _SEARCH][:1]
+            if verb.head.lemma_.lower() in _SEARCH:
+                anchors.append(verb.head)
     if not anchors:
         return False
     reach: set[int] = set()
