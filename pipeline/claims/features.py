@@ -87,7 +87,7 @@ def _linked_title(sentence: str) -> bool:
     link = _LINK.search(sentence)
     if link is None:
         return False
-    title = _TRAILING_DATE.sub("", sentence[_ENTRY_NUMBER.match(sentence).end() : link.start()]).strip()
+    title = _TRAILING_DATE.sub("", _ENTRY_NUMBER.sub("", sentence[: link.start()], count=1)).strip()
     if not title or title[-1] in ".!?;" or _PROSE_STOP.search(title):
         return False
     return len(_title_words(title)) >= 2 and _title_case(title)
