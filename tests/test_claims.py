@@ -634,3 +634,23 @@ def test_sparse_rows_give_the_dense_products() -> None:
     dense = np.stack([encode(r, index) for r in rows])
     sparse = Rows.encode(rows, index)
     assert np.allclose(sparse.dot(w), dense @ w) and np.allclose(sparse.dot(w[:, 0]), dense @ w[:, 0])
+
+
+def test_the_denial_hint_admits_every_denial() -> None:
+    """`_DENIAL_HINT` only skips the full denial pattern: no labelled or invented sentence that the
+    pattern matches lacks a hint word (a new denial cue needs its word in the hint too)."""
+    import json
+    from pathlib import Path
+
+    from pipeline.claims.extract import _DENIAL, _DENIAL_HINT
+
+    root = Path(__file__).resolve().parents[1] / "eval" / "claims"
+    texts = [
+        json.loads(line).get("text", "").replace("\n", " ")
+        for path in [*root.glob("pool/*.jsonl"), *root.glob("probe/*.jsonl")]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    denials = [t for t in texts if _DENIAL.search(t)]
+    assert len(denials) > 100
+    assert [t for t in denials if not _DENIAL_HINT.search(t)] == []

@@ -136,6 +136,14 @@ _DENIAL = re.compile(
     r"indicate|observe|observed|see|seen|detect|detected|identify|identified|attribute|attributed)\w* (?:that|any)\b",
     re.IGNORECASE,
 )
+# Every `_DENIAL` alternative needs one of these words: a sentence without any is no denial (the
+# full pattern costs ten times as much; tests/test_claims.py checks the labelled sentences).
+_DENIAL_HINT = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|refut|dismiss|rejec|debunk|disprov|no|yet|lack|rul(?:e|es|ed|ing)\b|"
+    r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
+    r"incorrect|cannot|unable|failed|call|label|describ)",
+    re.IGNORECASE,
+)
 # TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."); nor does a
 # short figure or table caption ("Figure 4: Internet shutdowns per year"). In the labelled corpus
 # sentences, 0 of 16 definitions and 2 of 30 captions (one spliced into the next sentence) carry a
@@ -211,21 +219,29 @@ class Analysed:
     @cached_property
     def denial_cues(self) -> list[int]:
         """Where `_DENIAL` matches in the sentence (character offsets)."""
-        return [m.start() for m in _DENIAL.finditer(self.sentence.replace("\n", " "))]
+        text = self.sentence.replace("\n", " ")
+        if not _DENIAL_HINT.search(text):
+            return []  # four sentences in five hold none of the words a denial needs
+        return [m.start() for m in _DENIAL.finditer(text)]
+
+    @cached_property
+    def _form_asserts_nothing(self) -> bool:
+        """A reference entry, definition, short caption or recommendation, by its wording."""
+        text = self.sentence.replace("\n", " ")
+        if is_citation(text) or _DEFINITION.search(text):
+            return True
+        if _CAPTION.match(text) and len(text.split()) <= _CAPTION_WORDS:
+            return True
+        return bool(_RECOMMENDATION.search(text))
 
     @property
     def asserts_nothing(self) -> bool:
         """Recommendations, reference entries, definitions, captions, verbless fragments and negated
         acts carry no capability."""
-        text = self.sentence.replace("\n", " ")
-        if self.stance == "negated" or self.denies or is_citation(text) or _DEFINITION.search(text):
+        if self.stance == "negated" or self.denies or self._form_asserts_nothing:
             return True
-        if _CAPTION.match(text) and len(text.split()) <= _CAPTION_WORDS:
-            return True
-        if self.verbless:
-            # of the 543 labelled corpus sentences the parser finds no verb in, 8 carry a capability
-            return True
-        return bool(_RECOMMENDATION.search(text))
+        # of the 543 labelled corpus sentences the parser finds no verb in, 8 carry a capability
+        return self.verbless
 
 
 def _normalise(sentence: str) -> str:
