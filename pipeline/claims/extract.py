@@ -737,9 +737,9 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
         if verb.dep_ == "conj":
             # "looked for signs of X ... and found none": none of what was sought (the parser may
             # hang "found" on a verb inside the search)
-            anchors += [t for t in verb.head.ancestors if t.lemma_.lower() in _SEARCH][:1]
-            if verb.head.lemma_.lower() in _SEARCH:
-                anchors.append(verb.head)
+            sought = next((t for t in [verb.head, *verb.head.ancestors] if t.lemma_.lower() in _SEARCH), None)
+            if sought is not None:
+                anchors.append(sought)
     if not anchors:
         return False
     reach: set[int] = set()
