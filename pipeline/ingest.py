@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -255,10 +256,12 @@ def _drop_if_orphan(store: Store, doc_id: str) -> list[int]:
 
 
 class Tagger:
-    """Claim extraction, loaded on first use; `model_id` names the claims model it applies."""
+    """Claim extraction, loaded on first use; `model_id` names the claims model it applies.
+    `warm()` loads it in a background thread while the first documents parse and embed."""
 
     def __init__(self) -> None:
         self._fn: Callable[..., list[Claim]] | None = None
+        self._loading: threading.Thread | None = None
 
     @property
     def model_id(self) -> str:
@@ -266,12 +269,34 @@ class Tagger:
 
         return claims_model_id()
 
-    def __call__(self, doc: ParsedDocument) -> list[Claim]:
-        if self._fn is None:
-            from pipeline.claims.extract import extract_claims_pages
+    def _load(self) -> Callable[..., list[Claim]]:
+        from pipeline.claims.extract import extract_claims_pages, get_heads, get_matchers, load_nlp
 
-            self._fn = extract_claims_pages
-        return self._fn(doc.pages, doc.meta.doc_id)
+        load_nlp()
+        get_heads()
+        get_matchers()
+        self._fn = extract_claims_pages
+        return extract_claims_pages
+
+    def warm(self) -> None:
+        """Start loading spaCy, the heads and the gazetteer (~2 s) off the main thread; a failure
+        there surfaces on the first call, which loads again in the foreground."""
+        if self._fn is None and self._loading is None:
+            self._loading = threading.Thread(target=self._quiet_load, name="claims-warm", daemon=True)
+            self._loading.start()
+
+    def _quiet_load(self) -> None:
+        try:
+            self._load()
+        except Exception:  # noqa: BLE001 - reported by the foreground load of the first call
+            log.debug("warming the claim tagger failed", exc_info=True)
+
+    def __call__(self, doc: ParsedDocument) -> list[Claim]:
+        if self._loading is not None:
+            self._loading.join()
+            self._loading = None
+        fn = self._fn or self._load()
+        return fn(doc.pages, doc.meta.doc_id)
 
 
 def ingest(
@@ -317,6 +342,8 @@ def ingest(
                 planned, copies = _plan(store, files, retry_failed, report, run_id, seen)
             by_path = {str(p.path): p for p in planned}
             tag = tagger or Tagger()
+            if isinstance(tag, Tagger) and planned and not settings.ray_address:
+                tag.warm()  # loads while the first document parses (Ray workers load their own)
             claims_model = tagger_model(tag)
             results: Iterator[Prepared | Failed]
             if settings.ray_address:

@@ -292,6 +292,19 @@ def test_the_real_tagger_names_the_installed_model():
     assert Tagger().model_id == claims_model_id()
 
 
+def test_a_warmed_tagger_tags_as_a_cold_one():
+    from pipeline.models import DocumentMeta, Page
+
+    text = "Russian GRU hackers compromised the networks of Ukrainian energy firms in 2022."
+    doc = ParsedDocument(DocumentMeta("d" * 64, "/x.pdf", "x.pdf", 1, 1), [Page(1, text)])
+    warm = Tagger()
+    warm.warm()
+    warm.warm()  # a second call starts nothing new
+    got = warm(doc)
+    assert got == Tagger()(doc)
+    assert {(c.actor, c.capability) for c in got} == {("RUS", "cyber_espionage")}
+
+
 def test_cli_status_and_repair_report_stale_claims(tmp_path: Path, corpus: Path, monkeypatch):
     from typer.testing import CliRunner
 
