@@ -342,8 +342,9 @@ def ingest(
                 planned, copies = _plan(store, files, retry_failed, report, run_id, seen)
             by_path = {str(p.path): p for p in planned}
             tag = tagger or Tagger()
-            if isinstance(tag, Tagger) and planned and not settings.ray_address:
-                tag.warm()  # loads while the first document parses (Ray workers load their own)
+            warm = getattr(tag, "warm", None)  # Tagger's (tests may stand another tagger in)
+            if callable(warm) and planned and not settings.ray_address:
+                warm()  # loads while the first document parses (Ray workers load their own)
             claims_model = tagger_model(tag)
             results: Iterator[Prepared | Failed]
             if settings.ray_address:
