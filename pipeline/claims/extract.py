@@ -295,6 +295,7 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
             for c, v in a.cap_probs.items()
             if (c in fired if c in fallback else v >= (rule_threshold if c in fired else untriggered))
         ]
+        a.capabilities += _coordinated(a, a.capabilities)
         if a.asserts_nothing:
             a.capabilities = []
             if a.denies:
@@ -305,6 +306,25 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
         if a.capabilities and a.stance == "fact" and a.feats.stance in ("assessment", "reported"):
             # TAXONOMY defines these by their words: "we assess", "according to", "researchers said"
             a.stance = a.feats.stance
+
+
+# Capability words joined by "and" / "or" share their act (TAXONOMY: "target ... with propaganda or
+# censorship" carries both)
+_COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and/or|and|or|,)\s*", re.IGNORECASE)
+
+
+def _coordinated(a: Analysed, decided: list[str]) -> list[str]:
+    """Capabilities whose trigger is coordinated with the trigger of a decided one."""
+    spans = a.feats.capabilities
+    held = [span for c in decided for span in spans.get(c, [])]
+    out = []
+    for c, own in spans.items():
+        if c in decided:
+            continue
+        gaps = [(he, s) if he <= s else (e, hs) for s, e in own for hs, he in held if he <= s or e <= hs]
+        if any(_COORDINATION.fullmatch(a.sentence, start, end) for start, end in gaps):
+            out.append(c)
+    return out
 
 
 def find_candidates(a: Analysed, doc: Any) -> None:
