@@ -217,9 +217,14 @@ class Analysed:
         return self._denies[1]
 
     @cached_property
+    def _flat(self) -> str:
+        """The sentence on one line (same offsets)."""
+        return self.sentence.replace("\n", " ")
+
+    @cached_property
     def denial_cues(self) -> list[int]:
         """Where `_DENIAL` matches in the sentence (character offsets)."""
-        text = self.sentence.replace("\n", " ")
+        text = self._flat
         if not _DENIAL_HINT.search(text):
             return []  # four sentences in five hold none of the words a denial needs
         return [m.start() for m in _DENIAL.finditer(text)]
@@ -227,7 +232,7 @@ class Analysed:
     @cached_property
     def _form_asserts_nothing(self) -> bool:
         """A reference entry, definition, short caption or recommendation, by its wording."""
-        text = self.sentence.replace("\n", " ")
+        text = self._flat
         if is_citation(text) or _DEFINITION.search(text):
             return True
         if _CAPTION.match(text) and len(text.split()) <= _CAPTION_WORDS:
@@ -295,7 +300,7 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
             for c, v in a.cap_probs.items()
             if (c in fired if c in fallback else v >= (rule_threshold if c in fired else untriggered))
         ]
-        a.capabilities += _coordinated(a, a.capabilities)
+        a.capabilities += _coordinated(a)
         if a.asserts_nothing:
             a.capabilities = []
             if a.denies:
@@ -313,13 +318,13 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
 _COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and/or|and|or|,)\s*", re.IGNORECASE)
 
 
-def _coordinated(a: Analysed, decided: list[str]) -> list[str]:
-    """Capabilities whose trigger is coordinated with the trigger of a decided one."""
+def _coordinated(a: Analysed) -> list[str]:
+    """Capabilities whose trigger is coordinated with the trigger of one the sentence asserts."""
     spans = a.feats.capabilities
-    held = [span for c in decided for span in spans.get(c, [])]
+    held = [span for c in a.capabilities for span in spans.get(c, [])]
     out = []
     for c, own in spans.items():
-        if c in decided:
+        if c in a.capabilities:
             continue
         gaps = [(he, s) if he <= s else (e, hs) for s, e in own for hs, he in held if he <= s or e <= hs]
         if any(_COORDINATION.fullmatch(a.sentence, start, end) for start, end in gaps):
@@ -649,13 +654,14 @@ def _reported(verb: Any) -> list[Any]:
     """What a main verb stands for: a reporting verb ("X said ...") or a factive one, negated or not
     ("none of the victims noticed that ..."), for the clauses it reports."""
     lemma = verb.lemma_.lower()
-    if lemma in _FACTIVE:
-        return [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")] or [verb]
-    if lemma in _SAY and not _negated_verb(verb):
-        said = [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
-        # "the GRU officers are alleged to have stolen ..."; a bare "Thai police now say" reports nothing
-        return said or [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
-    return [verb]
+    factive = lemma in _FACTIVE
+    if not factive and (lemma not in _SAY or _negated_verb(verb)):
+        return [verb]
+    said = [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+    if factive:
+        return said or [verb]
+    # "the GRU officers are alleged to have stolen ..."; a bare "Thai police now say" reports nothing
+    return said or [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
 
 
 def _coverage(verb: Any, heads: list[Any]) -> set[int]:
@@ -716,10 +722,10 @@ def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
             ch.dep_ in ("det", "preconj") and ch.lower_ in ("no", "neither") and _next_word(ch) != "other"
             for ch in tok.children
         )
+        if not (quantified or (tok.lower_ in _NOBODY and _next_word(tok) != "other")):
+            continue
         verb = _verb_of(tok)
-        if verb.lemma_.lower() in _ASSERTED_WHEN_NEGATED:
-            continue  # "Neither the denial nor the expulsions stopped the operation"
-        if quantified or (tok.lower_ in _NOBODY and _next_word(tok) != "other"):
+        if verb.lemma_.lower() not in _ASSERTED_WHEN_NEGATED:  # "Neither ... nor ... stopped the operation"
             anchors.append(verb)
     for c in a.candidates:
         if c.role != "actor":
