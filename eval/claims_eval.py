@@ -10,9 +10,10 @@
     python eval/claims_eval.py --probe dev          # invented sentences in the styles the corpus lacks
                                                     # (eval/claims/probe/README.md); never fitted on;
                                                     # `dev-2` and `dev-3` are later development sets;
-                                                    # `holdout-5` is scored once, at the end of a round
-                                                    # (`holdout` to `holdout-4` are spent; `neg-dev` is
-                                                    # a development set for negation)
+                                                    # `holdout-6` is scored at the start and the end of a
+                                                    # round (`holdout` to `holdout-4` are spent;
+                                                    # `holdout-5` and `neg-dev`, a set for negation,
+                                                    # are development sets now)
     python eval/claims_eval.py --split dev --held-out  # heads fit on train only: the honest dev
                                                     # figure (the shipped heads are fit on train,
                                                     # dev and test; test is always scored by heads
@@ -263,7 +264,7 @@ def main() -> None:
     parser.add_argument("--cv", type=int, metavar="K", help="grouped K-fold cross-validation over train + dev")
     parser.add_argument(
         "--probe",
-        choices=["dev", "dev-2", "dev-3", "holdout", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "neg-dev"],
+        choices=["dev", "dev-2", "dev-3", "holdout", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "neg-dev"],
         help="score the invented phrasing probe",
     )
     args = parser.parse_args()
