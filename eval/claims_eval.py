@@ -264,7 +264,18 @@ def main() -> None:
     parser.add_argument("--cv", type=int, metavar="K", help="grouped K-fold cross-validation over train + dev")
     parser.add_argument(
         "--probe",
-        choices=["dev", "dev-2", "dev-3", "holdout", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "neg-dev"],
+        choices=[
+            "dev",
+            "dev-2",
+            "dev-3",
+            "holdout",
+            "holdout-2",
+            "holdout-3",
+            "holdout-4",
+            "holdout-5",
+            "holdout-6",
+            "neg-dev",
+        ],
         help="score the invented phrasing probe",
     )
     args = parser.parse_args()
