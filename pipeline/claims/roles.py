@@ -257,6 +257,14 @@ def takes_down_crime(token: Token) -> bool:
     return any(_lemma(w) in _CRIME_THINGS for o in objects for w in o.subtree)
 
 
+# Nouns naming what a state does rather than what it has: "North Korea's heists", "the UAE's
+# purchase of an exploit", "Beijing's promotion of ...", "Iran's capacity to conduct ...".
+_ACT_NOMINALS = frozenset(
+    "heist raid purchase acquisition procurement promotion capacity deployment pursuit sponsorship "
+    "funding backing support outreach push drive conduct handling plan plot".split()
+)
+
+
 def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     """A possessive on a thing, not on an agent or an act ("Iran's enrichment facilities", "Ukraine's
     grid"): the state owns what the sentence is about; it does not act through it ("Russia's GRU",
@@ -267,7 +275,7 @@ def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     if owned.i in trigger_tokens or owned.pos_ not in ("NOUN",):
         return False
     lemma = _lemma(owned)
-    return lemma not in AGENT_NOUNS and lemma not in ACTIVITY_NOUNS and lemma not in HOSTILE_NOUNS
+    return not any(lemma in words for words in (AGENT_NOUNS, ACTIVITY_NOUNS, HOSTILE_NOUNS, _ACT_NOMINALS))
 
 
 # Nouns whose "that" clause is what is said, not what is done.
