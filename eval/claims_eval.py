@@ -268,6 +268,8 @@ def main() -> None:
             "dev",
             "dev-2",
             "dev-3",
+            "dev-4",
+            "dev-5",
             "holdout",
             "holdout-2",
             "holdout-3",
