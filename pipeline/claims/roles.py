@@ -209,12 +209,14 @@ _SUFFER_VERBS = frozenset({"suffer", "sustain", "endure"})
 
 def acted_on(token: Token) -> str | None:
     """The role the parse itself gives a mention on the receiving end of a hostile act, or None:
-    the owner of a hostile verb's object ("sabotage Iran's centrifuge programme") or the passive
-    subject of a hostile verb ("Iranian networks were targeted") is its target; the subject of
-    "suffer" ("Iran has suffered the most attacks") is its victim."""
+    the owner of a hostile verb's object or passive subject ("sabotage Iran's centrifuge programme",
+    "Moldova's networks were attacked") or the passive subject of a hostile verb ("Iranian networks
+    were targeted") is its target; the subject of "suffer" ("Iran has suffered the most attacks") is
+    its victim."""
     if token.dep_ == "poss":
         owned = token.head
-        return "target" if owned.dep_ in ("dobj", "obj") and _lemma(owned.head) in VICTIM_VERBS else None
+        hit = owned.dep_ in ("dobj", "obj", "nsubjpass") and _lemma(owned.head) in VICTIM_VERBS
+        return "target" if hit else None
     tok = phrase_head(token)
     if tok.dep_ == "nsubjpass" and _lemma(tok.head) in VICTIM_VERBS:
         return "target"
