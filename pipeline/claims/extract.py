@@ -455,9 +455,42 @@ def role_rows(cands: list[tuple[Candidate, bool]], index: dict[str, int], scale:
     return rows
 
 
+_NAMING = frozenset({"know", "call", "name", "track", "refer", "dub", "designate", "label"})
+
+
+def names_only(a: Analysed) -> bool:
+    """The sentence only names or describes a party, with no capability word: every root is a
+    copula with a noun complement ("VENOMOUS BEAR is one of several names vendors use for this
+    group") or a passive naming verb ("is also known as", "is tracked as") whose subject is the
+    named party, with no clause of its own under it. Naming a group asserts none of its acts."""
+    if a.doc is None or a.feats.capabilities or a.triggers:
+        return False
+    named = set()
+    for c in a.candidates:
+        span = tokens_in(a.doc, c.mention.start, c.mention.end)
+        if span is not None:
+            named.add(phrase_head(span.root).i)
+    roots = [t for t in a.doc if t.dep_ == "ROOT"]
+    for root in roots:
+        kids = {c.dep_ for c in root.children}
+        if kids & {"xcomp", "ccomp", "advcl", "conj"}:
+            return False
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects or any(s.i not in named for s in subjects):
+            return False  # the party named is the subject, not "Beijing's promotion of ..."
+        lemma = root.lemma_.lower()
+        if not ((lemma in _COPULAS and "attr" in kids) or (lemma in _NAMING and subjects[0].dep_ == "nsubjpass")):
+            return False
+    return bool(roots)
+
+
 def decide_roles(items: list[Analysed], heads: Heads) -> None:
     """Fill the role of every candidate from the role head."""
     rescue_by_actor(items, heads)
+    for a in items:
+        if a.capabilities and names_only(a):
+            a.capabilities = []
+            a.stance = "none"
     cands = [(c, bool(a.capabilities)) for a in items for c in a.candidates]
     if cands:
         probs = heads.role_probs(role_rows(cands, heads.ment_index, float(_config(heads, "role_vectors") or 0.0)))
