@@ -654,3 +654,39 @@ def test_the_denial_hint_admits_every_denial() -> None:
     denials = [t for t in texts if _DENIAL.search(t)]
     assert len(denials) > 100
     assert [t for t in denials if not _DENIAL_HINT.search(t)] == []
+
+
+def test_a_sentence_that_only_names_a_group_asserts_nothing() -> None:
+    for text in ("APT28 is also known as Fancy Bear and Sofacy.", "APT28 is one of several names vendors use."):
+        out = tag_text(text)
+        assert out["capabilities"] == [] and out["actors"] == [], text
+    # a description with a capability word still asserts it
+    assert tag_text("APT28 is a Russian espionage group that phishes diplomats.")["actors"] == ["RUS"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The embassy rejected as baseless the report that its staff had monitored exiles in Paris.",
+        "None of the accounts we reviewed shows any link to the Russian state.",
+        "The attribution to Sandworm was later withdrawn after the vendor found a coding error.",
+        "The investigation found nothing showing that Tehran ordered the hacking of the exiles.",
+    ],
+)
+def test_more_denials_assert_no_claim(text: str) -> None:
+    out = tag_text(text)
+    assert out["capabilities"] == [] and out["actors"] == [] and out["stance"] == "negated", out
+
+
+def test_withdrawal_not_made_is_no_denial() -> None:
+    from pipeline.claims.extract import _DENIAL
+
+    assert _DENIAL.search("The attribution to Sandworm was withdrawn.")
+    assert not _DENIAL.search("The attribution to Sandworm was not withdrawn.")
+
+
+def test_a_possessor_of_an_act_noun_keeps_acting() -> None:
+    out = tag_text("North Korea's heists against cryptocurrency exchanges fund its missile programme.")
+    assert [m["role"] for m in out["mentions"]] == ["actor"]
+    owned = tag_text("Iran's enrichment facilities were targeted by a worm.")
+    assert [m["role"] for m in owned["mentions"]] == ["target"] and owned["actors"] == []

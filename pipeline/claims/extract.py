@@ -133,7 +133,7 @@ _DENIAL = re.compile(
     r"|\b(?:none|neither) of\b[^.;]{0,60}?\b(?:shows?|showed|has|have|had|bears?|bore|carr(?:y|ies|ied)|contains?|"
     r"reveals?|revealed) (?:any )?(?:links?|ties|connections?|signs?|traces?|evidence|indications?)\b"
     r"|\b(?:attribution|claims?|allegations?|accusations?|charges?)\b[^.;]{0,60}?\b(?:was|were|has been|have been|"
-    r"had been) (?:\w+ly )?(?:withdrawn|retracted|dropped|abandoned)\b"
+    r"had been) (?!not |never )(?:\w+ )?(?:withdrawn|retracted|dropped|abandoned)\b"
     r"|\bnothing\b[^.;]{0,40}?\b(?:shows?|showed|shown|showing|pointing|indicat\w+|suggest\w*|ties|tied|tying|links?|linking|"
     r"connects?|connecting|points? to)\b"
     r"|\b(?:could not|cannot|can ?not|were unable to|was unable to|failed to) (?:tie|link|attribute|confirm|verify|"

@@ -209,10 +209,10 @@ _SUFFER_VERBS = frozenset({"suffer", "sustain", "endure"})
 
 def acted_on(token: Token) -> str | None:
     """The role the parse itself gives a mention on the receiving end of a hostile act, or None:
-    the owner of a hostile verb's object or passive subject ("sabotage Iran's centrifuge programme",
-    "Moldova's networks were attacked") or the passive subject of a hostile verb ("Iranian networks
-    were targeted") is its target; the subject of "suffer" ("Iran has suffered the most attacks") is
-    its victim."""
+    the passive subject of a hostile verb ("Iranian networks were targeted"), or the owner of its
+    object or passive subject ("sabotage Iran's centrifuge programme", "Moldova's networks were
+    attacked"), is its target; the subject of "suffer" ("Iran has suffered the most attacks") is its
+    victim."""
     if token.dep_ == "poss":
         owned = token.head
         hit = owned.dep_ in ("dobj", "obj", "nsubjpass") and _lemma(owned.head) in VICTIM_VERBS
