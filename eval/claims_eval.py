@@ -46,7 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.claims.dataset import load_old, load_probe, load_split, load_unfitted  # noqa: E402
+from pipeline.claims.dataset import load_old, load_probe, load_split, load_unfitted, probe_names  # noqa: E402
 from pipeline.claims.signals import ROLES  # noqa: E402
 from pipeline.claims.vocab import CAPABILITIES  # noqa: E402
 
@@ -264,20 +264,7 @@ def main() -> None:
     parser.add_argument("--cv", type=int, metavar="K", help="grouped K-fold cross-validation over train + dev")
     parser.add_argument(
         "--probe",
-        choices=[
-            "dev",
-            "dev-2",
-            "dev-3",
-            "dev-4",
-            "dev-5",
-            "holdout",
-            "holdout-2",
-            "holdout-3",
-            "holdout-4",
-            "holdout-5",
-            "holdout-6",
-            "neg-dev",
-        ],
+        choices=probe_names(),
         help="score the invented phrasing probe",
     )
     args = parser.parse_args()

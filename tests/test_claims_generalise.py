@@ -140,11 +140,15 @@ def test_the_group_stays_unresolved_when_two_states_precede() -> None:
         "We have seen nothing linking the Belarusian KGB to the leaked documents.",
         "A review of the tender papers debunked claims that Huawei had sold spyware to the Zambian police.",
         "We searched the mail logs for signs that APT41 had exfiltrated data and found nothing.",
+        "The embassy rejected as baseless the report that its staff had monitored exiles in Paris.",
+        "None of the accounts we reviewed shows any link to the Russian state.",
+        "The attribution to Sandworm was later withdrawn after the vendor found a coding error.",
+        "The investigation found nothing showing that Tehran ordered the hacking of the exiles.",
     ],
 )
 def test_negated_acts_are_never_claims(text: str) -> None:
     out = tag_text(text)
-    assert out["actors"] == [] and out["claims"] == []
+    assert out["actors"] == [] and out["claims"] == [] and out["capabilities"] == []
     assert out["stance"] == "negated"
 
 

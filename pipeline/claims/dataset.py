@@ -88,6 +88,13 @@ def load_unfitted() -> list[dict[str, Any]]:
     return rows
 
 
+def probe_names() -> list[str]:
+    """The invented sets that are scored, never fitted (eval/claims/probe/probe-NAME.jsonl, NAME not
+    train*): what `eval/claims_eval.py --probe` accepts."""
+    names = (p.name.removeprefix("probe-").removesuffix(".jsonl") for p in (EVAL_DIR / "probe").glob("probe-*.jsonl"))
+    return sorted(n for n in names if not n.startswith("train"))
+
+
 def load_probe(name: str) -> list[dict[str, Any]]:
     """Invented, hand-labelled sentences (eval/claims/probe/probe-NAME.jsonl): text and label per row."""
     return _jsonl(EVAL_DIR / "probe" / f"probe-{name}.jsonl")
