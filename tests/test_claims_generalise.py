@@ -28,6 +28,11 @@ from pipeline.claims.taxonomy import load_taxonomy
         ("The agency interfered in the 2020 Taiwanese presidential election.", "influence_operations"),
         ("A state-funded outlet repackaged the ministry's statement for foreign readers.", "propaganda"),
         ("The country's embassies amplified the minister's speech on social media.", "propaganda"),
+        # TAXONOMY: interception is surveillance; outages are disruption
+        ("The authorities ran a man-in-the-middle attack on traffic to the search engine.", "surveillance"),
+        ("The law lets the security service tap subscribers' calls without a warrant.", "surveillance"),
+        ("The outage at the rail operator lasted nine hours.", "cyber_attack"),
+        ("The intrusion froze the customs agency's servers for two days.", "cyber_attack"),
     ],
 )
 def test_influence_and_theft_phrasings_fire(text: str, capability: str) -> None:
@@ -144,6 +149,7 @@ def test_the_group_stays_unresolved_when_two_states_precede() -> None:
         "None of the accounts we reviewed shows any link to the Russian state.",
         "The attribution to Sandworm was later withdrawn after the vendor found a coding error.",
         "The investigation found nothing showing that Tehran ordered the hacking of the exiles.",
+        "The blackout was first blamed on Russian hackers, but engineers later traced it to a failed transformer.",
     ],
 )
 def test_negated_acts_are_never_claims(text: str) -> None:
@@ -404,6 +410,30 @@ def test_denials_in_report_wording_are_never_claims(text: str) -> None:
 )
 def test_definitions_and_captions_assert_nothing(text: str) -> None:
     assert tag_text(text)["capabilities"] == []
+
+
+@pytest.mark.model
+def test_a_revised_attribution_beside_a_new_act_still_asserts_it() -> None:
+    out = tag_text("The attacks were first blamed on China in 2019, but Chinese hackers kept targeting the ministries.")
+    assert out["actors"] == ["CHN"] and out["stance"] != "negated"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Figure 3. Sandworm attacks on Ukrainian power substations, 2015-2022", "RUS"),
+        ("Sandworm | Russia (GRU) | energy, telecoms | wipers", "RUS"),
+    ],
+)
+def test_a_caption_or_table_row_naming_a_groups_act_asserts_it(text: str, actor: str) -> None:
+    # GUIDE: a caption or table row asserts nothing unless it names an act of a named actor
+    assert actor in tag_text(text)["actors"]
+
+
+@pytest.mark.model
+def test_a_list_of_names_asserts_nothing() -> None:
+    assert tag_text("APT28, APT29 and Turla")["capabilities"] == []
 
 
 @pytest.mark.model

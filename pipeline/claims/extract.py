@@ -134,6 +134,9 @@ _DENIAL = re.compile(
     r"reveals?|revealed) (?:any )?(?:links?|ties|connections?|signs?|traces?|evidence|indications?)\b"
     r"|\b(?:attribution|claims?|allegations?|accusations?|charges?)\b[^.;]{0,60}?\b(?:was|were|has been|have been|"
     r"had been) (?!not |never )(?:\w+ )?(?:withdrawn|retracted|dropped|abandoned)\b"
+    # "was first blamed on Iranian hackers, but investigators later found ...": the blame was revised
+    r"|\b(?:first|initially|originally|at first|wrongly|mistakenly|prematurely) (?:blamed on|attributed to|pinned on|"
+    r"ascribed to)\b[^.;]{0,120}?,? but\b"
     r"|\bnothing\b[^.;]{0,40}?\b(?:shows?|showed|shown|showing|pointing|indicat\w+|suggest\w*|ties|tied|tying|links?|linking|"
     r"connects?|connecting|points? to)\b"
     r"|\b(?:could not|cannot|can ?not|were unable to|was unable to|failed to) (?:tie|link|attribute|confirm|verify|"
@@ -147,13 +150,13 @@ _DENIAL = re.compile(
 _DENIAL_HINT = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut|dismiss|rejec|debunk|disprov|no|yet|lack|rul(?:e|es|ed|ing)\b|"
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
-    r"incorrect|cannot|unable|failed|call|label|describ)",
+    r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely)",
     re.IGNORECASE,
 )
-# TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."); nor does a
-# short figure or table caption ("Figure 4: Internet shutdowns per year"). In the labelled corpus
-# sentences, 0 of 16 definitions and 2 of 30 captions (one spliced into the next sentence) carry a
-# capability.
+# TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."). In the labelled
+# corpus sentences, 0 of 16 definitions carry a capability. A short figure or table caption ("Figure
+# 4: Internet shutdowns per year") is a fragment: it asserts an act only where it names a state or
+# group and the head is sure ("Figure 3. Sandworm attacks on Ukrainian substations"; 2 of 30).
 _DEFINITION = re.compile(
     r"\b(?:refers? to|we mean|(?:is|are) defined as|we define|we use the term|the term \S+ (?:means|describes))\b"
     r"|[‘'\"“][^’'\"”]{1,40}[’'\"”],? (?:means|denotes|stands for)\b",
@@ -241,18 +244,19 @@ class Analysed:
         text = self._flat
         if is_citation(text) or _DEFINITION.search(text):
             return True
-        if _CAPTION.match(text) and len(text.split()) <= _CAPTION_WORDS:
-            return True
         return bool(_RECOMMENDATION.search(text))
+
+    @property
+    def fragment(self) -> bool:
+        """A short caption or a verbless fragment (a heading, a table row, a list of names)."""
+        text = self._flat
+        return self.verbless or bool(_CAPTION.match(text) and len(text.split()) <= _CAPTION_WORDS)
 
     @property
     def asserts_nothing(self) -> bool:
         """Recommendations, reference entries, definitions, captions, verbless fragments and negated
         acts carry no capability."""
-        if self.stance == "negated" or self.denies or self._form_asserts_nothing:
-            return True
-        # of the 543 labelled corpus sentences the parser finds no verb in, 8 carry a capability
-        return self.verbless
+        return self.stance == "negated" or self.denies or self._form_asserts_nothing
 
 
 def _normalise(sentence: str) -> str:
@@ -306,7 +310,17 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
             for c, v in a.cap_probs.items()
             if (c in fired if c in fallback else v >= (rule_threshold if c in fired else untriggered))
         ]
+        means_floor = _config(heads, "means_floor")
+        if means_floor is not None:
+            a.capabilities += _as_means(a, means_floor)
         a.capabilities += _coordinated(a)
+        if a.fragment and not a.asserts_nothing:
+            # of the 543 labelled corpus sentences the parser finds no verb in, 8 carry a capability:
+            # a fragment asserts one only where the head is sure and it names a state or group
+            sure = _config(heads, "fragment_threshold")
+            a.capabilities = [
+                c for c in a.capabilities if sure is not None and a.cap_probs.get(c, 1.0) >= sure and a.feats.mentions
+            ]
         if a.asserts_nothing:
             a.capabilities = []
             if a.denies:
@@ -322,6 +336,26 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
 # Capability words joined by "and" / "or" share their act (TAXONOMY: "target ... with propaganda or
 # censorship" carries both)
 _COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and/or|and|or|,)\s*", re.IGNORECASE)
+
+
+# "target individuals abroad with propaganda", "flooded the feeds with deepfakes": a capability
+# word as the means of a hostile verb is the act the sentence asserts
+_MEANS_OF = re.compile(
+    r"\b(?:target|attack|flood|harass|intimidate|bombard|inundate|saturate|hit|smear|silence|pressure)\w*\b"
+    r"[^.;:]{0,60}?\b(?:with|using|through|via|by means of)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _as_means(a: Analysed, floor: float) -> list[str]:
+    """Capabilities (head probability >= floor) whose trigger is the means of a hostile verb."""
+    out = []
+    for c, spans in a.feats.capabilities.items():
+        if c in a.capabilities or a.cap_probs.get(c, 0.0) < floor:
+            continue
+        if any(_MEANS_OF.search(a.sentence, max(0, s - 120), s) for s, _ in spans):
+            out.append(c)
+    return out
 
 
 def _coordinated(a: Analysed) -> list[str]:
@@ -359,7 +393,7 @@ def _may_rescue(a: Analysed, heads: Heads) -> bool:
     """A sentence with no capability above threshold whose likeliest one is above the floor, that
     names a candidate and is not a recommendation, reference or denial: its actor may carry it."""
     floor = _config(heads, "actor_cap_floor")
-    if floor is None or a.capabilities or not a.cap_probs or a.asserts_nothing:
+    if floor is None or a.capabilities or not a.cap_probs or a.asserts_nothing or a.fragment:
         return False
     return max(a.cap_probs.values()) >= floor and bool(a.feats.mentions)
 
