@@ -258,6 +258,8 @@ def test_a_language_or_its_speakers_is_not_the_state(text: str, state: str) -> N
         "Russian operatives used voice cloning to impersonate a European minister on a call.",
         # making content counts as synthetic media where the sentence names the AI that made it
         "The Iranian campaign relied on neural networks to generate photos of staged rallies.",
+        "Accounts run by the Russian embassy posted generated profile photos of invented teachers.",
+        "The Chinese network's personas used portraits made by a face-synthesis model.",
     ],
 )
 def test_generated_media_is_ai_enabled(text: str) -> None:
@@ -270,6 +272,20 @@ def test_making_content_without_ai_is_not_synthetic_media() -> None:
     assert "synthetic_media" not in get_matchers().features("The group wrote articles for a blog.").capabilities
     # forged images need no AI
     assert not get_matchers().features("The outlet circulated forged images of the minister.").ai_enabled
+    # "generated" as the verb of a campaign is not generated media
+    assert not get_matchers().features("The campaign generated images of soldiers for its posters.").ai_enabled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The police used an automated system that reads licence plates at checkpoints.",
+        "The operators asked its models to write posts in Hebrew.",
+        "Officers matched faces from metro cameras against a watch list.",
+    ],
+)
+def test_ai_tools_named_in_plain_words_are_ai(text: str) -> None:
+    assert get_matchers().features(text).ai_enabled
 
 
 @pytest.mark.model
