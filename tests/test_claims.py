@@ -513,8 +513,12 @@ def test_recommendations_assert_nothing(nlp) -> None:
     for text in (
         "Organizations should block access to known APT28 infrastructure.",
         "Monitor networks for signs of Volt Typhoon intrusions and report them to CISA.",
+        "Routinely audit accounts that APT29 could use to gain wide access by stealing credentials.",
+        "Be vigilant against spearphishing emails that Kimsuky tailors to each think tank.",
     ):
-        assert tag_text(text)["claims"] == []
+        assert tag_text(text)["claims"] == [] and tag_text(text)["capabilities"] == []
+    # a sentence that opens with the noun "use" is no imperative
+    assert tag_text("Use of stolen credentials by APT29 let it read the ministry's email.")["actors"] == ["RUS"]
 
 
 @pytest.mark.model

@@ -74,7 +74,11 @@ _TARGET_RE = re.compile(
 # A recommendation addressed to defenders asserts nothing of an actor (TAXONOMY: advice carries
 # no capability): an imperative defensive verb first, or an explicit "should"/"are urged to".
 _RECOMMENDATION = re.compile(
-    r"^[\W\d]*(?:block|monitor|filter|implement|ensure|consider|enable|disable|restrict|review|update|patch|"
+    # an imperative at the start, after at most one adverb ("Routinely audit ...", "Be vigilant against ...")
+    r"^[\W\d]*(?:\w+ly,? )?(?:block|monitor|filter|implement|ensure|consider|enable|disable|restrict|review|"
+    r"update|patch|provide|visit|be (?:vigilant|aware|alert|cautious|careful|wary|prepared)|use(?! of\b)|"
+    r"deploy|store|encrypt|"
+    r"document|develop|conduct|plan|prioriti[sz]e|perform|create|look for|search for|scan|investigate|identify|"
     r"apply|configure|audit|limit|require|maintain|establish|segment|prohibit|prevent|avoid|keep|remove|isolate|"
     r"educate|train|report|contact|hunt|check|verify|validate|inspect|enforce|follow|adopt|install|change|reset|"
     r"rotate|harden|back up|do not|don[’']t|upgrade|replace|turn off|reduce|mitigate|minimize|delete|whitelist|"
