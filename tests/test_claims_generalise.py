@@ -31,6 +31,7 @@ from pipeline.claims.taxonomy import load_taxonomy
         # TAXONOMY: interception is surveillance; outages are disruption
         ("The authorities ran a man-in-the-middle attack on traffic to the search engine.", "surveillance"),
         ("The law lets the security service tap subscribers' calls without a warrant.", "surveillance"),
+        ("Cameras on the metro were used to identify women who removed their headscarves.", "surveillance"),
         ("The outage at the rail operator lasted nine hours.", "cyber_attack"),
         ("The intrusion froze the customs agency's servers for two days.", "cyber_attack"),
     ],
