@@ -33,6 +33,10 @@ from pipeline.claims.taxonomy import load_taxonomy
         ("The law lets the security service tap subscribers' calls without a warrant.", "surveillance"),
         ("Cameras on the metro were used to identify women who removed their headscarves.", "surveillance"),
         ("The outage at the rail operator lasted nine hours.", "cyber_attack"),
+        ("The embassy paid influencers to post the ministry's videos without disclosing it.", "influence_operations"),
+        ("Staff ran Facebook accounts disguised as garment workers.", "influence_operations"),
+        ("The regulator's blocklist now holds 4,000 news sites.", "censorship"),
+        ("The unit's crypto heists fund the missile programme.", "cyber_espionage"),
         ("The intrusion froze the customs agency's servers for two days.", "cyber_attack"),
     ],
 )
@@ -53,6 +57,10 @@ def test_influence_and_theft_phrasings_fire(text: str, capability: str) -> None:
 def test_defender_wording_does_not_fire(text: str) -> None:
     caps = get_matchers().features(text).capabilities
     assert "influence_operations" not in caps and "cyber_espionage" not in caps
+
+
+def test_a_plant_shutdown_is_not_censorship() -> None:
+    assert "censorship" not in get_matchers().features("The plant shutdowns cut output for a month.").capabilities
 
 
 @pytest.mark.parametrize(
