@@ -159,6 +159,7 @@ def test_the_group_stays_unresolved_when_two_states_precede() -> None:
         "The attribution to Sandworm was later withdrawn after the vendor found a coding error.",
         "The investigation found nothing showing that Tehran ordered the hacking of the exiles.",
         "The blackout was first blamed on Russian hackers, but engineers later traced it to a failed transformer.",
+        "We now think the code overlap that tied the intrusions to Iran was planted, and we withdraw that attribution.",
     ],
 )
 def test_negated_acts_are_never_claims(text: str) -> None:
@@ -173,6 +174,9 @@ def test_negated_acts_are_never_claims(text: str) -> None:
     [
         "Moscow not only spread disinformation but also hacked regional election offices.",
         "Chinese operatives did not stop running fake accounts after the takedown.",
+        # an attribution not withdrawn stands
+        "The vendor did not withdraw its attribution of the intrusions to APT41.",
+        "APT41 stole the designs; the vendor has not retracted that attribution.",
     ],
 )
 def test_not_only_and_did_not_stop_still_assert(text: str) -> None:

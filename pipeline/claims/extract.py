@@ -129,8 +129,10 @@ _DENIAL = re.compile(
     r"|\b(?:claims?|allegations?|accusations?|reports?)\b[^.;]{0,120}?\b(?:remains?|are|is|were|was|proved|proven)"
     r" (?:still |so far |entirely |largely )?(?:unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless)\b"
     r"|\b(?:been|was|were|is|are) (?:\w+ly )?debunked\b"
-    r"|\bretract(?:s|ed|ing)? (?:\w+ ){0,3}?(?:attribution|claims?|allegations?|accusations?|assessment|findings?)\b"
-    r"|\bwithdr[ae]w(?:n|s)? (?:\w+ ){0,3}?(?:attribution|claims?|allegations?|accusations?|charges?)\b"
+    r"|" + _NOT_NEGATED + r"\bretract(?:s|ed|ing)? (?:\w+ ){0,3}?(?:attribution|claims?|allegations?|accusations?|"
+    r"assessment|findings?)\b"
+    r"|" + _NOT_NEGATED + r"\bwithdr[ae]w(?:n|s)? (?:\w+ ){0,3}?(?:attribution|claims?|allegations?|accusations?|"
+    r"charges?)\b"
     r"|\bclear(?:s|ed|ing)? (?:\w+ ){0,5}?of (?:any |all )?(?:involvement|wrongdoing|responsibility|charges?|"
     r"allegations?|\w+ing)\b"
     r"|\bit (?:is|was) (?:false|untrue|not true|incorrect) (?:to say )?that\b"
@@ -151,6 +153,12 @@ _DENIAL = re.compile(
 )
 # Every `_DENIAL` alternative needs one of these words: a sentence without any is no denial (the
 # full pattern costs ten times as much; tests/test_claims.py checks the labelled sentences).
+_WITHDRAWAL = re.compile(
+    _NOT_NEGATED + r"\b(?:withdr[ae]w(?:n|s)?|retract(?:s|ed|ing)?) (?:\w+ ){0,3}?attributions?\b"
+    r"|\battributions?\b[^.;]{0,60}?\b(?:was|were|has been|have been|had been) (?!not |never )(?:\w+ )?"
+    r"(?:withdrawn|retracted)\b",
+    re.IGNORECASE,
+)
 _DENIAL_HINT = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut|dismiss|rejec|debunk|disprov|no|yet|lack|rul(?:e|es|ed|ing)\b|"
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
@@ -226,7 +234,10 @@ class Analysed:
         ("... found no evidence that ..., but it was run by ...") denies nothing."""
         if self._denies is None or self._denies[0] is not self.doc:
             cues = self.denial_cues
-            self._denies = (self.doc, bool(cues) and (self.doc is None or acts_negated(self, cues)))
+            # a withdrawn or retracted attribution takes back the sentence's act, whatever clause says it
+            # ("... was planted, and we withdraw that attribution")
+            withdrawn = bool(cues) and bool(_WITHDRAWAL.search(self._flat))
+            self._denies = (self.doc, bool(cues) and (withdrawn or self.doc is None or acts_negated(self, cues)))
         return self._denies[1]
 
     @cached_property
@@ -608,6 +619,9 @@ _ASSERTED_WHEN_NEGATED = frozenset(
         "dissuade",
         "discourage",
         "prevent",
+        "withdraw",
+        "retract",
+        "recant",
     }
 )
 # Factive verbs: their negation leaves what they report true ("none of the victims noticed that
