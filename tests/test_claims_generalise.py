@@ -160,6 +160,7 @@ def test_the_group_stays_unresolved_when_two_states_precede() -> None:
         "The investigation found nothing showing that Tehran ordered the hacking of the exiles.",
         "The blackout was first blamed on Russian hackers, but engineers later traced it to a failed transformer.",
         "We now think the code overlap that tied the intrusions to Iran was planted, and we withdraw that attribution.",
+        "The model declined prompts from Iranian operators who wanted help writing phishing emails.",
     ],
 )
 def test_negated_acts_are_never_claims(text: str) -> None:
@@ -177,6 +178,8 @@ def test_negated_acts_are_never_claims(text: str) -> None:
         # an attribution not withdrawn stands
         "The vendor did not withdraw its attribution of the intrusions to APT41.",
         "APT41 stole the designs; the vendor has not retracted that attribution.",
+        # a refusal beside an act done anyway leaves the act
+        "Our models refused the requests, but the Russian operators then wrote the disinformation articles themselves.",
     ],
 )
 def test_not_only_and_did_not_stop_still_assert(text: str) -> None:

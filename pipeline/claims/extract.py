@@ -140,6 +140,10 @@ _DENIAL = re.compile(
     r"reveals?|revealed) (?:any )?(?:links?|ties|connections?|signs?|traces?|evidence|indications?)\b"
     r"|\b(?:attribution|claims?|allegations?|accusations?|charges?)\b[^.;]{0,60}?\b(?:was|were|has been|have been|"
     r"had been) (?!not |never )(?:\w+ )?(?:withdrawn|retracted|dropped|abandoned)\b"
+    # refused requests (TAXONOMY: refused acts carry no capability) and nothing gained
+    r"|" + _NOT_NEGATED + r"\b(?:refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)) (?:\w+ ){0,3}?"
+    r"(?:requests?|prompts?|queries)\b"
+    r"|\b(?:obtain|gain|get|got|achiev|receiv)(?:s|ed|ing|e|es)? no\b"
     # "was first blamed on Iranian hackers, but investigators later found ...": the blame was revised
     r"|\b(?:first|initially|originally|at first|wrongly|mistakenly|prematurely) (?:blamed on|attributed to|pinned on|"
     r"ascribed to)\b[^.;]{0,120}?,? but\b"
@@ -162,7 +166,8 @@ _WITHDRAWAL = re.compile(
 _DENIAL_HINT = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut|dismiss|rejec|debunk|disprov|no|yet|lack|rul(?:e|es|ed|ing)\b|"
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
-    r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely)",
+    r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely|"
+    r"refus|declin)",
     re.IGNORECASE,
 )
 # TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."). In the labelled
