@@ -339,7 +339,7 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
             # a fragment asserts one only where the head is sure and it names a state or group
             sure = _config(heads, "fragment_threshold")
             a.capabilities = [
-                c for c in a.capabilities if sure is not None and a.cap_probs.get(c, 1.0) >= sure and a.feats.mentions
+                c for c in a.capabilities if sure is not None and a.cap_probs.get(c, 0.0) >= sure and a.feats.mentions
             ]
         if a.asserts_nothing:
             a.capabilities = []
