@@ -96,6 +96,9 @@ def test_coordinated_states_all_act() -> None:
         ("Russia seeks to weaken trust in the electoral process across Europe.", "RUS"),
         ("Chinese operatives set up inauthentic accounts to praise the party.", "CHN"),
         ("North Korean hackers stole cryptocurrency from a bridge protocol.", "PRK"),
+        # GUIDE: a caption or table row that names an act of a named actor asserts it
+        ("Figure 3. Sandworm attacks on Ukrainian power substations, 2015-2022", "RUS"),
+        ("Sandworm | Russia (GRU) | energy, telecoms | wipers", "RUS"),
     ],
 )
 def test_plain_statements_name_their_actor(text: str, code: str) -> None:
@@ -448,19 +451,6 @@ def test_definitions_and_captions_assert_nothing(text: str) -> None:
 def test_a_revised_attribution_beside_a_new_act_still_asserts_it() -> None:
     out = tag_text("The attacks were first blamed on China in 2019, but Chinese hackers kept targeting the ministries.")
     assert out["actors"] == ["CHN"] and out["stance"] != "negated"
-
-
-@pytest.mark.model
-@pytest.mark.parametrize(
-    ("text", "actor"),
-    [
-        ("Figure 3. Sandworm attacks on Ukrainian power substations, 2015-2022", "RUS"),
-        ("Sandworm | Russia (GRU) | energy, telecoms | wipers", "RUS"),
-    ],
-)
-def test_a_caption_or_table_row_naming_a_groups_act_asserts_it(text: str, actor: str) -> None:
-    # GUIDE: a caption or table row asserts nothing unless it names an act of a named actor
-    assert actor in tag_text(text)["actors"]
 
 
 @pytest.mark.model

@@ -90,6 +90,10 @@ _RECOMMENDATION = re.compile(
 )
 # not after "not"/"never": "did not deny that" asserts the act
 _NOT_NEGATED = r"(?<!not )(?<!n't )(?<!n’t )(?<!never )"
+# "retracted its attribution", "withdrew the claims", "the attribution was later withdrawn"
+_RETRACT = r"\bretract(?:s|ed|ing)? (?:\w+ ){0,3}?"
+_WITHDRAW = r"\bwithdr[ae]w(?:n|s)? (?:\w+ ){0,3}?"
+_TAKEN_BACK = r"\b(?:was|were|has been|have been|had been) (?!not |never )(?:\w+ )?"
 # A denied act is no claim whatever the stance head says: "denied that Beijing censors ...".
 _DENIAL = re.compile(
     _NOT_NEGATED + r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted)|"
@@ -129,17 +133,15 @@ _DENIAL = re.compile(
     r"|\b(?:claims?|allegations?|accusations?|reports?)\b[^.;]{0,120}?\b(?:remains?|are|is|were|was|proved|proven)"
     r" (?:still |so far |entirely |largely )?(?:unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless)\b"
     r"|\b(?:been|was|were|is|are) (?:\w+ly )?debunked\b"
-    r"|" + _NOT_NEGATED + r"\bretract(?:s|ed|ing)? (?:\w+ ){0,3}?(?:attribution|claims?|allegations?|accusations?|"
-    r"assessment|findings?)\b"
-    r"|" + _NOT_NEGATED + r"\bwithdr[ae]w(?:n|s)? (?:\w+ ){0,3}?(?:attribution|claims?|allegations?|accusations?|"
-    r"charges?)\b"
+    r"|" + _NOT_NEGATED + _RETRACT + r"(?:attribution|claims?|allegations?|accusations?|assessment|findings?)\b"
+    r"|" + _NOT_NEGATED + _WITHDRAW + r"(?:attribution|claims?|allegations?|accusations?|charges?)\b"
     r"|\bclear(?:s|ed|ing)? (?:\w+ ){0,5}?of (?:any |all )?(?:involvement|wrongdoing|responsibility|charges?|"
     r"allegations?|\w+ing)\b"
     r"|\bit (?:is|was) (?:false|untrue|not true|incorrect) (?:to say )?that\b"
     r"|\b(?:none|neither) of\b[^.;]{0,60}?\b(?:shows?|showed|has|have|had|bears?|bore|carr(?:y|ies|ied)|contains?|"
     r"reveals?|revealed) (?:any )?(?:links?|ties|connections?|signs?|traces?|evidence|indications?)\b"
-    r"|\b(?:attribution|claims?|allegations?|accusations?|charges?)\b[^.;]{0,60}?\b(?:was|were|has been|have been|"
-    r"had been) (?!not |never )(?:\w+ )?(?:withdrawn|retracted|dropped|abandoned)\b"
+    r"|\b(?:attribution|claims?|allegations?|accusations?|charges?)\b[^.;]{0,60}?" + _TAKEN_BACK + r"(?:withdrawn|"
+    r"retracted|dropped|abandoned)\b"
     # refused requests (TAXONOMY: refused acts carry no capability) and nothing gained
     r"|" + _NOT_NEGATED + r"\b(?:refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)) (?:\w+ ){0,3}?"
     r"(?:requests?|prompts?|queries)\b"
@@ -157,10 +159,10 @@ _DENIAL = re.compile(
 )
 # Every `_DENIAL` alternative needs one of these words: a sentence without any is no denial (the
 # full pattern costs ten times as much; tests/test_claims.py checks the labelled sentences).
+# A withdrawn or retracted attribution (a subset of the denials above)
 _WITHDRAWAL = re.compile(
-    _NOT_NEGATED + r"\b(?:withdr[ae]w(?:n|s)?|retract(?:s|ed|ing)?) (?:\w+ ){0,3}?attributions?\b"
-    r"|\battributions?\b[^.;]{0,60}?\b(?:was|were|has been|have been|had been) (?!not |never )(?:\w+ )?"
-    r"(?:withdrawn|retracted)\b",
+    _NOT_NEGATED + r"(?:" + _WITHDRAW + "|" + _RETRACT + r")attributions?\b"
+    r"|\battributions?\b[^.;]{0,60}?" + _TAKEN_BACK + r"(?:withdrawn|retracted)\b",
     re.IGNORECASE,
 )
 _DENIAL_HINT = re.compile(
@@ -313,6 +315,8 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     # reports, and the head's pull towards espionage there is the labels' prior, not the sentence
     cross = _config(heads, "cross_threshold")
     info_space = set(_config(heads, "cross_caps") or ())
+    means_floor = _config(heads, "means_floor")
+    fragment_threshold = _config(heads, "fragment_threshold")
     for a, p, s in zip(items, caps, stances, strict=True):
         a.stance = STANCES[int(np.argmax(s))]
         a.stance_probs = s
@@ -330,17 +334,14 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
             for c, v in a.cap_probs.items()
             if (c in fired if c in fallback else v >= (rule_threshold if c in fired else untriggered))
         ]
-        means_floor = _config(heads, "means_floor")
         if means_floor is not None:
             a.capabilities += _as_means(a, means_floor)
         a.capabilities += _coordinated(a)
         if a.fragment and not a.asserts_nothing:
             # of the 543 labelled corpus sentences the parser finds no verb in, 8 carry a capability:
-            # a fragment asserts one only where the head is sure and it names a state or group
-            sure = _config(heads, "fragment_threshold")
-            a.capabilities = [
-                c for c in a.capabilities if sure is not None and a.cap_probs.get(c, 0.0) >= sure and a.feats.mentions
-            ]
+            # a fragment asserts one only where it names a state or group and the head is sure
+            sure = fragment_threshold if a.feats.mentions else None
+            a.capabilities = [c for c in a.capabilities if sure is not None and a.cap_probs[c] >= sure]
         if a.asserts_nothing:
             a.capabilities = []
             if a.denies:
