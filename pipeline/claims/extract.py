@@ -75,17 +75,27 @@ _TARGET_RE = re.compile(
 # no capability): an imperative defensive verb first, or an explicit "should"/"are urged to".
 _RECOMMENDATION = re.compile(
     # an imperative at the start, after at most one adverb ("Routinely audit ...", "Be vigilant against ...")
-    r"^[\W\d]*(?:\w+ly,? )?(?:block|monitor|filter|implement|ensure|consider|enable|disable|restrict|review|"
-    r"update|patch|provide|visit|be (?:vigilant|aware|alert|cautious|careful|wary|prepared)|use(?! of\b)|"
+    r"^[\W\d]*(?:\w+ly,? )?(?P<imperative>block|monitor|filter|implement|ensure|consider|enable|disable|restrict|"
+    r"review|update|patch|provide|visit|be (?:vigilant|aware|alert|cautious|careful|wary|prepared)|use(?! of\b)|"
     r"deploy|store|encrypt|"
     r"document|develop|conduct|plan|prioriti[sz]e|perform|create|look for|search for|scan|investigate|identify|"
     r"apply|configure|audit|limit|require|maintain|establish|segment|prohibit|prevent|avoid|keep|remove|isolate|"
     r"educate|train|report|contact|hunt|check|verify|validate|inspect|enforce|follow|adopt|install|change|reset|"
     r"rotate|harden|back up|do not|don[’']t|upgrade|replace|turn off|reduce|mitigate|minimize|delete|whitelist|"
     r"allowlist|denylist|blacklist)\b"
+    # not a label ("Report: ...", "Document name: ...") nor a name that reports ("Check Point observed")
+    r"(?!(?:\s+\w+)?\s*:)(?!(?-i:\s+(?:[A-Z][\w&.-]*\s+){1,3})(?:said|says|found|observed|reported|attribut\w+|"
+    r"assess\w*|identified|track\w*|not\w+|detected|discovered|linked|links|traced|wrote|published|warn\w*|stat\w+|"
+    r"believ\w+)\b)"
     r"|\b(?:organi[sz]ations|defenders|administrators|users|entities|agencies|companies|you|operators of \w+)"
-    r"\s+(?:should|must|are (?:encouraged|advised|urged) to)\b"
-    r"|\b(?:we|the \w+(?: \w+)?) (?:recommend|urge|encourage)s?\b(?! that \w+ (?:actors|hackers))",
+    r"\s+(?P<modal>should|must|are (?:encouraged|advised|urged) to)\b"
+    r"|\b(?:we|the \w+(?: \w+)?) (?P<advise>recommend|urge|encourage)s?\b(?! that \w+ (?:actors|hackers))",
+    re.IGNORECASE,
+)
+# a recommendation's subject after a clause of its own: "..., so defenders should", "...; we recommend"
+_AFTER_CLAUSE = re.compile(
+    r"^(?![\W\d]*(?:to|in|for|given|as|if|when|where|because|since|until|once|based|following|after|before|to)\b)"
+    r"(?:\S+\s+){6,}?\S*(?:[,;]\s*(?:(?:so|and|but|yet|thus|hence|while|whereas)\s+)?|\s(?:so|and|but|yet|thus|hence)\s+)$",
     re.IGNORECASE,
 )
 # not after "not"/"never": "did not deny that" asserts the act
@@ -260,13 +270,18 @@ class Analysed:
             return []  # four sentences in five hold none of the words a denial needs
         return [m.start() for m in _DENIAL.finditer(text)]
 
-    @cached_property
+    @property
     def _form_asserts_nothing(self) -> bool:
         """A reference entry, definition, short caption or recommendation, by its wording."""
         text = self._flat
         if is_citation(text) or _DEFINITION.search(text):
             return True
-        return bool(_RECOMMENDATION.search(text))
+        m = _RECOMMENDATION.search(text)
+        if m is None:
+            return False
+        # advice after a clause of its own ("... are all harvesting credentials, so defenders should
+        # not assume ...") leaves that clause's act to the heads
+        return m.lastgroup == "imperative" or not _AFTER_CLAUSE.search(text, 0, m.start())
 
     @property
     def fragment(self) -> bool:
