@@ -370,8 +370,9 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
 
 
 # Capability words joined by "and" / "or" share their act (TAXONOMY: "target ... with propaganda or
-# censorship" carries both)
-_COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and/or|and|or|,)\s*", re.IGNORECASE)
+# censorship" carries both); the first may end in its head noun and the second start with a
+# modifier ("disinformation campaigns and cyber espionage")
+_COORDINATION = re.compile(r"\s*(?:[\w-]+\s*)?(?:,\s*)?(?:and/or|and|or|,)\s*(?:[\w-]+\s+)?", re.IGNORECASE)
 
 
 # "target individuals abroad with propaganda", "flooded the feeds with deepfakes": a capability
