@@ -85,6 +85,15 @@ VERB_CLASSES: dict[str, frozenset[str]] = {
 
 # Words glued after a mention with a hyphen: "Russia-based", "Iranian-backed", "China-nexus".
 _HYPHEN_AFTER = re.compile(r"[-‐‑–](\w+)")
+# What a glued word says of the state: tied to it ("Kremlin-backed", "CCP-run", "Tehran-directed")
+# or only its place ("Russia-based", "China-hosted"); the class carries over to words the labels lack
+_HYPHEN_CLASSES = {
+    "tie": frozenset(
+        "backed linked sponsored run controlled funded owned directed aligned affiliated nexus supported "
+        "organised organized tied connected allied installed managed operated financed paid steered".split()
+    ),
+    "origin": frozenset("based origin hosted located registered speaking born headquartered".split()),
+}
 # Words glued before a mention: "pro-Russian", "anti-Chinese", "non-Iranian".
 _HYPHEN_BEFORE = re.compile(r"\b(pro|anti|non|ex|post|pre|sino|russo)[-‐‑–]$", re.I)
 _IP = re.compile(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|\b[0-9a-f]{32,64}\b", re.I)
@@ -247,7 +256,9 @@ def frame_features(span: Any, triggers: set[int]) -> list[str]:
         out += [f"np_cls:{c}" for c in noun_classes(np)]
     out += _trigger_relation(root, np, triggers)
     if m := _HYPHEN_AFTER.match(text, span.end_char):
-        out.append(f"hyph:{m.group(1).lower()}")
+        glued = m.group(1).lower()
+        out.append(f"hyph:{glued}")
+        out += [f"hyph_cls:{c}" for c, words in _HYPHEN_CLASSES.items() if glued in words]
     if m := _HYPHEN_BEFORE.search(text[: span.start_char]):
         out.append(f"prehyph:{m.group(1).lower()}")
     if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
