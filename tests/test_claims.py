@@ -519,6 +519,13 @@ def test_recommendations_assert_nothing(nlp) -> None:
         assert tag_text(text)["claims"] == [] and tag_text(text)["capabilities"] == []
     # a sentence that opens with the noun "use" is no imperative
     assert tag_text("Use of stolen credentials by APT29 let it read the ministry's email.")["actors"] == ["RUS"]
+    # a source's name that opens like an imperative, and advice after a clause that states an act
+    for text in (
+        "Check Point Research attributes the wiper attacks on Albanian ministries to the MOIS.",
+        "The agencies assess that Chinese state hackers are stealing credentials from VPN appliances, so "
+        "defenders should not assume a single intrusion set.",
+    ):
+        assert tag_text(text)["actors"], text
 
 
 @pytest.mark.model

@@ -76,6 +76,11 @@ def test_a_plant_shutdown_is_not_censorship() -> None:
         ("MIVD", "NLD"),
         ("ANSSI", "FRA"),
         ("SBU", "UKR"),
+        ("Zvezda", "RUS"),
+        ("Telesur", "VEN"),
+        ("Inter-Services Public Relations", "PAK"),
+        ("Sidewinder", "IND"),
+        ("UNC1151", "BLR"),
     ],
 )
 def test_agencies_and_places_resolve_to_states(alias: str, code: str) -> None:

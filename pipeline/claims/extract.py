@@ -740,6 +740,17 @@ def _negated_verb(token: Any) -> bool:
     return False
 
 
+_ADVISED = frozenset(
+    "defender organization organisation administrator user entity agency company operator reader analyst you we".split()
+)
+
+
+def _advises(verb: Any) -> bool:
+    """The verb is advice to defenders ("so defenders should not assume ..."): its negation denies no act."""
+    modal = any(c.dep_ == "aux" and c.lower_ in ("should", "must") for c in verb.children)
+    return modal and any(c.dep_ == "nsubj" and c.lemma_.lower() in _ADVISED for c in verb.children)
+
+
 def main_clauses(doc: Any) -> list[Any]:
     """Heads of the sentence's main clauses: each root and the verbs coordinated with it or set
     beside it ("... did not need exploits: it compromised the routers")."""
@@ -826,7 +837,9 @@ def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
     by "no"/"neither" or that is "none", and the verb of an actor so quantified or negated. "No
     other state has ..." compares; it does not deny."""
     doc = a.doc
-    anchors = [v for h in heads if h.pos_ in ("VERB", "AUX") for v in _reported(h) if _negated_verb(v)]
+    anchors = [
+        v for h in heads if h.pos_ in ("VERB", "AUX") for v in _reported(h) if _negated_verb(v) and not _advises(v)
+    ]
     anchors += [_verb_of(doc[i]) for i in a.triggers if _negated_verb(doc[i])]
     for tok in doc:
         if tok.dep_ not in ("nsubj", "nsubjpass"):
