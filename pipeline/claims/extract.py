@@ -94,7 +94,7 @@ _RECOMMENDATION = re.compile(
 )
 # a recommendation's subject after a clause of its own: "..., so defenders should", "...; we recommend"
 _AFTER_CLAUSE = re.compile(
-    r"^(?![\W\d]*(?:to|in|for|given|as|if|when|where|because|since|until|once|based|following|after|before|to)\b)"
+    r"^(?![\W\d]*(?:to|in|for|given|as|if|when|where|because|since|until|once|based|following|after|before)\b)"
     r"(?:\S+\s+){6,}?\S*(?:[,;]\s*(?:(?:so|and|but|yet|thus|hence|while|whereas)\s+)?|\s(?:so|and|but|yet|thus|hence)\s+)$",
     re.IGNORECASE,
 )
@@ -270,7 +270,7 @@ class Analysed:
             return []  # four sentences in five hold none of the words a denial needs
         return [m.start() for m in _DENIAL.finditer(text)]
 
-    @property
+    @cached_property
     def _form_asserts_nothing(self) -> bool:
         """A reference entry, definition, short caption or recommendation, by its wording."""
         text = self._flat
