@@ -38,6 +38,7 @@ from pipeline.claims.taxonomy import load_taxonomy
         ("The regulator's blocklist now holds 4,000 news sites.", "censorship"),
         ("The unit's crypto heists fund the missile programme.", "cyber_espionage"),
         ("The intrusion froze the customs agency's servers for two days.", "cyber_attack"),
+        ("The ministry pressed advertisers to suppress coverage of the protests.", "censorship"),
     ],
 )
 def test_influence_and_theft_phrasings_fire(text: str, capability: str) -> None:
@@ -300,18 +301,6 @@ def test_making_content_without_ai_is_not_synthetic_media() -> None:
     assert not get_matchers().features("The campaign generated images of soldiers for its posters.").ai_enabled
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The police used an automated system that reads licence plates at checkpoints.",
-        "The operators asked its models to write posts in Hebrew.",
-        "Officers matched faces from metro cameras against a watch list.",
-    ],
-)
-def test_ai_tools_named_in_plain_words_are_ai(text: str) -> None:
-    assert get_matchers().features(text).ai_enabled
-
-
 @pytest.mark.model
 @pytest.mark.parametrize(
     ("text", "code"),
@@ -459,6 +448,13 @@ def test_a_revised_attribution_beside_a_new_act_still_asserts_it() -> None:
 
 
 @pytest.mark.model
+def test_a_surveillance_vendor_is_not_its_state_acting() -> None:
+    out = tag_text("Hikvision installed face-matching cameras for the Kenyan police in Nairobi.")
+    assert "CHN" not in out["actors"]
+    assert {m["text"]: m["role"] for m in out["mentions"]}.get("Hikvision") == "vendor"
+
+
+@pytest.mark.model
 def test_a_list_of_names_asserts_nothing() -> None:
     assert tag_text("APT28, APT29 and Turla")["capabilities"] == []
 
@@ -551,6 +547,13 @@ def test_cannot_rule_out_is_a_possibility() -> None:
         "The faces were rendered with a diffusion model before the accounts went live.",
         "The operators used our models to translate the articles into Hebrew.",
         "The comments were machine-translated from Russian.",
+        # AI tools named in plain words, and an AI provider's own phrasing
+        "The police used an automated system that reads licence plates at checkpoints.",
+        "The operators asked its models to write posts in Hebrew.",
+        "Officers matched faces from metro cameras against a watch list.",
+        "The operation had our models translate the op-eds into German.",
+        "The network called voters with synthetic robocalls in the governor's voice.",
+        "Generative voice tools let the operatives impersonate officials.",
     ],
 )
 def test_ai_words_in_their_usual_spellings(text: str) -> None:

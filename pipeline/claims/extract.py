@@ -167,14 +167,14 @@ _DENIAL = re.compile(
     r"indicate|observe|observed|see|seen|detect|detected|identify|identified|attribute|attributed)\w* (?:that|any)\b",
     re.IGNORECASE,
 )
-# Every `_DENIAL` alternative needs one of these words: a sentence without any is no denial (the
-# full pattern costs ten times as much; tests/test_claims.py checks the labelled sentences).
 # A withdrawn or retracted attribution (a subset of the denials above)
 _WITHDRAWAL = re.compile(
     _NOT_NEGATED + r"(?:" + _WITHDRAW + "|" + _RETRACT + r")attributions?\b"
     r"|\battributions?\b[^.;]{0,60}?" + _TAKEN_BACK + r"(?:withdrawn|retracted)\b",
     re.IGNORECASE,
 )
+# Every `_DENIAL` alternative needs one of these words: a sentence without any is no denial (the
+# full pattern costs ten times as much; tests/test_claims.py checks the labelled sentences).
 _DENIAL_HINT = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut|dismiss|rejec|debunk|disprov|no|yet|lack|rul(?:e|es|ed|ing)\b|"
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
