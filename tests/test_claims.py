@@ -235,6 +235,12 @@ def test_transnational_repression_needs_borders() -> None:
         # a pointer asserts nothing; origin is a place (GUIDE.md, changes after adjudication, rule 6)
         ("For more on Chinese state-sponsored espionage, see CISA’s China Cyber Threat Overview.", []),
         ("Hackers based in China infiltrated the ministry.", []),
+        # an organ placed by "in" acts for the state of the place; an asset there only places it
+        ("Police in Peru used face-matching cameras to track the protesters.", ["PER"]),
+        ("Authorities in Chile cut mobile internet in the north for a week.", ["CHL"]),
+        ("Servers in Chile hosted the phishing pages used against Peruvian officials.", []),
+        # an organ known by an acronym acts for the state that owns it
+        ("Venezuela's SEBIN hacked the phones of exiled journalists in Madrid.", ["VEN"]),
     ],
 )
 def test_reporters_victims_and_attribution(nlp, text: str, actors: list[str]) -> None:

@@ -46,6 +46,13 @@ def _token(sentence: str, word: str) -> Any:
         ("The Kenya-backed group stole data.", "Kenya", "hyph:backed", "prehyph:pro"),
         ("Pro-Kenya accounts praised the ruling party.", "Kenya", "prehyph:pro", "hyph:backed"),
         ("Kenya, Chile and Peru signed the statement.", "Chile", "listed", "verbless"),
+        # what the subject of "be" or "account for" is said to be
+        ("Chile and Peru were among the worst perpetrators.", "Peru", "pred:culprit", "pred:answerable"),
+        ("Chile was behind the outage at the port.", "Chile", "pred:answerable", "pred:culprit"),
+        ("Chile accounted for a third of the intrusions.", "Chile", "pred:answerable", "pred:none"),
+        ("Chile was sunny all week.", "Chile", "fn:nsubj_vbe", "pred:answerable"),
+        # a possessor of an organ known by its name or acronym
+        ("Chile's DINA followed the exiles.", "Chile", "poss:name", "poss:none"),
     ],
 )
 def test_frames_name_the_word_class_of_the_governor(sentence: str, mention: str, expected: str, absent: str) -> None:

@@ -27,6 +27,7 @@ from pipeline.claims.roles import (
     find_target,
     in_said_clause,
     judging_subject,
+    organ_in,
     owns_a_thing,
     phrase_head,
     subject_of_an_act,
@@ -580,6 +581,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
                 elif in_said_clause(span.root):
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
+                elif c.role == "location" and a.capabilities and organ_in(span.root, a.triggers):
+                    c.role = "actor"  # "Police in Tehran paired traffic cameras with face matching"
                 elif (hit := acted_on(span.root)) is not None:
                     c.role = hit  # on the receiving end in the parse: "sabotage Iran's programme"
                 elif c.role == "actor" and c.mention.alias.kind == "state" and owns_a_thing(span.root, a.triggers):

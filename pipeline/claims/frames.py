@@ -63,6 +63,8 @@ NOUN_CLASSES: dict[str, frozenset[str]] = {
         "report advisory statement release analysis investigation assessment publication press blog "
         "whitepaper paper document alert warning indictment guidance bulletin reporting article".split()
     ),
+    # who is answerable for an act: "Egypt and Rwanda were among the most frequent perpetrators"
+    "culprit": frozenset("perpetrator culprit orchestrator instigator mastermind architect author".split()),
     # what is talked about
     "topic": frozenset(
         "war conflict relation relationship policy issue interest election politics economy history "
@@ -105,10 +107,11 @@ def _lemma(tok: Any) -> str:
 
 
 def noun_classes(tok: Any) -> list[str]:
-    """Word classes of a noun (its lemma and its lowercased form); ["none"] if it has none."""
+    """Word classes of a noun (its lemma and its lowercased form); ["name"] for a proper name or an
+    acronym with none ("Venezuela's SEBIN", "Russia's Rostec"), ["none"] for any other."""
     words = {_lemma(tok), tok.lower_}
     out = [c for c, ws in NOUN_CLASSES.items() if words & ws]
-    return out or ["none"]
+    return out or (["name"] if tok.pos_ == "PROPN" or (tok.text.isupper() and len(tok.text) > 1) else ["none"])
 
 
 def verb_classes(tok: Any, triggers: set[int]) -> list[str]:
@@ -193,6 +196,36 @@ def _function(np: Any, triggers: set[int]) -> list[str]:
     return [f"fn:other_{dep}"]
 
 
+# What makes the subject of "be" answerable for an act: "X was behind", "X is responsible for",
+# "X accounted for 38 percent of the intrusions".
+_ANSWERABLE = frozenset({"responsible", "culpable", "accountable", "behind"})
+
+
+def _predicate(np: Any) -> list[str]:
+    """What a subject is said to be, for the subject of "be" or "account for": the classes of the
+    noun it is equated with ("X is a threat actor", "X was among the perpetrators"), or
+    "pred:answerable" ("X was behind / responsible for ...")."""
+    verb = np.head
+    if np.dep_ != "nsubj" or verb is np:
+        return []
+    lemma = _lemma(verb)
+    kids = list(verb.children)
+    if lemma == "account" and any(k.dep_ == "prep" and k.lower_ == "for" for k in kids):
+        return ["pred:answerable"]
+    if lemma not in VERB_CLASSES["be"]:
+        return []
+    out: list[str] = []
+    for k in kids:
+        if k.dep_ in ("attr", "acomp") or (k.dep_ == "prep" and k.lower_ == "behind"):
+            if k.lower_ in _ANSWERABLE:
+                out.append("pred:answerable")
+            elif k.dep_ == "attr":
+                out += [f"pred:{c}" for c in noun_classes(k)]
+        elif k.dep_ == "prep" and k.lower_ == "among":
+            out += [f"pred:{c}" for o in k.children if o.dep_ == "pobj" for c in noun_classes(o)]
+    return out
+
+
 def _trigger_relation(root: Any, np: Any, triggers: set[int]) -> list[str]:
     """Where the nearest capability trigger is, in the tree and in the text."""
     if not triggers:
@@ -247,7 +280,7 @@ def frame_features(span: Any, triggers: set[int]) -> list[str]:
     text, ioc, verbless = _sentence_facts(doc)
     np, attach = _noun_phrase(root)
     func = _function(np, triggers)
-    out = [*attach, *func]
+    out = [*attach, *func, *_predicate(np)]
     # the frame with the way the mention attaches: "mod:agent+fn:nsubj_vtrigger"
     for a in attach or ["self"]:
         if a != "conj":

@@ -239,6 +239,38 @@ def subject_of_an_act(token: Token, trigger_tokens: set[int]) -> bool:
     return any(_does_act(v, trigger_tokens) for v in verbs)
 
 
+# Organs of a state placed by "in": "police in Moscow", "authorities in Tehran", "the junta in
+# Guinea". Acting, they are the state of the place ("Police in Tehran paired cameras with ...").
+_ORGANS_IN = frozenset(
+    "police authority officer official ministry bureau junta government regime agency service "
+    "administration military army".split()
+)
+
+
+def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
+    """The mention places an organ of its state that does the act: "Police in Moscow used the
+    city's cameras to detain ...", unlike "servers in Russia" or "journalists in Venezuela"."""
+    tok = phrase_head(token, ("conj", "compound", "amod", "appos"))
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ != "in":
+        return False
+    organ = prep.head
+    if _lemma(organ) not in _ORGANS_IN:
+        return False
+    if subject_of_an_act(organ, trigger_tokens):
+        return True
+    # no trigger word to anchor on ("Authorities in Iran cut mobile internet ..."): the organ is
+    # the subject of the sentence's main verb, which neither reports nor perceives
+    verb = organ.head
+    return (
+        not trigger_tokens
+        and organ.dep_ == "nsubj"
+        and verb.dep_ == "ROOT"
+        and verb.pos_ == "VERB"
+        and _lemma(verb) not in PERCEPTION_VERBS | REPORT_VERBS
+    )
+
+
 _LAW_NOUNS = frozenset("police enforcement prosecutor investigator court authority agency".split())
 _TAKEDOWN_VERBS = frozenset("take seize dismantle disrupt sinkhole shut arrest indict charge extradite".split())
 _CRIME_THINGS = frozenset(
@@ -274,8 +306,8 @@ def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     if token.dep_ != "poss" or token.head is token:
         return False
     owned = token.head
-    if owned.i in trigger_tokens or owned.pos_ not in ("NOUN",):
-        return False
+    if owned.i in trigger_tokens or owned.pos_ not in ("NOUN",) or owned.text.isupper():
+        return False  # an acronym the tagger calls a noun names an organ: "Venezuela's SEBIN"
     lemma = _lemma(owned)
     return not any(lemma in words for words in (AGENT_NOUNS, ACTIVITY_NOUNS, HOSTILE_NOUNS, _ACT_NOMINALS))
 
