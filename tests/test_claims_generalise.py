@@ -421,11 +421,27 @@ def test_exported_goods_are_not_the_sellers_surveillance() -> None:
         "We found no deepfakes attributable to Moscow among the videos reviewed.",
         "Officials have no information indicating that Beijing altered voter records.",
         "The prosecutors did not allege that Tehran directed the surveillance of the activists.",
+        "There is little evidence that Peruvian hackers stole the ministry's files.",
+        # a stand against an act is no act
+        "Chile's foreign ministry said that Chile firmly opposes all forms of hacking.",
+        "The Peruvian interior ministry condemned cyberattacks on hospitals.",
     ],
 )
 def test_denials_in_report_wording_are_never_claims(text: str) -> None:
     out = tag_text(text)
     assert out["actors"] == [] and out["claims"] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The EU condemned Peru's cyberattacks on Chilean banks.",
+        "NATO condemned the cyberattacks by Peruvian military hackers on Chilean banks.",
+    ],
+)
+def test_condemning_someone_elses_act_asserts_it(text: str) -> None:
+    assert tag_text(text)["actors"] == ["PER"]
 
 
 @pytest.mark.model

@@ -114,6 +114,8 @@ _DENIAL = re.compile(
     r"|" + _NOT_NEGATED + r"\bden(?:y|ies|ied|ying)(?:\s+\w+){1,3}?\s+that\b"
     r"|\bno (?:direct |clear |conclusive |hard |credible |further |public |concrete |firm )?"
     r"(?:evidence|proof|indications?|signs?|information|reporting|intelligence|record|basis|trace)\b"
+    r"|\b(?:little|scant|scarce|slim|few) (?:direct |clear |hard |credible |public )?"
+    r"(?:evidence|proof|indications?|signs?)\b"
     r"|\bno (?:known |direct |clear |established |proven )?"
     r"(?:(?:links?|ties)(?: \w+)? (?:between|to|with)|connection between)\b"
     r"|\b(?:found|find|finds|saw|seen|see|observed|detected|identified|uncovered) (?:no|nothing|none)\b"
@@ -178,6 +180,7 @@ _WITHDRAWAL = re.compile(
 # full pattern costs ten times as much; tests/test_claims.py checks the labelled sentences).
 _DENIAL_HINT = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut|dismiss|rejec|debunk|disprov|no|yet|lack|rul(?:e|es|ed|ing)\b|"
+    r"little|scant|scarce|slim|few|"
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
     r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely|"
     r"refus|declin)",
@@ -721,6 +724,10 @@ _SPEECH = frozenset(
 _CLAUSE_DEPS = frozenset({"conj", "parataxis"})
 _SEARCH = frozenset({"look", "search", "check", "seek", "hunt", "examine", "review", "scan", "comb"})
 _NOBODY = frozenset({"none", "nobody", "neither"})
+# Verbs that take a stand against an act: "China firmly opposes all forms of hacking", "the
+# ministry condemned cyberattacks on civilian infrastructure". Their object is no act of theirs.
+# ("We banned accounts that ...", in a platform's report, is no such stand: bans are left out.)
+_OPPOSE = frozenset("oppose condemn denounce decry deplore abhor renounce".split())
 
 
 def _negated_verb(token: Any) -> bool:
@@ -834,6 +841,32 @@ def _next_word(tok: Any) -> str:
     return tok.doc[tok.i + 1].lower_ if tok.i + 1 < len(tok.doc) else ""
 
 
+def _opposed(a: Analysed) -> list[Any]:
+    """Verbs of opposition whose object holds a trigger and names nobody who does it: "opposes all
+    forms of hacking" asserts no hacking; "condemned Russia's cyberattacks" (a possessor) and
+    "condemned attacks by Iranian hackers" (an agent) assert the act of someone else."""
+    doc = a.doc
+    named = {t.i for c in a.candidates if (span := tokens_in(doc, c.mention.start, c.mention.end)) for t in span}
+    out = []
+    for i in a.triggers:
+        prev = doc[i]
+        for anc in doc[i].ancestors:
+            if prev.dep_ in ("relcl", "acl"):
+                break  # "condemned the accounts that spread ...": what the accounts did stands
+            if anc.pos_ in ("VERB", "AUX"):
+                if anc.lemma_.lower() in _OPPOSE and prev.dep_ in ("dobj", "obj", "prep"):
+                    # what the verb governs, less its subject ("by ..." may hang on the verb)
+                    subjects = {t.i for c in anc.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+                    inside = ({t.i for t in anc.subtree} - subjects) & named
+                    doers = [doc[j] for j in inside if doc[j].dep_ in ("poss", "amod", "compound", "nmod")]
+                    doers += [doc[j] for j in inside if any(x.lower_ in ("by", "from") for x in doc[j].ancestors)]
+                    if not doers:
+                        out.append(anc)
+                break
+            prev = anc
+    return out
+
+
 def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
     """Verbs whose negation reaches part of the sentence: negated main verbs (a reporting verb
     stands for what it reports), the verbs above negated triggers, the verb of a subject quantified
@@ -844,6 +877,7 @@ def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
         v for h in heads if h.pos_ in ("VERB", "AUX") for v in _reported(h) if _negated_verb(v) and not _advises(v)
     ]
     anchors += [_verb_of(doc[i]) for i in a.triggers if _negated_verb(doc[i])]
+    anchors += _opposed(a)
     for tok in doc:
         if tok.dep_ not in ("nsubj", "nsubjpass"):
             continue
