@@ -239,6 +239,7 @@ def test_transnational_repression_needs_borders() -> None:
         ("Police in Peru used face-matching cameras to track the protesters.", ["PER"]),
         ("Authorities in Chile cut mobile internet in the north for a week.", ["CHL"]),
         ("Servers in Chile hosted the phishing pages used against Peruvian officials.", []),
+        ("Staff at the Peruvian embassy in Madrid harassed exiled journalists.", ["PER"]),
         # an organ known by an acronym acts for the state that owns it
         ("Venezuela's SEBIN hacked the phones of exiled journalists in Madrid.", ["VEN"]),
     ],

@@ -584,8 +584,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
                 elif in_said_clause(span.root):
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
-                elif c.role == "location" and a.capabilities and organ_in(span.root, a.triggers):
-                    c.role = "actor"  # "Police in Tehran paired traffic cameras with face matching"
+                elif c.role != "actor" and a.capabilities and organ_in(span.root, a.triggers):
+                    c.role = "actor"  # "Police in Tehran paired cameras ...", "staff at the Tajik embassy summoned ..."
                 elif (hit := acted_on(span.root)) is not None:
                     c.role = hit  # on the receiving end in the parse: "sabotage Iran's programme"
                 elif c.role == "actor" and c.mention.alias.kind == "state" and owns_a_thing(span.root, a.triggers):

@@ -245,18 +245,15 @@ _ORGANS_IN = frozenset(
     "police authority officer official ministry bureau junta government regime agency service "
     "administration military army".split()
 )
+# People who work for an organ ("staff at the Tajik embassy", "officers of Iran's intelligence
+# ministry") and the organs they work for.
+_STAFF = frozenset("staff officer official agent operative employee personnel member diplomat".split())
+_ORGANS = _ORGANS_IN | frozenset(
+    "embassy consulate mission command directorate committee office department guard unit".split()
+)
 
 
-def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
-    """The mention places an organ of its state that does the act: "Police in Moscow used the
-    city's cameras to detain ...", unlike "servers in Russia" or "journalists in Venezuela"."""
-    tok = phrase_head(token, ("conj", "compound", "amod", "appos"))
-    prep = tok.head
-    if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ != "in":
-        return False
-    organ = prep.head
-    if _lemma(organ) not in _ORGANS_IN:
-        return False
+def _acts_as_subject(organ: Token, trigger_tokens: set[int]) -> bool:
     if subject_of_an_act(organ, trigger_tokens):
         return True
     # no trigger word to anchor on ("Authorities in Iran cut mobile internet ..."): the organ is
@@ -269,6 +266,29 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
         and verb.pos_ == "VERB"
         and _lemma(verb) not in PERCEPTION_VERBS | REPORT_VERBS
     )
+
+
+def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
+    """The mention places or owns an organ of its state, or the people who work for one, and they
+    do the act: "Police in Moscow used the city's cameras to detain ...", "Consular staff at the
+    Tajik embassy summoned ...", "Staff at Thailand's Internal Security Operations Command ran
+    ...", unlike "servers in Russia", "journalists in Venezuela" or "employees of a Turkish mobile
+    operator"."""
+    tok = phrase_head(token, ("conj", "compound", "amod", "appos"))
+    if tok.dep_ == "poss" or (tok is token and token.dep_ in ("amod", "compound")):
+        owned = tok.head  # "Thailand's ... Command", "the Tajik embassy"
+        if owned.dep_ != "pobj" or not (_lemma(owned) in _ORGANS or owned.pos_ == "PROPN"):
+            return False
+        tok = owned
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "of"):
+        return False
+    organ = prep.head
+    if prep.lower_ == "in":
+        return tok is phrase_head(token, ("conj", "compound", "amod", "appos")) and (
+            _lemma(organ) in _ORGANS_IN and _acts_as_subject(organ, trigger_tokens)
+        )
+    return _lemma(organ) in _STAFF and _acts_as_subject(organ, trigger_tokens)
 
 
 _LAW_NOUNS = frozenset("police enforcement prosecutor investigator court authority agency".split())
