@@ -581,3 +581,22 @@ def test_a_quoted_term_that_means_something_is_a_definition() -> None:
 
     assert _DEFINITION.search("Here, 'cyber espionage' means intrusions to collect intelligence.")
     assert not _DEFINITION.search("This means that Russian hackers stole the data.")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        # a third party tells of the act or attributes it (GUIDE: "reported")
+        (
+            "Investigators traced the campaign against Chilean voters to Peru's military intelligence service.",
+            "reported",
+        ),
+        ("Peruvian police monitored the exiles' phones in Madrid, two former officers said.", "reported"),
+        # the author's own finding is a fact
+        ("We traced the campaign against Chilean voters to Peru's military intelligence service.", "fact"),
+    ],
+)
+def test_a_third_partys_report_is_reported(text: str, stance: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == ["PER"] and out["stance"] == stance

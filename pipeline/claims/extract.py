@@ -616,6 +616,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             a.stance = "negated"
         elif a.capabilities and a.stance == "fact" and main_verb_is_possible(a):
             a.stance = "hypothetical"  # GUIDE: "could be used to", "may seek": a possibility
+        elif a.capabilities and a.stance == "fact" and third_party_reports(a):
+            a.stance = "reported"  # GUIDE: "Citizen Lab found", "Meta attributed", "... officials said"
 
 
 # Verbs whose negation asserts the act: "did not stop spreading", "cannot rule out that APT40
@@ -938,6 +940,37 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
 
 
 _POSSIBLE = frozenset({"could", "may", "might"})
+# Verbs by which someone other than the author tells of an act: with a clause ("Rappler found
+# that ...", "..., former staff said") or attributing it ("traced the sites to ...", "blamed the
+# GRU for ...", "sanctioned a company for ...").
+_TELLS = frozenset(
+    "say tell report find conclude note document describe reveal show allege claim state write confirm testify "
+    "observe detect discover uncover warn estimate".split()
+)
+_ATTRIBUTES = frozenset("attribute trace link tie pin blame accuse charge indict sanction name connect".split())
+_FIRST_PERSON = frozenset({"we", "us", "i", "our"})
+
+
+def third_party_reports(a: Analysed) -> bool:
+    """A main verb of the sentence is a report or an attribution by a third party: its subject is
+    not the author ("we") and it carries a clause, or an object it attributes."""
+    if a.doc is None:
+        return False
+    for verb in main_clauses(a.doc):
+        lemma = verb.lemma_.lower()
+        if lemma not in _TELLS and lemma not in _ATTRIBUTES:
+            continue
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects or any(s.lower_ in _FIRST_PERSON for s in subjects) or _negated_verb(verb):
+            continue
+        if subjects[0].dep_ == "nsubjpass" and not any(c.dep_ == "agent" for c in verb.children):
+            continue  # "the campaign was attributed to ..." by nobody named: left to the head
+        kids = {c.dep_ for c in verb.children}
+        if lemma in _TELLS and kids & {"ccomp", "xcomp"}:
+            return True
+        if lemma in _ATTRIBUTES and kids & {"dobj", "prep", "agent"}:
+            return True
+    return False
 
 
 def main_verb_is_possible(a: Analysed) -> bool:
