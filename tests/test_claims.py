@@ -249,6 +249,28 @@ def test_reporters_victims_and_attribution(nlp, text: str, actors: list[str]) ->
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("Police in Peru tracked the protesters.", "Peru", True),
+        ("Officers of Peru's intelligence ministry tracked the exiles.", "Peru", True),
+        ("Agents of Lima tracked the exiles.", "Lima", True),
+        # an employee of a firm, a journalist somewhere, a server somewhere: not the state's organ
+        ("Employees of a Peruvian telecom operator tracked the exiles.", "Peruvian", False),
+        ("Journalists in Peru tracked the protesters.", "Peru", False),
+        ("Servers in Peru tracked the protesters.", "Peru", False),
+    ],
+)
+def test_an_organ_placed_or_staffed_is_its_states(nlp, text: str, word: str, expected: bool) -> None:
+    from pipeline.claims.roles import organ_in
+
+    doc = nlp(text)
+    token = next(t for t in doc if t.text == word)
+    verb = next(t.i for t in doc if t.text == "tracked")
+    assert organ_in(token, {verb}) is expected
+
+
+@pytest.mark.model
 def test_ambiguous_short_alias_needs_document_context(nlp) -> None:
     assert tag_text("The IRA conducted sabotage in Belfast.")["actors"] == []
     assert tag_text("RT amplified disinformation about Ukraine, as Moscow intended.")["actors"] == ["RUS"]

@@ -253,6 +253,12 @@ _ORGANS = _ORGANS_IN | frozenset(
 )
 
 
+def _is_one_of(tok: Token, words: frozenset[str]) -> bool:
+    """By lemma, or by the bare plural where the tagger took a capitalised noun for a name
+    ("Officers of ...")."""
+    return _lemma(tok) in words or tok.lower_.removesuffix("s") in words
+
+
 def _acts_as_subject(organ: Token, trigger_tokens: set[int]) -> bool:
     if subject_of_an_act(organ, trigger_tokens):
         return True
@@ -274,21 +280,20 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
     Tajik embassy summoned ...", "Staff at Thailand's Internal Security Operations Command ran
     ...", unlike "servers in Russia", "journalists in Venezuela" or "employees of a Turkish mobile
     operator"."""
-    tok = phrase_head(token, ("conj", "compound", "amod", "appos"))
-    if tok.dep_ == "poss" or (tok is token and token.dep_ in ("amod", "compound")):
-        owned = tok.head  # "Thailand's ... Command", "the Tajik embassy"
-        if owned.dep_ != "pobj" or not (_lemma(owned) in _ORGANS or owned.pos_ == "PROPN"):
-            return False
-        tok = owned
+    head = phrase_head(token, ("conj", "compound", "amod", "appos"))
+    owner = head.dep_ == "poss"  # "Thailand's ... Command"
+    tok = head.head if owner else head
     prep = tok.head
     if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "of"):
         return False
     organ = prep.head
     if prep.lower_ == "in":
-        return tok is phrase_head(token, ("conj", "compound", "amod", "appos")) and (
-            _lemma(organ) in _ORGANS_IN and _acts_as_subject(organ, trigger_tokens)
-        )
-    return _lemma(organ) in _STAFF and _acts_as_subject(organ, trigger_tokens)
+        return not owner and _is_one_of(organ, _ORGANS_IN) and _acts_as_subject(organ, trigger_tokens)
+    # the people work for the state itself ("agents of Beijing") or for one of its organs, maybe
+    # named by a compound ("staff at an unofficial Chinese police post")
+    nouns = [tok, *(c for c in tok.children if c.dep_ == "compound")]
+    for_organ = tok is token or tok.pos_ == "PROPN" or any(_is_one_of(n, _ORGANS) for n in nouns)
+    return for_organ and _is_one_of(organ, _STAFF) and _acts_as_subject(organ, trigger_tokens)
 
 
 _LAW_NOUNS = frozenset("police enforcement prosecutor investigator court authority agency".split())
