@@ -570,10 +570,17 @@ def test_cannot_rule_out_is_a_possibility() -> None:
         "The operation had our models translate the op-eds into German.",
         "The network called voters with synthetic robocalls in the governor's voice.",
         "Generative voice tools let the operatives impersonate officials.",
+        "The operators asked our model to work out which commenters lived abroad.",
+        "The unit had our models transcribe and tag audio from the exiles' livestreams.",
     ],
 )
 def test_ai_words_in_their_usual_spellings(text: str) -> None:
     assert get_matchers().features(text).ai_enabled
+
+
+def test_a_model_that_only_writes_code_is_no_ai_enabled_act() -> None:
+    # the labellers' call: a language model that helps write code does not make the act AI-enabled
+    assert not get_matchers().features("The operators asked our model to help write code for a scraper.").ai_enabled
 
 
 def test_a_quoted_term_that_means_something_is_a_definition() -> None:
