@@ -814,13 +814,18 @@ def _coverage(verb: Any, heads: list[Any]) -> set[int]:
     return inside
 
 
+def _named_tokens(a: Analysed) -> set[int]:
+    """Token indices of the sentence's candidate mentions."""
+    return {t.i for c in a.candidates if (span := tokens_in(a.doc, c.mention.start, c.mention.end)) for t in span}
+
+
 def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     """Tokens that carry the sentence's acts: its capability triggers and every main clause (or the
     clause a reporting verb reports) whose subject or agent names a candidate ("Hong Kong police,
     who deny targeting critics abroad, offered bounties ...", "..., yet Chinese authorities used
     ..."); the root (or what it reports) when there is none. A trigger in a further main clause that
     names nobody ("..., and malware is offered for sale") is no act of the sentence's actors."""
-    named = {t.i for c in a.candidates if (span := tokens_in(a.doc, c.mention.start, c.mention.end)) for t in span}
+    named = _named_tokens(a)
     acting: set[int] = set()
     for h in heads:
         for v in _reported(h):
@@ -848,7 +853,7 @@ def _opposed(a: Analysed) -> list[Any]:
     forms of hacking" asserts no hacking; "condemned Russia's cyberattacks" (a possessor) and
     "condemned attacks by Iranian hackers" (an agent) assert the act of someone else."""
     doc = a.doc
-    named = {t.i for c in a.candidates if (span := tokens_in(doc, c.mention.start, c.mention.end)) for t in span}
+    named = _named_tokens(a)
     out = []
     for i in a.triggers:
         prev = doc[i]
