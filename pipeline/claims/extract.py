@@ -22,6 +22,7 @@ import numpy as np
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
 from pipeline.claims.model import Heads, Rows, encode, get_heads, pair_features
+from pipeline.claims.recase import sentence_case
 from pipeline.claims.roles import (
     acted_on,
     find_target,
@@ -245,7 +246,14 @@ class Analysed:
     verbless: bool = False
     # private vendors named in the sentence: role `vendor`, no state, never an actor
     vendors: list[Mention] = field(default_factory=list)
+    # the sentence as written, where `sentence` is a headline read in sentence case (recase.py);
+    # quotes come from it, offsets are shared
+    written: str | None = None
     _denies: tuple[Any, bool] | None = field(default=None, repr=False, compare=False)
+
+    def quote(self, start: int = 0, end: int | None = None) -> str:
+        """The sentence (or its characters start:end) as written."""
+        return (self.written or self.sentence)[start:end]
 
     @property
     def denies(self) -> bool:
@@ -1038,16 +1046,31 @@ def vendor_mentions(sentence: str) -> list[Mention]:
     return get_matchers().vendor_mentions(_normalise(sentence))
 
 
+def read_sentence(sentence: str) -> Analysed:
+    """A sentence's regex features, signals and words; a headline is read in sentence case."""
+    matchers = get_matchers()
+    text = sentence_case(sentence, matchers.names_anycase)
+    feats = _features(text)
+    written = None
+    if text != sentence:
+        written = sentence
+        # "AI" and "GANs" are matched as written
+        feats.ai_enabled = feats.ai_enabled or matchers.ai_enabled(_normalise(sentence))
+    return Analysed(
+        text, feats, sentence_signals(text, feats), sentence_words(text), vendors=vendor_mentions(text), written=written
+    )
+
+
 def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str] | None = None) -> list[Analysed]:
     """Regex features and signals of each sentence (and, with `parse_all`, the parse and the
     candidate mentions): everything that does not depend on the heads."""
     ambiguous = get_matchers().tax.ambiguous
     items = []
     for s in sentences:
-        feats = _features(s)
+        a = read_sentence(s)
         if codes is not None:
-            feats.mentions = [m for m in feats.mentions if keep_mention(m, ambiguous, codes)]
-        items.append(Analysed(s, feats, sentence_signals(s, feats), sentence_words(s), vendors=vendor_mentions(s)))
+            a.feats.mentions = [m for m in a.feats.mentions if keep_mention(m, ambiguous, codes)]
+        items.append(a)
     if parse_all:
         for a, doc in zip(items, _parse([a.sentence for a in items]), strict=True):
             find_candidates(a, doc)
@@ -1133,9 +1156,11 @@ def _target(a: Analysed) -> str | None:
     if a.doc is not None:
         found = find_target(a.doc, a.triggers)
         if found:
-            return found
+            # the parse reads the sentence-case text of a headline: quote what is written
+            at = _normalise(a.sentence).find(found) if a.written else -1
+            return a.quote(at, at + len(found)) if at >= 0 else found
     m = _TARGET_RE.search(a.sentence)
-    return m.group(1).strip() if m else None
+    return a.quote(*m.span(1)).strip() if m else None
 
 
 # "The group", "these actors", "the threat actor" as the subject of a sentence: a reference to the
@@ -1191,12 +1216,12 @@ def claims_of(a: Analysed, *, page_no: int, start: int, doc_id: str | None) -> l
         out.append(
             Claim(
                 capability=cap,
-                sentence=a.sentence,
+                sentence=a.quote(),
                 page_no=page_no,
                 char_start=start,
                 char_end=start + len(a.sentence),
                 actor=who.alias.code if who else None,
-                actor_mention=who.text if who else None,
+                actor_mention=(a.quote(who.start, who.end) if a.written else who.text) if who else None,
                 organ=organs.get(who.alias.code) if who else None,
                 target=target,
                 ai_enabled=a.feats.ai_enabled,
@@ -1286,7 +1311,13 @@ def tag_prepared(text: str, spans: list[tuple[int, int]], items: list[Analysed],
         "confidence": confidence,
         "stance": stance,
         "mentions": [
-            {"text": m.text, "start": s + m.start, "end": s + m.end, "state": m.alias.code or None, "role": role}
+            {
+                "text": a.quote(m.start, m.end) if a.written else m.text,
+                "start": s + m.start,
+                "end": s + m.end,
+                "state": m.alias.code or None,
+                "role": role,
+            }
             for (s, _), a in zip(spans, items, strict=True)
             for m, role in sorted(
                 [(c.mention, c.role) for c in a.candidates] + [(v, "vendor") for v in a.vendors],

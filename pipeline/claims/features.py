@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, overload
 
 from pipeline.claims.taxonomy import (
@@ -352,6 +352,36 @@ class Matchers:
                     found.append(Mention(m.start(), m.end(), Alias(m.group(0), code, "group", m.group(0))))
         found.sort(key=lambda f: f.start)
         return _owned_organs(sentence, found)
+
+    @cached_property
+    def _anycase(self) -> list[tuple[re.Pattern[str], dict[str, str]]]:
+        """The alias, vendor and place regexes matching whatever the case, with the spellings."""
+        out = []
+        for pattern, texts in (
+            (self.alias_re, [a.text for a in self.tax.aliases]),
+            (self.vendor_re, list(self.tax.vendors)),
+            (self.place_re, list(self.tax.places)),
+        ):
+            if pattern is not None:
+                spelling: dict[str, str] = {}
+                # "Venomous Bear" over "VENOMOUS BEAR": the fewest capitals, but some
+                for t in sorted(texts, key=lambda t: (t.islower(), sum(c.isupper() for c in t), t)):
+                    spelling.setdefault(t.casefold(), t)
+                out.append((re.compile(pattern.pattern, re.IGNORECASE), spelling))
+        return out
+
+    def names_anycase(self, sentence: str) -> list[tuple[int, int, str]]:
+        """(start, end, spelling) of the names the taxonomy knows in a sentence, whatever their
+        case ("RUSSIAN", "Kremlin-Backed"), and of the named groups it spells as written."""
+        out = []
+        for pattern, spelling in self._anycase:
+            for m in pattern.finditer(sentence):
+                text = spelling.get(m.group(0).casefold())
+                if text is not None:
+                    out.append((m.start(), m.end(), text))
+        for pattern, _ in self.families:
+            out.extend((m.start(), m.end(), m.group(0)) for m in pattern.finditer(sentence))
+        return out
 
     def vendor_mentions(self, sentence: str) -> list[Mention]:
         """Private vendors named in a sentence (role `vendor`, no state: `alias.code` is empty)."""
