@@ -271,6 +271,26 @@ def test_an_organ_placed_or_staffed_is_its_states(nlp, text: str, word: str, exp
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("A Chilean firm sold a phone-extraction kit to Peru's police.", "Peru", True),
+        ("Chile licensed the sale of an interception tool to Peru's navy.", "Peru", True),
+        ("Chile supplied Peru with filtering equipment last year.", "Peru", True),
+        # a recipient that uses what it got acts; access to a place is no transfer
+        ("A Chilean firm sold a spyware kit to Peru's police, which turned it on reporters.", "Peru", False),
+        ("The crew sold access to compromised Peruvian ministries to other gangs.", "Peruvian", False),
+        ("Peru's police bought a spyware kit from a Chilean firm.", "Peru", False),
+    ],
+)
+def test_a_recipient_of_an_export_does_not_act(nlp, text: str, word: str, expected: bool) -> None:
+    from pipeline.claims.roles import receives_only
+
+    token = next(t for t in nlp(text) if t.text == word)
+    assert receives_only(token) is expected
+
+
+@pytest.mark.model
 def test_ambiguous_short_alias_needs_document_context(nlp) -> None:
     assert tag_text("The IRA conducted sabotage in Belfast.")["actors"] == []
     assert tag_text("RT amplified disinformation about Ukraine, as Moscow intended.")["actors"] == ["RUS"]

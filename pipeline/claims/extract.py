@@ -31,6 +31,7 @@ from pipeline.claims.roles import (
     organ_in,
     owns_a_thing,
     phrase_head,
+    receives_only,
     subject_of_an_act,
     takes_down_crime,
     tokens_in,
@@ -600,6 +601,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "other"  # "Iran's enrichment facilities seem a likely target"
                 elif c.role == "actor" and takes_down_crime(span.root):
                     c.role = "other"  # police taking down a botnet's servers is law enforcement
+                elif c.role in ("actor", "target") and receives_only(span.root):
+                    c.role = "other"  # sold or given the kit; the sentence says no use of it
                 elif (
                     c.role == "actor"
                     and c.mention.alias.text in get_matchers().tax.advisory

@@ -450,3 +450,48 @@ def find_target(doc: Doc, trigger_tokens: set[int]) -> str | None:
                     if objs and _lemma(objs[0]) not in ACTIVITY_NOUNS:
                         return _phrase(objs[0])
     return None
+
+
+_TRANSFER_WORDS = frozenset(
+    "sell supply export provide transfer deliver donate give ship offer license lend sale delivery shipment".split()
+)
+_EQUIP_VERBS = frozenset("supply provide equip furnish arm".split())
+# what a recipient does with what it got: "..., which turned it on opposition politicians",
+# "equipment used during the protests"
+_USE_VERBS = frozenset(
+    "use deploy employ turn operate run wield aim point track monitor spy hack target surveil censor "
+    "block filter intercept watch locate identify follow jail arrest detain map flag unmask".split()
+)
+
+
+def _transferred(word: Token) -> bool:
+    """The word, or the act its object or "of" phrase belongs to, is a transfer: "sold a kit to",
+    "the sale of a tool to", "licensed the sale of a tool to"."""
+    for _ in range(4):
+        if _lemma(word) in _TRANSFER_WORDS:
+            return True
+        if word.dep_ not in ("dobj", "pobj", "prep") or word.head is word:
+            return False
+        word = word.head
+    return False
+
+
+def receives_only(token: Token) -> bool:
+    """A state a capability is sold, exported or given to ("sold the kit to Bangladesh's police",
+    "exported its interception standard to Kazakhstan", "supplied Iran with filtering gear") and of
+    which the sentence says no use: a recipient of an export, `other` (TAXONOMY: the exporter
+    acts). A buyer named as the subject is left to the role head: the labels read "X's police
+    bought cameras from ..." both ways."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "poss", "conj"))
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("to", "for"):
+        # "sold access to US schools": access to a place is no recipient
+        received = _lemma(tok.head.head) != "access" and _transferred(tok.head.head)
+    else:
+        received = (
+            tok.dep_ in ("dobj", "dative")
+            and _lemma(tok.head) in _EQUIP_VERBS
+            and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.head.children)
+        )
+    # a verb that only qualifies a noun ("filtering equipment") tells of no use
+    uses = any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") and _lemma(t) in _USE_VERBS for t in tok.doc)
+    return received and not uses
