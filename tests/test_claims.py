@@ -291,6 +291,32 @@ def test_a_recipient_of_an_export_does_not_act(nlp, text: str, word: str, expect
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("Local operators ran the pages on behalf of a Chilean consultancy.", "Chilean", True),
+        ("At the request of Lima, two telecom employees passed a dissident's location to officers.", "Lima", True),
+        ("The blogger ran the portal under instructions from Peru's navy.", "Peru", True),
+        # a request to a state, or a request about one, names no principal
+        ("Lima rejected a request from the reporters to release the files.", "Lima", False),
+        ("The operators praised Chile in posts on behalf of the candidate.", "Chile", False),
+    ],
+)
+def test_a_principal_acts_through_others(nlp, text: str, word: str, expected: bool) -> None:
+    from pipeline.claims.roles import principal_of
+
+    token = next(t for t in nlp(text) if t.text == word)
+    assert principal_of(token) is expected
+
+
+@pytest.mark.model
+def test_a_states_people_act_its_things_do_not() -> None:
+    text = "Peru's analysts ran leaked hotel guest lists through software to locate exiled critics."
+    assert tag_text(text)["actors"] == ["PER"]
+    assert tag_text("Chilean intruders wiped Peru's election servers with malware last spring.")["actors"] == ["CHL"]
+
+
+@pytest.mark.model
 def test_ambiguous_short_alias_needs_document_context(nlp) -> None:
     assert tag_text("The IRA conducted sabotage in Belfast.")["actors"] == []
     assert tag_text("RT amplified disinformation about Ukraine, as Moscow intended.")["actors"] == ["RUS"]

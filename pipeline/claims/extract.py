@@ -31,6 +31,7 @@ from pipeline.claims.roles import (
     organ_in,
     owns_a_thing,
     phrase_head,
+    principal_of,
     receives_only,
     subject_of_an_act,
     takes_down_crime,
@@ -595,6 +596,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
                 elif c.role != "actor" and a.capabilities and organ_in(span.root, a.triggers):
                     c.role = "actor"  # "Police in Tehran paired cameras ...", "staff at the Tajik embassy summoned ..."
+                elif c.role != "actor" and a.capabilities and principal_of(span.root):
+                    c.role = "actor"  # "ran on behalf of a Russian consultancy", "at the request of Tehran"
                 elif (hit := acted_on(span.root)) is not None:
                     c.role = hit  # on the receiving end in the parse: "sabotage Iran's programme"
                 elif c.role == "actor" and c.mention.alias.kind == "state" and owns_a_thing(span.root, a.triggers):

@@ -324,6 +324,14 @@ _ACT_NOMINALS = frozenset(
 )
 
 
+# People who work for a state: "Beijing's analysts ran the leaked lists through ...", "Tehran's
+# envoys pressed ..." (its people act; its things do not)
+_STATE_PEOPLE = frozenset(
+    "analyst official employee staff personnel engineer technician specialist expert cadre recruiter "
+    "handler censor propagandist investigator envoy ambassador consul minister".split()
+)
+
+
 def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     """A possessive on a thing, not on an agent or an act ("Iran's enrichment facilities", "Ukraine's
     grid"): the state owns what the sentence is about; it does not act through it ("Russia's GRU",
@@ -334,7 +342,9 @@ def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     if owned.i in trigger_tokens or owned.pos_ not in ("NOUN",) or owned.text.isupper():
         return False  # an acronym the tagger calls a noun names an organ: "Venezuela's SEBIN"
     lemma = _lemma(owned)
-    return not any(lemma in words for words in (AGENT_NOUNS, ACTIVITY_NOUNS, HOSTILE_NOUNS, _ACT_NOMINALS))
+    return not any(
+        lemma in words for words in (AGENT_NOUNS, ACTIVITY_NOUNS, HOSTILE_NOUNS, _ACT_NOMINALS, _STATE_PEOPLE)
+    )
 
 
 # Nouns whose "that" clause is what is said, not what is done.
@@ -495,3 +505,17 @@ def receives_only(token: Token) -> bool:
     # a verb that only qualifies a noun ("filtering equipment") tells of no use
     uses = any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") and _lemma(t) in _USE_VERBS for t in tok.doc)
     return received and not uses
+
+
+def principal_of(token: Token) -> bool:
+    """The state on whose behalf, request or orders others act ("accounts that Nigerian operators
+    ran on behalf of a Russian consultancy", "At the request of Tehran, two employees passed ...",
+    "under instructions from Russia's military intelligence"): the principal acts (GUIDE: tie, not
+    origin)."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "poss", "conj"))
+    if tok.dep_ != "pobj" or tok.head.lower_ not in ("of", "from"):
+        return False
+    noun = tok.head.head
+    return _lemma(noun) in PRINCIPAL_NOUNS and (
+        noun.lower_ == "behalf" or (noun.dep_ == "pobj" and noun.head.lower_ in PRINCIPAL_PREPS)
+    )
