@@ -504,6 +504,9 @@ def test_probably_not_is_an_unlikely_act_not_a_denial(text: str, actor: str) -> 
         "Turkish police concluded that the journalist was not surveilled by Saudi agents.",
         "Minsk's foreign ministry called the hacking reports a fabrication and denied that Belarusian units stole "
         "data.",
+        # nobody saw the act; nobody has what it takes to judge it
+        "The agencies have not observed these intruders disrupting water treatment at any Chilean utility.",
+        "We lack the information to judge whether Peruvian officers directed the accounts that harassed exiles.",
     ],
 )
 def test_more_denials_are_never_claims(text: str) -> None:

@@ -138,7 +138,7 @@ _DENIAL = re.compile(
     r"|\bnothing to do with\b"
     r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
     r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
-    r"|\black(?:s|ed|ing)? (?:any |the |hard |clear |firm )?(?:evidence|proof)\b"
+    r"|\black(?:s|ed|ing)? (?:any |the |hard |clear |firm |sufficient |enough )?(?:evidence|proof|information)\b"
     r"|\bnot a single (?!(?:day|week|month|year)\b)"
     # "APT3 no longer targets ...": the act is said not to happen; "no longer limited to" asserts more
     r"|\bno longer (?!(?:limited|confined|restricted|just|only|merely|simply|needs?|bothers?|hides?|pretends?)\b)"
@@ -170,7 +170,9 @@ _DENIAL = re.compile(
     r"|\b(?:could not|cannot|can ?not|were unable to|was unable to|failed to) (?:tie|link|attribute|confirm|verify|"
     r"establish|corroborate|substantiate|determine|find)\b"
     r"|\b(?:did|does|do|have|has|had) not (?:allege|claim|find|found|conclude|concluded|assess|say|said|show|shown|"
-    r"indicate|observe|observed|see|seen|detect|detected|identify|identified|attribute|attributed)\w* (?:that|any)\b",
+    r"indicate|observe|observed|see|seen|detect|detected|identify|identified|attribute|attributed)\w* (?:that|any)\b"
+    # "have not observed these actors disrupting ...": no one saw the act
+    r"|\b(?:did|does|do|have|has|had)(?: not|n't) (?:yet |so far |ever )?(?:observed?|seen|see|witnessed?)\b",
     re.IGNORECASE,
 )
 # A withdrawn or retracted attribution (a subset of the denials above)
