@@ -507,6 +507,8 @@ def test_probably_not_is_an_unlikely_act_not_a_denial(text: str, actor: str) -> 
         # nobody saw the act; nobody has what it takes to judge it
         "The agencies have not observed these intruders disrupting water treatment at any Chilean utility.",
         "We lack the information to judge whether Peruvian officers directed the accounts that harassed exiles.",
+        # the act the sentence ends on is the one it rules out
+        "The blackout at the Chilean port was traced to a storm-damaged substation, not to any cyber attack.",
     ],
 )
 def test_more_denials_are_never_claims(text: str) -> None:
@@ -543,6 +545,8 @@ def test_more_denials_are_never_claims(text: str) -> None:
             "Although the platform has not identified any data theft, Chinese hackers breached its servers in May.",
             "CHN",
         ),
+        # a contrast inside the sentence rules out one party, not the act
+        ("Chilean hackers, not Peruvian ones, defaced the ministry websites in March.", "CHL"),
     ],
 )
 def test_a_denial_that_does_not_reach_the_act_leaves_it_asserted(text: str, actor: str) -> None:

@@ -171,6 +171,9 @@ _DENIAL = re.compile(
     r"establish|corroborate|substantiate|determine|find)\b"
     r"|\b(?:did|does|do|have|has|had) not (?:allege|claim|find|found|conclude|concluded|assess|say|said|show|shown|"
     r"indicate|observe|observed|see|seen|detect|detected|identify|identified|attribute|attributed)\w* (?:that|any)\b"
+    # "the outage was traced to a misconfigured upgrade, not to any cyber attack": the act the
+    # sentence ends on is the one it rules out
+    r"|,\s+not\s+(?:to\s+|by\s+|from\s+|through\s+)?(?:any|an?)\s+(?:[\w-]+\s+){0,3}[\w-]+\s*[.;]?\s*$"
     # "have not observed these actors disrupting ...": no one saw the act
     r"|\b(?:did|does|do|have|has|had)(?: not|n't) (?:yet |so far |ever )?(?:observed?|seen|see|witnessed?)\b",
     re.IGNORECASE,
