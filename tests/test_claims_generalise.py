@@ -557,6 +557,21 @@ def test_a_denial_that_does_not_reach_the_act_leaves_it_asserted(text: str, acto
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actor", "set_aside"),
+    [
+        ("Chilean hackers, not Peruvian ones, defaced the ministry websites in March.", "CHL", "PER"),
+        ("The influence campaign was run by Chile, not Peru.", "CHL", "PER"),
+        ("Not Peru but Chile ran the influence campaign against the exiles.", "CHL", "PER"),
+        ("Chile rather than Peru ran the influence campaign against the exiles.", "CHL", "PER"),
+    ],
+)
+def test_a_party_set_aside_does_not_act(text: str, actor: str, set_aside: str) -> None:
+    out = tag_text(text)
+    assert actor in out["actors"] and set_aside not in out["actors"]
+
+
+@pytest.mark.model
 def test_cannot_rule_out_is_a_possibility() -> None:
     out = tag_text("We cannot rule out that APT41 also compromised the ministry's backup servers.")
     assert out["actors"] == ["CHN"] and out["stance"] == "hypothetical"

@@ -33,6 +33,7 @@ from pipeline.claims.roles import (
     phrase_head,
     principal_of,
     receives_only,
+    ruled_out,
     subject_of_an_act,
     takes_down_crime,
     tokens_in,
@@ -620,6 +621,10 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     # only as the subject of the act ("the NSA hacked the carrier")
                     c.role = "reporter"
         share_conjunct_roles(a)
+        for c in a.candidates:
+            span = tokens_in(a.doc, c.mention.start, c.mention.end) if a.doc is not None else None
+            if span is not None and c.role != "other" and ruled_out(span.root):
+                c.role = "other"  # set aside by the sentence: "Chilean hackers, not Peruvian ones, ..."
         negated = acts_negated(a)
         denied = negated and bool(a.triggers)
         if negated and _estimative_negation(a):

@@ -519,3 +519,16 @@ def principal_of(token: Token) -> bool:
     return _lemma(noun) in PRINCIPAL_NOUNS and (
         noun.lower_ == "behalf" or (noun.dep_ == "pobj" and noun.head.lower_ in PRINCIPAL_PREPS)
     )
+
+
+def ruled_out(token: Token) -> bool:
+    """A party the sentence sets aside: "Chilean hackers, not Peruvian ones, defaced ...", "run by
+    Russia, not China", "Not China but Russia ran ...", "Russia rather than China ran ..."."""
+    tok = phrase_head(token, ("compound", "amod", "det", "nmod", "poss"))
+    head = tok.head
+    if tok.dep_ == "appos" and any(c.dep_ == "neg" and head.i < c.i < tok.i for c in head.children):
+        return True
+    children = list(tok.children)
+    if any(c.dep_ == "neg" and c.i < tok.i for c in children) and any(c.lower_ == "but" for c in children):
+        return True
+    return tok.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "than" for c in head.children)
