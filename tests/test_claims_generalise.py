@@ -547,6 +547,8 @@ def test_more_denials_are_never_claims(text: str) -> None:
         ),
         # a contrast inside the sentence rules out one party, not the act
         ("Chilean hackers, not Peruvian ones, defaced the ministry websites in March.", "CHL"),
+        # "not a single one of which" qualifies the victims, not the act
+        ("Chilean hackers defaced the ministry websites, not a single one of which had been patched.", "CHL"),
     ],
 )
 def test_a_denial_that_does_not_reach_the_act_leaves_it_asserted(text: str, actor: str) -> None:

@@ -140,7 +140,7 @@ _DENIAL = re.compile(
     r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
     r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
     r"|\black(?:s|ed|ing)? (?:any |the |hard |clear |firm |sufficient |enough )?(?:evidence|proof|information)\b"
-    r"|\bnot a single (?!(?:day|week|month|year)\b)"
+    r"|\bnot a single (?!(?:day|week|month|year)\b|one of (?:which|whom)\b)"
     # "APT3 no longer targets ...": the act is said not to happen; "no longer limited to" asserts more
     r"|\bno longer (?!(?:limited|confined|restricted|just|only|merely|simply|needs?|bothers?|hides?|pretends?)\b)"
     r"\w+(?:s|ed)\b"
