@@ -263,6 +263,10 @@ class Analysed:
         """The sentence (or its characters start:end) as written."""
         return (self.written or self.sentence)[start:end]
 
+    def mention_text(self, m: Mention) -> str:
+        """A mention as the sentence writes it."""
+        return self.quote(m.start, m.end) if self.written else m.text
+
     @property
     def denies(self) -> bool:
         """The sentence words a report denial ("found no", "denied that", "could not tie") that
@@ -1237,7 +1241,7 @@ def claims_of(a: Analysed, *, page_no: int, start: int, doc_id: str | None) -> l
                 char_start=start,
                 char_end=start + len(a.sentence),
                 actor=who.alias.code if who else None,
-                actor_mention=(a.quote(who.start, who.end) if a.written else who.text) if who else None,
+                actor_mention=a.mention_text(who) if who else None,
                 organ=organs.get(who.alias.code) if who else None,
                 target=target,
                 ai_enabled=a.feats.ai_enabled,
@@ -1328,7 +1332,7 @@ def tag_prepared(text: str, spans: list[tuple[int, int]], items: list[Analysed],
         "stance": stance,
         "mentions": [
             {
-                "text": a.quote(m.start, m.end) if a.written else m.text,
+                "text": a.mention_text(m),
                 "start": s + m.start,
                 "end": s + m.end,
                 "state": m.alias.code or None,

@@ -93,6 +93,14 @@ def _role_of_anchor(tok: Token, trigger_tokens: set[int]) -> bool | None:
     return None
 
 
+def _names_principal(noun: Token) -> bool:
+    """ "on behalf", "at the request", "under the orders": what follows ("of X") names whose orders
+    an act follows."""
+    return noun.lower_ == "behalf" or (
+        _lemma(noun) in PRINCIPAL_NOUNS and noun.dep_ == "pobj" and noun.head.lower_ in PRINCIPAL_PREPS
+    )
+
+
 def mention_role(token: Token, trigger_tokens: set[int]) -> bool | None:
     """ACT when the mention's state performs the action, NOT when it is victim/place/topic."""
     tok = token
@@ -113,10 +121,7 @@ def mention_role(token: Token, trigger_tokens: set[int]) -> bool | None:
             hl = _lemma(h)
             if prep.dep_ == "agent" or p == "by":
                 return ACT
-            if p == "of" and (
-                h.lower_ == "behalf"
-                or (hl in PRINCIPAL_NOUNS and h.dep_ == "pobj" and h.head.lower_ in PRINCIPAL_PREPS)
-            ):
+            if p == "of" and _names_principal(h):
                 return ACT
             if p == "for" and hl in SERVE_VERBS and h.pos_ == "VERB":
                 return ACT
@@ -503,8 +508,9 @@ def receives_only(token: Token) -> bool:
             and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.head.children)
         )
     # a verb that only qualifies a noun ("filtering equipment") tells of no use
-    uses = any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") and _lemma(t) in _USE_VERBS for t in tok.doc)
-    return received and not uses
+    return received and not any(
+        t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") and _lemma(t) in _USE_VERBS for t in tok.doc
+    )
 
 
 def principal_of(token: Token) -> bool:
@@ -515,10 +521,7 @@ def principal_of(token: Token) -> bool:
     tok = phrase_head(token, (*NP_MODIFIERS, "poss", "conj"))
     if tok.dep_ != "pobj" or tok.head.lower_ not in ("of", "from"):
         return False
-    noun = tok.head.head
-    return _lemma(noun) in PRINCIPAL_NOUNS and (
-        noun.lower_ == "behalf" or (noun.dep_ == "pobj" and noun.head.lower_ in PRINCIPAL_PREPS)
-    )
+    return _names_principal(tok.head.head)
 
 
 def ruled_out(token: Token) -> bool:
