@@ -297,6 +297,7 @@ def test_a_recipient_of_an_export_does_not_act(nlp, text: str, word: str, expect
         ("Local operators ran the pages on behalf of a Chilean consultancy.", "Chilean", True),
         ("At the request of Lima, two telecom employees passed a dissident's location to officers.", "Lima", True),
         ("The blogger ran the portal under instructions from Peru's navy.", "Peru", True),
+        ("The critics were deported to Peru at Lima's request.", "Lima", True),
         # a request to a state, or a request about one, names no principal
         ("Lima rejected a request from the reporters to release the files.", "Lima", False),
         ("The operators praised Chile in posts on behalf of the candidate.", "Chile", False),
@@ -307,6 +308,17 @@ def test_a_principal_acts_through_others(nlp, text: str, word: str, expected: bo
 
     token = next(t for t in nlp(text) if t.text == word)
     assert principal_of(token) is expected
+
+
+@pytest.mark.model
+def test_a_sanction_naming_no_other_state_is_left_to_the_role_head(nlp) -> None:
+    from pipeline.claims.roles import counters
+
+    doc = nlp("Santiago charged a Peruvian activist with treason.")
+    santiago = next(t for t in doc if t.text == "Santiago")
+    peruvian = next(t for t in doc if t.text == "Peruvian")
+    assert counters(santiago, {peruvian.i}) is True
+    assert counters(santiago, set()) is False
 
 
 @pytest.mark.model

@@ -631,3 +631,65 @@ def test_a_quoted_term_that_means_something_is_a_definition() -> None:
 def test_a_third_partys_report_is_reported(text: str, stance: str) -> None:
     out = tag_text(text)
     assert out["actors"] == ["PER"] and out["stance"] == stance
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the adjective before what it qualifies; quotes inside the denial
+        "Lima called 'baseless' Santiago's accusation that Peruvian hackers stole the ministry files.",
+        "A Peruvian spokesman said Lima had 'nothing to do' with the hacking of the exiles' phones.",
+        # nobody saw the act, said with an adverb
+        "We have not independently observed Peruvian hackers disrupting the Chilean grid.",
+        # what was examined showed no trace of the act
+        "Of the forty profiles we examined, none showed signs of Peruvian coordination.",
+    ],
+)
+def test_denials_in_other_wordings_are_never_claims(text: str) -> None:
+    out = tag_text(text)
+    assert out["claims"] == [] and out["stance"] == "negated"
+
+
+@pytest.mark.model
+def test_no_sign_of_slowing_asserts_the_act() -> None:
+    out = tag_text("Peruvian hackers keep breaching Chilean ministries and show no sign of slowing.")
+    assert "PER" in out["actors"] and out["stance"] != "negated"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "acting"),
+    [
+        # members of a list of states do what the list does
+        (
+            "More than ten governments, including Chile, Peru and Bolivia, hired spyware vendors to hack "
+            "journalists abroad.",
+            {"CHL", "PER", "BOL"},
+        ),
+        # a party said to act along with or like another shares its role
+        ("Along with Peru and Ecuador, Chile ran disinformation campaigns against exiles.", {"CHL", "PER", "ECU"}),
+        ("Bolivia, like Peru, has exported spyware to autocrats.", {"BOL", "PER"}),
+        # the principal named by a possessive
+        ("Several exiles were deported to Peru at the Peruvian government's request.", {"PER"}),
+    ],
+)
+def test_states_acting_through_a_list_a_companion_or_a_request(text: str, acting: set[str]) -> None:
+    assert acting <= set(tag_text(text)["actors"])
+
+
+@pytest.mark.model
+def test_a_state_that_sanctions_another_reports_its_act() -> None:
+    out = tag_text("Chile sanctioned four Peruvian officers for running disinformation websites.")
+    assert "CHL" not in out["actors"] and "PER" in out["actors"]
+    roles = {m["text"]: m["role"] for m in out["mentions"]}
+    assert roles["Chile"] == "reporter"
+
+
+@pytest.mark.model
+def test_a_state_on_a_breached_noun_is_the_target() -> None:
+    for text in (
+        "Chilean ministries breached by Peruvian hackers in 2020.",
+        "Figure 3: Chilean government networks breached by Peruvian hackers",
+    ):
+        assert tag_text(text)["actors"] == ["PER"]

@@ -21,13 +21,18 @@ import numpy as np
 
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
+from pipeline.claims.lexicon import ACT
 from pipeline.claims.model import Heads, Rows, encode, get_heads, pair_features
 from pipeline.claims.recase import sentence_case
 from pipeline.claims.roles import (
     acted_on,
+    companion_of,
+    counters,
     find_target,
     in_said_clause,
     judging_subject,
+    listed_member,
+    mention_role,
     organ_in,
     owns_a_thing,
     phrase_head,
@@ -118,6 +123,8 @@ _DENIAL = re.compile(
     r"|" + _NOT_NEGATED + r"\bden(?:y|ies|ied|ying)(?:\s+\w+){1,3}?\s+that\b"
     r"|\bno (?:direct |clear |conclusive |hard |credible |further |public |concrete |firm )?"
     r"(?:evidence|proof|indications?|signs?|information|reporting|intelligence|record|basis|trace)\b"
+    # "show no sign of slowing": what is denied is an end to the act
+    r"(?! of (?:\w+ )?(?:slow|abat|stop|let|eas|relent|wan|declin|diminish|decreas|subsid|ceas|end|halt)\w*)"
     r"|\b(?:little|scant|scarce|slim|few) (?:direct |clear |hard |credible |public )?"
     r"(?:evidence|proof|indications?|signs?)\b"
     r"|\bno (?:known |direct |clear |established |proven )?"
@@ -131,12 +138,22 @@ _DENIAL = re.compile(
     r"(?:groundless|baseless|false|unfounded|"
     r"fabricated|fabrications?|absurd|lies|a lie|a hoax|slander(?:ous)?|(?:a )?smears?|nonsense|"
     r"politically motivated)\b"
-    r"|\b(?:dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|den(?:y|ies|ied|ying)) as (?:\w+ )?"
+    r"|\b(?:dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|den(?:y|ies|ied|ying)) as ['‘\"“]?(?:\w+ )?"
     r"(?:groundless|baseless|false|unfounded|fabricated|absurd|lies|nonsense|slander(?:ous)?|smears?|"
     r"politically motivated)\b"
     r"|\bno (?!doubt|question)(?:\w+ ){0,3}involvement\b"
     r"|\b(?:played|plays|play|had|has|have) no (?:\w+ )?(?:role|part) in\b"
-    r"|\bnothing to do with\b"
+    r"|\bnothing to do['’\"”]? with\b"
+    # "called 'absurd' Ottawa's accusation that ...": the adjective before what it qualifies
+    r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed)?|brand(?:s|ed)?) ['‘\"“]?"
+    r"(?:groundless|baseless|false|unfounded|fabricated|absurd|nonsense|slanderous|ridiculous|preposterous)['’\"”]? "
+    r"(?:the |these |such |those |\w+['’]s )?(?:\w+ )?"
+    r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))\b"
+    # "has no code in common with Iranian tooling", "shares no infrastructure with ..."
+    r"|\b(?:has|have|had) no (?:\w+ ){0,2}?in common with\b|\bshar(?:e|es|ed|ing) no (?:\w+ ){0,2}?with\b"
+    # "none showed signs of GAN generation"
+    r"|\bnone (?:of (?:them|these|those|it) )?(?:shows?|showed|has|had|bears?|bore|carried|contained) "
+    r"(?:any )?(?:signs?|traces?|evidence|indications?|hallmarks?)\b"
     r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
     r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
     r"|\black(?:s|ed|ing)? (?:any |the |hard |clear |firm |sufficient |enough )?(?:evidence|proof|information)\b"
@@ -176,7 +193,7 @@ _DENIAL = re.compile(
     # sentence ends on is the one it rules out
     r"|,\s+not\s+(?:to\s+|by\s+|from\s+|through\s+)?(?:any|an?)\s+(?:[\w-]+\s+){0,3}[\w-]+\s*[.;]?\s*$"
     # "have not observed these actors disrupting ...": no one saw the act
-    r"|\b(?:did|does|do|have|has|had)(?: not|n't) (?:yet |so far |ever )?(?:observed?|seen|see|witnessed?)\b",
+    r"|\b(?:did|does|do|have|has|had)(?: not|n't) (?:yet |so far |ever |\w+ly )?(?:observed?|seen|see|witnessed?)\b",
     re.IGNORECASE,
 )
 # A withdrawn or retracted attribution (a subset of the denials above)
@@ -192,7 +209,7 @@ _DENIAL_HINT = re.compile(
     r"little|scant|scarce|slim|few|"
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
     r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely|"
-    r"refus|declin)",
+    r"refus|declin|brand)",
     re.IGNORECASE,
 )
 # TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."). In the labelled
@@ -602,12 +619,16 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             elif a.doc is not None and (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None:
                 if judging_subject(span.root):
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
+                elif c.role == "actor" and counters(span.root, _foreign_tokens(a, c)):
+                    c.role = "reporter"  # "Washington sanctioned four Iranian firms": it answers the act
                 elif in_said_clause(span.root):
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
                 elif c.role != "actor" and a.capabilities and organ_in(span.root, a.triggers):
                     c.role = "actor"  # "Police in Tehran paired cameras ...", "staff at the Tajik embassy summoned ..."
-                elif c.role != "actor" and a.capabilities and principal_of(span.root):
-                    c.role = "actor"  # "ran on behalf of a Russian consultancy", "at the request of Tehran"
+                elif a.capabilities and principal_of(span.root):
+                    # "ran on behalf of a Russian consultancy", "at the request of Tehran"; an actor
+                    # already, it is kept from the owner rule below ("at Beijing's request")
+                    c.role = "actor"
                 elif (hit := acted_on(span.root)) is not None:
                     c.role = hit  # on the receiving end in the parse: "sabotage Iran's programme"
                 elif c.role == "actor" and c.mention.alias.kind == "state" and owns_a_thing(span.root, a.triggers):
@@ -625,6 +646,7 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     # only as the subject of the act ("the NSA hacked the carrier")
                     c.role = "reporter"
         share_conjunct_roles(a)
+        share_listed_roles(a)
         for c in a.candidates:
             span = tokens_in(a.doc, c.mention.start, c.mention.end) if a.doc is not None else None
             if span is not None and c.role != "other" and ruled_out(span.root):
@@ -1059,6 +1081,40 @@ def share_conjunct_roles(a: Analysed) -> None:
         if head is not None and head is not c and head.role in ("actor", "target", "victim", "reporter"):
             c.role = head.role
             c.p_actor = max(c.p_actor, head.p_actor) if head.role == "actor" else c.p_actor
+
+
+def _foreign_tokens(a: Analysed, c: Candidate) -> set[int]:
+    """Token indices of the sentence's candidates of states other than `c`'s."""
+    out: set[int] = set()
+    for other in a.candidates:
+        if other.mention.alias.code != c.mention.alias.code and a.doc is not None:
+            span = tokens_in(a.doc, other.mention.start, other.mention.end)
+            out.update(t.i for t in span or ())
+    return out
+
+
+def share_listed_roles(a: Analysed) -> None:
+    """States listed under a noun of states act as the list does ("more than ten governments,
+    including Azerbaijan, Rwanda and Vietnam, are likely to hire ..."), and a party said to act
+    along with or like another shares its role ("Along with Moscow and Tehran, Beijing is named as
+    a source of ...", "Israel, like the UAE, has exported ...")."""
+    if a.doc is None or not a.capabilities:
+        return
+    spans = [(c, span) for c in a.candidates if (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None]
+    by_token: dict[int, Candidate] = {}
+    for c, span in spans:
+        by_token.setdefault(span.root.i, c)
+        by_token.setdefault(phrase_head(span.root).i, c)
+    for c, span in spans:
+        group = listed_member(span.root)
+        if group is not None:
+            if mention_role(group, a.triggers) is ACT:
+                c.role = "actor"
+            continue
+        mate = companion_of(span.root)
+        other = by_token.get(mate.i) if mate is not None else None
+        if other is not None and other is not c and other.role in ("actor", "target", "victim"):
+            c.role = other.role
 
 
 def vendor_mentions(sentence: str) -> list[Mention]:

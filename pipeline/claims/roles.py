@@ -108,6 +108,8 @@ def mention_role(token: Token, trigger_tokens: set[int]) -> bool | None:
         dep = tok.dep_
         if tok.head is tok or tok.i in trigger_tokens or _lemma(tok) in ACTIVITY_NOUNS:
             break
+        if dep == "poss" and _names_principal(tok.head):
+            return ACT  # "at Beijing's request"
         if dep in ("compound", "amod", "poss", "nmod", "npadvmod", "appos", "flat", "nummod", "case"):
             tok = tok.head
             continue
@@ -210,6 +212,19 @@ def judging_subject(token: Token) -> bool:
 
 
 _SUFFER_VERBS = frozenset({"suffer", "sustain", "endure"})
+# what is done to a network or a person (not "directed", "aimed": "Russian operations directed at")
+_BREACH_VERBS = frozenset(
+    "target attack hack compromise breach infiltrate phish infect penetrate sabotage harass intimidate surveil".split()
+)
+
+
+def _breached(verb: Token, noun: Token) -> bool:
+    """`verb` is a hostile participle qualifying `noun`: "ministries breached (by OceanLotus)". A
+    noun that usually acts ("government", "agency") is its object only with the agent named."""
+    if verb.dep_ != "acl" or _lemma(verb) not in _BREACH_VERBS:
+        return False
+    by_agent = any(c.dep_ == "agent" for c in verb.children)
+    return by_agent if verb.tag_ == "VBD" or _lemma(noun) in AGENT_NOUNS else verb.tag_ == "VBN"
 
 
 def acted_on(token: Token) -> str | None:
@@ -217,7 +232,8 @@ def acted_on(token: Token) -> str | None:
     the passive subject of a hostile verb ("Iranian networks were targeted"), or the owner of its
     object or passive subject ("sabotage Iran's centrifuge programme", "Moldova's networks were
     attacked"), is its target; the subject of "suffer" ("Iran has suffered the most attacks") is its
-    victim."""
+    victim. A state on a noun a hostile participle qualifies is its target ("Laotian ministries
+    breached by OceanLotus")."""
     if token.dep_ == "poss":
         owned = token.head
         hit = owned.dep_ in ("dobj", "obj", "nsubjpass") and _lemma(owned.head) in VICTIM_VERBS
@@ -225,6 +241,10 @@ def acted_on(token: Token) -> str | None:
     tok = phrase_head(token)
     if tok.dep_ == "nsubjpass" and _lemma(tok.head) in VICTIM_VERBS:
         return "target"
+    if tok is not token and _lemma(tok) not in HOSTILE_NOUNS and any(_breached(c, tok) for c in tok.children):
+        return "target"  # "Cambodian ministries breached by OceanLotus"
+    if tok.dep_ == "nsubj" and _lemma(tok.head) in _BREACH_VERBS and any(c.dep_ == "agent" for c in tok.head.children):
+        return "target"  # the same caption parsed as a finite verb with a "by" agent
     if tok.dep_ == "nsubj" and _lemma(tok.head) in _SUFFER_VERBS:
         return "victim"
     return None
@@ -516,8 +536,11 @@ def receives_only(token: Token) -> bool:
 def principal_of(token: Token) -> bool:
     """The state on whose behalf, request or orders others act ("accounts that Nigerian operators
     ran on behalf of a Russian consultancy", "At the request of Tehran, two employees passed ...",
-    "under instructions from Russia's military intelligence"): the principal acts (GUIDE: tie, not
-    origin)."""
+    "under instructions from Russia's military intelligence", "deported at Beijing's request"): the
+    principal acts (GUIDE: tie, not origin)."""
+    owner = phrase_head(token, (*NP_MODIFIERS, "conj"))
+    if owner.dep_ == "poss" and _names_principal(owner.head):
+        return True  # "at Beijing's request", "on the Kremlin's orders"
     tok = phrase_head(token, (*NP_MODIFIERS, "poss", "conj"))
     if tok.dep_ != "pobj" or tok.head.lower_ not in ("of", "from"):
         return False
@@ -535,3 +558,61 @@ def ruled_out(token: Token) -> bool:
     if any(c.dep_ == "neg" and c.i < tok.i for c in children) and any(c.lower_ == "but" for c in children):
         return True
     return tok.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "than" for c in head.children)
+
+
+# What a state does in answer to another's act: "Washington sanctioned four Iranian firms",
+# "Israel's foreign ministry summoned the Turkish ambassador", "Britain expelled two Russian diplomats"
+_COUNTER_VERBS = frozenset("sanction summon expel indict charge condemn denounce designate".split())
+
+
+def counters(token: Token, foreign: set[int]) -> bool:
+    """The mention is the subject of a sanction, summons, expulsion or charge whose object names
+    another state (`foreign`: token indices of candidates of other states): it answers that
+    state's act and reports it (TAXONOMY: sanctioning and attributing governments report). "China
+    charged a Uyghur activist" names no other state and is left to the role head."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "poss"))
+    if tok.dep_ != "nsubj" or _lemma(tok.head) not in _COUNTER_VERBS:
+        return False
+    objects = [c for c in tok.head.children if c.dep_ in ("dobj", "obj")]
+    return any(w.i in foreign for o in objects for w in o.subtree)
+
+
+# Lists that name their members: "more than ten governments, including Azerbaijan and Rwanda, ...",
+# "states such as Iran", "countries like Vietnam"
+_MEMBER_PREPS = frozenset({"including", "like", "among"})
+_GROUP_NOUNS = frozenset("government state country regime nation power autocracy actor adversary".split())
+
+
+def listed_member(token: Token) -> Token | None:
+    """The noun of states a mention is listed under ("governments" in "governments, including
+    Azerbaijan, ..."), or None: the members do what the list does."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "conj"))
+    if tok.dep_ != "pobj" or tok.head.dep_ != "prep":
+        return None
+    prep = tok.head
+    # "such as" hangs "as" on "such" or on the noun
+    named = prep.lower_ in _MEMBER_PREPS or (prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.head.subtree))
+    group = prep.head if prep.head.lower_ != "such" else prep.head.head
+    return group if named and _lemma(group) in _GROUP_NOUNS else None
+
+
+def companion_of(token: Token) -> Token | None:
+    """The party a mention is said to act with or like: "Along with Moscow and Tehran, Beijing is
+    named ...", "Israel, like the UAE, has exported ...", "Minsk, alongside Moscow, ran ...": the
+    subject of the clause (or the noun "like" hangs on). None for "unlike", "compared with"."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "conj"))
+    if tok.dep_ != "pobj":
+        return None
+    prep = tok.head
+    word = prep.lower_
+    if word == "with" and prep.head.lower_ in ("along", "together"):
+        prep = prep.head
+    elif word not in ("alongside", "like"):
+        return None
+    host = prep.head
+    while host.pos_ == "PUNCT" and host.head is not host:
+        host = host.head  # "Israel, like the UAE, ...": "like" may hang on the comma
+    if host.pos_ in ("VERB", "AUX"):
+        subjects = [c for c in host.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return subjects[0] if subjects else None
+    return host if word == "like" and host.pos_ in ("PROPN", "NOUN") else None
