@@ -693,3 +693,32 @@ def test_a_state_on_a_breached_noun_is_the_target() -> None:
         "Figure 3: Chilean government networks breached by Peruvian hackers",
     ):
         assert tag_text(text)["actors"] == ["PER"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actor", "capability"),
+    [
+        # a state named once by its capital
+        ("Police in Tashkent detained a blogger's mother over his posts from Istanbul.", "UZB", None),
+        ("Baku's security service held an exiled vlogger's sister for a week.", "AZE", "transnational_repression"),
+        # capabilities said in other words
+        ("Peru's raids on three newsrooms were an attempt to silence them, press groups said.", "PER", "censorship"),
+        ("Investigators linked the covert network to Peruvian army staff.", "PER", "influence_operations"),
+        ("Peruvian operators went on looting crypto exchanges to fund the navy.", "PER", "cyber_espionage"),
+        # an organ "from" a state acts as one "in" it
+        ("State outlets from Chile and Peru pushed an invented story.", "CHL", "influence_operations"),
+    ],
+)
+def test_states_and_acts_in_other_words(text: str, actor: str | None, capability: str | None) -> None:
+    out = tag_text(text)
+    assert actor is None or actor in out["actors"]
+    assert capability is None or capability in out["capabilities"]
+
+
+@pytest.mark.model
+def test_cctv_is_a_camera_unless_china_is_named() -> None:
+    """ "CCTV" is China's broadcaster and also closed-circuit television: it names China only where
+    the text names China otherwise."""
+    out = tag_text("The so-called AI cameras that Peruvian police installed turned out to be ordinary CCTV.")
+    assert "CHN" not in out["actors"] and all(m["text"] != "CCTV" for m in out["mentions"])

@@ -270,6 +270,7 @@ _ORGANS_IN = frozenset(
     "police authority officer official ministry bureau junta government regime agency service "
     "administration military army".split()
 )
+_OUTLETS = frozenset("outlet broadcaster media channel".split())
 # People who work for an organ ("staff at the Tajik embassy", "officers of Iran's intelligence
 # ministry") and the organs they work for.
 _STAFF = frozenset("staff officer official agent operative employee personnel member diplomat".split())
@@ -309,11 +310,13 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
     owner = head.dep_ == "poss"  # "Thailand's ... Command"
     tok = head.head if owner else head
     prep = tok.head
-    if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "of"):
+    if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("in", "from", "at", "of"):
         return False
     organ = prep.head
-    if prep.lower_ == "in":
-        return not owner and _is_one_of(organ, _ORGANS_IN) and _acts_as_subject(organ, trigger_tokens)
+    if prep.lower_ in ("in", "from"):
+        # "from": "state outlets from China and Russia each pushed ..."
+        organs = _ORGANS_IN if prep.lower_ == "in" else _ORGANS_IN | _OUTLETS
+        return not owner and _is_one_of(organ, organs) and _acts_as_subject(organ, trigger_tokens)
     # the people work for the state itself ("agents of Beijing") or for one of its organs, maybe
     # named by a compound ("staff at an unofficial Chinese police post")
     nouns = [tok, *(c for c in tok.children if c.dep_ == "compound")]
