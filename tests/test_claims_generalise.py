@@ -670,6 +670,8 @@ def test_no_sign_of_slowing_asserts_the_act() -> None:
         # a party said to act along with or like another shares its role
         ("Along with Peru and Ecuador, Chile ran disinformation campaigns against exiles.", {"CHL", "PER", "ECU"}),
         ("Bolivia, like Peru, has exported spyware to autocrats.", {"BOL", "PER"}),
+        # the one whose lead another follows did the same
+        ("Peru might follow Chile's lead and hire troll farms to smear exiles.", {"PER", "CHL"}),
         # the principal named by a possessive
         ("Several exiles were deported to Peru at the Peruvian government's request.", {"PER"}),
     ],
@@ -722,3 +724,15 @@ def test_cctv_is_a_camera_unless_china_is_named() -> None:
     the text names China otherwise."""
     out = tag_text("The so-called AI cameras that Peruvian police installed turned out to be ordinary CCTV.")
     assert "CHN" not in out["actors"] and all(m["text"] != "CCTV" for m in out["mentions"])
+
+
+@pytest.mark.model
+def test_a_state_that_refuses_the_act_does_not_act() -> None:
+    out = tag_text("Chilean police lodged a red notice against an exiled blogger, which Peru declined to act on.")
+    assert "CHL" in out["actors"] and "PER" not in out["actors"]
+
+
+@pytest.mark.model
+def test_refusing_as_the_act_is_still_the_act() -> None:
+    out = tag_text("Chile's consulate in Madrid declined to renew the passports of exiles who criticised it.")
+    assert "CHL" in out["actors"]

@@ -550,11 +550,21 @@ def principal_of(token: Token) -> bool:
     return _names_principal(tok.head.head)
 
 
+_REFUSE_VERBS = frozenset("refuse decline".split())
+_COMPLY_VERBS = frozenset("act comply extradite deport return hand arrest detain execute enforce honour honor".split())
+
+
 def ruled_out(token: Token) -> bool:
     """A party the sentence sets aside: "Chilean hackers, not Peruvian ones, defaced ...", "run by
-    Russia, not China", "Not China but Russia ran ...", "Russia rather than China ran ..."."""
+    Russia, not China", "Not China but Russia ran ...", "Russia rather than China ran ...", or one
+    that refuses the act ("a red notice, which Warsaw declined to act on": TAXONOMY, refused acts
+    carry no capability)."""
     tok = phrase_head(token, ("compound", "amod", "det", "nmod", "poss"))
     head = tok.head
+    if tok.dep_ == "nsubj" and _lemma(head) in _REFUSE_VERBS:
+        # refusing another's request ("declined to act on", "refused to extradite him"), not
+        # refusing as the act ("declined to extend the passports of critics")
+        return any(c.dep_ == "xcomp" and _lemma(c) in _COMPLY_VERBS for c in head.children)
     if tok.dep_ == "appos" and any(c.dep_ == "neg" and head.i < c.i < tok.i for c in head.children):
         return True
     children = list(tok.children)
@@ -599,11 +609,29 @@ def listed_member(token: Token) -> Token | None:
     return group if named and _lemma(group) in _GROUP_NOUNS else None
 
 
+_PRECEDENT_NOUNS = frozenset("lead example footstep playbook".split())
+_FOLLOW_VERBS = frozenset("follow copy emulate mirror walk tread".split())
+
+
+def _follower(precedent: Token) -> Token | None:
+    """The subject that follows a lead or example ("Cairo" in "Cairo might follow Riyadh's lead",
+    "Minsk is following in Moscow's footsteps"): the one followed did the same."""
+    noun = precedent
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+        noun = noun.head  # "following in Moscow's footsteps"
+    verb = noun.head
+    if noun.dep_ not in ("dobj", "prep") or _lemma(verb) not in _FOLLOW_VERBS:
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+
 def companion_of(token: Token) -> Token | None:
     """The party a mention is said to act with or like: "Along with Moscow and Tehran, Beijing is
     named ...", "Israel, like the UAE, has exported ...", "Minsk, alongside Moscow, ran ...": the
     subject of the clause (or the noun "like" hangs on). None for "unlike", "compared with"."""
     tok = phrase_head(token, (*NP_MODIFIERS, "conj"))
+    if tok.dep_ == "poss" and _lemma(tok.head) in _PRECEDENT_NOUNS:
+        return _follower(tok.head)  # "Cairo might follow Riyadh's lead and hire ..."
     if tok.dep_ != "pobj":
         return None
     prep = tok.head
