@@ -736,3 +736,29 @@ def test_a_state_that_refuses_the_act_does_not_act() -> None:
 def test_refusing_as_the_act_is_still_the_act() -> None:
     out = tag_text("Chile's consulate in Madrid declined to renew the passports of exiles who criticised it.")
     assert "CHL" in out["actors"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "acting", "capability"),
+    [
+        (
+            "Chile, Peru and Bolivia were behind 72 percent of the intrusions we handled in 2023.",
+            {"CHL", "PER", "BOL"},
+            "cyber_espionage",
+        ),
+        (
+            "Peru accounted for a third of the disinformation networks removed last year.",
+            {"PER"},
+            "influence_operations",
+        ),
+    ],
+)
+def test_who_a_statistic_pins_the_act_on_acts(text: str, acting: set[str], capability: str) -> None:
+    out = tag_text(text)
+    assert acting <= set(out["actors"]) and capability in out["capabilities"]
+
+
+@pytest.mark.model
+def test_behind_none_of_the_acts_asserts_none() -> None:
+    assert tag_text("Peru was behind none of the intrusions we handled.")["actors"] == []

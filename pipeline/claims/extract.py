@@ -26,6 +26,7 @@ from pipeline.claims.model import Heads, Rows, encode, get_heads, pair_features
 from pipeline.claims.recase import sentence_case
 from pipeline.claims.roles import (
     acted_on,
+    answerable_for,
     companion_of,
     counters,
     find_target,
@@ -629,6 +630,12 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     # "ran on behalf of a Russian consultancy", "at the request of Tehran"; an actor
                     # already, it is kept from the owner rule below ("at Beijing's request")
                     c.role = "actor"
+                elif (pinned := _caps_pinned(a, span.root)) and not a.asserts_nothing:
+                    # "North Korea, Iran and China were behind 72 percent of the intrusions": what
+                    # the sentence pins on the state is its act, whatever the heads' doubt
+                    c.role = "actor"
+                    a.capabilities = [cap for cap in CAPABILITIES if cap in pinned or cap in a.capabilities]
+                    a.stance = "fact" if a.stance == "none" else a.stance
                 elif (hit := acted_on(span.root)) is not None:
                     c.role = hit  # on the receiving end in the parse: "sabotage Iran's programme"
                 elif c.role == "actor" and c.mention.alias.kind == "state" and owns_a_thing(span.root, a.triggers):
@@ -1081,6 +1088,18 @@ def share_conjunct_roles(a: Analysed) -> None:
         if head is not None and head is not c and head.role in ("actor", "target", "victim", "reporter"):
             c.role = head.role
             c.p_actor = max(c.p_actor, head.p_actor) if head.role == "actor" else c.p_actor
+
+
+def _caps_pinned(a: Analysed, token: Any) -> set[str]:
+    """Capabilities whose triggers sit in what the mention is said to be behind or responsible for."""
+    act = answerable_for(token)
+    if act is None or any(t.lower_ in ("no", "none") for t in act.subtree):
+        return set()  # "was behind none of the intrusions"
+    # the act may be named outside the phrase ("Of the 212 incidents of repression ..., China and
+    # Turkey were responsible for more than half"), but not inside the subject's own phrase
+    subject = phrase_head(token, ("conj", "compound", "amod", "appos", "poss"))
+    start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
+    return {cap for cap, spans in a.feats.capabilities.items() if any(e0 <= start or s0 >= end for s0, e0 in spans)}
 
 
 def _foreign_tokens(a: Analysed, c: Candidate) -> set[int]:

@@ -647,3 +647,28 @@ def companion_of(token: Token) -> Token | None:
         subjects = [c for c in host.children if c.dep_ in ("nsubj", "nsubjpass")]
         return subjects[0] if subjects else None
     return host if word == "like" and host.pos_ in ("PROPN", "NOUN") else None
+
+
+# "X was behind ...", "X is responsible for ...", "X accounted for 38 percent of ..."
+_ANSWERABLE_WORDS = frozenset({"responsible", "culpable", "accountable"})
+
+
+def answerable_for(token: Token) -> Token | None:
+    """What the mention is said to be behind or responsible for ("North Korea, Iran and China were
+    behind 72 percent of the intrusions", "China and Turkey were responsible for more than half of
+    the incidents", "Russia accounted for a third of the takedowns"): the phrase that names the act,
+    or None."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "conj"))
+    verb = tok.head
+    if tok.dep_ != "nsubj" or verb is tok:
+        return None
+    for k in verb.children:
+        if k.dep_ == "prep" and (k.lower_ == "behind" or (k.lower_ == "for" and _lemma(verb) == "account")):
+            return k
+        if _lemma(verb) != "be":
+            continue
+        if k.dep_ == "acomp" and k.lower_ in _ANSWERABLE_WORDS:
+            return next((c for c in k.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+        if k.dep_ == "attr" and k.left_edge.lower_ == "behind":
+            return k  # "were behind 72 percent of ...", parsed with "behind" inside the number
+    return None
