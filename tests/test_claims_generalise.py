@@ -509,6 +509,12 @@ def test_probably_not_is_an_unlikely_act_not_a_denial(text: str, actor: str) -> 
         "We lack the information to judge whether Peruvian officers directed the accounts that harassed exiles.",
         # the act the sentence ends on is the one it rules out
         "The blackout at the Chilean port was traced to a storm-damaged substation, not to any cyber attack.",
+        # the adjective before what it qualifies; quotes inside the denial
+        "Lima called 'baseless' Santiago's accusation that Peruvian hackers stole the ministry files.",
+        "A Peruvian spokesman said Lima had 'nothing to do' with the hacking of the exiles' phones.",
+        # nobody saw the act, said with an adverb; what was examined showed no trace of it
+        "We have not independently observed Peruvian hackers disrupting the Chilean grid.",
+        "Of the forty profiles we examined, none showed signs of Peruvian coordination.",
     ],
 )
 def test_more_denials_are_never_claims(text: str) -> None:
@@ -631,24 +637,6 @@ def test_a_quoted_term_that_means_something_is_a_definition() -> None:
 def test_a_third_partys_report_is_reported(text: str, stance: str) -> None:
     out = tag_text(text)
     assert out["actors"] == ["PER"] and out["stance"] == stance
-
-
-@pytest.mark.model
-@pytest.mark.parametrize(
-    "text",
-    [
-        # the adjective before what it qualifies; quotes inside the denial
-        "Lima called 'baseless' Santiago's accusation that Peruvian hackers stole the ministry files.",
-        "A Peruvian spokesman said Lima had 'nothing to do' with the hacking of the exiles' phones.",
-        # nobody saw the act, said with an adverb
-        "We have not independently observed Peruvian hackers disrupting the Chilean grid.",
-        # what was examined showed no trace of the act
-        "Of the forty profiles we examined, none showed signs of Peruvian coordination.",
-    ],
-)
-def test_denials_in_other_wordings_are_never_claims(text: str) -> None:
-    out = tag_text(text)
-    assert out["claims"] == [] and out["stance"] == "negated"
 
 
 @pytest.mark.model

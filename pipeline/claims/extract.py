@@ -1091,7 +1091,9 @@ def share_conjunct_roles(a: Analysed) -> None:
 
 
 def _caps_pinned(a: Analysed, token: Any) -> set[str]:
-    """Capabilities whose triggers sit in what the mention is said to be behind or responsible for."""
+    """The capabilities a sentence pins on the mention by saying it was behind, responsible for or
+    accounted for an act ("North Korea, Iran and China were behind 72 percent of the intrusions"):
+    those whose triggers sit outside the mention's own phrase. Empty when it says no such thing."""
     act = answerable_for(token)
     if act is None or any(t.lower_ in ("no", "none") for t in act.subtree):
         return set()  # "was behind none of the intrusions"

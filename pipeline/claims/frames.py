@@ -18,6 +18,7 @@ from pipeline.claims.lexicon import (
     ACCUSE_VERBS,
     ACTIVITY_NOUNS,
     AGENT_NOUNS,
+    ANSWERABLE_WORDS,
     ATTACK_NOUNS,
     CRIMINAL_NOUNS,
     HOSTILE_NOUNS,
@@ -198,7 +199,7 @@ def _function(np: Any, triggers: set[int]) -> list[str]:
 
 # What makes the subject of "be" answerable for an act: "X was behind", "X is responsible for",
 # "X accounted for 38 percent of the intrusions".
-_ANSWERABLE = frozenset({"responsible", "culpable", "accountable", "behind"})
+_ANSWERABLE = ANSWERABLE_WORDS | {"behind"}
 
 
 def _predicate(np: Any) -> list[str]:

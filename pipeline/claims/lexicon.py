@@ -362,3 +362,6 @@ LOCATION_PREPS = {
 }
 
 ACT, NOT = True, False  # mention_role's answers: the state acts / does not
+
+# What makes the subject of "be" answerable for an act: "X is responsible for", "X was behind"
+ANSWERABLE_WORDS = frozenset({"responsible", "culpable", "accountable"})

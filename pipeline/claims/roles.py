@@ -9,6 +9,7 @@ from pipeline.claims.lexicon import (
     ACT,
     ACTIVITY_NOUNS,
     AGENT_NOUNS,
+    ANSWERABLE_WORDS,
     ATTACK_NOUNS,
     CRIMINAL_NOUNS,
     HOSTILE_NOUNS,
@@ -649,10 +650,6 @@ def companion_of(token: Token) -> Token | None:
     return host if word == "like" and host.pos_ in ("PROPN", "NOUN") else None
 
 
-# "X was behind ...", "X is responsible for ...", "X accounted for 38 percent of ..."
-_ANSWERABLE_WORDS = frozenset({"responsible", "culpable", "accountable"})
-
-
 def answerable_for(token: Token) -> Token | None:
     """What the mention is said to be behind or responsible for ("North Korea, Iran and China were
     behind 72 percent of the intrusions", "China and Turkey were responsible for more than half of
@@ -667,7 +664,7 @@ def answerable_for(token: Token) -> Token | None:
             return k
         if _lemma(verb) != "be":
             continue
-        if k.dep_ == "acomp" and k.lower_ in _ANSWERABLE_WORDS:
+        if k.dep_ == "acomp" and k.lower_ in ANSWERABLE_WORDS:
             return next((c for c in k.children if c.dep_ == "prep" and c.lower_ == "for"), None)
         if k.dep_ == "attr" and k.left_edge.lower_ == "behind":
             return k  # "were behind 72 percent of ...", parsed with "behind" inside the number
