@@ -626,9 +626,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
                 elif c.role != "actor" and a.capabilities and organ_in(span.root, a.triggers):
                     c.role = "actor"  # "Police in Tehran paired cameras ...", "staff at the Tajik embassy summoned ..."
-                elif a.capabilities and principal_of(span.root):
-                    # "ran on behalf of a Russian consultancy", "at the request of Tehran"; an actor
-                    # already, it is kept from the owner rule below ("at Beijing's request")
+                elif c.role != "actor" and a.capabilities and principal_of(span.root):
+                    # "ran on behalf of a Russian consultancy", "at the request of Tehran", "at Beijing's request"
                     c.role = "actor"
                 elif (pinned := _caps_pinned(a, span.root)) and not a.asserts_nothing:
                     # "North Korea, Iran and China were behind 72 percent of the intrusions": what
@@ -654,9 +653,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "reporter"
         share_conjunct_roles(a)
         share_listed_roles(a)
-        for c in a.candidates:
-            span = tokens_in(a.doc, c.mention.start, c.mention.end) if a.doc is not None else None
-            if span is not None and c.role != "other" and ruled_out(span.root):
+        for c, span in candidate_spans(a):
+            if c.role != "other" and ruled_out(span.root):
                 c.role = "other"  # set aside by the sentence: "Chilean hackers, not Peruvian ones, ..."
         negated = acts_negated(a)
         denied = negated and bool(a.triggers)
@@ -1068,19 +1066,23 @@ def _conjunct_head(doc: Any, token: Any) -> Any:
     return token
 
 
+def candidate_spans(a: Analysed) -> list[tuple[Candidate, Any]]:
+    """Each candidate with the parse tokens it covers (none without a parse)."""
+    if a.doc is None:
+        return []
+    spans = ((c, tokens_in(a.doc, c.mention.start, c.mention.end)) for c in a.candidates)
+    return [(c, span) for c, span in spans if span is not None]
+
+
 def share_conjunct_roles(a: Analysed) -> None:
     """Coordinated mentions share the role of the coordination's head: in "China, Iran, and Russia
     denigrated ..." the parser hangs Iran and Russia off China, so only China sits on the verb."""
     if a.doc is None or len(a.candidates) < 2:
         return
+    roots = [(c, span.root) for c, span in candidate_spans(a)]
     by_root: dict[int, Candidate] = {}
-    roots: list[tuple[Candidate, Any]] = []
-    for c in a.candidates:
-        span = tokens_in(a.doc, c.mention.start, c.mention.end)
-        if span is None:
-            continue
-        by_root.setdefault(span.root.i, c)
-        roots.append((c, span.root))
+    for c, root in roots:
+        by_root.setdefault(root.i, c)
     for c, root in roots:
         if root.dep_ != "conj":
             continue
@@ -1106,12 +1108,7 @@ def _caps_pinned(a: Analysed, token: Any) -> set[str]:
 
 def _foreign_tokens(a: Analysed, c: Candidate) -> set[int]:
     """Token indices of the sentence's candidates of states other than `c`'s."""
-    out: set[int] = set()
-    for other in a.candidates:
-        if other.mention.alias.code != c.mention.alias.code and a.doc is not None:
-            span = tokens_in(a.doc, other.mention.start, other.mention.end)
-            out.update(t.i for t in span or ())
-    return out
+    return {t.i for other, span in candidate_spans(a) if other.mention.alias.code != c.mention.alias.code for t in span}
 
 
 def share_listed_roles(a: Analysed) -> None:
@@ -1121,7 +1118,7 @@ def share_listed_roles(a: Analysed) -> None:
     a source of ...", "Israel, like the UAE, has exported ...")."""
     if a.doc is None or not a.capabilities:
         return
-    spans = [(c, span) for c in a.candidates if (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None]
+    spans = candidate_spans(a)
     by_token: dict[int, Candidate] = {}
     for c, span in spans:
         by_token.setdefault(span.root.i, c)

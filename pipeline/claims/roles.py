@@ -370,6 +370,8 @@ def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     owned = token.head
     if owned.i in trigger_tokens or owned.pos_ not in ("NOUN",) or owned.text.isupper():
         return False  # an acronym the tagger calls a noun names an organ: "Venezuela's SEBIN"
+    if _names_principal(owned):
+        return False  # "at Beijing's request": whose orders an act follows, not a thing it owns
     lemma = _lemma(owned)
     return not any(
         lemma in words for words in (AGENT_NOUNS, ACTIVITY_NOUNS, HOSTILE_NOUNS, _ACT_NOMINALS, _STATE_PEOPLE)
