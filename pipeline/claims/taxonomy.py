@@ -19,7 +19,8 @@ FILLER = r"(?:[\w’'.&-]+ ){0,3}"
 
 @dataclass(frozen=True)
 class Alias:
-    """One way of writing an actor: `kind` is state, demonym, organ or group."""
+    """One way of writing an actor: `kind` is state, demonym, organ, group or place (a city or
+    region, which names where, never a government)."""
 
     text: str
     code: str
@@ -105,7 +106,10 @@ def _read(name: str) -> dict[str, Any]:
 
 
 def _build_aliases(
-    actors: dict[str, dict[str, Any]], groups: list[dict[str, Any]], countries: dict[str, list[str]]
+    actors: dict[str, dict[str, Any]],
+    groups: list[dict[str, Any]],
+    countries: dict[str, list[str]],
+    cities: dict[str, list[str]],
 ) -> list[Alias]:
     found: dict[str, Alias] = {}
 
@@ -136,6 +140,9 @@ def _build_aliases(
     for code, names in countries.items():
         for text in names:
             add(text, code, "state")
+    for code, names in cities.items():
+        for text in names:
+            add(text, code, "place")
     return list(found.values())
 
 
@@ -153,7 +160,8 @@ def load_taxonomy() -> Taxonomy:
         for a in actors_raw.get("actor", [])
     }
     groups = actors_raw.get("group", [])
-    countries = _read("countries.toml")["countries"]
+    places_raw = _read("countries.toml")
+    countries = places_raw["countries"]
     caps_raw = _read("capabilities.toml")
     capabilities = {
         code: CapabilityRules(
@@ -183,12 +191,12 @@ def load_taxonomy() -> Taxonomy:
         likelihood_deny=est.get("likelihood_deny", {}).get("patterns", []),
         confidence=est["confidence"],
         stance=est["stance"],
-        aliases=_build_aliases(actors, groups, countries),
+        aliases=_build_aliases(actors, groups, countries, places_raw.get("cities", {})),
         ambiguous=frozenset(actors_raw.get("ambiguous", {}).get("aliases", [])),
         advisory=frozenset(actors_raw.get("advisory", {}).get("aliases", [])),
         vendors=frozenset(actors_raw.get("vendors", {}).get("names", [])),
         families=tuple((f["pattern"], f["state"]) for f in actors_raw.get("family", [])),
-        places=frozenset(_read("countries.toml").get("places", {}).get("names", [])),
+        places=frozenset(places_raw.get("places", {}).get("names", [])),
     )
 
 
