@@ -750,3 +750,69 @@ def test_who_a_statistic_pins_the_act_on_acts(text: str, acting: set[str], capab
 @pytest.mark.model
 def test_behind_none_of_the_acts_asserts_none() -> None:
     assert tag_text("Peru was behind none of the intrusions we handled.")["actors"] == []
+
+
+def _roles(out: dict) -> dict[str, str]:
+    return {m["text"]: m["role"] for m in out["mentions"]}
+
+
+@pytest.mark.model
+def test_a_city_names_where_not_who() -> None:
+    # the city of a victim is where the act happened, and gives the repression its border
+    out = tag_text("Authorities in Minsk asked Interpol to detain a Belarusian blogger living in Lisbon.")
+    assert _roles(out)["Lisbon"] == "location"
+    assert "BLR" in out["actors"] and "PRT" not in out["actors"]
+    assert "transnational_repression" in out["capabilities"]
+    # a city is never the actor by itself ...
+    alone = tag_text("Hackers in Rotterdam stole the credentials of port staff.")
+    assert _roles(alone)["Rotterdam"] != "actor" and "NLD" not in alone["actors"]
+    # ... but the seat of an organ that acts, or that reports, takes the organ's part
+    seat = tag_text("Police in Izmir detained two Uyghur activists at the request of Beijing.")
+    assert _roles(seat)["Izmir"] == "actor" and {"CHN", "TUR"} <= set(seat["actors"])
+    court = tag_text("A court in Hamburg convicted a man of spying on Iranian exiles for Tehran.")
+    assert _roles(court)["Hamburg"] == "reporter"
+
+
+@pytest.mark.model
+def test_a_newspaper_named_after_a_place_is_not_the_state() -> None:
+    out = tag_text("The Washington Post reported that Rwandan agents followed a critic in Brussels.")
+    assert "USA" not in {m["state"] for m in out["mentions"]}
+    assert out["actors"] == ["RWA"]
+
+
+@pytest.mark.model
+def test_a_state_made_to_do_the_act_does_it() -> None:
+    out = tag_text("Ankara persuaded Georgia and Kyrgyzstan to deport several exiled journalists.")
+    assert {"TUR", "GEO", "KGZ"} <= set(out["actors"])
+    # asked is not done
+    asked = tag_text("Ankara asked Georgia to deport several exiled journalists.")
+    assert "GEO" not in asked["actors"] and "TUR" in asked["actors"]
+
+
+@pytest.mark.model
+def test_states_listed_after_a_remark_do_not_act() -> None:
+    out = tag_text(
+        "Chile and Peru lead the list of spyware buyers, although other states are also worth noting, "
+        "including Bolivia, Ecuador and Uruguay."
+    )
+    assert not {"BOL", "ECU", "URY"} & set(out["actors"])
+
+
+@pytest.mark.model
+def test_state_outlets_in_a_state_act_for_it() -> None:
+    out = tag_text("State media in Cuba and Venezuela amplified the false claim about the vaccine trial.")
+    assert {"CUB", "VEN"} <= set(out["actors"])
+    pro = tag_text("Pro-government outlets in Havana amplified a forged letter from the Chilean embassy.")
+    assert "CUB" not in pro["actors"]
+
+
+@pytest.mark.parametrize(
+    ("text", "capability"),
+    [
+        ("The network's articles were machine-translated rewrites of state agency copy.", "synthetic_media"),
+        ("The channel doxxed the relatives of exiled reporters.", "data_exploitation"),
+        ("The embassy paid informants inside the student association.", "surveillance"),
+    ],
+)
+def test_capabilities_in_other_words(text: str, capability: str) -> None:
+    assert capability in get_matchers().capabilities(text, advice=False)

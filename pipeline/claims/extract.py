@@ -21,7 +21,6 @@ import numpy as np
 
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
-from pipeline.claims.lexicon import ACT
 from pipeline.claims.model import Heads, Rows, encode, get_heads, pair_features
 from pipeline.claims.recase import sentence_case
 from pipeline.claims.roles import (
@@ -32,12 +31,15 @@ from pipeline.claims.roles import (
     find_target,
     in_said_clause,
     judging_subject,
+    list_acts,
     listed_member,
-    mention_role,
+    made_to_act,
     organ_in,
     owns_a_thing,
     phrase_head,
+    place_role,
     principal_of,
+    qualifies_the_act,
     receives_only,
     ruled_out,
     subject_of_an_act,
@@ -624,6 +626,17 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "reporter"  # "Washington sanctioned four Iranian firms": it answers the act
                 elif in_said_clause(span.root):
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
+                elif (
+                    c.role != "actor"
+                    and a.capabilities
+                    and qualifies_the_act(span.root, a.triggers)
+                    and not any(o.role == "actor" for o in a.candidates if o is not c)
+                ):
+                    # "details Chinese espionage against universities"; beside another actor the
+                    # adjective names the place ("Russian volunteers joined the Latvian cyber attacks")
+                    c.role = "actor"
+                elif c.role != "actor" and a.capabilities and made_to_act(span.root, a.triggers):
+                    c.role = "actor"  # "persuading Kazakhstan and Pakistan to hand the teachers over"
                 elif c.role != "actor" and a.capabilities and organ_in(span.root, a.triggers):
                     c.role = "actor"  # "Police in Tehran paired cameras ...", "staff at the Tajik embassy summoned ..."
                 elif c.role != "actor" and a.capabilities and principal_of(span.root):
@@ -656,6 +669,12 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
         for c, span in candidate_spans(a):
             if c.role != "other" and ruled_out(span.root):
                 c.role = "other"  # set aside by the sentence: "Chilean hackers, not Peruvian ones, ..."
+            elif c.mention.alias.kind == "place":
+                # a city names where, not who: it acts, or reports, only as the seat of an organ
+                # that does ("police in Istanbul detained ...", "prosecutors in Texas allege ...");
+                # otherwise it is where the act happened or what it hit
+                seat = place_role(span.root, a.triggers)
+                c.role = seat or (c.role if c.role in ("target", "victim", "location") else "location")
         negated = acts_negated(a)
         denied = negated and bool(a.triggers)
         if negated and _estimative_negation(a):
@@ -1126,7 +1145,7 @@ def share_listed_roles(a: Analysed) -> None:
     for c, span in spans:
         group = listed_member(span.root)
         if group is not None:
-            if mention_role(group, a.triggers) is ACT:
+            if list_acts(group, a.triggers):
                 c.role = "actor"
             continue
         mate = companion_of(span.root)

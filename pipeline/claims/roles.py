@@ -251,6 +251,27 @@ def acted_on(token: Token) -> str | None:
     return None
 
 
+# Nouns that name a hostile act itself (not its tools, products or victims).
+_ACT_WORDS = frozenset(
+    "espionage cyberespionage hacking hack intrusion attack cyberattack disinformation propaganda "
+    "censorship surveillance repression interference meddling spying phishing sabotage harassment".split()
+)
+
+
+def qualifies_the_act(token: Token, trigger_tokens: set[int]) -> bool:
+    """The mention qualifies the act word itself: "Chinese espionage against universities",
+    "Russia's disinformation", "Iranian hacking" (TAXONOMY: the adjective names who acts), unlike
+    "Chinese surveillance cameras", "a Malaysian database" or "anti-Russian propaganda"."""
+    act = token.head
+    return (
+        token.dep_ in ("amod", "compound", "poss")
+        and act is not token
+        and act.i in trigger_tokens
+        and _lemma(act) in _ACT_WORDS
+        and not token.lower_.startswith(("anti", "pro-", "counter"))
+    )
+
+
 def subject_of_an_act(token: Token, trigger_tokens: set[int]) -> bool:
     """The mention (or the list it heads) is the subject of a verb that does an act: "the NSA hacked
     the carrier", unlike "an evaluation by CISA found" or "the FBI is aware of an actor"."""
@@ -272,6 +293,7 @@ _ORGANS_IN = frozenset(
     "administration military army".split()
 )
 _OUTLETS = frozenset("outlet broadcaster media channel".split())
+_STATE_RUN = frozenset("state state-run state-owned state-controlled government government-run official".split())
 # People who work for an organ ("staff at the Tajik embassy", "officers of Iran's intelligence
 # ministry") and the organs they work for.
 _STAFF = frozenset("staff officer official agent operative employee personnel member diplomat".split())
@@ -293,7 +315,7 @@ def _acts_as_subject(organ: Token, trigger_tokens: set[int]) -> bool:
     # the subject of the sentence's main verb, which neither reports nor perceives
     verb = organ.head
     return (
-        not trigger_tokens
+        (not trigger_tokens or organ.i in trigger_tokens)  # or the organ names the act: "state media"
         and organ.dep_ == "nsubj"
         and verb.dep_ == "ROOT"
         and verb.pos_ == "VERB"
@@ -315,8 +337,14 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
         return False
     organ = prep.head
     if prep.lower_ in ("in", "from"):
-        # "from": "state outlets from China and Russia each pushed ..."
-        organs = _ORGANS_IN if prep.lower_ == "in" else _ORGANS_IN | _OUTLETS
+        # "from": "state outlets from China and Russia each pushed ..."; "in" only for the state's
+        # own outlets ("state media in China, Iran and Russia each amplified ...")
+        state_run = any(
+            c.lower_ in _STATE_RUN and not (c.i > 0 and c.nbor(-1).text == "-")  # not "pro-government"
+            for c in organ.children
+            if c.dep_ in ("amod", "compound")
+        )
+        organs = _ORGANS_IN | _OUTLETS if prep.lower_ == "from" or state_run else _ORGANS_IN
         return not owner and _is_one_of(organ, organs) and _acts_as_subject(organ, trigger_tokens)
     # the people work for the state itself ("agents of Beijing") or for one of its organs, maybe
     # named by a compound ("staff at an unofficial Chinese police post")
@@ -326,7 +354,37 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
 
 
 _LAW_NOUNS = frozenset("police enforcement prosecutor investigator court authority agency".split())
+
 _TAKEDOWN_VERBS = frozenset("take seize dismantle disrupt sinkhole shut arrest indict charge extradite".split())
+# What a police force, prosecutor or court does in answer to an act: it reports, charges or tries
+# the suspect ("prosecutors in Texas allege ...", "a court in Munich convicted ...").
+_ANSWERING_VERBS = frozenset("arrest charge indict convict sentence prosecute try jail".split())
+
+
+def place_role(token: Token, trigger_tokens: set[int]) -> str | None:
+    """The role of a city or region named as the seat of an organ: the organ's act makes the place
+    the actor ("police in Wenzhou pushed a student to ...", "the Hubei State Security Department
+    hacked ..."), its report, charge or verdict the reporter ("prosecutors in Texas allege ...",
+    "Toronto police said ..."). None where the place seats no organ that is the subject of a verb,
+    or where the organ is another state's ("Russian-installed authorities in Kherson")."""
+    if token.dep_ == "compound":
+        organ = phrase_head(token, ("compound",))
+    else:
+        head = phrase_head(token, ("conj", "compound", "amod", "appos"))
+        prep = head.head
+        if head.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ != "in":
+            return None
+        organ = prep.head
+    if not (_is_one_of(organ, _ORGANS) or _is_one_of(organ, _LAW_NOUNS)) or organ.dep_ != "nsubj":
+        return None
+    if any(t.ent_type_ in ("NORP", "GPE") and t.i != token.i for c in organ.lefts for t in c.subtree):
+        return None
+    verb = organ.head
+    if verb.i not in trigger_tokens and _lemma(verb) in REPORT_VERBS | _ANSWERING_VERBS | _TAKEDOWN_VERBS:
+        return "reporter"
+    return "actor" if _acts_as_subject(organ, trigger_tokens) else None
+
+
 _CRIME_THINGS = frozenset(
     "server botnet domain infrastructure marketplace market forum malware ransomware gang operator "
     "suspect criminal member administrator".split()
@@ -555,6 +613,20 @@ def principal_of(token: Token) -> bool:
 
 _REFUSE_VERBS = frozenset("refuse decline".split())
 _COMPLY_VERBS = frozenset("act comply extradite deport return hand arrest detain execute enforce honour honor".split())
+# Verbs by which one party makes another do an act: the act is done, by the one made to do it.
+_CAUSE_VERBS = frozenset("persuade convince induce get force compel lead".split())
+
+
+def made_to_act(token: Token, trigger_tokens: set[int]) -> bool:
+    """The mention (or the list it heads) is made to do the act: "persuading Kazakhstan, Moldova and
+    Pakistan to hand some of them over", "forced Thai police to deport ..." (unlike "asked Interpol
+    to detain ...", where nothing says the act was done)."""
+    tok = phrase_head(token, ("conj", "compound", "amod", "appos"))
+    verb = tok.head
+    if tok.dep_ != "dobj" or _lemma(verb) not in _CAUSE_VERBS:
+        return False
+    acts = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"]
+    return any(_does_act(c, trigger_tokens) or _lemma(c) in _COMPLY_VERBS for c in acts)
 
 
 def ruled_out(token: Token) -> bool:
@@ -610,6 +682,19 @@ def listed_member(token: Token) -> Token | None:
     named = prep.lower_ in _MEMBER_PREPS or (prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.head.subtree))
     group = prep.head if prep.head.lower_ != "such" else prep.head.head
     return group if named and _lemma(group) in _GROUP_NOUNS else None
+
+
+def list_acts(group: Token, trigger_tokens: set[int]) -> bool:
+    """The noun a list of states hangs on does the act: "governments, including ..., are likely to
+    hire ...", unlike "other countries are also worth noting, including: ..." (a copula whose only
+    verb reports)."""
+    if mention_role(group, trigger_tokens) is not ACT:
+        return False
+    verb = group.head
+    if group.dep_ != "nsubj" or _lemma(verb) != "be":
+        return True
+    verbs = [w for w in verb.subtree if w.dep_ in ("xcomp", "ccomp") and w.pos_ == "VERB"]
+    return any(_lemma(w) not in REPORT_VERBS for w in verbs)
 
 
 _PRECEDENT_NOUNS = frozenset("lead example footstep playbook".split())
