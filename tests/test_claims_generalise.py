@@ -816,3 +816,10 @@ def test_state_outlets_in_a_state_act_for_it() -> None:
 )
 def test_capabilities_in_other_words(text: str, capability: str) -> None:
     assert capability in get_matchers().capabilities(text, advice=False)
+
+
+@pytest.mark.model
+def test_the_party_a_denial_is_about_is_its_actor_without_a_claim() -> None:
+    out = tag_text("Investigators were unable to link the harassing calls to Peruvian government agencies.")
+    assert out["stance"] == "negated" and out["claims"] == [] and out["actors"] == []
+    assert _roles(out)["Peruvian"] == "actor"
