@@ -10,6 +10,11 @@ from pipeline.claims.features import get_matchers
 from pipeline.claims.taxonomy import load_taxonomy
 
 
+def _roles(out: dict) -> dict[str, str]:
+    """Mention text -> role in a `tag_text` answer."""
+    return {m["text"]: m["role"] for m in out["mentions"]}
+
+
 @pytest.mark.parametrize(
     ("text", "capability"),
     [
@@ -115,7 +120,7 @@ def test_plain_statements_name_their_actor(text: str, code: str) -> None:
 def test_reporting_agencies_are_not_actors() -> None:
     out = tag_text("The NCSC and ASD assess that Chinese hackers compromised routers across the region.")
     assert out["actors"] == ["CHN"]
-    roles = {m["text"]: m["role"] for m in out["mentions"]}
+    roles = _roles(out)
     assert roles["NCSC"] == "reporter"
 
 
@@ -123,7 +128,7 @@ def test_reporting_agencies_are_not_actors() -> None:
 def test_assessed_targeting_names_its_actor_and_not_the_assessors() -> None:
     out = tag_text("FBI and CISA assess that Chinese state-sponsored actors target US telecommunications networks.")
     assert out["actors"] == ["CHN"] and out["capabilities"]
-    roles = {m["text"]: m["role"] for m in out["mentions"]}
+    roles = _roles(out)
     assert roles["Chinese"] == "actor" and roles["FBI"] == "reporter" and roles["US"] != "actor"
 
 
@@ -205,7 +210,7 @@ def test_the_actor_of_a_reported_act_acts() -> None:
 @pytest.mark.model
 def test_the_state_a_narrative_is_about_does_not_act() -> None:
     out = tag_text("Moscow used state media to amplify claims that Ukraine was developing biological weapons.")
-    roles = {m["text"]: m["role"] for m in out["mentions"]}
+    roles = _roles(out)
     assert roles["Ukraine"] != "actor" and "UKR" not in out["actors"]
     # what a post or video "claims" is its narrative too
     post = tag_text("A viral post claimed that Poland had staged the drone incident to provoke NATO.")
@@ -320,7 +325,7 @@ def test_a_reporting_verb_with_an_act_for_object_acts(text: str, code: str) -> N
 @pytest.mark.model
 def test_a_reporting_verb_with_a_report_for_object_reports() -> None:
     out = tag_text("The US and UK issued a joint statement on Chinese cyber espionage.")
-    assert {m["text"]: m["role"] for m in out["mentions"]}.keys() >= {"US", "UK"}
+    assert _roles(out).keys() >= {"US", "UK"}
     assert "USA" not in out["actors"] and "GBR" not in out["actors"]
 
 
@@ -467,7 +472,7 @@ def test_a_revised_attribution_beside_a_new_act_still_asserts_it() -> None:
 def test_a_surveillance_vendor_is_not_its_state_acting() -> None:
     out = tag_text("Hikvision installed face-matching cameras for the Kenyan police in Nairobi.")
     assert "CHN" not in out["actors"]
-    assert {m["text"]: m["role"] for m in out["mentions"]}.get("Hikvision") == "vendor"
+    assert _roles(out).get("Hikvision") == "vendor"
 
 
 @pytest.mark.model
@@ -672,7 +677,7 @@ def test_states_acting_through_a_list_a_companion_or_a_request(text: str, acting
 def test_a_state_that_sanctions_another_reports_its_act() -> None:
     out = tag_text("Chile sanctioned four Peruvian officers for running disinformation websites.")
     assert "CHL" not in out["actors"] and "PER" in out["actors"]
-    roles = {m["text"]: m["role"] for m in out["mentions"]}
+    roles = _roles(out)
     assert roles["Chile"] == "reporter"
 
 
@@ -750,10 +755,6 @@ def test_who_a_statistic_pins_the_act_on_acts(text: str, acting: set[str], capab
 @pytest.mark.model
 def test_behind_none_of_the_acts_asserts_none() -> None:
     assert tag_text("Peru was behind none of the intrusions we handled.")["actors"] == []
-
-
-def _roles(out: dict) -> dict[str, str]:
-    return {m["text"]: m["role"] for m in out["mentions"]}
 
 
 @pytest.mark.model

@@ -323,6 +323,15 @@ def _acts_as_subject(organ: Token, trigger_tokens: set[int]) -> bool:
     )
 
 
+def _noun_by_prep(tok: Token, preps: tuple[str, ...]) -> tuple[Token, str] | None:
+    """The word a phrase hangs on through one of `preps`, and the preposition: ("police", "in")
+    for "Moscow" in "police in Moscow"."""
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in preps:
+        return None
+    return prep.head, prep.lower_
+
+
 def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
     """The mention places or owns an organ of its state, or the people who work for one, and they
     do the act: "Police in Moscow used the city's cameras to detain ...", "Consular staff at the
@@ -332,11 +341,10 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
     head = phrase_head(token, ("conj", "compound", "amod", "appos"))
     owner = head.dep_ == "poss"  # "Thailand's ... Command"
     tok = head.head if owner else head
-    prep = tok.head
-    if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("in", "from", "at", "of"):
+    if (hung := _noun_by_prep(tok, ("in", "from", "at", "of"))) is None:
         return False
-    organ = prep.head
-    if prep.lower_ in ("in", "from"):
+    organ, prep = hung
+    if prep in ("in", "from"):
         # "from": "state outlets from China and Russia each pushed ..."; "in" only for the state's
         # own outlets ("state media in China, Iran and Russia each amplified ...")
         state_run = any(
@@ -344,7 +352,7 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
             for c in organ.children
             if c.dep_ in ("amod", "compound")
         )
-        organs = _ORGANS_IN | _OUTLETS if prep.lower_ == "from" or state_run else _ORGANS_IN
+        organs = _ORGANS_IN | _OUTLETS if prep == "from" or state_run else _ORGANS_IN
         return not owner and _is_one_of(organ, organs) and _acts_as_subject(organ, trigger_tokens)
     # the people work for the state itself ("agents of Beijing") or for one of its organs, maybe
     # named by a compound ("staff at an unofficial Chinese police post")
@@ -354,37 +362,7 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
 
 
 _LAW_NOUNS = frozenset("police enforcement prosecutor investigator court authority agency".split())
-
 _TAKEDOWN_VERBS = frozenset("take seize dismantle disrupt sinkhole shut arrest indict charge extradite".split())
-# What a police force, prosecutor or court does in answer to an act: it reports, charges or tries
-# the suspect ("prosecutors in Texas allege ...", "a court in Munich convicted ...").
-_ANSWERING_VERBS = frozenset("arrest charge indict convict sentence prosecute try jail".split())
-
-
-def place_role(token: Token, trigger_tokens: set[int]) -> str | None:
-    """The role of a city or region named as the seat of an organ: the organ's act makes the place
-    the actor ("police in Wenzhou pushed a student to ...", "the Hubei State Security Department
-    hacked ..."), its report, charge or verdict the reporter ("prosecutors in Texas allege ...",
-    "Toronto police said ..."). None where the place seats no organ that is the subject of a verb,
-    or where the organ is another state's ("Russian-installed authorities in Kherson")."""
-    if token.dep_ == "compound":
-        organ = phrase_head(token, ("compound",))
-    else:
-        head = phrase_head(token, ("conj", "compound", "amod", "appos"))
-        prep = head.head
-        if head.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ != "in":
-            return None
-        organ = prep.head
-    if not (_is_one_of(organ, _ORGANS) or _is_one_of(organ, _LAW_NOUNS)) or organ.dep_ != "nsubj":
-        return None
-    if any(t.ent_type_ in ("NORP", "GPE") and t.i != token.i for c in organ.lefts for t in c.subtree):
-        return None
-    verb = organ.head
-    if verb.i not in trigger_tokens and _lemma(verb) in REPORT_VERBS | _ANSWERING_VERBS | _TAKEDOWN_VERBS:
-        return "reporter"
-    return "actor" if _acts_as_subject(organ, trigger_tokens) else None
-
-
 _CRIME_THINGS = frozenset(
     "server botnet domain infrastructure marketplace market forum malware ransomware gang operator "
     "suspect criminal member administrator".split()
@@ -401,6 +379,33 @@ def takes_down_crime(token: Token) -> bool:
         return False  # "Russian hackers took down ..." stays an act
     objects = [c for c in tok.head.children if c.dep_ in ("dobj", "obj")]
     return any(_lemma(w) in _CRIME_THINGS for o in objects for w in o.subtree)
+
+
+# What a police force, prosecutor or court does in answer to an act: it reports, arrests, charges
+# or tries the suspect ("prosecutors in Texas allege ...", "a court in Munich convicted ...").
+_ANSWERING_VERBS = frozenset(REPORT_VERBS) | _TAKEDOWN_VERBS | frozenset("convict sentence prosecute try jail".split())
+
+
+def place_role(token: Token, trigger_tokens: set[int]) -> str | None:
+    """The role of a city or region named as the seat of an organ: the organ's act makes the place
+    the actor ("police in Wenzhou pushed a student to ...", "the Hubei State Security Department
+    hacked ..."), its report, charge or verdict the reporter ("prosecutors in Texas allege ...",
+    "Toronto police said ..."). None where the place seats no organ that is the subject of a verb,
+    or where the organ is another state's ("Russian-installed authorities in Kherson")."""
+    if token.dep_ == "compound":
+        organ = phrase_head(token, ("compound",))
+    elif (hung := _noun_by_prep(phrase_head(token, ("conj", "compound", "amod", "appos")), ("in",))) is not None:
+        organ = hung[0]
+    else:
+        return None
+    if not (_is_one_of(organ, _ORGANS) or _is_one_of(organ, _LAW_NOUNS)) or organ.dep_ != "nsubj":
+        return None
+    if any(t.ent_type_ in ("NORP", "GPE") and t.i != token.i for c in organ.lefts for t in c.subtree):
+        return None
+    verb = organ.head
+    if verb.i not in trigger_tokens and _lemma(verb) in _ANSWERING_VERBS:
+        return "reporter"
+    return "actor" if _acts_as_subject(organ, trigger_tokens) else None
 
 
 # Nouns naming what a state does rather than what it has: "North Korea's heists", "the UAE's

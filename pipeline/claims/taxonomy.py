@@ -160,8 +160,8 @@ def load_taxonomy() -> Taxonomy:
         for a in actors_raw.get("actor", [])
     }
     groups = actors_raw.get("group", [])
-    places_raw = _read("countries.toml")
-    countries = places_raw["countries"]
+    geo = _read("countries.toml")
+    countries = geo["countries"]
     caps_raw = _read("capabilities.toml")
     capabilities = {
         code: CapabilityRules(
@@ -191,12 +191,12 @@ def load_taxonomy() -> Taxonomy:
         likelihood_deny=est.get("likelihood_deny", {}).get("patterns", []),
         confidence=est["confidence"],
         stance=est["stance"],
-        aliases=_build_aliases(actors, groups, countries, places_raw.get("cities", {})),
+        aliases=_build_aliases(actors, groups, countries, geo.get("cities", {})),
         ambiguous=frozenset(actors_raw.get("ambiguous", {}).get("aliases", [])),
         advisory=frozenset(actors_raw.get("advisory", {}).get("aliases", [])),
         vendors=frozenset(actors_raw.get("vendors", {}).get("names", [])),
         families=tuple((f["pattern"], f["state"]) for f in actors_raw.get("family", [])),
-        places=frozenset(places_raw.get("places", {}).get("names", [])),
+        places=frozenset(geo.get("places", {}).get("names", [])),
     )
 
 
