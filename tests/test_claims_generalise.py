@@ -824,3 +824,24 @@ def test_the_party_a_denial_is_about_is_its_actor_without_a_claim() -> None:
     out = tag_text("Investigators were unable to link the harassing calls to Peruvian government agencies.")
     assert out["stance"] == "negated" and out["claims"] == [] and out["actors"] == []
     assert _roles(out)["Peruvian"] == "actor"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The accounts posed as farmers to spread fabricated stories, but we found no link to the Kazakh government.",
+        "There is no evidence that the Nigerian authorities ordered the blackout; a cut fibre line caused it.",
+        "We know of no case in which the Tajik security service abducted a critic in Austria.",
+    ],
+)
+def test_a_denial_of_every_actor_is_no_claim(text: str) -> None:
+    # what else the sentence says is no act of a state it names (GUIDE: negated claims never count)
+    out = tag_text(text)
+    assert out["actors"] == [] and out["claims"] == [] and out["stance"] == "negated"
+
+
+@pytest.mark.model
+def test_a_denial_inside_a_subordinate_clause_leaves_the_act() -> None:
+    out = tag_text("Sandworm no longer relies only on custom wipers; it now pushes payloads through admin tools.")
+    assert out["actors"] == ["RUS"] and out["stance"] != "negated"

@@ -132,6 +132,9 @@ _DENIAL = re.compile(
     r"(?:evidence|proof|indications?|signs?)\b"
     r"|\bno (?:known |direct |clear |established |proven )?"
     r"(?:(?:links?|ties)(?: \w+)? (?:between|to|with)|connection between)\b"
+    # "we know of no case in which ...", "no documented instance of ..."
+    r"|\bno (?:known |documented |confirmed |reported |recorded |verified )?(?:cases?|instances?|examples?) "
+    r"(?:of|in which|where)\b"
     r"|\b(?:found|find|finds|saw|seen|see|observed|detected|identified|uncovered) (?:no|nothing|none)\b"
     # not "denied involvement": labelled sentences that say it mostly assert the act as well
     # ("will continue to deny involvement in the attacks", "lets it deny involvement")
@@ -163,7 +166,7 @@ _DENIAL = re.compile(
     r"|\bnot a single (?!(?:day|week|month|year)\b|one of (?:which|whom)\b)"
     # "APT3 no longer targets ...": the act is said not to happen; "no longer limited to" asserts more
     r"|\bno longer (?!(?:limited|confined|restricted|just|only|merely|simply|needs?|bothers?|hides?|pretends?)\b)"
-    r"\w+(?:s|ed)\b"
+    r"\w+(?:s|ed)\b(?! (?:\w+ )?(?:only|solely|exclusively|just|merely|entirely)\b)"
     r"|^\W*(?:at no (?:point|time)|in no case|none of|not one of|not a single one of)\b"
     # "ruled out Iranian involvement", but not "cannot rule out" or "does not rule out"
     r"|(?<!not )(?<!n't )(?<!cannot )(?<!yet )(?<!never )(?<!neither can )(?<!nor can )\brul(?:e|es|ed|ing) out\b"
@@ -682,7 +685,7 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                 # otherwise it is where the act happened or what it hit
                 seat = place_role(span.root, a.triggers)
                 c.role = seat or (c.role if c.role in ("target", "victim", "location") else "location")
-        negated = acts_negated(a)
+        negated = acts_negated(a) or denies_every_actor(a)
         denied = negated and bool(a.triggers)
         if negated and _estimative_negation(a):
             # "Tehran probably will not conduct ...": the negation is the ICD 203 term `unlikely`,
@@ -1027,6 +1030,40 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
     for v in anchors:
         reach |= _coverage(v, heads)
     return _acts(a, heads) <= reach
+
+
+def _before_semicolon(verb: Any, heads: list[Any]) -> bool:
+    """A clause before a semicolon that the parser hung on the next clause's verb ("there is no
+    evidence that ...; the outage came from ...") is a main clause of its own."""
+    head = verb.head
+    return (
+        verb.dep_ == "ccomp"
+        and head in heads
+        and verb.i < head.i
+        and any(t.text == ";" for t in verb.doc[verb.i : head.i])
+    )
+
+
+def denies_every_actor(a: Analysed) -> bool:
+    """A denial reaches a mention of every state the sentence makes an actor, whatever else it
+    asserts: "the accounts raise questions, but we found no link to Riyadh", "none of the accounts
+    shows any link to the Iranian state; most were run by an agency in Lahore". What the sentence
+    asserts besides is no act of a state it names."""
+    if a.doc is None or not a.denial_cues:
+        return False
+    acting = [span for c, span in candidate_spans(a) if c.role == "actor"]
+    if not acting:
+        return False
+    heads = main_clauses(a.doc)
+    reach: set[int] = set()
+    for start in a.denial_cues:
+        cue = tokens_in(a.doc, start, start + 1)
+        verb = _verb_of(cue[0]) if cue else None
+        # a denial in a main clause; inside a relative or adverbial clause it qualifies what the
+        # sentence asserts ("a technique we have not seen from groups linked to Tehran")
+        if verb is not None and (verb in heads or _before_semicolon(verb, heads)):
+            reach |= _coverage(verb, heads)
+    return all(span.root.i in reach for span in acting)
 
 
 _POSSIBLE = frozenset({"could", "may", "might"})
