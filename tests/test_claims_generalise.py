@@ -845,3 +845,26 @@ def test_a_denial_of_every_actor_is_no_claim(text: str) -> None:
 def test_a_denial_inside_a_subordinate_clause_leaves_the_act() -> None:
     out = tag_text("Sandworm no longer relies only on custom wipers; it now pushes payloads through admin tools.")
     assert out["actors"] == ["RUS"] and out["stance"] != "negated"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Turla poses a growing threat to ministries in Central Asia.",
+        "Lazarus has developed a family of macOS backdoors.",
+        "We attribute this cluster to APT33 with high confidence.",
+        "Gamaredon has been linked by several vendors to the FSB.",
+    ],
+)
+def test_what_an_actor_is_or_has_made_is_no_act(text: str) -> None:
+    # GUIDE, adjudication rule 1: an actor with no capability
+    out = tag_text(text)
+    assert out["capabilities"] == [] and out["actors"] == []
+    assert "actor" in _roles(out).values()
+
+
+@pytest.mark.model
+def test_tools_made_for_an_act_still_assert_it() -> None:
+    out = tag_text("Lazarus has developed backdoors that it uses to steal funds from exchanges.")
+    assert out["actors"] == ["PRK"] and out["capabilities"] == ["cyber_espionage"]

@@ -698,6 +698,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             # every act word of the sentence is denied ("does not wipe disks"): the head asserting
             # no capability does not make the sentence neutral
             a.stance = "negated"
+        elif a.capabilities and states_no_act(a):
+            a.capabilities = []  # GUIDE: "X has developed tools", "X poses a threat": an actor, no capability
         elif a.capabilities and a.stance == "fact" and main_verb_is_possible(a):
             a.stance = "hypothetical"  # GUIDE: "could be used to", "may seek": a possibility
         elif a.capabilities and a.stance == "fact" and third_party_reports(a):
@@ -1032,6 +1034,66 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
     return _acts(a, heads) <= reach
 
 
+# What a party is or has, not what it does (GUIDE, adjudication rule 1): "APT29 poses a serious
+# threat to diplomats", "MuddyWater has developed PowerShell backdoors", "We attribute this cluster
+# to APT42", "OilRig has been attributed to Iran's MOIS".
+_THREAT_VERBS = frozenset("pose present represent constitute".split())
+_THREAT_NOUNS = frozenset("threat risk danger menace".split())
+_MAKE_VERBS = frozenset("develop build create write maintain possess".split())
+_TOOL_NOUNS = frozenset(
+    "tool toolset toolkit malware backdoor implant arsenal variant version loader dropper framework".split()
+)
+_ATTRIBUTE_VERBS = frozenset("attribute link tie".split())
+_NEUTRAL_NOUNS = frozenset("activity cluster network set group actor persona it this them".split())
+# "a series of backdoors", "a suite of tools": the noun the quantity stands for
+_QUANTITY_NOUNS = frozenset("series number range set suite array variety family kind type".split())
+# verbs that name or cite, beside such a statement: "OilRig, also tracked as APT34, ...", "based on ..."
+_NAMING_VERBS = frozenset("track know call dub name refer base include label".split())
+
+
+def _object_of(verb: Any) -> Any:
+    """A verb's object (or passive subject), through "a series of ..."; None without one."""
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
+    if obj is not None and obj.lemma_.lower() in _QUANTITY_NOUNS:
+        inner = [
+            g for p in obj.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"
+        ]
+        obj = inner[0] if inner else obj
+    return obj
+
+
+def _states_what_it_is(verb: Any, named: set[int]) -> bool:
+    lemma, obj = verb.lemma_.lower(), _object_of(verb)
+    noun = obj.lemma_.lower() if obj is not None else None
+    if lemma in _THREAT_VERBS:
+        return noun in _THREAT_NOUNS
+    if lemma in _MAKE_VERBS:
+        return noun in _TOOL_NOUNS or noun == "capability"
+    # what is attributed is nothing, a neutral noun or a named group ("Gamaredon has been linked to the FSB")
+    return lemma in _ATTRIBUTE_VERBS and (obj is None or noun in _NEUTRAL_NOUNS or obj.i in named)
+
+
+def states_no_act(a: Analysed) -> bool:
+    """Every clause the sentence asserts says what a party is, has made or is linked to, and no
+    other verb tells of an act: its actor acts with no capability."""
+    if a.doc is None:
+        return False
+    heads = main_clauses(a.doc)
+    said = [v for h in heads for v in _reported(h) if v.lemma_.lower() not in _NAMING_VERBS]
+    named = _named_tokens(a)
+    if not said or not all(_states_what_it_is(v, named) for v in said):
+        return False
+    allowed = {t.i for t in [*heads, *said]}
+    return not any(
+        t.pos_ == "VERB"
+        and t.dep_ not in ("amod", "compound")  # "shared hosting patterns"
+        and t.i not in allowed
+        and t.lemma_.lower() not in _NAMING_VERBS
+        and not _negated_verb(t)
+        for t in a.doc
+    )
+
+
 def _before_semicolon(verb: Any, heads: list[Any]) -> bool:
     """A clause before a semicolon that the parser hung on the next clause's verb ("there is no
     evidence that ...; the outage came from ...") is a main clause of its own."""
@@ -1063,6 +1125,14 @@ def denies_every_actor(a: Analysed) -> bool:
         # sentence asserts ("a technique we have not seen from groups linked to Tehran")
         if verb is not None and (verb in heads or _before_semicolon(verb, heads)):
             reach |= _coverage(verb, heads)
+    # "...; they copied subscriber metadata only": a pronoun outside the denial acts for the actor
+    if any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("it", "they")
+        for h in heads
+        if h.i not in reach
+        for c in h.children
+    ):
+        return False
     return all(span.root.i in reach for span in acting)
 
 
