@@ -868,3 +868,30 @@ def test_what_an_actor_is_or_has_made_is_no_act(text: str) -> None:
 def test_tools_made_for_an_act_still_assert_it() -> None:
     out = tag_text("Lazarus has developed backdoors that it uses to steal funds from exchanges.")
     assert out["actors"] == ["PRK"] and out["capabilities"] == ["cyber_espionage"]
+
+
+@pytest.mark.model
+def test_the_foil_of_a_comparison_does_not_act() -> None:
+    out = tag_text("Unlike Tehran, Riyadh has rarely used fake personas against dissidents in London.")
+    assert _roles(out)["Tehran"] != "actor" and "IRN" not in out["actors"]
+
+
+@pytest.mark.model
+def test_the_actors_of_a_later_clause_keep_the_act_beside_a_negated_one() -> None:
+    text = "Unlike past Sandworm intrusions, this one did not use a wiper; the attackers instead cut power to a plant."
+    out = tag_text(text)
+    assert out["actors"] == ["RUS"] and out["stance"] != "negated"
+
+
+@pytest.mark.model
+def test_an_agency_that_assesses_in_a_second_verb_reports() -> None:
+    out = tag_text("Norway's police have not named the operators, but assess that Russia's GRU ran the campaign.")
+    assert _roles(out)["Norway"] == "reporter" and out["actors"] == ["RUS"]
+
+
+@pytest.mark.model
+def test_the_kgb_of_today_is_belarus_and_bitter_is_india() -> None:
+    out = tag_text("The KGB phoned the parents of an exiled blogger in Vilnius and threatened them.")
+    assert out["actors"] == ["BLR"]
+    out = tag_text("Bitter, an India-linked group, sent CHM files to officials in Dhaka to install a downloader.")
+    assert "IND" in out["actors"]

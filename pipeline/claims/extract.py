@@ -27,6 +27,7 @@ from pipeline.claims.roles import (
     acted_on,
     answerable_for,
     companion_of,
+    contrasted,
     counters,
     find_target,
     in_said_clause,
@@ -679,6 +680,12 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
         for c, span in candidate_spans(a):
             if c.role != "other" and ruled_out(span.root):
                 c.role = "other"  # set aside by the sentence: "Chilean hackers, not Peruvian ones, ..."
+            elif (
+                c.role == "actor"
+                and contrasted(span.root)
+                and any(o.role == "actor" and o.mention.alias.code != c.mention.alias.code for o in a.candidates)
+            ):
+                c.role = "other"  # "Unlike Beijing, Ankara ...": the foil of another party's act
             elif c.mention.alias.kind == "place":
                 # a city names where, not who: it acts, or reports, only as the seat of an organ
                 # that does ("police in Istanbul detained ...", "prosecutors in Texas allege ...");
@@ -909,6 +916,20 @@ def _named_tokens(a: Analysed) -> set[int]:
     return {t.i for c in a.candidates if (span := tokens_in(a.doc, c.mention.start, c.mention.end)) for t in span}
 
 
+# who stands for the actor named elsewhere in the sentence: "it", "they", "the actors"; not "the
+# operators" or "its operators", which mostly stand for a network's own ("... could not attribute the
+# bot network to any state, and its operators may have been commercially motivated")
+_REFERRING_NOUNS = frozenset("actor attacker hacker intruder adversary".split())
+
+
+def _refers_to_actor(subject: Any) -> bool:
+    if subject.lower_ in ("it", "they"):
+        return True
+    if subject.lemma_.lower() not in _REFERRING_NOUNS:
+        return False
+    return any(c.dep_ == "det" and c.lower_ in ("the", "these") for c in subject.children)
+
+
 def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     """Tokens that carry the sentence's acts: its capability triggers and every main clause (or the
     clause a reporting verb reports) whose subject or agent names a candidate ("Hong Kong police,
@@ -924,7 +945,7 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
             holders = [v, v.head] if v.dep_ == "xcomp" else [v]
             subjects = [c for x in holders for c in x.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
             # "...; instead it ordered app stores to ...": the pronoun stands for the actor
-            if any(c.lower_ in ("it", "they") or named & {t.i for t in c.subtree} for c in subjects):
+            if any(_refers_to_actor(c) or named & {t.i for t in c.subtree} for c in subjects):
                 acting.add(v.i)
     acts = set(acting)
     for i in a.triggers:
@@ -1062,14 +1083,17 @@ def _object_of(verb: Any) -> Any:
     return obj
 
 
-def _states_what_it_is(verb: Any, named: set[int]) -> bool:
+def _states_what_it_is(verb: Any, named: set[int], triggers: set[int]) -> bool:
     lemma, obj = verb.lemma_.lower(), _object_of(verb)
     noun = obj.lemma_.lower() if obj is not None else None
     if lemma in _THREAT_VERBS:
         return noun in _THREAT_NOUNS
     if lemma in _MAKE_VERBS:
         return noun in _TOOL_NOUNS or noun == "capability"
-    # what is attributed is nothing, a neutral noun or a named group ("Gamaredon has been linked to the FSB")
+    # what is attributed is nothing, a neutral noun or a named group ("Gamaredon has been linked to
+    # the FSB"); "linked the covert network to ..." names an act in its words
+    if obj is not None and triggers & {t.i for t in obj.subtree}:
+        return False
     return lemma in _ATTRIBUTE_VERBS and (obj is None or noun in _NEUTRAL_NOUNS or obj.i in named)
 
 
@@ -1081,7 +1105,8 @@ def states_no_act(a: Analysed) -> bool:
     heads = main_clauses(a.doc)
     said = [v for h in heads for v in _reported(h) if v.lemma_.lower() not in _NAMING_VERBS]
     named = _named_tokens(a)
-    if not said or not all(_states_what_it_is(v, named) for v in said):
+    triggers = set(a.triggers)
+    if not said or not all(_states_what_it_is(v, named, triggers) for v in said):
         return False
     allowed = {t.i for t in [*heads, *said]}
     return not any(
@@ -1127,10 +1152,7 @@ def denies_every_actor(a: Analysed) -> bool:
             reach |= _coverage(verb, heads)
     # "...; they copied subscriber metadata only": a pronoun outside the denial acts for the actor
     if any(
-        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("it", "they")
-        for h in heads
-        if h.i not in reach
-        for c in h.children
+        c.dep_ in ("nsubj", "nsubjpass") and _refers_to_actor(c) for h in heads if h.i not in reach for c in h.children
     ):
         return False
     return all(span.root.i in reach for span in acting)

@@ -207,6 +207,11 @@ def judging_subject(token: Token) -> bool:
     verb = tok.head
     if _lemma(verb) in JUDGE_VERBS:
         return True
+    if any(
+        c.dep_ == "conj" and _lemma(c) in JUDGE_VERBS and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        for c in verb.children
+    ):
+        return True  # "the FBI has not identified the individuals, but assesses that ..."
     return _lemma(verb) in _STATEMENT_VERBS and any(
         c.dep_ == "advcl" and c.tag_ == "VBG" and _lemma(c) in JUDGE_VERBS for c in verb.children
     )
@@ -651,6 +656,13 @@ def ruled_out(token: Token) -> bool:
     if any(c.dep_ == "neg" and c.i < tok.i for c in children) and any(c.lower_ == "but" for c in children):
         return True
     return tok.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "than" for c in head.children)
+
+
+def contrasted(token: Token) -> bool:
+    """A party the sentence compares its actor with: "Unlike Beijing, Ankara has seldom ...",
+    "unlike Moscow's outlets, ..." (the caller checks that another party acts)."""
+    tok = phrase_head(token, ("compound", "amod", "det", "nmod", "poss"))
+    return tok.dep_ == "pobj" and tok.head.lower_ == "unlike"
 
 
 # What a state does in answer to another's act: "Washington sanctioned four Iranian firms",
