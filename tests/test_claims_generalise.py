@@ -895,3 +895,11 @@ def test_the_kgb_of_today_is_belarus_and_bitter_is_india() -> None:
     assert out["actors"] == ["BLR"]
     out = tag_text("Bitter, an India-linked group, sent CHM files to officials in Dhaka to install a downloader.")
     assert "IND" in out["actors"]
+
+
+@pytest.mark.model
+def test_the_party_a_denied_tie_is_about_is_the_actor_with_no_capability() -> None:
+    # GUIDE, worked example 4
+    out = tag_text("Our review found no connection between the pages and the Zambian government.")
+    assert out["claims"] == [] and out["stance"] == "negated"
+    assert _roles(out)["Zambian"] == "actor"

@@ -29,6 +29,7 @@ from pipeline.claims.roles import (
     companion_of,
     contrasted,
     counters,
+    denied_party,
     find_target,
     in_said_clause,
     judging_subject,
@@ -712,8 +713,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
         elif a.capabilities and a.stance == "fact" and third_party_reports(a):
             a.stance = "reported"  # GUIDE: "Citizen Lab found", "Meta attributed", "... officials said"
         if a.stance == "negated":
-            for c in a.candidates:
-                if c.role == "other" and c.p_actor >= NEGATED_ACTOR_FLOOR:
+            for c, span in candidate_spans(a):
+                if c.role == "other" and (c.p_actor >= NEGATED_ACTOR_FLOOR or denied_party(span.root)):
                     c.role = "actor"  # the party a denial is about: "Beijing denied that it censors ..."
 
 

@@ -658,6 +658,26 @@ def ruled_out(token: Token) -> bool:
     return tok.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "than" for c in head.children)
 
 
+_DENY_VERBS = frozenset("deny reject dismiss refute rebuff".split())
+# nouns and verbs of a tie whose denial is about the party tied: "no evidence ties the accounts to
+# the Thai government", "no connection between the network and X", "no coordination with X"
+_TIE_WORDS = frozenset(
+    "tie link connect attribute connection coordination attribution involvement relationship association".split()
+)
+
+
+def denied_party(token: Token) -> bool:
+    """In a negated sentence, the party the denial is about: the one who denies ("Hanoi rejects
+    report that ..."), or the one a tie is denied to ("no connection between the network and the
+    Kenyan government"). GUIDE, worked example 4: its role is `actor`, with no capability."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "poss"))
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ == "nsubj":
+        return _lemma(tok.head) in _DENY_VERBS
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("to", "with", "between") and _lemma(tok.head.head) in _TIE_WORDS
+
+
 def contrasted(token: Token) -> bool:
     """A party the sentence compares its actor with: "Unlike Beijing, Ankara has seldom ...",
     "unlike Moscow's outlets, ..." (the caller checks that another party acts)."""
