@@ -903,3 +903,9 @@ def test_the_party_a_denied_tie_is_about_is_the_actor_with_no_capability() -> No
     out = tag_text("Our review found no connection between the pages and the Zambian government.")
     assert out["claims"] == [] and out["stance"] == "negated"
     assert _roles(out)["Zambian"] == "actor"
+
+
+@pytest.mark.model
+def test_states_listed_under_a_noun_that_does_not_act_are_not_actors() -> None:
+    out = tag_text("The vendor supplied face recognition cameras to 12 governments, including Ghana, Peru and Laos.")
+    assert not {"GHA", "PER", "LAO"} & set(out["actors"])

@@ -35,10 +35,13 @@ UNFITTED = (("train-e.pool.jsonl", "train-e.jsonl"), ("dev-c.pool.jsonl", "dev-c
 # with the train split (train-b, train-c and train-d by the sentence heads only: train.Config).
 # probe-dev, -dev-2, -dev-3 and the holdouts, written apart from them, are never fitted on.
 # probe-train-e and -f (this round: paraphrased acts, outsiders' incident descriptions) by every head.
-# probe-train-k (hard phrasings: requests, verbless statistics, headlines, table rows) by the role
-# head only (train.Config.roles_only).
+# probe-train-k (hard phrasings: requests, verbless statistics, headlines, table rows), probe-train-l
+# (states whose role is easy to misread) and probe-train-m (long report prose) by the role head only
+# (train.Config.roles_only).
 INVENTED = {
-    "train": tuple(f"train{suffix}" for suffix in ("", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-i", "-j", "-k"))
+    "train": tuple(
+        f"train{suffix}" for suffix in ("", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-i", "-j", "-k", "-l", "-m")
+    )
 }
 
 

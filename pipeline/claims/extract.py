@@ -1288,6 +1288,10 @@ def share_listed_roles(a: Analysed) -> None:
         if group is not None:
             if list_acts(group, a.triggers):
                 c.role = "actor"
+            elif c.role == "actor":
+                # listed under a noun that does not act: "supplied cameras to 14 governments,
+                # including Kenya, ...", "victims in 14 countries, including Brazil, ..."
+                c.role = "other"
             continue
         mate = companion_of(span.root)
         other = by_token.get(mate.i) if mate is not None else None
