@@ -924,6 +924,7 @@ _REFERRING_NOUNS = frozenset("actor attacker hacker intruder adversary".split())
 
 
 def _refers_to_actor(subject: Any) -> bool:
+    """The subject stands for an actor named elsewhere in the sentence."""
     if subject.lower_ in ("it", "they"):
         return True
     if subject.lemma_.lower() not in _REFERRING_NOUNS:
@@ -1085,6 +1086,7 @@ def _object_of(verb: Any) -> Any:
 
 
 def _states_what_it_is(verb: Any, named: set[int], triggers: set[int]) -> bool:
+    """The verb says what its subject is, has made or is linked to, not what it does."""
     lemma, obj = verb.lemma_.lower(), _object_of(verb)
     noun = obj.lemma_.lower() if obj is not None else None
     if lemma in _THREAT_VERBS:

@@ -659,8 +659,8 @@ def ruled_out(token: Token) -> bool:
 
 
 _DENY_VERBS = frozenset("deny reject dismiss refute rebuff".split())
-# nouns and verbs of a tie whose denial is about the party tied: "no evidence ties the accounts to
-# the Thai government", "no connection between the network and X", "no coordination with X"
+# nouns and verbs of a tie whose denial is about the party tied: "could not tie the accounts to X",
+# "no connection between the network and X", "no coordination with X"
 _TIE_WORDS = frozenset(
     "tie link connect attribute connection coordination attribution involvement relationship association".split()
 )
