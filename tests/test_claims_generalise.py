@@ -909,3 +909,19 @@ def test_the_party_a_denied_tie_is_about_is_the_actor_with_no_capability() -> No
 def test_states_listed_under_a_noun_that_does_not_act_are_not_actors() -> None:
     out = tag_text("The vendor supplied face recognition cameras to 12 governments, including Ghana, Peru and Laos.")
     assert not {"GHA", "PER", "LAO"} & set(out["actors"])
+
+
+@pytest.mark.model
+def test_an_outlet_whose_articles_others_repost_does_not_act() -> None:
+    for text in (
+        "The pages recycled articles by CGTN to attack the Lithuanian government.",
+        "The accounts reposted videos from Sputnik to mock the Latvian government.",
+    ):
+        out = tag_text(text)
+        assert out["actors"] == [] and "actor" not in _roles(out).values()
+
+
+@pytest.mark.model
+def test_claims_called_fabricated_are_denied() -> None:
+    out = tag_text("Rwanda's ministry said claims that its agents had hacked exiles in Brussels were 'fabricated'.")
+    assert out["claims"] == [] and out["stance"] == "negated"

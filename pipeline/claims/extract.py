@@ -27,6 +27,7 @@ from pipeline.claims.roles import (
     acted_on,
     answerable_for,
     companion_of,
+    content_source,
     contrasted,
     counters,
     denied_party,
@@ -173,7 +174,8 @@ _DENIAL = re.compile(
     # "ruled out Iranian involvement", but not "cannot rule out" or "does not rule out"
     r"|(?<!not )(?<!n't )(?<!cannot )(?<!yet )(?<!never )(?<!neither can )(?<!nor can )\brul(?:e|es|ed|ing) out\b"
     r"|\b(?:claims?|allegations?|accusations?|reports?)\b[^.;]{0,120}?\b(?:remains?|are|is|were|was|proved|proven)"
-    r" (?:still |so far |entirely |largely )?(?:unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless)\b"
+    r" (?:still |so far |entirely |largely )?['‘\"“]?(?:unverified|unconfirmed|unsubstantiated|unproven|unfounded|"
+    r"baseless|fabricated|groundless|untrue|false|a fabrication|lies)\b"
     r"|\b(?:been|was|were|is|are) (?:\w+ly )?debunked\b"
     r"|" + _NOT_NEGATED + _RETRACT + r"(?:attribution|claims?|allegations?|accusations?|assessment|findings?)\b"
     r"|" + _NOT_NEGATED + _WITHDRAW + r"(?:attribution|claims?|allegations?|accusations?|charges?)\b"
@@ -216,6 +218,7 @@ _DENIAL_HINT = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|refut|dismiss|rejec|debunk|disprov|no|yet|lack|rul(?:e|es|ed|ing)\b|"
     r"little|scant|scarce|slim|few|"
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
+    r"fabricat|groundless|lies|"
     r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely|"
     r"refus|declin|brand)",
     re.IGNORECASE,
@@ -687,6 +690,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                 and any(o.role == "actor" and o.mention.alias.code != c.mention.alias.code for o in a.candidates)
             ):
                 c.role = "other"  # "Unlike Beijing, Ankara ...": the foil of another party's act
+            elif c.role == "actor" and content_source(span.root):
+                c.role = "other"  # "the network repackaged articles by Sputnik": the source reposted
             elif c.mention.alias.kind == "place":
                 # a city names where, not who: it acts, or reports, only as the seat of an organ
                 # that does ("police in Istanbul detained ...", "prosecutors in Texas allege ...");
@@ -1145,13 +1150,14 @@ def denies_every_actor(a: Analysed) -> bool:
     if not acting:
         return False
     heads = main_clauses(a.doc)
+    said = [v for h in heads for v in _reported(h)]  # "the ministry said claims that ... were false"
     reach: set[int] = set()
     for start in a.denial_cues:
         cue = tokens_in(a.doc, start, start + 1)
         verb = _verb_of(cue[0]) if cue else None
         # a denial in a main clause; inside a relative or adverbial clause it qualifies what the
         # sentence asserts ("a technique we have not seen from groups linked to Tehran")
-        if verb is not None and (verb in heads or _before_semicolon(verb, heads)):
+        if verb is not None and (verb in heads or verb in said or _before_semicolon(verb, heads)):
             reach |= _coverage(verb, heads)
     # "...; they copied subscriber metadata only": a pronoun outside the denial acts for the actor
     if any(

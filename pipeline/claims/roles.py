@@ -678,6 +678,30 @@ def denied_party(token: Token) -> bool:
     return tok.dep_ == "pobj" and tok.head.lower_ in ("to", "with", "between") and _lemma(tok.head.head) in _TIE_WORDS
 
 
+# what an outlet produces: "repackaged articles by Sputnik", "reused content from Russian state
+# media", "hashtags promoting the Kremlin's narrative"
+_CONTENT_NOUNS = frozenset("article content post video story material footage narrative point segment piece".split())
+
+
+def content_source(token: Token) -> bool:
+    """The party is the source of content others pass on (the content is an object, not the
+    subject: "articles by Sputnik claimed ..." keeps Sputnik acting). TAXONOMY/GUIDE: the outlet that
+    reposts acts; the one reposted is `other`."""
+    tok = phrase_head(token, NP_MODIFIERS)
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head  # "articles by Sputnik and RT"
+    if tok.dep_ == "poss" or (tok.dep_ == "compound" and tok.head.lemma_.lower() in _CONTENT_NOUNS):
+        content = tok.head
+    elif tok.dep_ == "pobj" and tok.head.lower_ in ("by", "from", "of"):
+        content = tok.head.head
+        if content.pos_ == "VERB" and not any(c.dep_ == "auxpass" for c in content.children):
+            # "repackaged articles by Sputnik" with "by" hung on the active verb: not its agent
+            content = next((c for c in content.children if c.dep_ == "dobj"), content)
+    else:
+        return False
+    return _lemma(content) in _CONTENT_NOUNS and content.dep_ in ("dobj", "pobj")
+
+
 def contrasted(token: Token) -> bool:
     """A party the sentence compares its actor with: "Unlike Beijing, Ankara has seldom ...",
     "unlike Moscow's outlets, ..." (the caller checks that another party acts)."""
