@@ -685,12 +685,13 @@ _CONTENT_NOUNS = frozenset("article content post video story material footage na
 
 def content_source(token: Token) -> bool:
     """The party is the source of content others pass on (the content is an object, not the
-    subject: "articles by Sputnik claimed ..." keeps Sputnik acting). TAXONOMY/GUIDE: the outlet that
-    reposts acts; the one reposted is `other`."""
+    subject: "articles by Sputnik claimed ..." keeps Sputnik acting). As the labellers read it
+    (eval/claims/probe/README.md, fourteenth round): the outlet that reposts acts; the one reposted
+    is `other`."""
     tok = phrase_head(token, NP_MODIFIERS)
     while tok.dep_ == "conj" and tok.head is not tok:
         tok = tok.head  # "articles by Sputnik and RT"
-    if tok.dep_ == "poss" or (tok.dep_ == "compound" and tok.head.lemma_.lower() in _CONTENT_NOUNS):
+    if tok.dep_ == "poss" or (tok.dep_ == "compound" and _lemma(tok.head) in _CONTENT_NOUNS):
         content = tok.head
     elif tok.dep_ == "pobj" and tok.head.lower_ in ("by", "from", "of"):
         content = tok.head.head
