@@ -1035,6 +1035,12 @@ def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
     return anchors
 
 
+def _cue_verb(doc: Any, start: int) -> Any:
+    """The verb whose clause holds the denial cue at character `start`; None off the parse."""
+    cue = tokens_in(doc, start, start + 1)
+    return _verb_of(cue[0]) if cue else None
+
+
 def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
     """Every act of the parsed sentence sits where a negation reaches: a denial cue (character
     offsets of `_DENIAL` matches) or a negated verb. "X, which denies the allegations, hacked ...",
@@ -1045,8 +1051,8 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
     heads = main_clauses(a.doc)
     anchors = _negation_anchors(a, heads)
     for start in cues:
-        cue = tokens_in(a.doc, start, start + 1)
-        verb = _verb_of(cue[0]) if cue else heads[0]
+        found = _cue_verb(a.doc, start)
+        verb = heads[0] if found is None else found
         anchors.append(verb)
         if verb.dep_ == "conj":
             # "looked for signs of X ... and found none": none of what was sought (the parser may
@@ -1153,8 +1159,7 @@ def denies_every_actor(a: Analysed) -> bool:
     said = [v for h in heads for v in _reported(h)]  # "the ministry said claims that ... were false"
     reach: set[int] = set()
     for start in a.denial_cues:
-        cue = tokens_in(a.doc, start, start + 1)
-        verb = _verb_of(cue[0]) if cue else None
+        verb = _cue_verb(a.doc, start)
         # a denial in a main clause; inside a relative or adverbial clause it qualifies what the
         # sentence asserts ("a technique we have not seen from groups linked to Tehran")
         if verb is not None and (verb in heads or verb in said or _before_semicolon(verb, heads)):

@@ -670,9 +670,7 @@ def denied_party(token: Token) -> bool:
     """In a negated sentence, the party the denial is about: the one who denies ("Hanoi rejects
     report that ..."), or the one a tie is denied to ("no connection between the network and the
     Kenyan government"). GUIDE, worked example 4: its role is `actor`, with no capability."""
-    tok = phrase_head(token, (*NP_MODIFIERS, "poss"))
-    while tok.dep_ == "conj" and tok.head is not tok:
-        tok = tok.head
+    tok = phrase_head(phrase_head(token, (*NP_MODIFIERS, "poss")), ("conj",))  # the first of a list
     if tok.dep_ == "nsubj":
         return _lemma(tok.head) in _DENY_VERBS
     return tok.dep_ == "pobj" and tok.head.lower_ in ("to", "with", "between") and _lemma(tok.head.head) in _TIE_WORDS
@@ -688,9 +686,7 @@ def content_source(token: Token) -> bool:
     subject: "articles by Sputnik claimed ..." keeps Sputnik acting). As the labellers read it
     (eval/claims/probe/README.md, fourteenth round): the outlet that reposts acts; the one reposted
     is `other`."""
-    tok = phrase_head(token, NP_MODIFIERS)
-    while tok.dep_ == "conj" and tok.head is not tok:
-        tok = tok.head  # "articles by Sputnik and RT"
+    tok = phrase_head(phrase_head(token), ("conj",))  # "articles by Sputnik and RT"
     if tok.dep_ == "poss" or (tok.dep_ == "compound" and _lemma(tok.head) in _CONTENT_NOUNS):
         content = tok.head
     elif tok.dep_ == "pobj" and tok.head.lower_ in ("by", "from", "of"):
