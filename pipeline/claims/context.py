@@ -15,7 +15,9 @@ from pipeline.claims.features import Mention
 _REPORT_VERB = re.compile(
     r"\b(?:attribut(?:e|es|ed|ing)|assess(?:es|ed)?|report(?:s|ed)?|warn(?:s|ed)?|publish(?:es|ed)?|"
     r"recommend(?:s|ed)?|advis(?:e|es|ed)|releas(?:e|es|ed)|issu(?:e|es|ed)|announc(?:e|es|ed)|"
-    r"judge[sd]?|said|says|stated|accus(?:e|es|ed)|blam(?:e|es|ed)|condemn(?:s|ed)|concluded?|"
+    r"judge[sd]?|said|says|stated|accus(?:e|es)|blam(?:e|es)|"
+    # the reduced passive of a headline is the accused: "Ankara accused of hunting critics abroad"
+    r"accused(?!\s+of\b)|blamed(?!\s+for\b)|condemn(?:s|ed)|concluded?|"
     r"co-?authored|authored|urge[sd]?|encourage[sd]?)\b(?!\s+by\b)",
     re.I,
 )

@@ -206,7 +206,7 @@ def judging_subject(token: Token) -> bool:
         return False
     verb = tok.head
     if _lemma(verb) in JUDGE_VERBS:
-        return True
+        return not _accused_of(verb)
     if any(
         c.dep_ == "conj" and _lemma(c) in JUDGE_VERBS and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
         for c in verb.children
@@ -215,6 +215,14 @@ def judging_subject(token: Token) -> bool:
     return _lemma(verb) in _STATEMENT_VERBS and any(
         c.dep_ == "advcl" and c.tag_ == "VBG" and _lemma(c) in JUDGE_VERBS for c in verb.children
     )
+
+
+def _accused_of(verb: Token) -> bool:
+    """A headline's reduced passive: "Ankara accused of using Interpol notices" names the accused,
+    not the accuser (no object; "of" or "for" hangs on the verb)."""
+    if _lemma(verb) not in ("accuse", "blame") or any(c.dep_ in ("dobj", "ccomp") for c in verb.children):
+        return False
+    return any(c.dep_ == "prep" and c.lower_ in ("of", "for") for c in verb.children)
 
 
 _SUFFER_VERBS = frozenset({"suffer", "sustain", "endure"})
