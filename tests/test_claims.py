@@ -564,6 +564,47 @@ def test_shipped_heads_record_the_hash_of_the_committed_labels() -> None:
     assert heads.role_w.shape[0] == len(heads.ment_index)
 
 
+def test_the_hidden_role_head_is_averaged_with_the_linear_one_and_saved_without_pickle(tmp_path) -> None:
+    import numpy as np
+
+    from pipeline.claims.model import Heads, load_heads, softmax
+    from pipeline.claims.signals import ROLES, STANCES
+    from pipeline.claims.vocab import CAPABILITIES
+
+    rng = np.random.default_rng(0)
+    f32 = np.float32
+    v, m, h, r = 3, 4, 2, len(ROLES)
+    heads = Heads(
+        sent_index={f"s{i}": i for i in range(v)},
+        ment_index={f"m{i}": i for i in range(m)},
+        cap_shared=np.zeros(v, f32),
+        cap_w=np.zeros((v, len(CAPABILITIES)), f32),
+        cap_u=np.zeros(5, f32),
+        cap_b=np.zeros(len(CAPABILITIES), f32),
+        stance_w=np.zeros((v, len(STANCES)), f32),
+        stance_b=np.zeros(len(STANCES), f32),
+        role_w=rng.normal(size=(m, r)).astype(f32),
+        role_b=np.zeros(r, f32),
+        cap_threshold=0.4,
+        actor_threshold=0.3,
+        meta={},
+        role_w1=rng.normal(size=(m, h)).astype(f32),
+        role_b1=np.zeros(h, f32),
+        role_w2=rng.normal(size=(h, r)).astype(f32),
+        role_b2=np.zeros(r, f32),
+    )
+    x = rng.random((5, m)).astype(f32)
+    linear = softmax(x @ heads.role_w)
+    hidden = softmax(np.maximum(x @ heads.role_w1, 0) @ heads.role_w2)
+    assert np.allclose(heads.role_probs(x), (linear + hidden) / 2, atol=1e-6)
+    heads.save(tmp_path / "h.npz", tmp_path / "h.json")
+    again = load_heads(tmp_path / "h.npz", tmp_path / "h.json")
+    assert np.allclose(again.role_probs(x), heads.role_probs(x), atol=1e-6)
+    # heads without the hidden layer answer from the linear head alone
+    linear_only = Heads(**{**heads.__dict__, "role_w1": None, "role_b1": None, "role_w2": None, "role_b2": None})
+    assert np.allclose(linear_only.role_probs(x), linear, atol=1e-6)
+
+
 def test_training_labels_share_no_publisher_or_document_with_test() -> None:
     from pipeline.claims.dataset import load_split
 

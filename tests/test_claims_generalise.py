@@ -925,3 +925,47 @@ def test_an_outlet_whose_articles_others_repost_does_not_act() -> None:
 def test_claims_called_fabricated_are_denied() -> None:
     out = tag_text("Rwanda's ministry said claims that its agents had hacked exiles in Brussels were 'fabricated'.")
     assert out["claims"] == [] and out["stance"] == "negated"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "capability"),
+    [
+        ("The regulator throttled messaging apps in the capital during the vote.", "censorship"),
+        ("The interior ministry cut mobile data in three provinces on election day.", "censorship"),
+        ("The embassy's informers spied on exiles in Vienna.", "surveillance"),
+    ],
+)
+def test_throttling_cutting_data_and_spying_on_exiles_are_acts(text: str, capability: str) -> None:
+    assert capability in tag_text(text)["capabilities"]
+
+
+@pytest.mark.model
+def test_the_party_accused_of_an_act_is_not_its_reporter() -> None:
+    # the reduced passive names the accused; the active verb still names the accuser
+    out = tag_text("Hanoi accused of spying on bloggers in Berlin")
+    assert out["actors"] == ["VNM"] and _roles(out)["Hanoi"] == "actor"
+    out = tag_text("Seoul accused Pyongyang of hacking the phones of defectors in Japan.")
+    assert out["actors"] == ["PRK"] and _roles(out)["Seoul"] == "reporter"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Sea Turtle", "TUR"),
+        ("Marbled Dust", "TUR"),
+        ("COSMIC WOLF", "TUR"),
+        ("Canvas Cyclone", "VNM"),
+        ("MYTHIC LEOPARD", "PAK"),
+        ("VICEROY TIGER", "IND"),
+        ("MirrorFace", "CHN"),
+        ("TA453", "IRN"),
+    ],
+)
+def test_vendor_names_of_more_states_resolve(name: str, code: str) -> None:
+    mentions = get_matchers().mentions(f"Analysts attributed the phishing wave to {name} last week.")
+    assert [(m.alias.text, m.alias.code) for m in mentions] == [(name, code)]
+
+
+def test_animal_names_outside_the_vendor_convention_are_not_groups() -> None:
+    assert get_matchers().mentions("Snow Leopard and the Tamil Tiger flag were on the poster.") == []

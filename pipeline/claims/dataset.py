@@ -36,11 +36,13 @@ UNFITTED = (("train-e.pool.jsonl", "train-e.jsonl"), ("dev-c.pool.jsonl", "dev-c
 # probe-dev, -dev-2, -dev-3 and the holdouts, written apart from them, are never fitted on.
 # probe-train-e and -f (this round: paraphrased acts, outsiders' incident descriptions) by every head.
 # probe-train-k (hard phrasings: requests, verbless statistics, headlines, table rows), probe-train-l
-# (states whose role is easy to misread) and probe-train-m (long report prose) by the role head only
+# (states whose role is easy to misread), probe-train-m (long report prose) and probe-train-n (three
+# or more parties in different roles) by the role head only
 # (train.Config.roles_only).
 INVENTED = {
     "train": tuple(
-        f"train{suffix}" for suffix in ("", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-i", "-j", "-k", "-l", "-m")
+        f"train{suffix}"
+        for suffix in ("", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-i", "-j", "-k", "-l", "-m", "-n")
     )
 }
 

@@ -6,7 +6,9 @@ Three heads, trained by `python -m pipeline.claims.train` from eval/claims/label
   what is learned about well-labelled capabilities (is a trigger an asserted act here?) carry
   over to rarely labelled ones;
 - stance (6 classes) over the same sentence vector;
-- role (7 classes) of each candidate mention over its parse-context features.
+- role (7 classes) of each candidate mention over its parse-context features: a linear head,
+  averaged with a head of one hidden ReLU layer (role_w1, role_b1, role_w2, role_b2) when the
+  heads were trained with `role_hidden`.
 Weights live in data/heads.npz (arrays) and data/heads.json (vocabularies, thresholds, the hash
 of the training data); no pickle.
 """
@@ -117,6 +119,9 @@ def pair_features(signals: dict[str, float]) -> np.ndarray:
     return out
 
 
+_HIDDEN = ("role_w1", "role_b1", "role_w2", "role_b2")
+
+
 @dataclass(frozen=True)
 class Heads:
     """Trained weights and the vocabularies they index."""
@@ -134,6 +139,10 @@ class Heads:
     cap_threshold: float
     actor_threshold: float
     meta: dict[str, Any]
+    role_w1: np.ndarray | None = None  # (M, H): the hidden-layer role head, if there is one
+    role_b1: np.ndarray | None = None  # (H,)
+    role_w2: np.ndarray | None = None  # (H, R)
+    role_b2: np.ndarray | None = None  # (R,)
 
     def capability_probs(self, x: np.ndarray | Rows, pairs: np.ndarray) -> np.ndarray:
         """(n, C) probabilities; x is (n, V) or its sparse rows, pairs (n, C, P)."""
@@ -148,14 +157,15 @@ class Heads:
 
     def role_probs(self, m: np.ndarray) -> np.ndarray:
         with _quiet():
-            z = m @ self.role_w + self.role_b
-        return softmax(np.nan_to_num(z))
+            p = softmax(np.nan_to_num(m @ self.role_w + self.role_b))
+            if self.role_w1 is None or self.role_b1 is None or self.role_w2 is None or self.role_b2 is None:
+                return p
+            h = np.maximum(m @ self.role_w1 + self.role_b1, 0.0)
+            return (p + softmax(np.nan_to_num(h @ self.role_w2 + self.role_b2))) / 2
 
     def arrays(self) -> dict[str, np.ndarray]:
-        return {
-            k: getattr(self, k)
-            for k in ("cap_shared", "cap_w", "cap_u", "cap_b", "stance_w", "stance_b", "role_w", "role_b")
-        }
+        names = ("cap_shared", "cap_w", "cap_u", "cap_b", "stance_w", "stance_b", "role_w", "role_b") + _HIDDEN
+        return {k: getattr(self, k) for k in names if getattr(self, k) is not None}
 
     def save(self, weights: Path = WEIGHTS, meta: Path = META) -> None:
         """Write the .npz arrays and the JSON vocabularies and metadata (byte-stable)."""
