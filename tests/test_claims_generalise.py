@@ -940,6 +940,19 @@ def test_throttling_cutting_data_and_spying_on_exiles_are_acts(text: str, capabi
     assert capability in tag_text(text)["capabilities"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The channel aired a bulletin read by a synthetic newsreader.",
+        "The operators fed stolen identities into a voice-changing model.",
+        "Supporters shared a cloned-voice recording of the mayor.",
+        "The cameras came with ethnicity-detection features.",
+    ],
+)
+def test_more_ways_of_saying_ai(text: str) -> None:
+    assert get_matchers().ai_enabled(text)
+
+
 @pytest.mark.model
 def test_the_party_accused_of_an_act_is_not_its_reporter() -> None:
     # the reduced passive names the accused; the active verb still names the accuser
