@@ -172,6 +172,36 @@ def test_damaged_index_is_named_never_rebuilt(index: Path, tmp_path: Path, damag
         assert fixed.exit_code == EXIT_ERROR and "cannot rebuild" in fixed.stderr and ".damaged" in fixed.stderr
 
 
+def test_a_reader_waits_out_a_checkpoint_that_is_growing_the_file(index: Path, tmp_path: Path):
+    # a running ingest's checkpoint writes page 1 (the new page count) before the pages that grow
+    # the file; a reader that meets that moment waits while the writer lock is held
+    import shutil
+    import threading
+
+    from pipeline.errors import IndexDamagedError
+    from pipeline.index.health import open_index
+    from pipeline.settings import Settings
+
+    copy = tmp_path / "index"
+    shutil.copytree(index, copy)
+    db = copy / "threatbrief.db"
+    whole = db.read_bytes()
+    settings = Settings(index_dir=copy)
+    with writer_lock(settings.lock_path):
+        os.truncate(db, len(whole) // 2)
+        grow = threading.Timer(0.3, lambda: db.write_bytes(whole))
+        grow.start()
+        try:
+            store = open_index(settings, wait_s=20)
+            store.close()
+        finally:
+            grow.join()
+    # with no writer, the same short file is damage at once
+    os.truncate(db, len(whole) // 2)
+    with pytest.raises(IndexDamagedError, match="is truncated"):
+        open_index(settings, wait_s=20)
+
+
 def test_repair_rebuilds_faiss_and_fts_from_sqlite(index: Path, tmp_path: Path):
     import shutil
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from pipeline.errors import IndexDamagedError, IndexMissingError, PipelineError, UsageError
 from pipeline.index.schema import MIGRATIONS
-from pipeline.index.store import Store, check_sqlite_file, damaged_message, sqlite_file_problem
+from pipeline.index.store import Store, damaged_message, sqlite_file_problem
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,9 @@ def check_index_dir(index_dir: Path) -> None:
 def open_index(settings: Settings, wait_s: float = 30.0) -> Store:
     """The index of a command that only reads: checked, read-only, never created or migrated.
 
-    An index an ingest is creating or upgrading right now (empty file, tables or migrations
-    still missing while the writer lock is held) is waited for, up to `wait_s`.
+    An index an ingest is creating, upgrading or checkpointing right now (empty file, a file
+    shorter than its header says, tables or migrations still missing, while the writer lock is
+    held) is waited for, up to `wait_s`.
     """
     deadline = time.monotonic() + wait_s
     while True:
@@ -84,7 +85,11 @@ def _open_checked(settings: Settings) -> Store:
         raise IndexMissingError(f"no index at {settings.index_dir} (run `threatbrief ingest`)")
     if db.stat().st_size == 0:
         raise _incomplete(IndexDamagedError(damaged_message(settings.index_dir, f"{db.name} is empty, 0 bytes")))
-    check_sqlite_file(db)
+    why = sqlite_file_problem(db)
+    if why:
+        # a running ingest's checkpoint writes page 1, with the new page count, before the pages
+        # that grow the file: while it holds the writer lock a short file is waited for, not damage
+        raise _incomplete(IndexDamagedError(damaged_message(settings.index_dir, why)))
     store = Store(db, readonly=True)
     try:
         check_schema(store, settings.index_dir)
