@@ -21,7 +21,7 @@ from typing import Any
 
 from pipeline.errors import IndexDamagedError, IndexMissingError, PipelineError, UsageError
 from pipeline.index.schema import MIGRATIONS
-from pipeline.index.store import Store, damaged_message, sqlite_file_problem
+from pipeline.index.store import Store, check_sqlite_file, damaged_message, sqlite_file_problem
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -85,11 +85,12 @@ def _open_checked(settings: Settings) -> Store:
         raise IndexMissingError(f"no index at {settings.index_dir} (run `threatbrief ingest`)")
     if db.stat().st_size == 0:
         raise _incomplete(IndexDamagedError(damaged_message(settings.index_dir, f"{db.name} is empty, 0 bytes")))
-    why = sqlite_file_problem(db)
-    if why:
+    try:
+        check_sqlite_file(db)
+    except IndexDamagedError as exc:
         # a running ingest's checkpoint writes page 1, with the new page count, before the pages
         # that grow the file: while it holds the writer lock a short file is waited for, not damage
-        raise _incomplete(IndexDamagedError(damaged_message(settings.index_dir, why)))
+        raise _incomplete(exc) from None
     store = Store(db, readonly=True)
     try:
         check_schema(store, settings.index_dir)
