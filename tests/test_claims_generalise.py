@@ -982,3 +982,55 @@ def test_vendor_names_of_more_states_resolve(name: str, code: str) -> None:
 
 def test_animal_names_outside_the_vendor_convention_are_not_groups() -> None:
     assert get_matchers().mentions("Snow Leopard and the Tamil Tiger flag were on the poster.") == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a dismissal in the words of the one dismissing: after "as" or inside quotation marks
+        "A Peruvian spokesman dismissed the Chilean report as 'anti-Peruvian propaganda' and said nothing more.",
+        "Lima's interior ministry called the spyware story 'Chilean fiction' when asked about the exiles.",
+        "The Peruvian envoy waved the allegations aside as 'fantasies' and left the briefing.",
+        # the adjective first, then a report named with an article
+        "Peru's foreign ministry called 'groundless' a Chilean report that Peruvian hackers breached the senate.",
+        # nothing ties the act to a state, in the past tense
+        "Nothing linked the defacements of the Chilean news sites to the Peruvian government.",
+        # opposing an act (a gerund the parser hangs on the verb), with a denial coordinated after it
+        "Lima 'firmly opposes' hacking of any kind and has never asked anyone to break into Chilean ministries, a "
+        "Peruvian embassy spokesman told local radio.",
+    ],
+)
+def test_dismissals_and_denials_in_other_words_are_never_claims(text: str) -> None:
+    out = tag_text(text)
+    assert out["claims"] == [] and out["stance"] == "negated"
+
+
+@pytest.mark.model
+def test_nothing_in_a_clause_of_its_own_denies_nothing() -> None:
+    # "nothing" before a colon starts a sentence of its own; what follows is asserted
+    out = tag_text("There was nothing subtle about it: Peruvian accounts linked to Lima's army spread forged ballots.")
+    assert out["actors"] == ["PER"] and out["stance"] != "negated"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        ("Maduro's government ordered the block.", "Maduro", "VEN"),
+        ("Officials close to Hun Manet ran the pages.", "Hun Manet", "KHM"),
+        ("A decree signed by Abdel Fattah el-Sisi took effect.", "Abdel Fattah el-Sisi", "EGY"),
+        ("Khamenei's office published the list.", "Khamenei", "IRN"),
+    ],
+)
+def test_leaders_resolve_to_their_state(text: str, name: str, code: str) -> None:
+    assert [(m.alias.text, m.alias.code) for m in get_matchers().mentions(text)] == [(name, code)]
+
+
+@pytest.mark.model
+def test_agencies_that_co_seal_an_advisory_report_it() -> None:
+    out = tag_text(
+        "The advisory, co-sealed by Chilean and Argentine agencies, describes wipers deployed by Peruvian "
+        "state hackers against power utilities."
+    )
+    assert out["actors"] == ["PER"]
+    assert _roles(out)["Chilean"] == "reporter" and _roles(out)["Argentine"] == "reporter"

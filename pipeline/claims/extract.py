@@ -141,12 +141,17 @@ _DENIAL = re.compile(
     r"|\b(?:found|find|finds|saw|seen|see|observed|detected|identified|uncovered) (?:no|nothing|none)\b"
     # not "denied involvement": labelled sentences that say it mostly assert the act as well
     # ("will continue to deny involvement in the attacks", "lets it deny involvement")
-    r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed)?|describ(?:e|es|ed)|dismiss(?:es|ed)?) "
-    r"(?:the |these |such |those )?(?:\w+ )?"
-    r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))\b[^.;]{0,80}?\b"
-    r"(?:groundless|baseless|false|unfounded|"
+    r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed)?|describ(?:e|es|ed)|dismiss(?:es|ed)?|brand(?:s|ed)?|"
+    r"wav(?:e|es|ed|ing)|brush(?:es|ed|ing)?) "
+    r"(?:the |these |such |those )?(?:[\w-]+ )?"
+    r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))\b[^.;]{0,80}?"
+    r"(?:\b(?:groundless|baseless|false|unfounded|"
     r"fabricated|fabrications?|absurd|lies|a lie|a hoax|slander(?:ous)?|(?:a )?smears?|nonsense|"
     r"politically motivated)\b"
+    # "dismissed the report as 'Armenian propaganda'", "called the story 'Western fiction'": the
+    # words of a dismissal, after "as" or inside quotation marks
+    r"|(?:\bas |['‘\"“])(?:an? )?(?:[\w-]+ ){0,2}(?:propaganda|disinformation|fiction|fantas(?:y|ies)|"
+    r"inventions?|provocations?|hysteria|fake news|fakes?)\b)"
     r"|\b(?:dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|den(?:y|ies|ied|ying)) as ['‘\"“]?(?:\w+ )?"
     r"(?:groundless|baseless|false|unfounded|fabricated|absurd|lies|nonsense|slander(?:ous)?|smears?|"
     r"politically motivated)\b"
@@ -156,7 +161,7 @@ _DENIAL = re.compile(
     # "called 'absurd' Ottawa's accusation that ...": the adjective before what it qualifies
     r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed)?|brand(?:s|ed)?) ['‘\"“]?"
     r"(?:groundless|baseless|false|unfounded|fabricated|absurd|nonsense|slanderous|ridiculous|preposterous)['’\"”]? "
-    r"(?:the |these |such |those |\w+['’]s )?(?:\w+ )?"
+    r"(?:the |these |such |those |an? |\w+['’]s )?(?:[\w-]+ )?"
     r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))\b"
     # "has no code in common with Iranian tooling", "shares no infrastructure with ..."
     r"|\b(?:has|have|had) no (?:\w+ ){0,2}?in common with\b|\bshar(?:e|es|ed|ing) no (?:\w+ ){0,2}?with\b"
@@ -193,8 +198,8 @@ _DENIAL = re.compile(
     # "was first blamed on Iranian hackers, but investigators later found ...": the blame was revised
     r"|\b(?:first|initially|originally|at first|wrongly|mistakenly|prematurely) (?:blamed on|attributed to|pinned on|"
     r"ascribed to)\b[^.;]{0,120}?,? but\b"
-    r"|\bnothing\b[^.;]{0,40}?\b(?:shows?|showed|shown|showing|pointing|indicat\w+|suggest\w*|ties|tied|tying|links?|linking|"
-    r"connects?|connecting|points? to)\b"
+    r"|\bnothing\b[^.;:]{0,40}?\b(?:shows?|showed|shown|showing|pointing|indicat\w+|suggest\w*|ties|tied|tying|"
+    r"link(?:s|ed|ing)?|connect(?:s|ed|ing)?|points? to)\b"
     r"|\b(?:could not|cannot|can ?not|were unable to|was unable to|failed to) (?:tie|link|attribute|confirm|verify|"
     r"establish|corroborate|substantiate|determine|find)\b"
     r"|\b(?:did|does|do|have|has|had) not (?:allege|claim|find|found|conclude|concluded|assess|say|said|show|shown|"
@@ -220,7 +225,7 @@ _DENIAL_HINT = re.compile(
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
     r"fabricat|groundless|lies|"
     r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely|"
-    r"refus|declin|brand)",
+    r"refus|declin|brand|wav|brush|nothing)",
     re.IGNORECASE,
 )
 # TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."). In the labelled
@@ -979,9 +984,12 @@ def _opposed(a: Analysed) -> list[Any]:
             if prev.dep_ in ("relcl", "acl"):
                 break  # "condemned the accounts that spread ...": what the accounts did stands
             if anc.pos_ in ("VERB", "AUX"):
-                if anc.lemma_.lower() in _OPPOSE and prev.dep_ in ("dobj", "obj", "prep"):
-                    # what the verb governs, less its subject ("by ..." may hang on the verb)
-                    subjects = {t.i for c in anc.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+                if anc.lemma_.lower() in _OPPOSE and prev.dep_ in ("dobj", "obj", "prep", "xcomp", "pcomp"):
+                    # what the verb governs, less its subject and the clauses coordinated with it ("by ..."
+                    # may hang on the verb)
+                    subjects = {
+                        t.i for c in anc.children if c.dep_ in ("nsubj", "nsubjpass", "conj") for t in c.subtree
+                    }
                     inside = ({t.i for t in anc.subtree} - subjects) & named
                     doers = [doc[j] for j in inside if doc[j].dep_ in ("poss", "amod", "compound", "nmod")]
                     doers += [doc[j] for j in inside if any(x.lower_ in ("by", "from") for x in doc[j].ancestors)]

@@ -187,10 +187,11 @@ _STATEMENT_VERBS = frozenset({"issue", "release", "publish", "make", "say", "sta
 _NP_DEPS = frozenset({"compound", "amod", "poss", "det", "appos", "nmod", "conj"})
 
 
-# Verbs whose passive agent ("published by X", "observed by the FBI") reports, not acts.
+# Verbs whose passive agent ("published by X", "observed by the FBI", "an advisory co-sealed by
+# five agencies") reports, not acts.
 _REPORTED_BY = frozenset(
     "publish report author co-author write release issue attribute assess document observe detect "
-    "discover identify track name compile prepare produce".split()
+    "discover identify track name compile prepare produce seal co-seal sign co-sign".split()
 )
 
 
