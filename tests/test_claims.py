@@ -605,6 +605,50 @@ def test_the_hidden_role_head_is_averaged_with_the_linear_one_and_saved_without_
     assert np.allclose(linear_only.role_probs(x), linear, atol=1e-6)
 
 
+def test_the_hidden_capability_head_is_averaged_with_the_linear_one_and_saved_without_pickle(tmp_path) -> None:
+    import numpy as np
+
+    from pipeline.claims.model import PAIR_KEYS, Heads, load_heads, sigmoid
+    from pipeline.claims.signals import ROLES, STANCES
+    from pipeline.claims.vocab import CAPABILITIES
+
+    rng = np.random.default_rng(1)
+    f32 = np.float32
+    v, h, c, p = 6, 3, len(CAPABILITIES), len(PAIR_KEYS)
+    heads = Heads(
+        sent_index={f"s{i}": i for i in range(v)},
+        ment_index={"m0": 0},
+        cap_shared=rng.normal(size=v).astype(f32),
+        cap_w=rng.normal(size=(v, c)).astype(f32),
+        cap_u=rng.normal(size=p).astype(f32),
+        cap_b=np.zeros(c, f32),
+        stance_w=np.zeros((v, len(STANCES)), f32),
+        stance_b=np.zeros(len(STANCES), f32),
+        role_w=np.zeros((1, len(ROLES)), f32),
+        role_b=np.zeros(len(ROLES), f32),
+        cap_threshold=0.4,
+        actor_threshold=0.3,
+        meta={},
+        cap_w1=rng.normal(size=(v, h)).astype(f32),
+        cap_p1=rng.normal(size=(c * p, h)).astype(f32),
+        cap_b1=np.zeros(h, f32),
+        cap_w2=rng.normal(size=(h, c)).astype(f32),
+        cap_b2=np.zeros(c, f32),
+    )
+    x = rng.random((4, v)).astype(f32)
+    pairs = rng.random((4, c, p)).astype(f32)
+    linear = sigmoid((x @ heads.cap_shared)[:, None] + x @ heads.cap_w + pairs @ heads.cap_u)
+    hidden = sigmoid(np.maximum(x @ heads.cap_w1 + pairs.reshape(4, -1) @ heads.cap_p1, 0) @ heads.cap_w2)
+    assert np.allclose(heads.capability_probs(x, pairs), (linear + hidden) / 2, atol=1e-5)
+    heads.save(tmp_path / "h.npz", tmp_path / "h.json")
+    again = load_heads(tmp_path / "h.npz", tmp_path / "h.json")
+    assert np.allclose(again.capability_probs(x, pairs), heads.capability_probs(x, pairs), atol=1e-6)
+    # heads without the hidden layer answer from the linear head alone
+    hidden_off = {k: None for k in ("cap_w1", "cap_p1", "cap_b1", "cap_w2", "cap_b2")}
+    linear_only = Heads(**{**heads.__dict__, **hidden_off})
+    assert np.allclose(linear_only.capability_probs(x, pairs), linear, atol=1e-5)
+
+
 def test_training_labels_share_no_publisher_or_document_with_test() -> None:
     from pipeline.claims.dataset import load_split
 

@@ -4,7 +4,9 @@ Three heads, trained by `python -m pipeline.claims.train` from eval/claims/label
 - capabilities (multi-label): score(s, c) = shared.x + W[:, c].x + u.pair(s, c) + b[c], where
   pair(s, c) are the rule signals of capability c in sentence s. The shared and pair weights let
   what is learned about well-labelled capabilities (is a trigger an asserted act here?) carry
-  over to rarely labelled ones;
+  over to rarely labelled ones. Averaged with a head of one hidden ReLU layer over the same
+  sentence vector and the flattened rule signals (cap_w1, cap_p1, cap_b1, cap_w2, cap_b2) when the
+  heads were trained with `cap_hidden`;
 - stance (6 classes) over the same sentence vector;
 - role (7 classes) of each candidate mention over its parse-context features: a linear head,
   averaged with a head of one hidden ReLU layer (role_w1, role_b1, role_w2, role_b2) when the
@@ -120,6 +122,7 @@ def pair_features(signals: dict[str, float]) -> np.ndarray:
 
 
 _HIDDEN = ("role_w1", "role_b1", "role_w2", "role_b2")
+_CAP_HIDDEN = ("cap_w1", "cap_p1", "cap_b1", "cap_w2", "cap_b2")
 
 
 @dataclass(frozen=True)
@@ -143,12 +146,22 @@ class Heads:
     role_b1: np.ndarray | None = None  # (H,)
     role_w2: np.ndarray | None = None  # (H, R)
     role_b2: np.ndarray | None = None  # (R,)
+    cap_w1: np.ndarray | None = None  # (V, H): the hidden-layer capability head, if there is one
+    cap_p1: np.ndarray | None = None  # (C * P, H)
+    cap_b1: np.ndarray | None = None  # (H,)
+    cap_w2: np.ndarray | None = None  # (H, C)
+    cap_b2: np.ndarray | None = None  # (C,)
 
     def capability_probs(self, x: np.ndarray | Rows, pairs: np.ndarray) -> np.ndarray:
         """(n, C) probabilities; x is (n, V) or its sparse rows, pairs (n, C, P)."""
         with _quiet():
             z = _dot(x, self.cap_shared)[:, None] + _dot(x, self.cap_w) + pairs @ self.cap_u + self.cap_b
-        return sigmoid(np.nan_to_num(z))
+            p = sigmoid(np.nan_to_num(z))
+            if self.cap_w1 is None or self.cap_p1 is None or self.cap_b1 is None or self.cap_w2 is None:
+                return p
+            flat = pairs.reshape(len(pairs), -1)
+            h = np.maximum(_dot(x, self.cap_w1) + flat @ self.cap_p1 + self.cap_b1, 0.0)
+            return (p + sigmoid(np.nan_to_num(h @ self.cap_w2 + self.cap_b2))) / 2
 
     def stance_probs(self, x: np.ndarray | Rows) -> np.ndarray:
         with _quiet():
@@ -164,7 +177,8 @@ class Heads:
             return (p + softmax(np.nan_to_num(h @ self.role_w2 + self.role_b2))) / 2
 
     def arrays(self) -> dict[str, np.ndarray]:
-        names = ("cap_shared", "cap_w", "cap_u", "cap_b", "stance_w", "stance_b", "role_w", "role_b") + _HIDDEN
+        linear = ("cap_shared", "cap_w", "cap_u", "cap_b", "stance_w", "stance_b", "role_w", "role_b")
+        names = linear + _HIDDEN + _CAP_HIDDEN
         return {k: getattr(self, k) for k in names if getattr(self, k) is not None}
 
     def save(self, weights: Path = WEIGHTS, meta: Path = META) -> None:
