@@ -509,7 +509,7 @@ def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
     """A named state that the role head reads as acting, with high probability, in a sentence whose
     likeliest capability is just under the threshold ("FBI and CISA assess that Chinese
     state-sponsored actors target US telecommunications networks"): the sentence asserts that
-    capability. Both thresholds are chosen on cross-validation (pipeline/claims/train.py)."""
+    capability, and those whose triggers are coordinated with its own. Both thresholds are chosen on cross-validation (pipeline/claims/train.py)."""
     strong = _config(heads, "actor_alone")
     todo = [a for a in items if strong is not None and a.candidates and _may_rescue(a, heads)]
     cands = [(a, c) for a in todo for c in a.candidates if not _described(a, c.mention)]
@@ -522,7 +522,9 @@ def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
         best[id(a)] = max(best.get(id(a), 0.0), float(p[actor]))
     for a in todo:
         if best.get(id(a), 0.0) >= strong:
+            # with what its trigger is coordinated with ("disinformation campaigns and cyber espionage")
             a.capabilities = [max(a.cap_probs, key=a.cap_probs.__getitem__)]
+            a.capabilities += _coordinated(a)
             if a.stance == "none" and a.stance_probs is not None:
                 a.stance = STANCES[int(np.argmax(a.stance_probs[: STANCES.index("none")]))]
             if a.stance == "fact" and a.feats.stance in ("assessment", "reported"):

@@ -201,7 +201,7 @@ class Config:
     l2_hidden: float = 5e-3
     # width of the hidden ReLU layer of a second capability head (over the sentence vector and the
     # rule signals), whose probabilities are averaged with the linear head's (0: the linear head
-    # alone). With the shipped data of the round before: capabilities F1 up on ten of twelve
+    # alone). With the data shipped at cdbff7f: capabilities F1 up on ten of twelve
     # invented development sets (dev-8 0.813 -> 0.826, neg-dev 0.819 -> 0.830, dev-2 0.772 ->
     # 0.780), grouped CV 0.624 -> 0.621, actors 0.719 -> 0.714; with this round's probe-train-o and
     # denial rules, 0 / 32: grouped CV actors 0.710 / 0.715, capabilities 0.624 / 0.631; unfitted
