@@ -509,7 +509,8 @@ def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
     """A named state that the role head reads as acting, with high probability, in a sentence whose
     likeliest capability is just under the threshold ("FBI and CISA assess that Chinese
     state-sponsored actors target US telecommunications networks"): the sentence asserts that
-    capability, and those whose triggers are coordinated with its own. Both thresholds are chosen on cross-validation (pipeline/claims/train.py)."""
+    capability, and those whose triggers are coordinated with its own. Both thresholds are chosen
+    on cross-validation (pipeline/claims/train.py)."""
     strong = _config(heads, "actor_alone")
     todo = [a for a in items if strong is not None and a.candidates and _may_rescue(a, heads)]
     cands = [(a, c) for a in todo for c in a.candidates if not _described(a, c.mention)]
