@@ -225,7 +225,7 @@ _DENIAL_HINT = re.compile(
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
     r"fabricat|groundless|lies|"
     r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely|"
-    r"refus|declin|brand|wav|brush|nothing)",
+    r"refus|declin|brand|wav|brush)",
     re.IGNORECASE,
 )
 # TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."). In the labelled
@@ -523,7 +523,7 @@ def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
         best[id(a)] = max(best.get(id(a), 0.0), float(p[actor]))
     for a in todo:
         if best.get(id(a), 0.0) >= strong:
-            # with what its trigger is coordinated with ("disinformation campaigns and cyber espionage")
+            # and those whose triggers are coordinated with its own ("disinformation campaigns and cyber espionage")
             a.capabilities = [max(a.cap_probs, key=a.cap_probs.__getitem__)]
             a.capabilities += _coordinated(a)
             if a.stance == "none" and a.stance_probs is not None:

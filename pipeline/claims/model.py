@@ -157,11 +157,12 @@ class Heads:
         with _quiet():
             z = _dot(x, self.cap_shared)[:, None] + _dot(x, self.cap_w) + pairs @ self.cap_u + self.cap_b
             p = sigmoid(np.nan_to_num(z))
-            if self.cap_w1 is None or self.cap_p1 is None or self.cap_b1 is None or self.cap_w2 is None:
+            w1, p1, b1, w2, b2 = self.cap_w1, self.cap_p1, self.cap_b1, self.cap_w2, self.cap_b2
+            if w1 is None or p1 is None or b1 is None or w2 is None or b2 is None:
                 return p
             flat = pairs.reshape(len(pairs), -1)
-            h = np.maximum(_dot(x, self.cap_w1) + flat @ self.cap_p1 + self.cap_b1, 0.0)
-            return (p + sigmoid(np.nan_to_num(h @ self.cap_w2 + self.cap_b2))) / 2
+            h = np.maximum(_dot(x, w1) + flat @ p1 + b1, 0.0)
+            return (p + sigmoid(np.nan_to_num(h @ w2 + b2))) / 2
 
     def stance_probs(self, x: np.ndarray | Rows) -> np.ndarray:
         with _quiet():

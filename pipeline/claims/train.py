@@ -288,7 +288,8 @@ def fit_capabilities(x: Any, pairs: np.ndarray, y: np.ndarray, cfg: Config) -> t
 
 def fit_cap_hidden(x: Any, pairs: np.ndarray, y: np.ndarray, cfg: Config) -> tuple[np.ndarray, ...]:
     """A capability head with one hidden ReLU layer over the sentence vector and the rule signals;
-    starting weights drawn from SEED."""
+    starting weights drawn from SEED + 1 (the role head's draw from SEED), so a rerun gives the
+    same weights."""
     n, dim = x.shape
     flat = pairs.reshape(n, -1)
     rng = np.random.default_rng(SEED + 1)
