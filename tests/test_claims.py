@@ -564,30 +564,49 @@ def test_shipped_heads_record_the_hash_of_the_committed_labels() -> None:
     assert heads.role_w.shape[0] == len(heads.ment_index)
 
 
+def _small_heads(v: int, m: int, **arrays):
+    """Heads over `v` sentence and `m` mention features: zero linear weights unless given."""
+    import numpy as np
+
+    from pipeline.claims.model import PAIR_KEYS, Heads
+    from pipeline.claims.signals import ROLES, STANCES
+    from pipeline.claims.vocab import CAPABILITIES
+
+    f32 = np.float32
+    c, r, s = len(CAPABILITIES), len(ROLES), len(STANCES)
+    zeros = {
+        "cap_shared": np.zeros(v, f32),
+        "cap_w": np.zeros((v, c), f32),
+        "cap_u": np.zeros(len(PAIR_KEYS), f32),
+        "cap_b": np.zeros(c, f32),
+        "stance_w": np.zeros((v, s), f32),
+        "stance_b": np.zeros(s, f32),
+        "role_w": np.zeros((m, r), f32),
+        "role_b": np.zeros(r, f32),
+    }
+    return Heads(
+        sent_index={f"s{i}": i for i in range(v)},
+        ment_index={f"m{i}": i for i in range(m)},
+        cap_threshold=0.4,
+        actor_threshold=0.3,
+        meta={},
+        **{**zeros, **arrays},
+    )
+
+
 def test_the_hidden_role_head_is_averaged_with_the_linear_one_and_saved_without_pickle(tmp_path) -> None:
     import numpy as np
 
     from pipeline.claims.model import Heads, load_heads, softmax
-    from pipeline.claims.signals import ROLES, STANCES
-    from pipeline.claims.vocab import CAPABILITIES
+    from pipeline.claims.signals import ROLES
 
     rng = np.random.default_rng(0)
     f32 = np.float32
-    v, m, h, r = 3, 4, 2, len(ROLES)
-    heads = Heads(
-        sent_index={f"s{i}": i for i in range(v)},
-        ment_index={f"m{i}": i for i in range(m)},
-        cap_shared=np.zeros(v, f32),
-        cap_w=np.zeros((v, len(CAPABILITIES)), f32),
-        cap_u=np.zeros(5, f32),
-        cap_b=np.zeros(len(CAPABILITIES), f32),
-        stance_w=np.zeros((v, len(STANCES)), f32),
-        stance_b=np.zeros(len(STANCES), f32),
+    m, h, r = 4, 2, len(ROLES)
+    heads = _small_heads(
+        3,
+        m,
         role_w=rng.normal(size=(m, r)).astype(f32),
-        role_b=np.zeros(r, f32),
-        cap_threshold=0.4,
-        actor_threshold=0.3,
-        meta={},
         role_w1=rng.normal(size=(m, h)).astype(f32),
         role_b1=np.zeros(h, f32),
         role_w2=rng.normal(size=(h, r)).astype(f32),
@@ -609,26 +628,17 @@ def test_the_hidden_capability_head_is_averaged_with_the_linear_one_and_saved_wi
     import numpy as np
 
     from pipeline.claims.model import PAIR_KEYS, Heads, load_heads, sigmoid
-    from pipeline.claims.signals import ROLES, STANCES
     from pipeline.claims.vocab import CAPABILITIES
 
     rng = np.random.default_rng(1)
     f32 = np.float32
     v, h, c, p = 6, 3, len(CAPABILITIES), len(PAIR_KEYS)
-    heads = Heads(
-        sent_index={f"s{i}": i for i in range(v)},
-        ment_index={"m0": 0},
+    heads = _small_heads(
+        v,
+        1,
         cap_shared=rng.normal(size=v).astype(f32),
         cap_w=rng.normal(size=(v, c)).astype(f32),
         cap_u=rng.normal(size=p).astype(f32),
-        cap_b=np.zeros(c, f32),
-        stance_w=np.zeros((v, len(STANCES)), f32),
-        stance_b=np.zeros(len(STANCES), f32),
-        role_w=np.zeros((1, len(ROLES)), f32),
-        role_b=np.zeros(len(ROLES), f32),
-        cap_threshold=0.4,
-        actor_threshold=0.3,
-        meta={},
         cap_w1=rng.normal(size=(v, h)).astype(f32),
         cap_p1=rng.normal(size=(c * p, h)).astype(f32),
         cap_b1=np.zeros(h, f32),

@@ -3,9 +3,9 @@
     python -m pipeline.claims.train            # select on train (dev figures), ship on every split
     python -m pipeline.claims.train --check    # train again and compare with the shipped weights
 
-Deterministic: features are counted in a fixed order, weights start at zero (the hidden role
-layer from a generator seeded with SEED), and full-batch Adam runs a fixed number of steps, so a
-rerun gives the same weights and figures.
+Deterministic: features are counted in a fixed order, weights start at zero (the hidden layers
+of the role and capability heads from generators seeded with SEED and SEED + 1), and full-batch
+Adam runs a fixed number of steps, so a rerun gives the same weights and figures.
 
 The shipped heads are fit on every labelled split (train, dev and test): fitting on more
 publishers helps most on reports nobody labelled (heads fit on train + test instead of train
@@ -41,7 +41,7 @@ from pipeline.claims.model import PAIR_KEYS, Heads, encode, load_heads, pair_fea
 from pipeline.claims.signals import ROLES, STANCES, act_features, sentence_signals, sentence_words
 from pipeline.claims.vocab import CAPABILITIES
 
-SEED = 20261202  # seeds the hidden layer's starting weights; the rest of the fit uses no randomness
+SEED = 20261202  # seeds the hidden layers' starting weights; the rest of the fit uses no randomness
 # Hyper-parameters are chosen on cross-validation over train + dev (and a fit on train scored on
 # dev); test figures come from heads fit on HELD_OUT_SPLITS; the shipped heads are fit on all.
 SELECT_SPLITS = ("train",)
@@ -384,8 +384,9 @@ def train(rows: list[dict[str, Any]], items: list[Analysed], cfg: Config) -> Hea
     y_stance = np.array([STANCES.index(r["label"]["stance"]) for r in rows])
     # rows of `roles_only` teach the role head alone (their words still count in the vocabulary)
     sent = np.array([str(r.get("doc", "")) not in cfg.roles_only for r in rows])
-    cap_shared, cap_w, cap_u, cap_b = fit_capabilities(x[sent], pairs[sent], y_cap[sent], cfg)
-    stance_w, stance_b = fit_softmax(x[sent], y_stance[sent], len(STANCES), cfg.l2_stance, cfg)
+    x_sent, pairs_sent, y_cap_sent = x[sent], pairs[sent], y_cap[sent]  # sliced once for the sentence heads
+    cap_shared, cap_w, cap_u, cap_b = fit_capabilities(x_sent, pairs_sent, y_cap_sent, cfg)
+    stance_w, stance_b = fit_softmax(x_sent, y_stance[sent], len(STANCES), cfg.l2_stance, cfg)
 
     # rows of `sentences_only` weigh nothing in the role head (their features still count in its vocabulary)
     role_rows_w = np.array([float(str(r.get("doc", "")) not in cfg.sentences_only) for r in rows])
@@ -409,7 +410,7 @@ def train(rows: list[dict[str, Any]], items: list[Analysed], cfg: Config) -> Hea
         hidden = tuple(a.astype(f32) for a in fit_hidden(m, y_role, len(ROLES), cfg, cfg.role_balance, ment_w))
     cap_hid: tuple[np.ndarray, ...] | tuple[None, ...] = (None,) * 5
     if cfg.cap_hidden:
-        cap_hid = tuple(a.astype(f32) for a in fit_cap_hidden(x[sent], pairs[sent], y_cap[sent], cfg))
+        cap_hid = tuple(a.astype(f32) for a in fit_cap_hidden(x_sent, pairs_sent, y_cap_sent, cfg))
     return Heads(
         sent_index=sent_index,
         ment_index=ment_index,
