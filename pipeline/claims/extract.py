@@ -25,6 +25,7 @@ from pipeline.claims.model import Heads, Rows, encode, get_heads, pair_features
 from pipeline.claims.recase import sentence_case
 from pipeline.claims.roles import (
     acted_on,
+    acts_through_owned,
     answerable_for,
     companion_of,
     content_source,
@@ -662,6 +663,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "actor"  # "persuading Kazakhstan and Pakistan to hand the teachers over"
                 elif c.role != "actor" and a.capabilities and organ_in(span.root, a.triggers):
                     c.role = "actor"  # "Police in Tehran paired cameras ...", "staff at the Tajik embassy summoned ..."
+                elif c.role != "actor" and a.capabilities and acts_through_owned(span.root, a.triggers):
+                    c.role = "actor"  # "Moscow's troll farms spread ...": its agents act
                 elif c.role != "actor" and a.capabilities and principal_of(span.root):
                     # "ran on behalf of a Russian consultancy", "at the request of Tehran", "at Beijing's request"
                     c.role = "actor"

@@ -316,7 +316,7 @@ _ORGANS = _ORGANS_IN | frozenset(
 )
 
 
-def _is_one_of(tok: Token, words: frozenset[str]) -> bool:
+def _is_one_of(tok: Token, words: frozenset[str] | set[str]) -> bool:
     """By lemma, or by the bare plural where the tagger took a capitalised noun for a name
     ("Officers of ...")."""
     return _lemma(tok) in words or tok.lower_.removesuffix("s") in words
@@ -438,6 +438,19 @@ _STATE_PEOPLE = frozenset(
 )
 
 
+# People or units a state acts through when they are its possession ("Pyongyang's IT workers",
+# "Moscow's troll farms"), beside the agents, hostile agents and staff above.
+_OWNED_AGENTS = frozenset("worker farm factory recruit hire mercenary".split())
+
+
+def _owned_agent(owned: Token) -> bool:
+    """A possessed noun that names people or units who act: "hackers", "IT workers", "troll farms"."""
+    words = AGENT_NOUNS | HOSTILE_NOUNS | _STATE_PEOPLE | _STAFF | _OWNED_AGENTS
+    return _is_one_of(owned, words) or any(
+        c.dep_ == "compound" and _is_one_of(c, HOSTILE_NOUNS) for c in owned.children
+    )
+
+
 def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     """A possessive on a thing, not on an agent or an act ("Iran's enrichment facilities", "Ukraine's
     grid"): the state owns what the sentence is about; it does not act through it ("Russia's GRU",
@@ -450,8 +463,26 @@ def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     if _names_principal(owned):
         return False  # "at Beijing's request": whose orders an act follows, not a thing it owns
     lemma = _lemma(owned)
-    return not any(
-        lemma in words for words in (AGENT_NOUNS, ACTIVITY_NOUNS, HOSTILE_NOUNS, _ACT_NOMINALS, _STATE_PEOPLE)
+    return not _owned_agent(owned) and not any(lemma in words for words in (ACTIVITY_NOUNS, _ACT_NOMINALS))
+
+
+def acts_through_owned(token: Token, trigger_tokens: set[int]) -> bool:
+    """The mention owns the agent that does the act: "Iran's cyber army defaced ...", "Moscow's
+    troll farms spread ...", unlike "Iran's nuclear programme was hit by ..." (a thing) or "China's
+    critics were targeted ..." (not its agents)."""
+    head = phrase_head(token, ("conj", "compound", "appos"))
+    if head.dep_ != "poss" or head.head is head:
+        return False
+    owned = head.head
+    if not _owned_agent(owned):
+        return False
+    # the sentence asserts an act (the caller checks) and its agent is the subject of the main verb
+    verb = owned.head
+    return subject_of_an_act(owned, trigger_tokens) or (
+        owned.dep_ == "nsubj"
+        and verb.dep_ == "ROOT"
+        and verb.pos_ == "VERB"
+        and _lemma(verb) not in PERCEPTION_VERBS | REPORT_VERBS | _SUFFER_VERBS
     )
 
 
