@@ -1034,3 +1034,43 @@ def test_agencies_that_co_seal_an_advisory_report_it() -> None:
     )
     assert out["actors"] == ["PER"]
     assert _roles(out)["Chilean"] == "reporter" and _roles(out)["Argentine"] == "reporter"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Lima's troll farms spread claims that the Chilean vote was rigged.", "Lima"),
+        ("Peru's IT workers used forged identities to spread posts smearing Chilean ministers.", "Peru"),
+    ],
+)
+def test_a_state_acts_through_the_agents_it_owns(text: str, name: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == ["PER"] and _roles(out)[name] == "actor"
+
+
+@pytest.mark.model
+def test_a_state_does_not_act_through_the_things_or_the_critics_it_has() -> None:
+    assert tag_text("Peru's critics abroad were hacked by an unknown group.")["actors"] == []
+    assert tag_text("Peru's election servers suffered a wave of cyber attacks.")["actors"] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Cold River", "RUS"),
+        ("Iron Viking", "RUS"),
+        ("Project Lakhta", "RUS"),
+        ("the 50 Cent Army", "CHN"),
+        ("IUVM", "IRN"),
+        ("Boyusec", "CHN"),
+    ],
+)
+def test_more_group_and_organ_names_resolve(name: str, code: str) -> None:
+    mentions = get_matchers().mentions(f"Analysts tied the campaign to {name} last week.")
+    assert [(m.alias.code) for m in mentions] == [code]
+
+
+def test_pro_state_groups_name_no_state() -> None:
+    # TAXONOMY: non-state "pro-Russian" groups are not actors; "pro-Kremlin" names no organ either
+    assert get_matchers().mentions("In March, pro-Kremlin channels and pro-Assad pages shared the clip.") == []
