@@ -1074,3 +1074,18 @@ def test_more_group_and_organ_names_resolve(name: str, code: str) -> None:
 def test_pro_state_groups_name_no_state() -> None:
     # TAXONOMY: non-state "pro-Russian" groups are not actors; "pro-Kremlin" names no organ either
     assert get_matchers().mentions("In March, pro-Kremlin channels and pro-Assad pages shared the clip.") == []
+
+
+@pytest.mark.model
+def test_a_state_named_in_a_claim_called_false_does_not_act() -> None:
+    # what a speaker "falsely claimed" is a narrative: its subject is the topic, not an actor
+    out = tag_text("Peruvian state media falsely claimed that Chilean hackers had wiped the ballots.")
+    assert "CHL" not in out["actors"] and _roles(out)["Chilean"] != "actor"
+    out = tag_text("Lima alleged without evidence that Chilean saboteurs had disrupted the grid.")
+    assert "CHL" not in out["actors"]
+
+
+@pytest.mark.model
+def test_who_claims_another_state_acted_reports_it() -> None:
+    out = tag_text("Lima claimed that Chilean hackers had disrupted the payment systems of its banks.")
+    assert out["actors"] == ["CHL"] and _roles(out)["Lima"] == "reporter"

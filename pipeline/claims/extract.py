@@ -46,6 +46,7 @@ from pipeline.claims.roles import (
     qualifies_the_act,
     receives_only,
     ruled_out,
+    speaks_of,
     subject_of_an_act,
     takes_down_crime,
     tokens_in,
@@ -646,6 +647,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             elif a.doc is not None and (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None:
                 if judging_subject(span.root):
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
+                elif c.role == "actor" and speaks_of(span.root, _foreign_tokens(a, c, role="actor")):
+                    c.role = "reporter"  # "Tehran claimed that Israeli hackers ...": it reports (GUIDE)
                 elif c.role == "actor" and counters(span.root, _foreign_tokens(a, c)):
                     c.role = "reporter"  # "Washington sanctioned four Iranian firms": it answers the act
                 elif in_said_clause(span.root):
@@ -1293,9 +1296,14 @@ def _caps_pinned(a: Analysed, token: Any) -> set[str]:
     return {cap for cap, spans in a.feats.capabilities.items() if any(e0 <= start or s0 >= end for s0, e0 in spans)}
 
 
-def _foreign_tokens(a: Analysed, c: Candidate) -> set[int]:
-    """Token indices of the sentence's candidates of states other than `c`'s."""
-    return {t.i for other, span in candidate_spans(a) if other.mention.alias.code != c.mention.alias.code for t in span}
+def _foreign_tokens(a: Analysed, c: Candidate, role: str | None = None) -> set[int]:
+    """Token indices of the sentence's candidates of states other than `c`'s (in `role`, if given)."""
+    return {
+        t.i
+        for other, span in candidate_spans(a)
+        if other.mention.alias.code != c.mention.alias.code and role in (None, other.role)
+        for t in span
+    }
 
 
 def share_listed_roles(a: Analysed) -> None:

@@ -497,11 +497,44 @@ CONTENT_NOUNS = frozenset(
 # that ...", "the video alleges that ..."), unlike an agency or researcher reporting.
 _CONTENT_SOURCES = CONTENT_NOUNS | frozenset("account persona outlet channel site website page tweet meme".split())
 _SAY_VERBS = frozenset("claim allege say suggest assert purport state insist accuse".split())
+_TELL_VERBS = frozenset("report tell write broadcast announce publish".split())
+
+
+# Words that call what is said false: "falsely claimed that ...", "alleged without evidence that ..."
+_FALSELY = frozenset("falsely wrongly baselessly erroneously spuriously mistakenly groundlessly".split())
+_PROOF = frozenset("evidence proof basis".split())
+
+
+def said_falsely(verb: Token) -> bool:
+    """A verb of saying that the sentence calls false: what it says is a narrative."""
+    if _lemma(verb) not in _SAY_VERBS | _TELL_VERBS:
+        return False
+    for c in verb.children:
+        if c.dep_ == "advmod" and c.lower_ in _FALSELY:
+            return True
+        if c.dep_ == "prep" and c.lower_ == "without" and any(_lemma(g) in _PROOF for g in c.children):
+            return True
+    return False
+
+
+def speaks_of(token: Token, others: set[int]) -> bool:
+    """The mention is the subject of a verb of saying whose clause holds one of the tokens `others`
+    (another state's acting mention): "Tehran claimed that Israeli hackers disrupted ..." (Tehran
+    reports another party's act). Not when the sentence calls the saying false: then the saying is
+    the act ("falsely claimed that ...")."""
+    tok = phrase_head(token, _NP_DEPS)
+    verb = tok.head
+    if tok.dep_ != "nsubj" or _lemma(verb) not in _SAY_VERBS | _TELL_VERBS or said_falsely(verb):
+        return False
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and not (c.left_edge.i <= token.i <= c.right_edge.i)]
+    return any(c.left_edge.i <= i <= c.right_edge.i for c in clauses for i in others)
 
 
 def _narrative_head(head: Token) -> bool:
     if head.pos_ == "NOUN":
         return _lemma(head) in CONTENT_NOUNS
+    if head.pos_ in ("VERB", "AUX") and said_falsely(head):
+        return True
     if head.pos_ == "VERB" and _lemma(head) in _SAY_VERBS:
         # "This video claims that ...": the small parser may hang the subject on as a compound;
         # "stories claiming that ...": the verb qualifies the content noun
