@@ -1089,3 +1089,11 @@ def test_a_state_named_in_a_claim_called_false_does_not_act() -> None:
 def test_who_claims_another_state_acted_reports_it() -> None:
     out = tag_text("Lima claimed that Chilean hackers had disrupted the payment systems of its banks.")
     assert out["actors"] == ["CHL"] and _roles(out)["Lima"] == "reporter"
+
+
+@pytest.mark.model
+def test_state_media_putting_out_messaging_is_propaganda() -> None:
+    out = tag_text("Xinhua aired a series portraying the Peruvian strikes as a plot hatched in Santiago.")
+    assert out["actors"] == ["CHN"] and "propaganda" in out["capabilities"]
+    # a state outlet cited as a source asserts nothing
+    assert tag_text("Xinhua reported that ten people died in the Peruvian floods.")["claims"] == []

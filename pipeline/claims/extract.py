@@ -39,6 +39,7 @@ from pipeline.claims.roles import (
     listed_member,
     made_to_act,
     organ_in,
+    outlet_messaging,
     owns_a_thing,
     phrase_head,
     place_role,
@@ -671,6 +672,17 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                 elif c.role != "actor" and a.capabilities and principal_of(span.root):
                     # "ran on behalf of a Russian consultancy", "at the request of Tehran", "at Beijing's request"
                     c.role = "actor"
+                elif (
+                    c.mention.alias.organ == "state media"
+                    and not a.asserts_nothing
+                    and a.stance not in ("negated", "hypothetical")
+                    and outlet_messaging(span.root)
+                ):
+                    # "KCNA published a commentary blaming Seoul ...": state media's messaging is
+                    # propaganda (TAXONOMY), whatever else the sentence asserts
+                    c.role = "actor"
+                    a.capabilities = [cap for cap in CAPABILITIES if cap == "propaganda" or cap in a.capabilities]
+                    a.stance = "fact" if a.stance == "none" else a.stance
                 elif (pinned := _caps_pinned(a, span.root)) and not a.asserts_nothing:
                     # "North Korea, Iran and China were behind 72 percent of the intrusions": what
                     # the sentence pins on the state is its act, whatever the heads' doubt

@@ -486,6 +486,29 @@ def acts_through_owned(token: Token, trigger_tokens: set[int]) -> bool:
     )
 
 
+# What a state outlet does when it puts out the state's messaging: "CGTN aired a series portraying
+# ...", "KCNA published a commentary blaming ...", "Sputnik pushed claims that ..." (TAXONOMY:
+# propaganda is state media's messaging). Saying or reporting is left out: "Xinhua reported that
+# ten people died" cites the outlet as a source.
+_OUTLET_VERBS = frozenset(
+    "publish air broadcast run release print carry portray present promote push amplify spread post "
+    "feature depict frame cast accuse blame celebrate praise tout paint circulate repeat echo "
+    "disseminate label brand call dub".split()
+)
+
+
+def outlet_messaging(token: Token) -> bool:
+    """The mention (a state outlet) is the subject of a verb that puts out messaging."""
+    tok = phrase_head(token, ("conj", "compound", "appos", "poss", "nmod"))
+    if tok.dep_ != "nsubj" or tok.head.pos_ != "VERB":
+        return False
+    verb = tok.head
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    return any(_lemma(v) in _OUTLET_VERBS for v in verbs) and not any(
+        c.dep_ == "neg" or c.lower_ in ("never", "no") for c in verb.children
+    )
+
+
 # Nouns whose "that" clause is what is said, not what is done.
 CONTENT_NOUNS = frozenset(
     "claim narrative story rumor rumour allegation theory lie falsehood message post article content "
@@ -531,6 +554,9 @@ def speaks_of(token: Token, others: set[int]) -> bool:
 
 
 def _narrative_head(head: Token) -> bool:
+    if head.pos_ == "NOUN" and _lemma(head) in _PROOF and head.dep_ == "pobj" and head.head.lower_ == "without":
+        # the parser may hang the clause on the missing proof: "alleged without evidence that ..."
+        return said_falsely(head.head.head)
     if head.pos_ == "NOUN":
         return _lemma(head) in CONTENT_NOUNS
     if head.pos_ in ("VERB", "AUX") and said_falsely(head):
