@@ -316,7 +316,7 @@ _ORGANS = _ORGANS_IN | frozenset(
 )
 
 
-def _is_one_of(tok: Token, words: frozenset[str] | set[str]) -> bool:
+def _is_one_of(tok: Token, words: frozenset[str]) -> bool:
     """By lemma, or by the bare plural where the tagger took a capitalised noun for a name
     ("Officers of ...")."""
     return _lemma(tok) in words or tok.lower_.removesuffix("s") in words
@@ -441,13 +441,14 @@ _STATE_PEOPLE = frozenset(
 # People or units a state acts through when they are its possession ("Pyongyang's IT workers",
 # "Moscow's troll farms"), beside the agents, hostile agents and staff above.
 _OWNED_AGENTS = frozenset("worker farm factory recruit hire mercenary".split())
+_HOSTILE_WORDS = frozenset(HOSTILE_NOUNS)
+_AGENT_WORDS = frozenset(AGENT_NOUNS) | _HOSTILE_WORDS | _STATE_PEOPLE | _STAFF | _OWNED_AGENTS
 
 
 def _owned_agent(owned: Token) -> bool:
     """A possessed noun that names people or units who act: "hackers", "IT workers", "troll farms"."""
-    words = AGENT_NOUNS | HOSTILE_NOUNS | _STATE_PEOPLE | _STAFF | _OWNED_AGENTS
-    return _is_one_of(owned, words) or any(
-        c.dep_ == "compound" and _is_one_of(c, HOSTILE_NOUNS) for c in owned.children
+    return _is_one_of(owned, _AGENT_WORDS) or any(
+        c.dep_ == "compound" and _is_one_of(c, _HOSTILE_WORDS) for c in owned.children
     )
 
 
@@ -467,7 +468,7 @@ def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
 
 
 def acts_through_owned(token: Token, trigger_tokens: set[int]) -> bool:
-    """The mention owns the agent that does the act: "Iran's cyber army defaced ...", "Moscow's
+    """The mention owns the agent that does the act: "Pyongyang's IT workers used ...", "Moscow's
     troll farms spread ...", unlike "Iran's nuclear programme was hit by ..." (a thing) or "China's
     critics were targeted ..." (not its agents)."""
     head = phrase_head(token, ("conj", "compound", "appos"))
@@ -521,6 +522,7 @@ CONTENT_NOUNS = frozenset(
 _CONTENT_SOURCES = CONTENT_NOUNS | frozenset("account persona outlet channel site website page tweet meme".split())
 _SAY_VERBS = frozenset("claim allege say suggest assert purport state insist accuse".split())
 _TELL_VERBS = frozenset("report tell write broadcast announce publish".split())
+_SAYING = _SAY_VERBS | _TELL_VERBS
 
 
 # Words that call what is said false: "falsely claimed that ...", "alleged without evidence that ..."
@@ -530,7 +532,7 @@ _PROOF = frozenset("evidence proof basis".split())
 
 def said_falsely(verb: Token) -> bool:
     """A verb of saying that the sentence calls false: what it says is a narrative."""
-    if _lemma(verb) not in _SAY_VERBS | _TELL_VERBS:
+    if _lemma(verb) not in _SAYING:
         return False
     for c in verb.children:
         if c.dep_ == "advmod" and c.lower_ in _FALSELY:
@@ -547,7 +549,7 @@ def speaks_of(token: Token, others: set[int]) -> bool:
     the act ("falsely claimed that ...")."""
     tok = phrase_head(token, _NP_DEPS)
     verb = tok.head
-    if tok.dep_ != "nsubj" or _lemma(verb) not in _SAY_VERBS | _TELL_VERBS or said_falsely(verb):
+    if tok.dep_ != "nsubj" or _lemma(verb) not in _SAYING or said_falsely(verb):
         return False
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and not (c.left_edge.i <= token.i <= c.right_edge.i)]
     return any(c.left_edge.i <= i <= c.right_edge.i for c in clauses for i in others)
