@@ -1068,7 +1068,7 @@ def test_a_state_does_not_act_through_the_things_or_the_critics_it_has() -> None
 )
 def test_more_group_and_organ_names_resolve(name: str, code: str) -> None:
     mentions = get_matchers().mentions(f"Analysts tied the campaign to {name} last week.")
-    assert [(m.alias.code) for m in mentions] == [code]
+    assert [m.alias.code for m in mentions] == [code]
 
 
 def test_pro_state_groups_name_no_state() -> None:
