@@ -1097,3 +1097,15 @@ def test_state_media_putting_out_messaging_is_propaganda() -> None:
     assert out["actors"] == ["CHN"] and "propaganda" in out["capabilities"]
     # a state outlet cited as a source asserts nothing
     assert tag_text("Xinhua reported that ten people died in the Peruvian floods.")["claims"] == []
+
+
+@pytest.mark.model
+def test_police_who_arrest_another_states_agents_report_the_act() -> None:
+    out = tag_text(
+        "Police in Lima arrested two men accused of spying on Bolivian exiles on behalf of Chile's "
+        "intelligence service."
+    )
+    assert out["actors"] == ["CHL"] and _roles(out)["Lima"] == "reporter"
+    # an arrest that answers no other state's act is left to the heads: here it is the act
+    out = tag_text("Police in Lima arrested a cartoonist over a post mocking the president and blocked his blog.")
+    assert _roles(out)["Lima"] != "reporter"

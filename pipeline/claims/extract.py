@@ -27,6 +27,7 @@ from pipeline.claims.roles import (
     acted_on,
     acts_through_owned,
     answerable_for,
+    answers_accusation,
     companion_of,
     content_source,
     contrasted,
@@ -652,6 +653,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "reporter"  # "Tehran claimed that Israeli hackers ...": it reports (GUIDE)
                 elif c.role == "actor" and counters(span.root, _foreign_tokens(a, c)):
                     c.role = "reporter"  # "Washington sanctioned four Iranian firms": it answers the act
+                elif c.role == "actor" and answers_accusation(span.root, _foreign_tokens(a, c, role="actor")):
+                    c.role = "reporter"  # "Police in Oslo arrested two men accused of acting for Eritrea's embassy"
                 elif in_said_clause(span.root):
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
                 elif (

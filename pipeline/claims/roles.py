@@ -824,6 +824,36 @@ def counters(token: Token, foreign: set[int]) -> bool:
     return any(w.i in foreign for o in objects for w in o.subtree)
 
 
+# What law enforcement does to a person it accuses: "Police in Oslo arrested two men accused of acting
+# for Eritrea's embassy ...", "prosecutors charged a man with spying on exiles for the MSS"
+_ARREST_VERBS = frozenset("arrest detain charge indict convict prosecute sentence jail".split())
+_ASKING_NOUNS = frozenset("request behest demand instruction order tip".split())
+
+
+def answers_accusation(token: Token, foreign_actors: set[int]) -> bool:
+    """The mention's police, prosecutors or court arrest, charge or convict someone for an act of
+    another state that acts in the sentence (`foreign_actors`: its mentions' token indices, in the
+    object or its "with"/"of"/"for" phrase): the state answers that act and reports it. "Police in
+    Dhaka arrested a cartoonist over a post" names no other actor and is left to the role head."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "poss"))
+    if (hung := _noun_by_prep(tok, ("in",))) is not None:
+        tok = phrase_head(hung[0], NP_MODIFIERS)  # "police in Oslo"
+    if tok.dep_ != "nsubj" or _lemma(tok.head) not in _ARREST_VERBS:
+        return False
+    parts = [
+        c
+        for c in tok.head.children
+        if c.dep_ in ("dobj", "obj") or (c.dep_ == "prep" and c.lower_ in ("with", "of", "for"))
+    ]
+    # "detained a Uyghur poet at China's request": the arrest is done for the other state, not in
+    # answer to it
+    return any(
+        w.i in foreign_actors and not any(_lemma(h) in _ASKING_NOUNS for h in w.ancestors)
+        for p in parts
+        for w in p.subtree
+    )
+
+
 # Lists that name their members: "more than ten governments, including Azerbaijan and Rwanda, ...",
 # "states such as Iran", "countries like Vietnam"
 _MEMBER_PREPS = frozenset({"including", "like", "among"})
