@@ -831,8 +831,8 @@ _ASKING_NOUNS = frozenset("request behest demand instruction order tip".split())
 
 
 def answers_accusation(token: Token, foreign_actors: set[int]) -> bool:
-    """The mention's police, prosecutors or court arrest, charge or convict someone for an act of
-    another state that acts in the sentence (`foreign_actors`: its mentions' token indices, in the
+    """The mention (or its police, prosecutors or court) arrests, charges or convicts someone for an
+    act of another state that acts in the sentence (`foreign_actors`: its mentions' token indices, in the
     object or its "with"/"of"/"for" phrase): the state answers that act and reports it. "Police in
     Dhaka arrested a cartoonist over a post" names no other actor and is left to the role head."""
     tok = phrase_head(token, (*NP_MODIFIERS, "poss"))
