@@ -647,13 +647,15 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             if c.mention.alias.text.endswith("-speaking") or _names_language(a.sentence, c.mention):
                 c.role = "other"  # a language or its speakers, not the state (TAXONOMY: named actors only)
             elif a.doc is not None and (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None:
+                # other states' acting mentions, read by the two rules below that need them
+                foreign_actors = _foreign_tokens(a, c, role="actor") if c.role == "actor" else set()
                 if judging_subject(span.root):
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
-                elif c.role == "actor" and speaks_of(span.root, _foreign_tokens(a, c, role="actor")):
+                elif c.role == "actor" and speaks_of(span.root, foreign_actors):
                     c.role = "reporter"  # "Tehran claimed that Israeli hackers ...": it reports (GUIDE)
                 elif c.role == "actor" and counters(span.root, _foreign_tokens(a, c)):
                     c.role = "reporter"  # "Washington sanctioned four Iranian firms": it answers the act
-                elif c.role == "actor" and answers_accusation(span.root, _foreign_tokens(a, c, role="actor")):
+                elif c.role == "actor" and answers_accusation(span.root, foreign_actors):
                     c.role = "reporter"  # "Police in Oslo arrested two men accused of acting for Eritrea's embassy"
                 elif in_said_clause(span.root):
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
@@ -684,14 +686,12 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     # "KCNA published a commentary blaming Seoul ...": state media's messaging is
                     # propaganda (TAXONOMY), whatever else the sentence asserts
                     c.role = "actor"
-                    a.capabilities = [cap for cap in CAPABILITIES if cap == "propaganda" or cap in a.capabilities]
-                    a.stance = "fact" if a.stance == "none" else a.stance
+                    _assert_capabilities(a, {"propaganda"})
                 elif (pinned := _caps_pinned(a, span.root)) and not a.asserts_nothing:
                     # "North Korea, Iran and China were behind 72 percent of the intrusions": what
                     # the sentence pins on the state is its act, whatever the heads' doubt
                     c.role = "actor"
-                    a.capabilities = [cap for cap in CAPABILITIES if cap in pinned or cap in a.capabilities]
-                    a.stance = "fact" if a.stance == "none" else a.stance
+                    _assert_capabilities(a, pinned)
                 elif (hit := acted_on(span.root)) is not None:
                     c.role = hit  # on the receiving end in the parse: "sabotage Iran's programme"
                 elif c.role == "actor" and c.mention.alias.kind == "state" and owns_a_thing(span.root, a.triggers):
@@ -1309,6 +1309,13 @@ def _caps_pinned(a: Analysed, token: Any) -> set[str]:
     subject = phrase_head(token, ("conj", "compound", "amod", "appos", "poss"))
     start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
     return {cap for cap, spans in a.feats.capabilities.items() if any(e0 <= start or s0 >= end for s0, e0 in spans)}
+
+
+def _assert_capabilities(a: Analysed, caps: set[str]) -> None:
+    """A rule finds `caps` asserted whatever the heads' doubt: they join the sentence's capabilities
+    (in CAPABILITIES order), and a sentence read as asserting nothing now states a fact."""
+    a.capabilities = [cap for cap in CAPABILITIES if cap in caps or cap in a.capabilities]
+    a.stance = "fact" if a.stance == "none" else a.stance
 
 
 def _foreign_tokens(a: Analysed, c: Candidate, role: str | None = None) -> set[int]:
