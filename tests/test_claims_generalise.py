@@ -973,9 +973,15 @@ def test_the_party_accused_of_an_act_is_not_its_reporter() -> None:
         ("VICEROY TIGER", "IND"),
         ("MirrorFace", "CHN"),
         ("TA453", "IRN"),
+        ("Cold River", "RUS"),
+        ("Iron Viking", "RUS"),
+        ("Project Lakhta", "RUS"),
+        ("50 Cent Army", "CHN"),
+        ("IUVM", "IRN"),
+        ("Boyusec", "CHN"),
     ],
 )
-def test_vendor_names_of_more_states_resolve(name: str, code: str) -> None:
+def test_group_vendor_and_organ_names_of_more_states_resolve(name: str, code: str) -> None:
     mentions = get_matchers().mentions(f"Analysts attributed the phishing wave to {name} last week.")
     assert [(m.alias.text, m.alias.code) for m in mentions] == [(name, code)]
 
@@ -1053,22 +1059,6 @@ def test_a_state_acts_through_the_agents_it_owns(text: str, name: str) -> None:
 def test_a_state_does_not_act_through_the_things_or_the_critics_it_has() -> None:
     assert tag_text("Peru's critics abroad were hacked by an unknown group.")["actors"] == []
     assert tag_text("Peru's election servers suffered a wave of cyber attacks.")["actors"] == []
-
-
-@pytest.mark.parametrize(
-    ("name", "code"),
-    [
-        ("Cold River", "RUS"),
-        ("Iron Viking", "RUS"),
-        ("Project Lakhta", "RUS"),
-        ("the 50 Cent Army", "CHN"),
-        ("IUVM", "IRN"),
-        ("Boyusec", "CHN"),
-    ],
-)
-def test_more_group_and_organ_names_resolve(name: str, code: str) -> None:
-    mentions = get_matchers().mentions(f"Analysts tied the campaign to {name} last week.")
-    assert [m.alias.code for m in mentions] == [code]
 
 
 def test_pro_state_groups_name_no_state() -> None:
