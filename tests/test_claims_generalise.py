@@ -813,10 +813,30 @@ def test_state_outlets_in_a_state_act_for_it() -> None:
         ("The network's articles were machine-translated rewrites of state agency copy.", "synthetic_media"),
         ("The channel doxxed the relatives of exiled reporters.", "data_exploitation"),
         ("The embassy paid informants inside the student association.", "surveillance"),
+        ("The regulator slowed access to the video platform for three weeks.", "censorship"),
+        ("The ministry ordered the platform to withhold 400 accounts of exiled reporters.", "censorship"),
+        ("Party volunteers mass-reported the exile's livestreams.", "censorship"),
+        ("Security officers hid a GPS tracker under the lawyer's car.", "surveillance"),
+        ("Consular staff photographed demonstrators outside the consulate.", "surveillance"),
+        ("The embassy kept a register of students who attended the vigil.", "surveillance"),
+        ("Two agents mapped the daily routines of an exiled editor.", "surveillance"),
+        ("A state firm shipped interception gear to the junta's police.", "technology_export"),
     ],
 )
 def test_capabilities_in_other_words(text: str, capability: str) -> None:
     assert capability in get_matchers().capabilities(text, advice=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Characterization: File Hash Watchlist",  # an indicator list, not a list of people
+        "Microsoft tracks this cluster as Storm-1234.",  # a vendor's name for a group
+        "Defenders should photograph the screen before rebooting the host.",  # no person watched
+    ],
+)
+def test_look_alikes_of_surveillance_assert_none(text: str) -> None:
+    assert "surveillance" not in get_matchers().capabilities(text, advice=False)
 
 
 @pytest.mark.model

@@ -41,11 +41,12 @@ UNFITTED = (("train-e.pool.jsonl", "train-e.jsonl"), ("dev-c.pool.jsonl", "dev-c
 # (train.Config.roles_only). probe-train-o (capabilities said without their keyword, several per
 # sentence) by every head. probe-train-p (states beside an actor that do not act) and probe-train-q
 # (report prose naming groups without an act) are labelled but not fitted: by every head or by the
-# role head alone they lowered the corpus figures (README, Claims).
+# role head alone they lowered the corpus figures (README, Claims). probe-train-r (capabilities of
+# watching people, data, export and censorship said in plain words) by the sentence heads only.
 INVENTED = {
     "train": tuple(
         f"train{suffix}"
-        for suffix in ("", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-i", "-j", "-k", "-l", "-m", "-n", "-o")
+        for suffix in ("", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-i", "-j", "-k", "-l", "-m", "-n", "-o", "-r")
     )
 }
 

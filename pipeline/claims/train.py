@@ -140,10 +140,17 @@ class Config:
     # (capabilities 0.605 -> 0.603), unfitted corpus rows 0.719 -> 0.706, test 0.640 -> 0.632.
     # Fitting them by the role head too lowered probe-dev-3 (0.794) and CV (0.530); also fitting
     # probe-dev-2 (sentence heads): CV 0.545, probe-dev-3 0.814
+    # probe-train-r (capabilities of watching people, data, export and censorship said in plain
+    # words) joins them, with the triggers added beside it (capabilities.toml). By every head:
+    # grouped CV actors F1 0.718 -> 0.713, roles 0.668 -> 0.644, unfitted rows 0.739 -> 0.729; by
+    # the sentence heads only: CV actors 0.718, capabilities 0.629 -> 0.633, roles 0.656, unfitted
+    # rows 0.734 (roles 0.687 -> 0.690); capabilities on the invented development sets up on nine of
+    # thirteen (probe-dev-10 0.766 -> 0.796, dev-7 0.852 -> 0.869, holdout-7 0.839 -> 0.855)
     sentences_only: tuple[str, ...] = (
         "invented:probe-train-b",
         "invented:probe-train-c",
         "invented:probe-train-d",
+        "invented:probe-train-r",
     )
     # probe-train-k (hard phrasings: requests, statistics with no verb, Title-Case headlines, table
     # and IOC rows) teaches the role head only: fitted by every head it raised the invented sets'
