@@ -175,6 +175,13 @@ def test_the_group_stays_unresolved_when_two_states_precede() -> None:
         "The blackout was first blamed on Russian hackers, but engineers later traced it to a failed transformer.",
         "We now think the code overlap that tied the intrusions to Iran was planted, and we withdraw that attribution.",
         "The model declined prompts from Iranian operators who wanted help writing phishing emails.",
+        # others' blame or suspicion that the sentence refutes
+        "Officials in Managua blamed Honduran hackers for the outage, but engineers said there was no evidence "
+        "of an attack.",
+        "Reports from users suggest that Baku briefly blocked WhatsApp during the vote, but our measurements "
+        "show no disruption.",
+        "Although several outlets linked the port outage to Russian military intelligence, the responders "
+        "found nothing in the logs.",
     ],
 )
 def test_negated_acts_are_never_claims(text: str) -> None:
@@ -194,6 +201,9 @@ def test_negated_acts_are_never_claims(text: str) -> None:
         "APT41 stole the designs; the vendor has not retracted that attribution.",
         # a refusal beside an act done anyway leaves the act
         "Our models refused the requests, but the Russian operators then wrote the disinformation articles themselves.",
+        # an act the sentence states, beside evidence it did not find
+        "Russian hackers breached the ministry's mail server, but found no classified files.",
+        "Chinese operators hacked the carrier's intercept console, but we saw no sign that any order was read.",
     ],
 )
 def test_not_only_and_did_not_stop_still_assert(text: str) -> None:

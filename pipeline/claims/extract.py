@@ -124,6 +124,10 @@ _NOT_NEGATED = r"(?<!not )(?<!n't )(?<!n’t )(?<!never )"
 _RETRACT = r"\bretract(?:s|ed|ing)? (?:\w+ ){0,3}?"
 _WITHDRAW = r"\bwithdr[ae]w(?:n|s)? (?:\w+ ){0,3}?"
 _TAKEN_BACK = r"\b(?:was|were|has been|have been|had been) (?!not |never )(?:\w+ )?"
+# Words that refute what went before in the sentence ("but found no evidence", "show no disruption").
+_REFUTED = (
+    r"\b(?:no evidence|nothing\b|found no|finds? no|show(?:s|ed)? no|saw no|see no|no sign|no trace|no indication)"
+)
 # A denied act is no claim whatever the stance head says: "denied that Beijing censors ...".
 _DENIAL = re.compile(
     _NOT_NEGATED + r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted)|"
@@ -199,6 +203,14 @@ _DENIAL = re.compile(
     r"|" + _NOT_NEGATED + r"\b(?:refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)) (?:\w+ ){0,3}?"
     r"(?:requests?|prompts?|queries)\b"
     r"|\b(?:obtain|gain|get|got|achiev|receiv)(?:s|ed|ing|e|es)? no\b"
+    # "Officials blamed foreign hackers for the blackout, but engineers found no evidence of an
+    # attack", "Although outlets linked the outage to Russian intelligence, the logs show nothing":
+    # others' blame or suspicion that the sentence itself refutes (not "reported ..., but found no
+    # link to ...", whose report stands)
+    r"|\b(?:blamed|suggest(?:s|ed)?|feared|alleged|claimed)\b[^.;]{0,160}?,\s*(?:but|yet)\b[^.;]{0,120}?"
+    + _REFUTED
+    + r"|^\W*(?:although|though|while)\b[^.;]{0,160}?\b(?:blamed|linked|attributed|tied|pinned)\b[^.;]{0,160}?,"
+    r"[^.;]{0,120}?" + _REFUTED +
     # "was first blamed on Iranian hackers, but investigators later found ...": the blame was revised
     r"|\b(?:first|initially|originally|at first|wrongly|mistakenly|prematurely) (?:blamed on|attributed to|pinned on|"
     r"ascribed to)\b[^.;]{0,120}?,? but\b"
