@@ -831,6 +831,10 @@ def test_state_outlets_in_a_state_act_for_it() -> None:
         ("The embassy kept a register of students who attended the vigil.", "surveillance"),
         ("Two agents mapped the daily routines of an exiled editor.", "surveillance"),
         ("A state firm shipped interception gear to the junta's police.", "technology_export"),
+        ("The pages passed themselves off as local news sites in Chad.", "influence_operations"),
+        ("Operators seeded the same hashtags across hundreds of new accounts.", "influence_operations"),
+        ("The ministry covertly funded two Arabic-language news startups in Paris.", "influence_operations"),
+        ("Anonymous accounts repeated the ministry's talking points within minutes.", "influence_operations"),
     ],
 )
 def test_capabilities_in_other_words(text: str, capability: str) -> None:

@@ -42,7 +42,8 @@ UNFITTED = (("train-e.pool.jsonl", "train-e.jsonl"), ("dev-c.pool.jsonl", "dev-c
 # sentence) by every head. probe-train-p (states beside an actor that do not act) and probe-train-q
 # (report prose naming groups without an act) are labelled but not fitted: by every head or by the
 # role head alone they lowered the corpus figures (README, Claims). probe-train-r (capabilities of
-# watching people, data, export and censorship said in plain words) by the sentence heads only.
+# watching people, data, export and censorship said in plain words) by the sentence heads only;
+# probe-train-s (influence, propaganda, synthetic media, data, disruption) is labelled, not fitted.
 INVENTED = {
     "train": tuple(
         f"train{suffix}"
