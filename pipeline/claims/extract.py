@@ -949,7 +949,7 @@ def _coverage(verb: Any, heads: list[Any]) -> set[int]:
     and what a factive verb reports."""
     inside = {t.i for t in verb.subtree}
     for h in heads:
-        if h is not verb and h.i in inside and verb in h.ancestors:
+        if h.i != verb.i and h.i in inside and verb in h.ancestors:
             inside -= {t.i for t in h.subtree}
     if verb.lemma_.lower() in _FACTIVE:
         for c in verb.children:
@@ -998,7 +998,7 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     acts = set(acting)
     for i in a.triggers:
         clause = next((t for t in [a.doc[i], *a.doc[i].ancestors] if t in heads), heads[0])
-        if clause is heads[0] or named & _coverage(clause, heads) or clause.i in acting:
+        if clause.i == heads[0].i or named & _coverage(clause, heads) or clause.i in acting:
             acts.add(i)
     return acts or set(a.triggers) or {v.i for v in _reported(heads[0])} or {heads[0].i}
 
@@ -1068,7 +1068,7 @@ def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
         root = span.root
         noun = root.head if root.dep_ in ("amod", "compound", "poss") else root
         first = noun
-        while first.dep_ == "conj" and first.head is not first:
+        while first.dep_ == "conj" and first.head.i != first.i:
             first = first.head  # "Neither China nor Russia": "neither" hangs on the first conjunct
         if (
             any(ch.dep_ == "det" and ch.lower_ == "no" for ch in noun.children)
@@ -1278,7 +1278,7 @@ def _estimative_negation(a: Analysed) -> bool:
 
 def _conjunct_head(doc: Any, token: Any) -> Any:
     """The first conjunct of the coordination `token` belongs to ("China, Iran, and Russia" -> China)."""
-    while token.dep_ == "conj" and token.head is not token:
+    while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
     return token
 

@@ -149,7 +149,7 @@ def _noun_phrase(root: Any) -> tuple[Any, list[str]]:
     out: list[str] = []
     for step in range(6):
         head = tok.head
-        if head is tok:
+        if head.i == tok.i:
             break
         dep = tok.dep_
         if dep == "conj" and not _is_verb(head):
@@ -174,14 +174,14 @@ def _function(np: Any, triggers: set[int]) -> list[str]:
     """What the noun phrase is to its governor: subject, object, object of a preposition, ..."""
     head = np.head
     dep = np.dep_
-    if head is np or dep == "ROOT":
+    if head.i == np.i or dep == "ROOT":
         return ["fn:root"]
     if dep == "pobj" and head.dep_ in ("prep", "agent"):
         prep = "by" if head.dep_ == "agent" else head.lower_
         gov = head.head
         out = [f"fn:{prep}_{c}" for c in _head_classes(gov, triggers)]
         out.append(f"fn:{prep}")
-        if gov.dep_ in ("acl", "amod", "relcl") and gov.head is not gov:
+        if gov.dep_ in ("acl", "amod", "relcl") and gov.head.i != gov.i:
             # "servers located in X", "hackers backed by X": what the participle describes
             out += [f"fn:{prep}_of_{c}" for c in noun_classes(gov.head)]
         return out
@@ -207,7 +207,7 @@ def _predicate(np: Any) -> list[str]:
     noun it is equated with ("X is a threat actor", "X was among the perpetrators"), or
     "pred:answerable" ("X was behind / responsible for ...")."""
     verb = np.head
-    if np.dep_ != "nsubj" or verb is np:
+    if np.dep_ != "nsubj" or verb.i == np.i:
         return []
     lemma = _lemma(verb)
     kids = list(verb.children)
@@ -286,7 +286,7 @@ def frame_features(span: Any, triggers: set[int]) -> list[str]:
     for a in attach or ["self"]:
         if a != "conj":
             out += [f"{a}+{f}" for f in func]
-    if np is not root:
+    if np.i != root.i:
         out += [f"np_cls:{c}" for c in noun_classes(np)]
     out += _trigger_relation(root, np, triggers)
     if m := _HYPHEN_AFTER.match(text, span.end_char):

@@ -41,7 +41,7 @@ def phrase_head(token: Token, deps: tuple[str, ...] | frozenset[str] = NP_MODIFI
     intelligence" -> "intelligence"), at most six steps up."""
     tok = token
     for _ in range(6):
-        if tok.dep_ not in deps or tok.head is tok:
+        if tok.dep_ not in deps or tok.head.i == tok.i:
             break
         tok = tok.head
     return tok
@@ -107,7 +107,7 @@ def mention_role(token: Token, trigger_tokens: set[int]) -> bool | None:
     tok = token
     for _ in range(12):
         dep = tok.dep_
-        if tok.head is tok or tok.i in trigger_tokens or _lemma(tok) in ACTIVITY_NOUNS:
+        if tok.head.i == tok.i or tok.i in trigger_tokens or _lemma(tok) in ACTIVITY_NOUNS:
             break
         if dep == "poss" and _names_principal(tok.head):
             return ACT  # "at Beijing's request"
@@ -160,7 +160,7 @@ def is_criminal(token: Token) -> bool:
             for c in tok.children
         ):
             return True
-        if tok.dep_ not in ("compound", "amod", "npadvmod") or tok.head is tok:
+        if tok.dep_ not in ("compound", "amod", "npadvmod") or tok.head.i == tok.i:
             return False
         tok = tok.head
     return False
@@ -171,7 +171,7 @@ def ambiguous_attack(token: Token) -> bool:
     it may name the attacker or the victim."""
     tok = token
     for _ in range(3):
-        if tok.dep_ not in ("amod", "compound", "nmod") or tok.head is tok:
+        if tok.dep_ not in ("amod", "compound", "nmod") or tok.head.i == tok.i:
             return False
         tok = tok.head
         if tok.lower_ in ATTACK_NOUNS:
@@ -256,7 +256,7 @@ def acted_on(token: Token) -> str | None:
     tok = phrase_head(token)
     if tok.dep_ == "nsubjpass" and _lemma(tok.head) in VICTIM_VERBS:
         return "target"
-    if tok is not token and _lemma(tok) not in HOSTILE_NOUNS and any(_breached(c, tok) for c in tok.children):
+    if tok.i != token.i and _lemma(tok) not in HOSTILE_NOUNS and any(_breached(c, tok) for c in tok.children):
         return "target"  # "Cambodian ministries breached by OceanLotus"
     if tok.dep_ == "nsubj" and _lemma(tok.head) in _BREACH_VERBS and any(c.dep_ == "agent" for c in tok.head.children):
         return "target"  # the same caption parsed as a finite verb with a "by" agent
@@ -279,7 +279,7 @@ def qualifies_the_act(token: Token, trigger_tokens: set[int]) -> bool:
     act = token.head
     return (
         token.dep_ in ("amod", "compound", "poss")
-        and act is not token
+        and act.i != token.i
         and act.i in trigger_tokens
         and _lemma(act) in _ACT_WORDS
         and not token.lower_.startswith(("anti", "pro-", "counter"))
@@ -371,7 +371,7 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
     # the people work for the state itself ("agents of Beijing") or for one of its organs, maybe
     # named by a compound ("staff at an unofficial Chinese police post")
     nouns = [tok, *(c for c in tok.children if c.dep_ == "compound")]
-    for_organ = tok is token or tok.pos_ == "PROPN" or any(_is_one_of(n, _ORGANS) for n in nouns)
+    for_organ = tok.i == token.i or tok.pos_ == "PROPN" or any(_is_one_of(n, _ORGANS) for n in nouns)
     return for_organ and _is_one_of(organ, _STAFF) and _acts_as_subject(organ, trigger_tokens)
 
 
@@ -389,7 +389,7 @@ def takes_down_crime(token: Token) -> bool:
     tok = phrase_head(token)
     if tok.dep_ != "nsubj" or _lemma(tok.head) not in _TAKEDOWN_VERBS:
         return False
-    if tok is not token and _lemma(tok) not in _LAW_NOUNS:
+    if tok.i != token.i and _lemma(tok) not in _LAW_NOUNS:
         return False  # "Russian hackers took down ..." stays an act
     objects = [c for c in tok.head.children if c.dep_ in ("dobj", "obj")]
     return any(_lemma(w) in _CRIME_THINGS for o in objects for w in o.subtree)
@@ -456,7 +456,7 @@ def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
     """A possessive on a thing, not on an agent or an act ("Iran's enrichment facilities", "Ukraine's
     grid"): the state owns what the sentence is about; it does not act through it ("Russia's GRU",
     "China's hackers", "Beijing's campaign" and "Moscow's disinformation" act)."""
-    if token.dep_ != "poss" or token.head is token:
+    if token.dep_ != "poss" or token.head.i == token.i:
         return False
     owned = token.head
     if owned.i in trigger_tokens or owned.pos_ not in ("NOUN",) or owned.text.isupper():
@@ -472,7 +472,7 @@ def acts_through_owned(token: Token, trigger_tokens: set[int]) -> bool:
     troll farms spread ...", unlike "Iran's nuclear programme was hit by ..." (a thing) or "China's
     critics were targeted ..." (not its agents)."""
     head = phrase_head(token, ("conj", "compound", "appos"))
-    if head.dep_ != "poss" or head.head is head:
+    if head.dep_ != "poss" or head.head.i == head.i:
         return False
     owned = head.head
     if not _owned_agent(owned):
@@ -680,7 +680,7 @@ def _transferred(word: Token) -> bool:
     for _ in range(4):
         if _lemma(word) in _TRANSFER_WORDS:
             return True
-        if word.dep_ not in ("dobj", "pobj", "prep") or word.head is word:
+        if word.dep_ not in ("dobj", "pobj", "prep") or word.head.i == word.i:
             return False
         word = word.head
     return False
@@ -918,7 +918,7 @@ def companion_of(token: Token) -> Token | None:
     elif word not in ("alongside", "like"):
         return None
     host = prep.head
-    while host.pos_ == "PUNCT" and host.head is not host:
+    while host.pos_ == "PUNCT" and host.head.i != host.i:
         host = host.head  # "Israel, like the UAE, ...": "like" may hang on the comma
     if host.pos_ in ("VERB", "AUX"):
         subjects = [c for c in host.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -933,7 +933,7 @@ def answerable_for(token: Token) -> Token | None:
     or None."""
     tok = phrase_head(token, (*NP_MODIFIERS, "conj"))
     verb = tok.head
-    if tok.dep_ != "nsubj" or verb is tok:
+    if tok.dep_ != "nsubj" or verb.i == tok.i:
         return None
     for k in verb.children:
         if k.dep_ == "prep" and (k.lower_ == "behind" or (k.lower_ == "for" and _lemma(verb) == "account")):

@@ -116,7 +116,7 @@ def subject_words(doc: Any, mentions: list[Mention]) -> list[str]:
             continue
         tok = span.root
         for _ in range(4):
-            if tok.dep_ not in ("compound", "amod", "poss", "nmod", "appos") or tok.head is tok:
+            if tok.dep_ not in ("compound", "amod", "poss", "nmod", "appos") or tok.head.i == tok.i:
                 break
             tok = tok.head
         if tok.dep_ in ("nsubj", "nsubjpass"):
@@ -266,14 +266,14 @@ def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Menti
         f"next:{_around(doc, span.end)}",
         f"next_lem:{doc[span.end].lemma_.lower() if span.end < len(doc) else '<edge>'}",
     ]
-    if head.head is not head:
-        out.append(f"gdep:{head.head.dep_}")
-        out.append(f"glem:{head.head.lemma_.lower()}")
+    # a root head is its own head ("gdep:ROOT"), and the path from a mention under a root that is
+    # no verb repeats the root: the features the heads were fitted with (a root test here lowered
+    # the unfitted corpus rows' actor F1 0.739 -> 0.718)
+    out.append(f"gdep:{head.head.dep_}")
+    out.append(f"glem:{head.head.lemma_.lower()}")
     tok = root
     path = []
     for _ in range(4):
-        if tok.head is tok:
-            break
         path.append(tok.dep_)
         if tok.i in triggers:
             out.append("path_trigger")
@@ -318,7 +318,7 @@ def _phrase_features(root: Any, triggers: set[int]) -> list[str]:
     to the GRU" on the attributed party, "the FBI assesses" on a reporter verb."""
     tok = root
     for _ in range(4):
-        if tok.dep_ not in _MODIFIER_DEPS or tok.head is tok:
+        if tok.dep_ not in _MODIFIER_DEPS or tok.head.i == tok.i:
             break
         tok = tok.head
     head = tok.head
@@ -338,7 +338,7 @@ def _phrase_features(root: Any, triggers: set[int]) -> list[str]:
             out.append("np_subj_trigger")
         if tok.dep_ in ("dobj", "obj") and head.i in triggers:
             out.append("np_obj_trigger")
-    if tok is not root and tok.i in triggers:
+    if tok.i != root.i and tok.i in triggers:
         out.append("np_is_trigger")
     return out
 
