@@ -1133,3 +1133,40 @@ def test_police_who_arrest_another_states_agents_report_the_act() -> None:
     # an arrest that answers no other state's act is left to the heads: here it is the act
     out = tag_text("Police in Lima arrested a cartoonist over a post mocking the president and blocked his blog.")
     assert _roles(out)["Lima"] != "reporter"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a quotation mark between the rejecting verb and what it rejects
+        "Lima's foreign ministry 'categorically rejects' reports that Peruvian agents followed exiles in Santiago.",
+        # the dismissal's words before the report they dismiss
+        "A Peruvian spokesman labelled as 'false' a report that Lima's hackers breached the Chilean senate.",
+        "Peruvian officials brushed off a report that army-run pages bought AI-made ads attacking Chilean migrants.",
+        # the sentence corrects what others reported
+        "Contrary to some reports, the Peruvian government did not block messaging apps in Chilean border towns.",
+        # the act ruled out at the end, with whoever blamed it
+        "Engineers traced the blackout in Arica to a failed transformer, not to Peruvian hackers as local "
+        "politicians had claimed.",
+        # no tie, in the singular
+        "The pages were run from Lima; no tie to the Peruvian government surfaced in our review.",
+    ],
+)
+def test_rejections_corrections_and_causes_set_aside_are_never_claims(text: str) -> None:
+    out = tag_text(text)
+    assert out["claims"] == [] and out["stance"] == "negated"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what is set aside is the target or the channel, not the act
+        "Peruvian hackers breached the Chilean senate's mail server, not the chamber's as first reported.",
+        "Lima's army spread the forged ballots through Telegram channels, not through covert networks.",
+    ],
+)
+def test_an_alternative_set_aside_leaves_the_act_asserted(text: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == ["PER"] and out["stance"] != "negated"

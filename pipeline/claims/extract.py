@@ -124,6 +124,10 @@ _NOT_NEGATED = r"(?<!not )(?<!n't )(?<!n’t )(?<!never )"
 _RETRACT = r"\bretract(?:s|ed|ing)? (?:\w+ ){0,3}?"
 _WITHDRAW = r"\bwithdr[ae]w(?:n|s)? (?:\w+ ){0,3}?"
 _TAKEN_BACK = r"\b(?:was|were|has been|have been|had been) (?!not |never )(?:\w+ )?"
+# "as first feared", "as several politicians had claimed": whoever blamed the act set aside
+_BLAMED = (
+    r"as\s+(?:[\w-]+\s+){0,4}(?:feared|claimed|suspected|alleged|reported|assumed|thought|believed|said|suggested)"
+)
 # Words that refute what went before in the sentence ("but found no evidence", "show no disruption").
 _REFUTED = (
     r"\b(?:no evidence|nothing\b|found no|finds? no|show(?:s|ed)? no|saw no|see no|no sign|no trace|no indication)"
@@ -131,7 +135,7 @@ _REFUTED = (
 # A denied act is no claim whatever the stance head says: "denied that Beijing censors ...".
 _DENIAL = re.compile(
     _NOT_NEGATED + r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed)|dismiss(?:es|ed)?|rejec(?:t|ts|ted)|"
-    r"debunk(?:s|ed|ing)?|disprov(?:e|es|ed|en|ing)),?\s+"
+    r"debunk(?:s|ed|ing)?|disprov(?:e|es|ed|en|ing))['’\"”]?,?\s+"
     r"(?:that|any|having|all|\w+ing|(?:the\s+|these\s+|such\s+)?(?:claims?|allegations?|accusations?|reports?|charges?|"
     r"findings?))\b"
     r"|" + _NOT_NEGATED + r"\bden(?:y|ies|ied|ying)(?:\s+\w+){1,3}?\s+that\b"
@@ -142,7 +146,7 @@ _DENIAL = re.compile(
     r"|\b(?:little|scant|scarce|slim|few) (?:direct |clear |hard |credible |public )?"
     r"(?:evidence|proof|indications?|signs?)\b"
     r"|\bno (?:known |direct |clear |established |proven )?"
-    r"(?:(?:links?|ties)(?: \w+)? (?:between|to|with)|connection between)\b"
+    r"(?:(?:links?|ties?)(?: \w+)? (?:between|to|with)|connection between)\b"
     # "we know of no case in which ...", "no documented instance of ..."
     r"|\bno (?:known |documented |confirmed |reported |recorded |verified )?(?:cases?|instances?|examples?) "
     r"(?:of|in which|where)\b"
@@ -163,6 +167,20 @@ _DENIAL = re.compile(
     r"|\b(?:dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|den(?:y|ies|ied|ying)) as ['‘\"“]?(?:\w+ )?"
     r"(?:groundless|baseless|false|unfounded|fabricated|absurd|lies|nonsense|slander(?:ous)?|smears?|"
     r"politically motivated)\b"
+    # "brushed off a report that ...", "waved away the allegations"
+    r"|\b(?:brush(?:es|ed|ing)?|wav(?:e|es|ed|ing)|laugh(?:s|ed|ing)?) (?:off|aside|away) "
+    r"(?:the |these |such |those |an? )?(?:[\w-]+ )?(?:allegations?|accusations?|charges?|reports?|claims?|findings?|"
+    r"stor(?:y|ies)|suggestions?)\b"
+    # "labelled as 'fabricated' a report that ...": the dismissal's words before what they dismiss
+    r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed|ling)?|brand(?:s|ed|ing)?|describ(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?|"
+    r"reject(?:s|ed|ing)?) as ['‘\"“]?(?:\w+ )?(?:groundless|baseless|false|unfounded|fabricated|fabrications?|absurd|"
+    r"lies|nonsense|slander(?:ous)?|smears?|fake|politically motivated)['’\"”]? "
+    r"(?:the |these |such |those |an? |\w+['’]s )?(?:[\w-]+ )?"
+    r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))\b"
+    # "Contrary to earlier reports, the government did not ...": the sentence corrects a report
+    r"|^\W*(?:contrary to (?:[\w-]+ ){0,3}(?:reports?|claims?|allegations?|accusations?|rumou?rs?|speculation|"
+    r"suggestions?|assertions?)|despite what (?:[\w-]+ ){0,3}(?:reported|claimed|alleged|suggested|said))\b"
+    r"[^.;]{0,150}?(?:\b(?:not|never|no)\b|n[’']t\b)"
     r"|\bno (?!doubt|question)(?:\w+ ){0,3}involvement\b"
     r"|\b(?:played|plays|play|had|has|have) no (?:\w+ )?(?:role|part) in\b"
     r"|\bnothing to do['’\"”]? with\b"
@@ -215,14 +233,16 @@ _DENIAL = re.compile(
     r"|\b(?:first|initially|originally|at first|wrongly|mistakenly|prematurely) (?:blamed on|attributed to|pinned on|"
     r"ascribed to)\b[^.;]{0,120}?,? but\b"
     r"|\bnothing\b[^.;:]{0,40}?\b(?:shows?|showed|shown|showing|pointing|indicat\w+|suggest\w*|ties|tied|tying|"
-    r"link(?:s|ed|ing)?|connect(?:s|ed|ing)?|points? to)\b"
+    r"link(?:s|ed|ing)?|connect(?:s|ed|ing)?|point(?:s|ed)? to)\b"
     r"|\b(?:could not|cannot|can ?not|were unable to|was unable to|failed to) (?:tie|link|attribute|confirm|verify|"
     r"establish|corroborate|substantiate|determine|find)\b"
     r"|\b(?:did|does|do|have|has|had) not (?:allege|claim|find|found|conclude|concluded|assess|say|said|show|shown|"
     r"indicate|observe|observed|see|seen|detect|detected|identify|identified|attribute|attributed)\w* (?:that|any)\b"
     # "the outage was traced to a misconfigured upgrade, not to any cyber attack": the act the
     # sentence ends on is the one it rules out
-    r"|,\s+not\s+(?:to\s+|by\s+|from\s+|through\s+)?(?:any|an?)\s+(?:[\w-]+\s+){0,3}[\w-]+\s*[.;]?\s*$"
+    # ("..., not to Russian hackers as first feared": the same, with whoever blamed them)
+    r"|,\s+not\s+(?:(?:to|by|from|through)\s+)?(?:(?:any|an?)\s+(?:[\w-]+\s+){0,3}[\w-]+(?:\s+" + _BLAMED + r")?"
+    r"|(?<=to |by )(?:the\s+)?(?:[\w-]+\s+){0,3}[\w-]+\s+" + _BLAMED + r")\s*[.;]?\s*$"
     # "have not observed these actors disrupting ...": no one saw the act
     r"|\b(?:did|does|do|have|has|had)(?: not|n't) (?:yet |so far |ever |\w+ly )?(?:observed?|seen|see|witnessed?)\b",
     re.IGNORECASE,
@@ -241,7 +261,7 @@ _DENIAL_HINT = re.compile(
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
     r"fabricat|groundless|lies|"
     r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely|"
-    r"refus|declin|brand|wav|brush)",
+    r"refus|declin|brand|wav|brush|laugh|contrary|despite)",
     re.IGNORECASE,
 )
 # TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."). In the labelled
