@@ -1151,6 +1151,9 @@ def test_police_who_arrest_another_states_agents_report_the_act() -> None:
         "politicians had claimed.",
         # no tie, in the singular
         "The pages were run from Lima; no tie to the Peruvian government surfaced in our review.",
+        # a judgement not made; an act refrained from
+        "We do not judge that Lima ordered the outage at the Chilean grid operator.",
+        "Unlike Bolivia, Peru has so far refrained from hack-and-leak operations against Chilean politicians.",
     ],
 )
 def test_rejections_corrections_and_causes_set_aside_are_never_claims(text: str) -> None:
@@ -1165,6 +1168,8 @@ def test_rejections_corrections_and_causes_set_aside_are_never_claims(text: str)
         # what is set aside is the target or the channel, not the act
         "Peruvian hackers breached the Chilean senate's mail server, not the chamber's as first reported.",
         "Lima's army spread the forged ballots through Telegram channels, not through covert networks.",
+        # an act that will not be refrained from is asserted
+        "We judge that Lima will not refrain from hacking the phones of Chilean officials before the vote.",
     ],
 )
 def test_an_alternative_set_aside_leaves_the_act_asserted(text: str) -> None:

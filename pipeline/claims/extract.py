@@ -197,6 +197,8 @@ _DENIAL = re.compile(
     r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
     r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
     r"|\black(?:s|ed|ing)? (?:any |the |hard |clear |firm |sufficient |enough )?(?:evidence|proof|information)\b"
+    # "has so far refrained from hack-and-leak operations" (not "will not refrain from")
+    r"|" + _NOT_NEGATED + r"\brefrain(?:s|ed|ing)? from\b"
     r"|\bnot a single (?!(?:day|week|month|year)\b|one of (?:which|whom)\b)"
     # "APT3 no longer targets ...": the act is said not to happen; "no longer limited to" asserts more
     r"|\bno longer (?!(?:limited|confined|restricted|just|only|merely|simply|needs?|bothers?|hides?|pretends?)\b)"
@@ -236,7 +238,8 @@ _DENIAL = re.compile(
     r"link(?:s|ed|ing)?|connect(?:s|ed|ing)?|point(?:s|ed)? to)\b"
     r"|\b(?:could not|cannot|can ?not|were unable to|was unable to|failed to) (?:tie|link|attribute|confirm|verify|"
     r"establish|corroborate|substantiate|determine|find)\b"
-    r"|\b(?:did|does|do|have|has|had) not (?:allege|claim|find|found|conclude|concluded|assess|say|said|show|shown|"
+    r"|\b(?:did|does|do|have|has|had) not (?:allege|claim|find|found|conclude|concluded|assess|judge|believe|say|said|"
+    r"show|shown|"
     r"indicate|observe|observed|see|seen|detect|detected|identify|identified|attribute|attributed)\w* (?:that|any)\b"
     # "the outage was traced to a misconfigured upgrade, not to any cyber attack": the act the
     # sentence ends on is the one it rules out
@@ -261,7 +264,7 @@ _DENIAL_HINT = re.compile(
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
     r"fabricat|groundless|lies|"
     r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely|"
-    r"refus|declin|brand|wav|brush|laugh|contrary|despite)",
+    r"refus|declin|brand|wav|brush|laugh|contrary|despite|refrain)",
     re.IGNORECASE,
 )
 # TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."). In the labelled
