@@ -1175,3 +1175,21 @@ def test_rejections_corrections_and_causes_set_aside_are_never_claims(text: str)
 def test_an_alternative_set_aside_leaves_the_act_asserted(text: str) -> None:
     out = tag_text(text)
     assert out["actors"] == ["PER"] and out["stance"] != "negated"
+
+
+@pytest.mark.model
+def test_how_a_state_sees_a_means_is_no_act_of_it() -> None:
+    # an outlook: the state is the actor, with no capability (GUIDE: an actor, no capability)
+    for text in (
+        "Lima views disinformation campaigns as a cheap way to weaken the government in Santiago.",
+        "Peru's military doctrine regards Chilean social media as a battlefield to contest.",
+    ):
+        out = tag_text(text)
+        assert out["claims"] == [] and out["capabilities"] == [], text
+        assert ("actor", "PER") in {(m["role"], m["state"]) for m in out["mentions"]}, text
+    # an act told beside the outlook is asserted
+    out = tag_text(
+        "Lima has treated sabotage of Chilean ministry websites as a routine tool since 2019, often using "
+        "rented botnets to knock them offline."
+    )
+    assert out["actors"] == ["PER"] and out["capabilities"]

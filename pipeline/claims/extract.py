@@ -1163,8 +1163,43 @@ def _object_of(verb: Any) -> Any:
     return obj
 
 
+# How a party sees something ("Tehran views influence operations as a low-cost way to retaliate",
+# "Moscow regards the diaspora as a sphere of its influence"): an outlook, not an act
+_ATTITUDE_VERBS = frozenset("view regard see treat perceive".split())
+
+
+def _attitude(verb: Any) -> bool:
+    """`verb` says how its (active, not first-person) subject sees something: "X views Y as Z"."""
+    return (
+        verb.lemma_.lower() in _ATTITUDE_VERBS
+        and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)
+        and any(c.dep_ == "nsubj" and c.lower_ not in _FIRST_PERSON for c in verb.children)
+    )
+
+
+def _what_is_seen(verb: Any) -> set[int]:
+    """Infinitives and gerunds with no subject of their own inside what an outlook is about and
+    what it is seen as ("as a way to scale content", "as a means of cutting costs"): parts of the
+    outlook, not acts ("as a routine companion to pressure, often using criminal forums" tells of one)."""
+    parts = [c for c in verb.children if c.dep_ in ("dobj", "prep") and (c.dep_ == "dobj" or c.lower_ == "as")]
+    return {
+        t.i
+        for part in parts
+        for t in part.subtree
+        if t.pos_ == "VERB"
+        and (
+            t.dep_ in ("xcomp", "pcomp")
+            or (t.dep_ in ("acl", "relcl") and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in t.children))
+        )
+        and not any(ch.dep_ in ("nsubj", "nsubjpass") for ch in t.children)
+    }
+
+
 def _states_what_it_is(verb: Any, named: set[int], triggers: set[int]) -> bool:
-    """The verb says what its subject is, has made or is linked to, not what it does."""
+    """The verb says what its subject is, has made or is linked to, or how it sees something, not
+    what it does."""
+    if _attitude(verb):
+        return True
     lemma, obj = verb.lemma_.lower(), _object_of(verb)
     noun = obj.lemma_.lower() if obj is not None else None
     if lemma in _THREAT_VERBS:
@@ -1190,6 +1225,7 @@ def states_no_act(a: Analysed) -> bool:
     if not said or not all(_states_what_it_is(v, named, triggers) for v in said):
         return False
     allowed = {t.i for t in [*heads, *said]}
+    allowed |= {i for v in said if _attitude(v) for i in _what_is_seen(v)}
     return not any(
         t.pos_ == "VERB"
         and t.dep_ not in ("amod", "compound")  # "shared hosting patterns"
