@@ -1193,3 +1193,18 @@ def test_how_a_state_sees_a_means_is_no_act_of_it() -> None:
         "rented botnets to knock them offline."
     )
     assert out["actors"] == ["PER"] and out["capabilities"]
+
+
+@pytest.mark.model
+def test_an_umbrella_term_carried_out_is_no_capability() -> None:
+    # TAXONOMY: neutral umbrella terms ("cyber activity", "cyber operations") carry no capability
+    for text in (
+        "Peruvian state hackers have conducted cyber activity against Chilean ministries since at least 2015.",
+        "Peruvian cyber activity against Chilean ministries has risen since the border dispute, according to "
+        "Chile's cyber agency.",
+    ):
+        out = tag_text(text)
+        assert out["claims"] == [] and out["capabilities"] == [], text
+    # "offensive cyber operations" are attacks (TAXONOMY), and a named act is an act
+    assert tag_text("Peru's army conducted offensive cyber operations against Chilean ministries.")["actors"] == ["PER"]
+    assert tag_text("Peru's army conducted cyber activity that wiped Chilean ministry servers.")["actors"] == ["PER"]

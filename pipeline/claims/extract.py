@@ -1195,10 +1195,33 @@ def _what_is_seen(verb: Any) -> set[int]:
     }
 
 
+# Umbrella terms carry no capability (TAXONOMY): "Kimsuky has conducted cyber activity against
+# ...", "Russia's cyber operations against Ukraine have continued since 2022"
+_GENERIC_VERBS = frozenset("conduct run sustain continue rise increase grow expand persist".split())
+_UMBRELLA_NOUNS = frozenset("activity operation".split())
+_UMBRELLA_WORDS = frozenset("cyber cyberspace computer network".split())
+_NOT_UMBRELLA = frozenset("offensive destructive disruptive sabotage".split())
+
+
+def _umbrella(noun: Any) -> bool:
+    """ "cyber activity", "computer network operations": no act of any kind named (not "offensive
+    cyber operations", which TAXONOMY counts as attacks)."""
+    words = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")}
+    return noun.lemma_.lower() in _UMBRELLA_NOUNS and bool(words & _UMBRELLA_WORDS) and not words & _NOT_UMBRELLA
+
+
+def _generic_act(verb: Any, triggers: set[int]) -> bool:
+    """Nothing but an umbrella term done, run or going on, in a sentence with no act word."""
+    if triggers or verb.lemma_.lower() not in _GENERIC_VERBS:
+        return False
+    said = [c for c in verb.children if c.dep_ in ("dobj", "nsubj")]
+    return any(_umbrella(c) for c in said)
+
+
 def _states_what_it_is(verb: Any, named: set[int], triggers: set[int]) -> bool:
-    """The verb says what its subject is, has made or is linked to, or how it sees something, not
-    what it does."""
-    if _attitude(verb):
+    """The verb says what its subject is, has made or is linked to, how it sees something, or that
+    it carries out an umbrella term's worth of activity: not what it does."""
+    if _attitude(verb) or _generic_act(verb, triggers):
         return True
     lemma, obj = verb.lemma_.lower(), _object_of(verb)
     noun = obj.lemma_.lower() if obj is not None else None
@@ -1229,6 +1252,7 @@ def states_no_act(a: Analysed) -> bool:
     return not any(
         t.pos_ == "VERB"
         and t.dep_ not in ("amod", "compound")  # "shared hosting patterns"
+        and t.lower_ != "according"  # "according to ...": who says it, no act
         and t.i not in allowed
         and t.lemma_.lower() not in _NAMING_VERBS
         and not _negated_verb(t)
