@@ -1208,3 +1208,31 @@ def test_an_umbrella_term_carried_out_is_no_capability() -> None:
     # "offensive cyber operations" are attacks (TAXONOMY), and a named act is an act
     assert tag_text("Peru's army conducted offensive cyber operations against Chilean ministries.")["actors"] == ["PER"]
     assert tag_text("Peru's army conducted cyber activity that wiped Chilean ministry servers.")["actors"] == ["PER"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        # a group name that is also a word counts where the sentence uses it as a name
+        ("Patchwork emailed RTF lures to Peruvian naval officers in Lima.", ["IND"]),
+        ("Bitter's phishing pages harvested logins from Peruvian port engineers.", ["IND"]),
+        ("Analysts tied the phishing of Peruvian diplomats to Bitter last week.", ["IND"]),
+        # not where it is the word
+        ("Bitter fighting between the factions cut the internet in the capital.", []),
+    ],
+)
+def test_group_names_that_are_also_words_count_where_used_as_names(text: str, actors: list[str]) -> None:
+    assert tag_text(text)["actors"] == actors
+
+
+def test_a_word_is_a_name_mid_sentence_or_before_a_verb() -> None:
+    from pipeline.claims.context import used_as_name
+
+    def first(sentence: str) -> bool:
+        (m,) = [m for m in get_matchers().mentions(sentence) if m.alias.text in ("Bitter", "Patchwork")]
+        return used_as_name(sentence, m)
+
+    assert first("Bitter sent CHM files.") and first("Patchwork's lures.") and first("Bitter, a group, phished.")
+    assert first("Analysts linked it to Bitter.") and first("Patchwork emailed lures.")
+    assert not first("Bitter disputes continue.") and not first("Patchwork regulation leaves gaps.")

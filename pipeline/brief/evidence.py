@@ -266,7 +266,8 @@ def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
     mentions = mentions_of(cand.text)
     codes = document_codes(mentions, matchers.tax.ambiguous)
     wanted_targets = {t.lower() for t in targets}
-    kept = [m for m in mentions if keep_mention(m, matchers.tax.ambiguous, codes)]
+    tax = matchers.tax
+    kept = [m for m in mentions if keep_mention(m, tax.ambiguous, codes, sentence=cand.text, words=tax.ambiguous_words)]
     cand.named = {m.alias.code for m in kept}
     return {
         m.alias.code
@@ -291,7 +292,8 @@ def named_actor(sentence: str, wanted: tuple[str, ...] | None) -> tuple[str, str
     mentions = mentions_of(sentence)
     codes = document_codes(mentions, matchers.tax.ambiguous)
     for m in mentions:
-        if (wanted is not None and m.alias.code not in wanted) or not keep_mention(m, matchers.tax.ambiguous, codes):
+        kept = keep_mention(m, matchers.tax.ambiguous, codes, sentence=sentence, words=matchers.tax.ambiguous_words)
+        if (wanted is not None and m.alias.code not in wanted) or not kept:
             continue
         if TARGET_CUE.search(sentence[: m.start]) or _REPORTS.match(sentence, m.end):
             continue

@@ -76,6 +76,30 @@ def document_codes(mentions: Iterable[Mention], ambiguous: frozenset[str]) -> se
     return {m.alias.code for m in mentions if m.alias.text not in ambiguous}
 
 
-def keep_mention(m: Mention, ambiguous: frozenset[str], codes: set[str]) -> bool:
-    """An ambiguous short alias ("SEA", "RT", "IRA") counts only where its state is named otherwise."""
-    return m.alias.text not in ambiguous or m.alias.code in codes
+# what follows a sentence-initial group name that is also a word, when it is used as the name:
+# "Bitter sent ...", "Patchwork's lures", "Bitter, which ...", "Bitter APT" (not a present tense in
+# -s, which reads like a plural: "Bitter disputes continue")
+_NAME_USE = re.compile(
+    r"(?:['’]s\b|,|\s+(?:APT|operators?|actors?|group|hackers?|cluster|team)\b|\s+(?:has|have|had|is|was|will|would|"
+    r"may|might|can|could|also|then|now|again|sent|stole|sought|ran|began|took|made|used|hit|kept|built|wrote|"
+    r"went|got|gave|set|put|[a-z]+ed)\b)"
+)
+
+
+def used_as_name(sentence: str, m: Mention) -> bool:
+    """The sentence uses a group name that is also an English word as a name: capitalised in the
+    middle of the sentence, or at its start before what a name takes (a verb, "'s", a comma)."""
+    if sentence[: m.start].strip(" \t\n\"'‘“(["):
+        return True
+    return bool(_NAME_USE.match(sentence, m.end))
+
+
+def keep_mention(
+    m: Mention, ambiguous: frozenset[str], codes: set[str], *, sentence: str = "", words: frozenset[str] = frozenset()
+) -> bool:
+    """An ambiguous short alias ("SEA", "RT", "IRA") counts only where its state is named otherwise;
+    a group name that is also a word (`words`: "Bitter", "Patchwork") also where `sentence` uses it
+    as a name."""
+    if m.alias.text not in ambiguous or m.alias.code in codes:
+        return True
+    return m.alias.text in words and bool(sentence) and used_as_name(sentence, m)

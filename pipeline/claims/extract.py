@@ -1474,12 +1474,14 @@ def read_sentence(sentence: str) -> Analysed:
 def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str] | None = None) -> list[Analysed]:
     """Regex features and signals of each sentence (and, with `parse_all`, the parse and the
     candidate mentions): everything that does not depend on the heads."""
-    ambiguous = get_matchers().tax.ambiguous
+    ambiguous, words = get_matchers().tax.ambiguous, get_matchers().tax.ambiguous_words
     items = []
     for s in sentences:
         a = read_sentence(s)
         if codes is not None:
-            a.feats.mentions = [m for m in a.feats.mentions if keep_mention(m, ambiguous, codes)]
+            a.feats.mentions = [
+                m for m in a.feats.mentions if keep_mention(m, ambiguous, codes, sentence=s, words=words)
+            ]
         items.append(a)
     if parse_all:
         for a, doc in zip(items, _parse([a.sentence for a in items]), strict=True):

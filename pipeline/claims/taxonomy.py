@@ -61,6 +61,8 @@ class Taxonomy:
     stance: dict[str, list[str]]
     aliases: list[Alias] = field(default_factory=list)
     ambiguous: frozenset[str] = frozenset()
+    # ambiguous group names that are also English words; they also count where used as a name
+    ambiguous_words: frozenset[str] = frozenset()
     advisory: frozenset[str] = frozenset()
     # vendor naming conventions: (regex on a group name, state), e.g. "<Word> Panda" -> CHN
     families: tuple[tuple[str, str], ...] = ()
@@ -193,6 +195,7 @@ def load_taxonomy() -> Taxonomy:
         stance=est["stance"],
         aliases=_build_aliases(actors, groups, countries, geo.get("cities", {})),
         ambiguous=frozenset(actors_raw.get("ambiguous", {}).get("aliases", [])),
+        ambiguous_words=frozenset(actors_raw.get("ambiguous", {}).get("words", [])),
         advisory=frozenset(actors_raw.get("advisory", {}).get("aliases", [])),
         vendors=frozenset(actors_raw.get("vendors", {}).get("names", [])),
         families=tuple((f["pattern"], f["state"]) for f in actors_raw.get("family", [])),
