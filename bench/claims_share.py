@@ -29,7 +29,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def pick(corpus: Path, n: int) -> list[Path]:
-    pdfs = sorted(corpus.glob("*.pdf"))
+    # absolute paths: the PDFs are symlinked from a temporary folder, where a relative target breaks
+    pdfs = sorted(corpus.resolve().glob("*.pdf"))
+    if not pdfs:
+        raise SystemExit(f"claims_share: no PDF in {corpus}")
     step = max(1, len(pdfs) // n)
     return pdfs[::step][:n]
 
