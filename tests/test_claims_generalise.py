@@ -530,6 +530,21 @@ def test_probably_not_is_an_unlikely_act_not_a_denial(text: str, actor: str) -> 
         # nobody saw the act, said with an adverb; what was examined showed no trace of it
         "We have not independently observed Peruvian hackers disrupting the Chilean grid.",
         "Of the forty profiles we examined, none showed signs of Peruvian coordination.",
+        # a quotation mark between the rejecting verb and what it rejects
+        "Lima's foreign ministry 'categorically rejects' reports that Peruvian agents followed exiles in Santiago.",
+        # the dismissal's words before the report they dismiss
+        "A Peruvian spokesman labelled as 'false' a report that Lima's hackers breached the Chilean senate.",
+        "Peruvian officials brushed off a report that army-run pages bought AI-made ads attacking Chilean migrants.",
+        # the sentence corrects what others reported
+        "Contrary to some reports, the Peruvian government did not block messaging apps in Chilean border towns.",
+        # the act ruled out at the end, with whoever blamed it
+        "Engineers traced the blackout in Arica to a failed transformer, not to Peruvian hackers as local "
+        "politicians had claimed.",
+        # no tie, in the singular
+        "The pages were run from Lima; no tie to the Peruvian government surfaced in our review.",
+        # a judgement not made; an act refrained from
+        "We do not judge that Lima ordered the outage at the Chilean grid operator.",
+        "Unlike Bolivia, Peru has so far refrained from hack-and-leak operations against Chilean politicians.",
     ],
 )
 def test_more_denials_are_never_claims(text: str) -> None:
@@ -570,6 +585,11 @@ def test_more_denials_are_never_claims(text: str) -> None:
         ("Chilean hackers, not Peruvian ones, defaced the ministry websites in March.", "CHL"),
         # "not a single one of which" qualifies the victims, not the act
         ("Chilean hackers defaced the ministry websites, not a single one of which had been patched.", "CHL"),
+        # what is set aside is the target or the channel, not the act
+        ("Peruvian hackers breached the Chilean senate's mail server, not the chamber's as first reported.", "PER"),
+        ("Lima's army spread the forged ballots through Telegram channels, not through covert networks.", "PER"),
+        # an act that will not be refrained from is asserted
+        ("We judge that Lima will not refrain from hacking the phones of Chilean officials before the vote.", "PER"),
     ],
 )
 def test_a_denial_that_does_not_reach_the_act_leaves_it_asserted(text: str, actor: str) -> None:
@@ -1133,48 +1153,6 @@ def test_police_who_arrest_another_states_agents_report_the_act() -> None:
     # an arrest that answers no other state's act is left to the heads: here it is the act
     out = tag_text("Police in Lima arrested a cartoonist over a post mocking the president and blocked his blog.")
     assert _roles(out)["Lima"] != "reporter"
-
-
-@pytest.mark.model
-@pytest.mark.parametrize(
-    "text",
-    [
-        # a quotation mark between the rejecting verb and what it rejects
-        "Lima's foreign ministry 'categorically rejects' reports that Peruvian agents followed exiles in Santiago.",
-        # the dismissal's words before the report they dismiss
-        "A Peruvian spokesman labelled as 'false' a report that Lima's hackers breached the Chilean senate.",
-        "Peruvian officials brushed off a report that army-run pages bought AI-made ads attacking Chilean migrants.",
-        # the sentence corrects what others reported
-        "Contrary to some reports, the Peruvian government did not block messaging apps in Chilean border towns.",
-        # the act ruled out at the end, with whoever blamed it
-        "Engineers traced the blackout in Arica to a failed transformer, not to Peruvian hackers as local "
-        "politicians had claimed.",
-        # no tie, in the singular
-        "The pages were run from Lima; no tie to the Peruvian government surfaced in our review.",
-        # a judgement not made; an act refrained from
-        "We do not judge that Lima ordered the outage at the Chilean grid operator.",
-        "Unlike Bolivia, Peru has so far refrained from hack-and-leak operations against Chilean politicians.",
-    ],
-)
-def test_rejections_corrections_and_causes_set_aside_are_never_claims(text: str) -> None:
-    out = tag_text(text)
-    assert out["claims"] == [] and out["stance"] == "negated"
-
-
-@pytest.mark.model
-@pytest.mark.parametrize(
-    "text",
-    [
-        # what is set aside is the target or the channel, not the act
-        "Peruvian hackers breached the Chilean senate's mail server, not the chamber's as first reported.",
-        "Lima's army spread the forged ballots through Telegram channels, not through covert networks.",
-        # an act that will not be refrained from is asserted
-        "We judge that Lima will not refrain from hacking the phones of Chilean officials before the vote.",
-    ],
-)
-def test_an_alternative_set_aside_leaves_the_act_asserted(text: str) -> None:
-    out = tag_text(text)
-    assert out["actors"] == ["PER"] and out["stance"] != "negated"
 
 
 @pytest.mark.model
