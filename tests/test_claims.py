@@ -47,6 +47,8 @@ def test_taxonomy_resolves_aliases() -> None:
     assert {"CHN", "RUS", "IRN", "PRK", "USA", "SAU", "ARE", "ISR", "SYR"} <= set(tax.actors)
     assert len(tax.countries) > 180
     assert "capabilities" in tax.to_dict()
+    # group names that are also words are ambiguous, and `taxonomy --json` lists them as such
+    assert tax.ambiguous_words <= tax.ambiguous and "Bitter" in tax.to_dict()["ambiguous_words"]
 
 
 def test_split_keeps_broken_lines_and_splits_bullets() -> None:

@@ -98,6 +98,7 @@ class Taxonomy:
             "confidence": self.confidence,
             "stance": self.stance,
             "ambiguous": sorted(self.ambiguous),
+            "ambiguous_words": sorted(self.ambiguous_words),
             "vendors": sorted(self.vendors),
         }
 
