@@ -266,8 +266,7 @@ def acting_states(cand: Candidate, targets: tuple[str, ...]) -> set[str]:
     mentions = mentions_of(cand.text)
     codes = document_codes(mentions, matchers.tax.ambiguous)
     wanted_targets = {t.lower() for t in targets}
-    tax = matchers.tax
-    kept = [m for m in mentions if keep_mention(m, tax.ambiguous, codes, sentence=cand.text, words=tax.ambiguous_words)]
+    kept = [m for m in mentions if keep_mention(m, matchers.tax, codes, sentence=cand.text)]
     cand.named = {m.alias.code for m in kept}
     return {
         m.alias.code
@@ -292,8 +291,9 @@ def named_actor(sentence: str, wanted: tuple[str, ...] | None) -> tuple[str, str
     mentions = mentions_of(sentence)
     codes = document_codes(mentions, matchers.tax.ambiguous)
     for m in mentions:
-        kept = keep_mention(m, matchers.tax.ambiguous, codes, sentence=sentence, words=matchers.tax.ambiguous_words)
-        if (wanted is not None and m.alias.code not in wanted) or not kept:
+        if (wanted is not None and m.alias.code not in wanted) or not keep_mention(
+            m, matchers.tax, codes, sentence=sentence
+        ):
             continue
         if TARGET_CUE.search(sentence[: m.start]) or _REPORTS.match(sentence, m.end):
             continue

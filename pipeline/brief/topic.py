@@ -70,7 +70,7 @@ def parse_question(topic: str, filters: Filters | None = None) -> Question:
     target_states: set[str] = set()
     last_target = -1
     for m in mentions:
-        if not keep_mention(m, matchers.tax.ambiguous, codes):
+        if not keep_mention(m, matchers.tax, codes):
             continue
         listed = last_target >= 0 and _LIST_GLUE.match(topic[last_target : m.start])
         if listed or TARGET_CUE.search(topic[: m.start]):

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from pipeline.claims.features import Mention
+from pipeline.claims.taxonomy import Taxonomy
 
 # Verbs whose subject reports, judges or attributes a threat rather than performing it.
 _REPORT_VERB = re.compile(
@@ -94,12 +95,9 @@ def used_as_name(sentence: str, m: Mention) -> bool:
     return bool(_NAME_USE.match(sentence, m.end))
 
 
-def keep_mention(
-    m: Mention, ambiguous: frozenset[str], codes: set[str], *, sentence: str = "", words: frozenset[str] = frozenset()
-) -> bool:
+def keep_mention(m: Mention, tax: Taxonomy, codes: set[str], *, sentence: str = "") -> bool:
     """An ambiguous short alias ("SEA", "RT", "IRA") counts only where its state is named otherwise;
-    a group name that is also a word (`words`: "Bitter", "Patchwork") also where `sentence` uses it
-    as a name."""
-    if m.alias.text not in ambiguous or m.alias.code in codes:
+    a group name that is also a word ("Bitter", "Patchwork") also where `sentence` uses it as a name."""
+    if m.alias.text not in tax.ambiguous or m.alias.code in codes:
         return True
-    return m.alias.text in words and bool(sentence) and used_as_name(sentence, m)
+    return m.alias.text in tax.ambiguous_words and bool(sentence) and used_as_name(sentence, m)

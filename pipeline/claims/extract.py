@@ -128,6 +128,14 @@ _TAKEN_BACK = r"\b(?:was|were|has been|have been|had been) (?!not |never )(?:\w+
 _BLAMED = (
     r"as\s+(?:[\w-]+\s+){0,4}(?:feared|claimed|suspected|alleged|reported|assumed|thought|believed|said|suggested)"
 )
+# What a denial dismisses, and the words it dismisses it with
+_CHARGES = r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))"
+_FALSE = (
+    r"(?:groundless|baseless|false|unfounded|fabricated|absurd|lies|nonsense|slander(?:ous)?|smears?|"
+    r"politically motivated)"
+)
+# the report after the dismissal's words: "... 'fabricated' a report", "'absurd' Ottawa's accusation"
+_DISMISSED = r"['’\"”]? (?:the |these |such |those |an? |\w+['’]s )?(?:[\w-]+ )?" + _CHARGES + r"\b"
 # Words that refute what went before in the sentence ("but found no evidence", "show no disruption").
 _REFUTED = (
     r"\b(?:no evidence|nothing\b|found no|finds? no|show(?:s|ed)? no|saw no|see no|no sign|no trace|no indication)"
@@ -155,8 +163,7 @@ _DENIAL = re.compile(
     # ("will continue to deny involvement in the attacks", "lets it deny involvement")
     r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed)?|describ(?:e|es|ed)|dismiss(?:es|ed)?|brand(?:s|ed)?|"
     r"wav(?:e|es|ed|ing)|brush(?:es|ed|ing)?) "
-    r"(?:the |these |such |those )?(?:[\w-]+ )?"
-    r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))\b[^.;]{0,80}?"
+    r"(?:the |these |such |those )?(?:[\w-]+ )?" + _CHARGES + r"\b[^.;]{0,80}?"
     r"(?:\b(?:groundless|baseless|false|unfounded|"
     r"fabricated|fabrications?|absurd|lies|a lie|a hoax|slander(?:ous)?|(?:a )?smears?|nonsense|"
     r"politically motivated)\b"
@@ -164,21 +171,18 @@ _DENIAL = re.compile(
     # words of a dismissal, after "as" or inside quotation marks
     r"|(?:\bas |['‘\"“])(?:an? )?(?:[\w-]+ ){0,2}(?:propaganda|disinformation|fiction|fantas(?:y|ies)|"
     r"inventions?|provocations?|hysteria|fake news|fakes?)\b)"
-    r"|\b(?:dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|den(?:y|ies|ied|ying)) as ['‘\"“]?(?:\w+ )?"
-    r"(?:groundless|baseless|false|unfounded|fabricated|absurd|lies|nonsense|slander(?:ous)?|smears?|"
-    r"politically motivated)\b"
+    r"|\b(?:dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|den(?:y|ies|ied|ying)) as ['‘\"“]?(?:\w+ )?" + _FALSE + r"\b"
     # "brushed off a report that ...", "waved away the allegations"
     r"|\b(?:brush(?:es|ed|ing)?|wav(?:e|es|ed|ing)|laugh(?:s|ed|ing)?) (?:off|aside|away) "
-    r"(?:the |these |such |those |an? )?(?:[\w-]+ )?(?:allegations?|accusations?|charges?|reports?|claims?|findings?|"
-    r"stor(?:y|ies)|suggestions?)\b"
+    r"(?:the |these |such |those |an? )?(?:[\w-]+ )?(?:" + _CHARGES + r"|suggestions?)\b"
     # "labelled as 'fabricated' a report that ...": the dismissal's words before what they dismiss
     r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed|ling)?|brand(?:s|ed|ing)?|describ(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?|"
-    r"reject(?:s|ed|ing)?) as ['‘\"“]?(?:\w+ )?(?:groundless|baseless|false|unfounded|fabricated|fabrications?|absurd|"
-    r"lies|nonsense|slander(?:ous)?|smears?|fake|politically motivated)['’\"”]? "
-    r"(?:the |these |such |those |an? |\w+['’]s )?(?:[\w-]+ )?"
-    r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))\b"
+    r"reject(?:s|ed|ing)?) as ['‘\"“]?(?:\w+ )?(?:"
+    + _FALSE
+    + r"|fabrications?|fake)"
+    + _DISMISSED
     # "Contrary to earlier reports, the government did not ...": the sentence corrects a report
-    r"|^\W*(?:contrary to (?:[\w-]+ ){0,3}(?:reports?|claims?|allegations?|accusations?|rumou?rs?|speculation|"
+    + r"|^\W*(?:contrary to (?:[\w-]+ ){0,3}(?:reports?|claims?|allegations?|accusations?|rumou?rs?|speculation|"
     r"suggestions?|assertions?)|despite what (?:[\w-]+ ){0,3}(?:reported|claimed|alleged|suggested|said))\b"
     r"[^.;]{0,150}?(?:\b(?:not|never|no)\b|n[’']t\b)"
     r"|\bno (?!doubt|question)(?:\w+ ){0,3}involvement\b"
@@ -186,11 +190,10 @@ _DENIAL = re.compile(
     r"|\bnothing to do['’\"”]? with\b"
     # "called 'absurd' Ottawa's accusation that ...": the adjective before what it qualifies
     r"|\b(?:call(?:s|ed|ing)?|label(?:s|led|ed)?|brand(?:s|ed)?) ['‘\"“]?"
-    r"(?:groundless|baseless|false|unfounded|fabricated|absurd|nonsense|slanderous|ridiculous|preposterous)['’\"”]? "
-    r"(?:the |these |such |those |an? |\w+['’]s )?(?:[\w-]+ )?"
-    r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))\b"
+    r"(?:groundless|baseless|false|unfounded|fabricated|absurd|nonsense|slanderous|ridiculous|preposterous)"
+    + _DISMISSED
     # "has no code in common with Iranian tooling", "shares no infrastructure with ..."
-    r"|\b(?:has|have|had) no (?:\w+ ){0,2}?in common with\b|\bshar(?:e|es|ed|ing) no (?:\w+ ){0,2}?with\b"
+    + r"|\b(?:has|have|had) no (?:\w+ ){0,2}?in common with\b|\bshar(?:e|es|ed|ing) no (?:\w+ ){0,2}?with\b"
     # "none showed signs of GAN generation"
     r"|\bnone (?:of (?:them|these|those|it) )?(?:shows?|showed|has|had|bears?|bore|carried|contained) "
     r"(?:any )?(?:signs?|traces?|evidence|indications?|hallmarks?)\b"
@@ -244,8 +247,8 @@ _DENIAL = re.compile(
     # "the outage was traced to a misconfigured upgrade, not to any cyber attack": the act the
     # sentence ends on is the one it rules out
     # ("..., not to Russian hackers as first feared": the same, with whoever blamed them)
-    r"|,\s+not\s+(?:(?:to|by|from|through)\s+)?(?:(?:any|an?)\s+(?:[\w-]+\s+){0,3}[\w-]+(?:\s+" + _BLAMED + r")?"
-    r"|(?<=to |by )(?:the\s+)?(?:[\w-]+\s+){0,3}[\w-]+\s+" + _BLAMED + r")\s*[.;]?\s*$"
+    r"|,\s+not\s+(?:(?:(?:to|by|from|through)\s+)?(?:any|an?)\s+(?:[\w-]+\s+){0,3}[\w-]+(?:\s+" + _BLAMED + r")?"
+    r"|(?:to|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}[\w-]+\s+" + _BLAMED + r")\s*[.;]?\s*$"
     # "have not observed these actors disrupting ...": no one saw the act
     r"|\b(?:did|does|do|have|has|had)(?: not|n't) (?:yet |so far |ever |\w+ly )?(?:observed?|seen|see|witnessed?)\b",
     re.IGNORECASE,
@@ -1181,7 +1184,7 @@ def _what_is_seen(verb: Any) -> set[int]:
     """Infinitives and gerunds with no subject of their own inside what an outlook is about and
     what it is seen as ("as a way to scale content", "as a means of cutting costs"): parts of the
     outlook, not acts ("as a routine companion to pressure, often using criminal forums" tells of one)."""
-    parts = [c for c in verb.children if c.dep_ in ("dobj", "prep") and (c.dep_ == "dobj" or c.lower_ == "as")]
+    parts = [c for c in verb.children if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ == "as")]
     return {
         t.i
         for part in parts
@@ -1214,8 +1217,7 @@ def _generic_act(verb: Any, triggers: set[int]) -> bool:
     """Nothing but an umbrella term done, run or going on, in a sentence with no act word."""
     if triggers or verb.lemma_.lower() not in _GENERIC_VERBS:
         return False
-    said = [c for c in verb.children if c.dep_ in ("dobj", "nsubj")]
-    return any(_umbrella(c) for c in said)
+    return any(_umbrella(c) for c in verb.children if c.dep_ in ("dobj", "nsubj"))
 
 
 def _states_what_it_is(verb: Any, named: set[int], triggers: set[int]) -> bool:
@@ -1474,14 +1476,12 @@ def read_sentence(sentence: str) -> Analysed:
 def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str] | None = None) -> list[Analysed]:
     """Regex features and signals of each sentence (and, with `parse_all`, the parse and the
     candidate mentions): everything that does not depend on the heads."""
-    ambiguous, words = get_matchers().tax.ambiguous, get_matchers().tax.ambiguous_words
+    tax = get_matchers().tax
     items = []
     for s in sentences:
         a = read_sentence(s)
         if codes is not None:
-            a.feats.mentions = [
-                m for m in a.feats.mentions if keep_mention(m, ambiguous, codes, sentence=s, words=words)
-            ]
+            a.feats.mentions = [m for m in a.feats.mentions if keep_mention(m, tax, codes, sentence=s)]
         items.append(a)
     if parse_all:
         for a, doc in zip(items, _parse([a.sentence for a in items]), strict=True):
