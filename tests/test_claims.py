@@ -242,6 +242,18 @@ def test_transnational_repression_needs_borders() -> None:
         ("Authorities in Chile cut mobile internet in the north for a week.", ["CHL"]),
         ("Servers in Chile hosted the phishing pages used against Peruvian officials.", []),
         ("Staff at the Peruvian embassy in Madrid harassed exiled journalists.", ["PER"]),
+        # the organ whose staff run the act, and an organ that acts, are the state's
+        (
+            "Fake accounts posing as Chilean voters were run by staff of Peru's presidential communications office.",
+            ["PER"],
+        ),
+        ("Peru's communications office ran fake pages posing as Chilean news outlets.", ["PER"]),
+        # an office that designates others for an act answers it
+        (
+            "The Treasury Department's sanctions office has designated two Chilean nationals and a "
+            "Lima-based company for running the fake news websites.",
+            [],
+        ),
         # an organ known by an acronym acts for the state that owns it
         ("Venezuela's SEBIN hacked the phones of exiled journalists in Madrid.", ["VEN"]),
     ],
@@ -257,6 +269,10 @@ def test_reporters_victims_and_attribution(nlp, text: str, actors: list[str]) ->
         ("Police in Peru tracked the protesters.", "Peru", True),
         ("Officers of Peru's intelligence ministry tracked the exiles.", "Peru", True),
         ("Agents of Lima tracked the exiles.", "Lima", True),
+        # the staff run the act as the agent of a passive, or the act is tied to them
+        ("The exiles were tracked by officers of Peru's intelligence ministry.", "Peru", True),
+        ("Investigators tied the tracking of the exiles to staff of Peru's interior ministry.", "Peru", True),
+        ("The exiles were tracked by staff of a Lima PR agency.", "Lima", False),
         # an employee of a firm, a journalist somewhere, a server somewhere: not the state's organ
         ("Employees of a Peruvian telecom operator tracked the exiles.", "Peruvian", False),
         ("Journalists in Peru tracked the protesters.", "Peru", False),
@@ -268,8 +284,30 @@ def test_an_organ_placed_or_staffed_is_its_states(nlp, text: str, word: str, exp
 
     doc = nlp(text)
     token = next(t for t in doc if t.text == word)
-    verb = next(t.i for t in doc if t.text == "tracked")
-    assert organ_in(token, {verb}) is expected
+    verbs = {t.i for t in doc if t.text in ("tracked", "tracking")}
+    assert organ_in(token, verbs) is expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("The exiles were tracked by individuals associated with the Peruvian government.", "Peruvian", True),
+        ("People working for Peru's interior ministry tracked the exiles.", "Peru", True),
+        ("We linked the tracking of the exiles to people affiliated with Peru's army.", "Peru", True),
+        # a business, a place of the people, or people who do not act
+        ("People working for a Peruvian consultancy tracked the exiles.", "Peruvian", False),
+        ("Individuals in Peru tracked the exiles.", "Peru", False),
+        ("Individuals associated with the Peruvian government said the exiles were tracked.", "Peruvian", False),
+    ],
+)
+def test_people_tied_to_an_organ_act_for_its_state(nlp, text: str, word: str, expected: bool) -> None:
+    from pipeline.claims.roles import works_for
+
+    doc = nlp(text)
+    token = next(t for t in doc if t.text == word)
+    verbs = {t.i for t in doc if t.text in ("tracked", "tracking")}
+    assert works_for(token, verbs) is expected
 
 
 @pytest.mark.model

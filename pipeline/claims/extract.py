@@ -52,6 +52,7 @@ from pipeline.claims.roles import (
     subject_of_an_act,
     takes_down_crime,
     tokens_in,
+    works_for,
 )
 from pipeline.claims.signals import (
     ROLES,
@@ -710,6 +711,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "actor"  # "persuading Kazakhstan and Pakistan to hand the teachers over"
                 elif c.role != "actor" and a.capabilities and organ_in(span.root, a.triggers):
                     c.role = "actor"  # "Police in Tehran paired cameras ...", "staff at the Tajik embassy summoned ..."
+                elif c.role != "actor" and a.capabilities and works_for(span.root, a.triggers):
+                    c.role = "actor"  # "accounts run by individuals associated with the Cuban government"
                 elif c.role != "actor" and a.capabilities and acts_through_owned(span.root, a.triggers):
                     c.role = "actor"  # "Moscow's troll farms spread ...": its agents act
                 elif c.role != "actor" and a.capabilities and principal_of(span.root):

@@ -295,8 +295,11 @@ def subject_of_an_act(token: Token, trigger_tokens: set[int]) -> bool:
     verb = tok.head
     if _lemma(verb) in PERCEPTION_VERBS:
         return False  # "The FBI observed Kimsuky phishing think tanks": the act is Kimsuky's
-    # "compromised Belgacom to spy on its customers": the purpose or the next verb may name the act
+    # "compromised Belgacom to spy on its customers": the purpose or the next verb may name the act,
+    # unless the verb answers someone else's act ("designated two firms for running the sites")
     verbs = [verb, *(c for c in verb.children if c.dep_ in ("xcomp", "advcl", "conj") and c.pos_ == "VERB")]
+    if _lemma(verb) in _COUNTER_VERBS | _ARREST_VERBS:
+        verbs = [verb]
     return any(_does_act(v, trigger_tokens) for v in verbs)
 
 
@@ -311,8 +314,10 @@ _STATE_RUN = frozenset("state state-run state-owned state-controlled government 
 # People who work for an organ ("staff at the Tajik embassy", "officers of Iran's intelligence
 # ministry") and the organs they work for.
 _STAFF = frozenset("staff officer official agent operative employee personnel member diplomat".split())
+# Trades whose agencies and offices are businesses, not organs: "a PR agency", "an advertising office"
+_TRADES = frozenset("pr advertising marketing consulting consultancy travel recruitment talent news".split())
 _ORGANS = _ORGANS_IN | frozenset(
-    "embassy consulate mission command directorate committee office department guard unit".split()
+    "embassy consulate mission command directorate committee office secretariat department guard unit".split()
 )
 
 
@@ -368,11 +373,59 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
         )
         organs = _ORGANS_IN | _OUTLETS if prep == "from" or state_run else _ORGANS_IN
         return not owner and _is_one_of(organ, organs) and _acts_as_subject(organ, trigger_tokens)
-    # the people work for the state itself ("agents of Beijing") or for one of its organs, maybe
-    # named by a compound ("staff at an unofficial Chinese police post")
+    return _states_organ(tok, token) and _is_one_of(organ, _STAFF) and _staff_act(organ, trigger_tokens)
+
+
+def _states_organ(tok: Token, token: Token) -> bool:
+    """People work for the state itself ("agents of Beijing": `tok` is the mention `token`) or for one
+    of its organs, maybe named by a compound ("staff at an unofficial Chinese police post"), not
+    for a business ("staff of a Tashkent PR agency")."""
     nouns = [tok, *(c for c in tok.children if c.dep_ == "compound")]
-    for_organ = tok.i == token.i or tok.pos_ == "PROPN" or any(_is_one_of(n, _ORGANS) for n in nouns)
-    return for_organ and _is_one_of(organ, _STAFF) and _acts_as_subject(organ, trigger_tokens)
+    if any(_lemma(n) in _TRADES for n in nouns):
+        return False
+    return tok.i == token.i or tok.pos_ == "PROPN" or any(_is_one_of(n, _ORGANS) for n in nouns)
+
+
+# People tied to an organ by a participle: "individuals associated with the Cuban government",
+# "people working for India's government"
+_TIED_BY = frozenset("associate link connect affiliate tie work".split())
+_PEOPLE = _STAFF | frozenset("individual people person".split())
+# The act done by the people: "accounts run by staff of ...", "Pages administered by ..."
+_RUN_VERBS = frozenset("run operate administer manage control create direct coordinate orchestrate".split())
+# What ties an act to them: "tied the activity to staff of ...", "links to individuals ..."
+_TIE_VERBS = frozenset("tie link trace connect attribute match".split())
+
+
+def _staff_act(people: Token, trigger_tokens: set[int]) -> bool:
+    """The people do the sentence's act: as its subject, as the agent of a passive that runs it
+    ("accounts run by staff of ..."), or as whom it is tied to ("we tied the network to employees
+    of ...", "links to individuals associated with ...")."""
+    if _acts_as_subject(people, trigger_tokens):
+        return True
+    if people.dep_ != "pobj":
+        return False
+    prep, word = people.head, people.head.head
+    if prep.dep_ == "agent":
+        return _lemma(word) in _RUN_VERBS or word.i in trigger_tokens
+    return prep.lower_ == "to" and _lemma(word) in _TIE_VERBS
+
+
+def works_for(token: Token, trigger_tokens: set[int]) -> bool:
+    """The mention names the organ that people tied to it by a participle work for, and they do
+    the act: "run by individuals associated with the Royal Thai Army", "people working for India's
+    government threatened ...", unlike "people working for a Nigerian consultancy"."""
+    head = phrase_head(token, ("conj", "compound", "amod", "appos", "poss"))
+    if (hung := _noun_by_prep(head, ("with", "to", "for"))) is None:
+        return False
+    verb, _ = hung
+    people = verb.head
+    return (
+        _states_organ(head, token)
+        and verb.dep_ == "acl"
+        and _lemma(verb) in _TIED_BY
+        and _is_one_of(people, _PEOPLE)
+        and _staff_act(people, trigger_tokens)
+    )
 
 
 _LAW_NOUNS = frozenset("police enforcement prosecutor investigator court authority agency".split())
@@ -440,7 +493,7 @@ _STATE_PEOPLE = frozenset(
 
 # People or units a state acts through when they are its possession ("Pyongyang's IT workers",
 # "Moscow's troll farms"), beside the agents, hostile agents and staff above.
-_OWNED_AGENTS = frozenset("worker farm factory recruit hire mercenary".split())
+_OWNED_AGENTS = frozenset("worker farm factory recruit hire mercenary office secretariat".split())
 _HOSTILE_WORDS = frozenset(HOSTILE_NOUNS)
 _AGENT_WORDS = frozenset(AGENT_NOUNS) | _HOSTILE_WORDS | _STATE_PEOPLE | _STAFF | _OWNED_AGENTS
 
@@ -463,6 +516,8 @@ def owns_a_thing(token: Token, trigger_tokens: set[int]) -> bool:
         return False  # an acronym the tagger calls a noun names an organ: "Venezuela's SEBIN"
     if _names_principal(owned):
         return False  # "at Beijing's request": whose orders an act follows, not a thing it owns
+    if organ_in(token, trigger_tokens):
+        return False  # an organ whose people act: "run by staff of Honduras's communications office"
     lemma = _lemma(owned)
     return not _owned_agent(owned) and not any(lemma in words for words in (ACTIVITY_NOUNS, _ACT_NOMINALS))
 
@@ -483,7 +538,7 @@ def acts_through_owned(token: Token, trigger_tokens: set[int]) -> bool:
         owned.dep_ == "nsubj"
         and verb.dep_ == "ROOT"
         and verb.pos_ == "VERB"
-        and _lemma(verb) not in PERCEPTION_VERBS | REPORT_VERBS | _SUFFER_VERBS
+        and _lemma(verb) not in PERCEPTION_VERBS | REPORT_VERBS | _SUFFER_VERBS | _COUNTER_VERBS
     )
 
 
