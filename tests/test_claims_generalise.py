@@ -1213,4 +1213,5 @@ def test_a_word_is_a_name_mid_sentence_or_before_a_verb() -> None:
 
     assert first("Bitter sent CHM files.") and first("Patchwork's lures.") and first("Bitter, a group, phished.")
     assert first("Analysts linked it to Bitter.") and first("Patchwork emailed lures.")
+    assert first("Patchwork re-registered lookalike domains.") and first("Bitter co-opted a router.")
     assert not first("Bitter disputes continue.") and not first("Patchwork regulation leaves gaps.")

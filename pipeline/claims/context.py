@@ -83,7 +83,7 @@ def document_codes(mentions: Iterable[Mention], ambiguous: frozenset[str]) -> se
 _NAME_USE = re.compile(
     r"(?:['’]s\b|,|\s+(?:APT|operators?|actors?|group|hackers?|cluster|team)\b|\s+(?:has|have|had|is|was|will|would|"
     r"may|might|can|could|also|then|now|again|sent|stole|sought|ran|began|took|made|used|hit|kept|built|wrote|"
-    r"went|got|gave|set|put|[a-z]+ed)\b)"
+    r"went|got|gave|set|put|(?:[a-z]+-)?[a-z]+ed)\b)"
 )
 
 
