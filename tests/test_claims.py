@@ -248,6 +248,12 @@ def test_transnational_repression_needs_borders() -> None:
             ["PER"],
         ),
         ("Peru's communications office ran fake pages posing as Chilean news outlets.", ["PER"]),
+        # a recipient of spyware that a relative clause says used it
+        (
+            "A Chilean firm sold interception systems to the governments of Peru and Bolivia, which used them to "
+            "spy on journalists.",
+            ["BOL", "PER"],
+        ),
         # an office that designates others for an act answers it
         (
             "The Treasury Department's sanctions office has designated two Chilean nationals and a "
@@ -328,6 +334,30 @@ def test_a_recipient_of_an_export_does_not_act(nlp, text: str, word: str, expect
 
     token = next(t for t in nlp(text) if t.text == word)
     assert receives_only(token) is expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("A Chilean firm sold a spyware kit to Peru's police, which turned it on reporters.", "Peru", True),
+        (
+            "A Chilean firm sold drones to the governments of Peru and Bolivia, which used them to spy on miners.",
+            "Bolivia",
+            True,
+        ),
+        # no use said of the recipient, or the relative clause is about something else
+        ("A Chilean firm sold cameras to Peru, which is a large market.", "Peru", False),
+        ("Chilean firms, which spy on miners, sold cameras to Peru.", "Peru", False),
+        ("Peru's police, which spy on miners, bought cameras from a Chilean firm.", "Peru", False),
+    ],
+)
+def test_a_recipient_that_uses_what_it_got_acts(nlp, text: str, word: str, expected: bool) -> None:
+    from pipeline.claims.roles import uses_what_it_got
+
+    doc = nlp(text)
+    token = next(t for t in doc if t.text == word)
+    assert uses_what_it_got(token, {t.i for t in doc if t.text == "spy"}) is expected
 
 
 @pytest.mark.model

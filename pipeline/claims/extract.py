@@ -52,6 +52,7 @@ from pipeline.claims.roles import (
     subject_of_an_act,
     takes_down_crime,
     tokens_in,
+    uses_what_it_got,
     works_for,
 )
 from pipeline.claims.signals import (
@@ -715,6 +716,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "actor"  # "accounts run by individuals associated with the Cuban government"
                 elif c.role != "actor" and a.capabilities and acts_through_owned(span.root, a.triggers):
                     c.role = "actor"  # "Moscow's troll farms spread ...": its agents act
+                elif c.role != "actor" and a.capabilities and uses_what_it_got(span.root, a.triggers):
+                    c.role = "actor"  # "sold the kit to Benin's intelligence unit, which turned it on a bishop"
                 elif c.role != "actor" and a.capabilities and principal_of(span.root):
                     # "ran on behalf of a Russian consultancy", "at the request of Tehran", "at Beijing's request"
                     c.role = "actor"

@@ -741,6 +741,18 @@ def _transferred(word: Token) -> bool:
     return False
 
 
+def _received(tok: Token) -> bool:
+    """The phrase head `tok` is what a capability is sold, exported or given to."""
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("to", "for"):
+        # "sold access to US schools": access to a place is no recipient
+        return _lemma(tok.head.head) != "access" and _transferred(tok.head.head)
+    return (
+        tok.dep_ in ("dobj", "dative")
+        and _lemma(tok.head) in _EQUIP_VERBS
+        and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.head.children)
+    )
+
+
 def receives_only(token: Token) -> bool:
     """A state a capability is sold, exported or given to ("sold the kit to Bangladesh's police",
     "exported its interception standard to Kazakhstan", "supplied Iran with filtering gear") and of
@@ -748,19 +760,31 @@ def receives_only(token: Token) -> bool:
     acts). A buyer named as the subject is left to the role head: the labels read "X's police
     bought cameras from ..." both ways."""
     tok = phrase_head(token, (*NP_MODIFIERS, "poss", "conj"))
-    if tok.dep_ == "pobj" and tok.head.lower_ in ("to", "for"):
-        # "sold access to US schools": access to a place is no recipient
-        received = _lemma(tok.head.head) != "access" and _transferred(tok.head.head)
-    else:
-        received = (
-            tok.dep_ in ("dobj", "dative")
-            and _lemma(tok.head) in _EQUIP_VERBS
-            and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.head.children)
-        )
     # a verb that only qualifies a noun ("filtering equipment") tells of no use
-    return received and not any(
+    return _received(tok) and not any(
         t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") and _lemma(t) in _USE_VERBS for t in tok.doc
     )
+
+
+def uses_what_it_got(token: Token, trigger_tokens: set[int]) -> bool:
+    """A recipient of an export (or the organs of one: "sold systems to the governments of Azerbaijan
+    and the UAE") that a "which"/"who" clause says uses it: "sold the kit to Benin's intelligence
+    unit, which turned it on a bishop", "..., which used them to spy on journalists"."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "poss", "conj"))
+    named = [tok, *tok.conjuncts]
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and _is_one_of(tok.head.head, _AGENT_WORDS | _ORGANS):
+        tok = tok.head.head
+    if not _received(tok):
+        return False
+    for verb in (c for h in (tok, *tok.conjuncts, *named) for c in h.children if c.dep_ == "relcl"):
+        if not any(c.dep_ == "nsubj" and c.lower_ in ("which", "who") for c in verb.children):
+            continue
+        # what was given, used again: "used them to ...", "turned it on ..."
+        reused = _lemma(verb) in _USE_VERBS and any(c.dep_ == "dobj" and c.pos_ == "PRON" for c in verb.children)
+        verbs = [verb, *(c for c in verb.children if c.dep_ in ("xcomp", "advcl") and c.pos_ == "VERB")]
+        if reused or any(_does_act(v, trigger_tokens) for v in verbs):
+            return True
+    return False
 
 
 def principal_of(token: Token) -> bool:
