@@ -254,6 +254,13 @@ def test_transnational_repression_needs_borders() -> None:
             "spy on journalists.",
             ["BOL", "PER"],
         ),
+        # a summons answers another state's act, unless it summons an exile's kin
+        (
+            "Peru's intelligence service summoned the parents of a Madrid-based blogger and warned them to make "
+            "him stop posting.",
+            ["PER"],
+        ),
+        ("Peru summoned the Chilean ambassador after the hack.", []),
         # an office that designates others for an act answers it
         (
             "The Treasury Department's sanctions office has designated two Chilean nationals and a "

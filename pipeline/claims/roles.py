@@ -888,6 +888,7 @@ def contrasted(token: Token) -> bool:
 
 # What a state does in answer to another's act: "Washington sanctioned four Iranian firms",
 # "Israel's foreign ministry summoned the Turkish ambassador", "Britain expelled two Russian diplomats"
+_KIN = frozenset("parent relative family mother father brother sister son daughter wife husband child sibling".split())
 _COUNTER_VERBS = frozenset("sanction summon expel indict charge condemn denounce designate".split())
 
 
@@ -900,6 +901,8 @@ def counters(token: Token, foreign: set[int]) -> bool:
     if tok.dep_ != "nsubj" or _lemma(tok.head) not in _COUNTER_VERBS:
         return False
     objects = [c for c in tok.head.children if c.dep_ in ("dobj", "obj")]
+    if any(_is_one_of(o, _KIN) for o in objects):
+        return False  # "summoned the parents of a Berlin-based blogger": pressure on an exile's kin
     return any(w.i in foreign for o in objects for w in o.subtree)
 
 
