@@ -261,6 +261,14 @@ def test_transnational_repression_needs_borders() -> None:
             ["PER"],
         ),
         ("Peru summoned the Chilean ambassador after the hack.", []),
+        # an accomplice that lends its help to the act acts too
+        ("Peruvian agents seized a blogger in Santiago with the help of Chilean police.", ["CHL", "PER"]),
+        ("This report was produced with support from the Chilean development agency.", []),
+        (
+            "With help from Chilean engineers, Peru's state telecom operator built a system that logs which "
+            "subscribers visit opposition sites.",
+            ["PER"],
+        ),
         # an office that designates others for an act answers it
         (
             "The Treasury Department's sanctions office has designated two Chilean nationals and a "

@@ -607,6 +607,7 @@ def test_a_denial_that_does_not_reach_the_act_leaves_it_asserted(text: str, acto
         ("The influence campaign was run by Chile, not Peru.", "CHL", "PER"),
         ("Not Peru but Chile ran the influence campaign against the exiles.", "CHL", "PER"),
         ("Chile rather than Peru ran the influence campaign against the exiles.", "CHL", "PER"),
+        ("The wiper attack was traced to Chile's army, not to Peruvian hackers.", "CHL", "PER"),
     ],
 )
 def test_a_party_set_aside_does_not_act(text: str, actor: str, set_aside: str) -> None:

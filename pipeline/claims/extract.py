@@ -34,6 +34,7 @@ from pipeline.claims.roles import (
     counters,
     denied_party,
     find_target,
+    helps_the_act,
     in_said_clause,
     judging_subject,
     list_acts,
@@ -718,6 +719,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "actor"  # "Moscow's troll farms spread ...": its agents act
                 elif c.role != "actor" and a.capabilities and uses_what_it_got(span.root, a.triggers):
                     c.role = "actor"  # "sold the kit to Benin's intelligence unit, which turned it on a bishop"
+                elif c.role != "actor" and a.capabilities and helps_the_act(span.root):
+                    c.role = "actor"  # "seized a blogger in Bangkok with the help of Thai police"
                 elif c.role != "actor" and a.capabilities and principal_of(span.root):
                     # "ran on behalf of a Russian consultancy", "at the request of Tehran", "at Beijing's request"
                     c.role = "actor"

@@ -787,6 +787,23 @@ def uses_what_it_got(token: Token, trigger_tokens: set[int]) -> bool:
     return False
 
 
+# What an accomplice lends an act: "with help from Kenyan police", "with the agreement of Kyrgyz authorities"
+_HELP = frozenset("help assistance cooperation co-operation agreement complicity connivance collusion consent".split())
+
+
+def helps_the_act(token: Token) -> bool:
+    """The mention lends its help to the sentence's act: "Vietnamese agents seized a blogger in
+    Bangkok with the help of Thai police" (the accomplice acts too): the state or one of its organs,
+    not its nationals ("with help from Chinese engineers")."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "poss", "conj"))
+    if tok.dep_ != "pobj" or tok.head.lower_ not in ("of", "from"):
+        return False
+    if tok.i != token.i and not _is_one_of(tok, _ORGANS | _STAFF):
+        return False
+    help_ = tok.head.head
+    return _lemma(help_) in _HELP and help_.dep_ == "pobj" and help_.head.lower_ == "with"
+
+
 def principal_of(token: Token) -> bool:
     """The state on whose behalf, request or orders others act ("accounts that Nigerian operators
     ran on behalf of a Russian consultancy", "At the request of Tehran, two employees passed ...",
@@ -835,7 +852,15 @@ def ruled_out(token: Token) -> bool:
     children = list(tok.children)
     if any(c.dep_ == "neg" and c.i < tok.i for c in children) and any(c.lower_ == "but" for c in children):
         return True
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("to", "by"):
+        # "traced the outage to a faulty update, not to Russian hackers": the cause set aside (not
+        # "not only by Russia"; "not in Havana" still places the photo)
+        marks = [c for c in head.children if c.i < head.i]
+        return any(c.dep_ == "neg" for c in marks) and not any(c.lower_ in _ONLY for c in marks)
     return tok.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "than" for c in head.children)
+
+
+_ONLY = frozenset("only just merely solely simply".split())
 
 
 _DENY_VERBS = frozenset("deny reject dismiss refute rebuff".split())
