@@ -545,6 +545,8 @@ def test_probably_not_is_an_unlikely_act_not_a_denial(text: str, actor: str) -> 
         # a judgement not made; an act refrained from
         "We do not judge that Lima ordered the outage at the Chilean grid operator.",
         "Unlike Bolivia, Peru has so far refrained from hack-and-leak operations against Chilean politicians.",
+        # absent evidence, said as a noun
+        "There is a lack of evidence that Peru hacked the Chilean foreign ministry.",
     ],
 )
 def test_more_denials_are_never_claims(text: str) -> None:

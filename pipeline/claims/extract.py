@@ -202,7 +202,8 @@ _DENIAL = re.compile(
     r"(?:any )?(?:signs?|traces?|evidence|indications?|hallmarks?)\b"
     r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
     r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
-    r"|\black(?:s|ed|ing)? (?:any |the |hard |clear |firm |sufficient |enough )?(?:evidence|proof|information)\b"
+    r"|\black(?:s|ed|ing)?(?: of)? (?:any |the |hard |clear |firm |sufficient |enough )?"
+    r"(?:evidence|proof|information)\b"
     # "has so far refrained from hack-and-leak operations" (not "will not refrain from")
     r"|" + _NOT_NEGATED + r"\brefrain(?:s|ed|ing)? from\b"
     r"|\bnot a single (?!(?:day|week|month|year)\b|one of (?:which|whom)\b)"
