@@ -311,6 +311,25 @@ def test_an_organ_placed_or_staffed_is_its_states(nlp, text: str, word: str, exp
 
 @pytest.mark.model
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the act named by the verb's object, or by the means it works through
+        ("Peru's police scanned the faces of the marchers.", True),
+        ("Peru's police fed the march footage through face recognition.", True),
+        ("Peru's police fed the march footage to a reporter.", False),
+    ],
+)
+def test_the_subject_of_an_act(nlp, text: str, expected: bool) -> None:
+    from pipeline.claims.roles import subject_of_an_act
+
+    doc = nlp(text)
+    token = next(t for t in doc if t.text == "police")
+    triggers = {t.i for t in doc if t.text in ("scanned", "recognition")}
+    assert subject_of_an_act(token, triggers) is expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
         ("The exiles were tracked by individuals associated with the Peruvian government.", "Peruvian", True),

@@ -53,11 +53,18 @@ def _does_act(verb: Token, trigger_tokens: set[int]) -> bool:
     "Beijing tracks dissidents", unlike "CISA launched an investigation"."""
     if verb.i in trigger_tokens:
         return True
-    for obj in (c for c in verb.children if c.dep_ in ("dobj", "obj")):
+    # its object, or the means it acts through ("fed the footage through face recognition")
+    means = [
+        g for p in verb.children if p.dep_ == "prep" and p.lower_ in _MEANS for g in p.children if g.dep_ == "pobj"
+    ]
+    for obj in [*(c for c in verb.children if c.dep_ in ("dobj", "obj")), *means]:
         words = [obj, *(c for c in obj.children if c.dep_ in ("amod", "compound"))]
         if _lemma(obj) in ACTIVITY_NOUNS or any(w.i in trigger_tokens for w in words):
             return True
     return False
+
+
+_MEANS = frozenset("through via using with".split())
 
 
 def _role_of_anchor(tok: Token, trigger_tokens: set[int]) -> bool | None:
