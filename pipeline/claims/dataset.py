@@ -43,7 +43,8 @@ UNFITTED = (("train-e.pool.jsonl", "train-e.jsonl"), ("dev-c.pool.jsonl", "dev-c
 # (report prose naming groups without an act) are labelled but not fitted: by every head or by the
 # role head alone they lowered the corpus figures (README, Claims). probe-train-r (capabilities of
 # watching people, data, export and censorship said in plain words) by the sentence heads only;
-# probe-train-s (influence, propaganda, synthetic media, data, disruption) is labelled, not fitted.
+# probe-train-s (influence, propaganda, synthetic media, data, disruption) is labelled, not fitted;
+# so is probe-train-t (state mentions in different roles per sentence; train.Config).
 INVENTED = {
     "train": tuple(
         f"train{suffix}"

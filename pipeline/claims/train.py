@@ -174,7 +174,11 @@ class Config:
     # that do not act) and probe-train-q (report prose naming groups without an act), this round,
     # are not fitted: by every head, grouped CV actors 0.715 -> 0.703, roles 0.655 -> 0.643,
     # unfitted corpus rows 0.729 -> 0.714 (capabilities on invented development sets up by up to
-    # 0.02); by the role head alone, CV 0.710, roles 0.646, unfitted 0.713, invented roles within 0.01
+    # 0.02); by the role head alone, CV 0.710, roles 0.646, unfitted 0.713, invented roles within 0.01.
+    # probe-train-t (state mentions in two or more different roles per sentence) is not fitted
+    # either: by the role head alone grouped CV actors F1 0.715 -> 0.721 but roles 0.656 either way,
+    # unfitted corpus rows 0.745 -> 0.729 (roles 0.685 -> 0.661), roles on the invented development
+    # sets up on six of thirteen and down on seven; by every head, unfitted rows 0.714
     roles_only: tuple[str, ...] = (
         "invented:probe-train-k",
         "invented:probe-train-l",
