@@ -285,28 +285,51 @@ def test_reporters_victims_and_attribution(nlp, text: str, actors: list[str]) ->
 
 @pytest.mark.model
 @pytest.mark.parametrize(
-    ("text", "word", "expected"),
+    ("check", "text", "word", "expected"),
     [
-        ("Police in Peru tracked the protesters.", "Peru", True),
-        ("Officers of Peru's intelligence ministry tracked the exiles.", "Peru", True),
-        ("Agents of Lima tracked the exiles.", "Lima", True),
+        ("organ_in", "Police in Peru tracked the protesters.", "Peru", True),
+        ("organ_in", "Officers of Peru's intelligence ministry tracked the exiles.", "Peru", True),
+        ("organ_in", "Agents of Lima tracked the exiles.", "Lima", True),
         # the staff run the act as the agent of a passive, or the act is tied to them
-        ("The exiles were tracked by officers of Peru's intelligence ministry.", "Peru", True),
-        ("Investigators tied the tracking of the exiles to staff of Peru's interior ministry.", "Peru", True),
-        ("The exiles were tracked by staff of a Lima PR agency.", "Lima", False),
+        ("organ_in", "The exiles were tracked by officers of Peru's intelligence ministry.", "Peru", True),
+        (
+            "organ_in",
+            "Investigators tied the tracking of the exiles to staff of Peru's interior ministry.",
+            "Peru",
+            True,
+        ),
+        ("organ_in", "The exiles were tracked by staff of a Lima PR agency.", "Lima", False),
         # an employee of a firm, a journalist somewhere, a server somewhere: not the state's organ
-        ("Employees of a Peruvian telecom operator tracked the exiles.", "Peruvian", False),
-        ("Journalists in Peru tracked the protesters.", "Peru", False),
-        ("Servers in Peru tracked the protesters.", "Peru", False),
+        ("organ_in", "Employees of a Peruvian telecom operator tracked the exiles.", "Peruvian", False),
+        ("organ_in", "Journalists in Peru tracked the protesters.", "Peru", False),
+        ("organ_in", "Servers in Peru tracked the protesters.", "Peru", False),
+        # people tied to an organ by a participle act for its state
+        (
+            "works_for",
+            "The exiles were tracked by individuals associated with the Peruvian government.",
+            "Peruvian",
+            True,
+        ),
+        ("works_for", "People working for Peru's interior ministry tracked the exiles.", "Peru", True),
+        ("works_for", "We linked the tracking of the exiles to people affiliated with Peru's army.", "Peru", True),
+        # a business, a place of the people, or people who do not act
+        ("works_for", "People working for a Peruvian consultancy tracked the exiles.", "Peruvian", False),
+        ("works_for", "Individuals in Peru tracked the exiles.", "Peru", False),
+        (
+            "works_for",
+            "Individuals associated with the Peruvian government said the exiles were tracked.",
+            "Peruvian",
+            False,
+        ),
     ],
 )
-def test_an_organ_placed_or_staffed_is_its_states(nlp, text: str, word: str, expected: bool) -> None:
-    from pipeline.claims.roles import organ_in
+def test_an_organ_placed_or_staffed_is_its_states(nlp, check: str, text: str, word: str, expected: bool) -> None:
+    from pipeline.claims import roles
 
     doc = nlp(text)
     token = next(t for t in doc if t.text == word)
     verbs = {t.i for t in doc if t.text in ("tracked", "tracking")}
-    assert organ_in(token, verbs) is expected
+    assert getattr(roles, check)(token, verbs) is expected
 
 
 @pytest.mark.model
@@ -326,28 +349,6 @@ def test_the_subject_of_an_act(nlp, text: str, expected: bool) -> None:
     token = next(t for t in doc if t.text == "police")
     triggers = {t.i for t in doc if t.text in ("scanned", "recognition")}
     assert subject_of_an_act(token, triggers) is expected
-
-
-@pytest.mark.model
-@pytest.mark.parametrize(
-    ("text", "word", "expected"),
-    [
-        ("The exiles were tracked by individuals associated with the Peruvian government.", "Peruvian", True),
-        ("People working for Peru's interior ministry tracked the exiles.", "Peru", True),
-        ("We linked the tracking of the exiles to people affiliated with Peru's army.", "Peru", True),
-        # a business, a place of the people, or people who do not act
-        ("People working for a Peruvian consultancy tracked the exiles.", "Peruvian", False),
-        ("Individuals in Peru tracked the exiles.", "Peru", False),
-        ("Individuals associated with the Peruvian government said the exiles were tracked.", "Peruvian", False),
-    ],
-)
-def test_people_tied_to_an_organ_act_for_its_state(nlp, text: str, word: str, expected: bool) -> None:
-    from pipeline.claims.roles import works_for
-
-    doc = nlp(text)
-    token = next(t for t in doc if t.text == word)
-    verbs = {t.i for t in doc if t.text in ("tracked", "tracking")}
-    assert works_for(token, verbs) is expected
 
 
 @pytest.mark.model
