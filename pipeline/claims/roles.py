@@ -47,24 +47,26 @@ def phrase_head(token: Token, deps: tuple[str, ...] | frozenset[str] = NP_MODIFI
     return tok
 
 
-def _does_act(verb: Token, trigger_tokens: set[int]) -> bool:
+# Prepositions that name the means an act works through: "fed the footage through face recognition"
+_MEANS = frozenset("through via using with".split())
+
+
+def _does_act(verb: Token, trigger_tokens: set[int], *, means: bool = False) -> bool:
     """A verb that also reports ("launch", "publish", "track", "identify") does the act when it,
     or its object, is a capability trigger or an activity: "Russia launched cyber attacks",
-    "Beijing tracks dissidents", unlike "CISA launched an investigation"."""
+    "Beijing tracks dissidents", unlike "CISA launched an investigation". With `means`, also when
+    the means it works through is ("fed the footage through face recognition"); the role head's
+    features read it without (with it, the unfitted corpus rows' actor F1 fell 0.745 -> 0.734)."""
     if verb.i in trigger_tokens:
         return True
-    # its object, or the means it acts through ("fed the footage through face recognition")
-    means = [
+    through = [
         g for p in verb.children if p.dep_ == "prep" and p.lower_ in _MEANS for g in p.children if g.dep_ == "pobj"
     ]
-    for obj in [*(c for c in verb.children if c.dep_ in ("dobj", "obj")), *means]:
+    for obj in [*(c for c in verb.children if c.dep_ in ("dobj", "obj")), *(through if means else [])]:
         words = [obj, *(c for c in obj.children if c.dep_ in ("amod", "compound"))]
         if _lemma(obj) in ACTIVITY_NOUNS or any(w.i in trigger_tokens for w in words):
             return True
     return False
-
-
-_MEANS = frozenset("through via using with".split())
 
 
 def _role_of_anchor(tok: Token, trigger_tokens: set[int]) -> bool | None:
@@ -307,7 +309,7 @@ def subject_of_an_act(token: Token, trigger_tokens: set[int]) -> bool:
     verbs = [verb, *(c for c in verb.children if c.dep_ in ("xcomp", "advcl", "conj") and c.pos_ == "VERB")]
     if _lemma(verb) in _COUNTER_VERBS | _ARREST_VERBS:
         verbs = [verb]
-    return any(_does_act(v, trigger_tokens) for v in verbs)
+    return any(_does_act(v, trigger_tokens, means=True) for v in verbs)
 
 
 # Organs of a state placed by "in": "police in Moscow", "authorities in Tehran", "the junta in
@@ -783,7 +785,8 @@ def uses_what_it_got(token: Token, trigger_tokens: set[int]) -> bool:
         tok = tok.head.head
     if not _received(tok):
         return False
-    for verb in (c for h in (tok, *tok.conjuncts, *named) for c in h.children if c.dep_ == "relcl"):
+    heads = {t.i: t for t in (tok, *tok.conjuncts, *named)}  # each once: `tok` may be one of `named`
+    for verb in (c for h in heads.values() for c in h.children if c.dep_ == "relcl"):
         if not any(c.dep_ == "nsubj" and c.lower_ in ("which", "who") for c in verb.children):
             continue
         # what was given, used again: "used them to ...", "turned it on ..."
@@ -843,6 +846,10 @@ def made_to_act(token: Token, trigger_tokens: set[int]) -> bool:
     return any(_does_act(c, trigger_tokens) or _lemma(c) in _COMPLY_VERBS for c in acts)
 
 
+# "not only by Russia": a party added, not set aside
+_ONLY = frozenset("only just merely solely simply".split())
+
+
 def ruled_out(token: Token) -> bool:
     """A party the sentence sets aside: "Chilean hackers, not Peruvian ones, defaced ...", "run by
     Russia, not China", "Not China but Russia ran ...", "Russia rather than China ran ...", or one
@@ -863,11 +870,9 @@ def ruled_out(token: Token) -> bool:
         # "traced the outage to a faulty update, not to Russian hackers": the cause set aside (not
         # "not only by Russia"; "not in Havana" still places the photo)
         marks = [c for c in head.children if c.i < head.i]
-        return any(c.dep_ == "neg" for c in marks) and not any(c.lower_ in _ONLY for c in marks)
+        if any(c.dep_ == "neg" for c in marks) and not any(c.lower_ in _ONLY for c in marks):
+            return True
     return tok.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "than" for c in head.children)
-
-
-_ONLY = frozenset("only just merely solely simply".split())
 
 
 _DENY_VERBS = frozenset("deny reject dismiss refute rebuff".split())
