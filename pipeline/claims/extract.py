@@ -25,7 +25,7 @@ from pipeline.claims.model import Heads, Rows, encode, get_heads, pair_features
 from pipeline.claims.recase import sentence_case
 from pipeline.claims.roles import (
     acted_on,
-    acts_through_owned,
+    acts_through_others,
     answerable_for,
     answers_accusation,
     companion_of,
@@ -34,18 +34,14 @@ from pipeline.claims.roles import (
     counters,
     denied_party,
     find_target,
-    helps_the_act,
     in_said_clause,
     judging_subject,
     list_acts,
     listed_member,
-    made_to_act,
-    organ_in,
     outlet_messaging,
     owns_a_thing,
     phrase_head,
     place_role,
-    principal_of,
     qualifies_the_act,
     receives_only,
     ruled_out,
@@ -53,8 +49,6 @@ from pipeline.claims.roles import (
     subject_of_an_act,
     takes_down_crime,
     tokens_in,
-    uses_what_it_got,
-    works_for,
 )
 from pipeline.claims.signals import (
     ROLES,
@@ -710,21 +704,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     # "details Chinese espionage against universities"; beside another actor the
                     # adjective names the place ("Russian volunteers joined the Latvian cyber attacks")
                     c.role = "actor"
-                elif c.role != "actor" and a.capabilities and made_to_act(span.root, a.triggers):
-                    c.role = "actor"  # "persuading Kazakhstan and Pakistan to hand the teachers over"
-                elif c.role != "actor" and a.capabilities and organ_in(span.root, a.triggers):
-                    c.role = "actor"  # "Police in Tehran paired cameras ...", "staff at the Tajik embassy summoned ..."
-                elif c.role != "actor" and a.capabilities and works_for(span.root, a.triggers):
-                    c.role = "actor"  # "accounts run by individuals associated with the Cuban government"
-                elif c.role != "actor" and a.capabilities and acts_through_owned(span.root, a.triggers):
-                    c.role = "actor"  # "Moscow's troll farms spread ...": its agents act
-                elif c.role != "actor" and a.capabilities and uses_what_it_got(span.root, a.triggers):
-                    c.role = "actor"  # "sold the kit to Benin's intelligence unit, which turned it on a bishop"
-                elif c.role != "actor" and a.capabilities and helps_the_act(span.root):
-                    c.role = "actor"  # "seized a blogger in Bangkok with the help of Thai police"
-                elif c.role != "actor" and a.capabilities and principal_of(span.root):
-                    # "ran on behalf of a Russian consultancy", "at the request of Tehran", "at Beijing's request"
-                    c.role = "actor"
+                elif c.role != "actor" and a.capabilities and acts_through_others(span.root, a.triggers):
+                    c.role = "actor"  # "Police in Tehran paired cameras ...", "Moscow's troll farms spread ..."
                 elif (
                     c.mention.alias.organ == "state media"
                     and not a.asserts_nothing

@@ -59,10 +59,12 @@ def _does_act(verb: Token, trigger_tokens: set[int], *, means: bool = False) -> 
     features read it without (with it, the unfitted corpus rows' actor F1 fell 0.745 -> 0.734)."""
     if verb.i in trigger_tokens:
         return True
-    through = [
-        g for p in verb.children if p.dep_ == "prep" and p.lower_ in _MEANS for g in p.children if g.dep_ == "pobj"
-    ]
-    for obj in [*(c for c in verb.children if c.dep_ in ("dobj", "obj")), *(through if means else [])]:
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    if means:
+        objects += [
+            g for p in verb.children if p.dep_ == "prep" and p.lower_ in _MEANS for g in p.children if g.dep_ == "pobj"
+        ]
+    for obj in objects:
         words = [obj, *(c for c in obj.children if c.dep_ in ("amod", "compound"))]
         if _lemma(obj) in ACTIVITY_NOUNS or any(w.i in trigger_tokens for w in words):
             return True
@@ -401,8 +403,10 @@ _TIED_BY = frozenset("associate link connect affiliate tie work".split())
 _PEOPLE = _STAFF | frozenset("individual people person".split())
 # The act done by the people: "accounts run by staff of ...", "Pages administered by ..."
 _RUN_VERBS = frozenset("run operate administer manage control create direct coordinate orchestrate".split())
-# What ties an act to them: "tied the activity to staff of ...", "links to individuals ..."
-_TIE_VERBS = frozenset("tie link trace connect attribute match".split())
+# Words that tie an act or a party to someone ("tied the activity to staff of ...", "links to
+# individuals ..."), and those that trace it there
+_TIE_VERBS = frozenset("tie link connect attribute".split())
+_TRACE_VERBS = _TIE_VERBS | frozenset("trace match".split())
 
 
 def _staff_act(people: Token, trigger_tokens: set[int]) -> bool:
@@ -416,7 +420,7 @@ def _staff_act(people: Token, trigger_tokens: set[int]) -> bool:
     prep, word = people.head, people.head.head
     if prep.dep_ == "agent":
         return _lemma(word) in _RUN_VERBS or word.i in trigger_tokens
-    return prep.lower_ == "to" and _lemma(word) in _TIE_VERBS
+    return prep.lower_ == "to" and _lemma(word) in _TRACE_VERBS
 
 
 def works_for(token: Token, trigger_tokens: set[int]) -> bool:
@@ -828,6 +832,28 @@ def principal_of(token: Token) -> bool:
     return _names_principal(tok.head.head)
 
 
+def acts_through_others(token: Token, trigger_tokens: set[int]) -> bool:
+    """The state (or organ) the mention names acts through, or with, others the sentence names, in
+    a sentence that asserts an act (the caller checks):
+    - it makes them act: "persuading Kazakhstan and Pakistan to hand the teachers over";
+    - its organ, placed or staffed, acts: "Police in Tehran paired cameras ...", "staff at the Tajik
+      embassy summoned ...", "accounts run by staff of Honduras's communications office";
+    - people tied to it act: "accounts run by individuals associated with the Cuban government";
+    - its own agents act: "Moscow's troll farms spread ...";
+    - it uses what it was sold: "sold the kit to Benin's intelligence unit, which turned it on a bishop";
+    - it lends its help: "seized a blogger in Bangkok with the help of Thai police";
+    - others act for it: "ran on behalf of a Russian consultancy", "at the request of Tehran"."""
+    return (
+        made_to_act(token, trigger_tokens)
+        or organ_in(token, trigger_tokens)
+        or works_for(token, trigger_tokens)
+        or acts_through_owned(token, trigger_tokens)
+        or uses_what_it_got(token, trigger_tokens)
+        or helps_the_act(token)
+        or principal_of(token)
+    )
+
+
 _REFUSE_VERBS = frozenset("refuse decline".split())
 _COMPLY_VERBS = frozenset("act comply extradite deport return hand arrest detain execute enforce honour honor".split())
 # Verbs by which one party makes another do an act: the act is done, by the one made to do it.
@@ -878,9 +904,7 @@ def ruled_out(token: Token) -> bool:
 _DENY_VERBS = frozenset("deny reject dismiss refute rebuff".split())
 # nouns and verbs of a tie whose denial is about the party tied: "could not tie the accounts to X",
 # "no connection between the network and X", "no coordination with X"
-_TIE_WORDS = frozenset(
-    "tie link connect attribute connection coordination attribution involvement relationship association".split()
-)
+_TIE_WORDS = _TIE_VERBS | frozenset("connection coordination attribution involvement relationship association".split())
 
 
 def denied_party(token: Token) -> bool:
