@@ -496,6 +496,9 @@ def test_a_list_of_names_asserts_nothing() -> None:
     [
         ("Tehran probably will not conduct a large-scale effort to influence the upcoming midterms.", "IRN"),
         ("Moscow probably does not intend to launch destructive cyber attacks on NATO members this year.", "RUS"),
+        # the estimative adverb on the negated verb, with or without a condition
+        ("Lima probably would not order its hackers to wipe Chilean bank servers while talks go on.", "PER"),
+        ("Peru probably wouldn't flood Chilean forums with forged ballots unless the vote were close.", "PER"),
     ],
 )
 def test_probably_not_is_an_unlikely_act_not_a_denial(text: str, actor: str) -> None:
@@ -592,6 +595,12 @@ def test_more_denials_are_never_claims(text: str) -> None:
         ("Lima's army spread the forged ballots through Telegram channels, not through covert networks.", "PER"),
         # an act that will not be refrained from is asserted
         ("We judge that Lima will not refrain from hacking the phones of Chilean officials before the vote.", "PER"),
+        # an act withheld unless a demand is met is a threat: the pressure is the act
+        (
+            "Peruvian embassy staff in Madrid would not renew exiled reporters' passports unless they stopped"
+            " writing about the president.",
+            "PER",
+        ),
     ],
 )
 def test_a_denial_that_does_not_reach_the_act_leaves_it_asserted(text: str, actor: str) -> None:

@@ -893,6 +893,23 @@ _NOBODY = frozenset({"none", "nobody", "neither"})
 _OPPOSE = frozenset("oppose condemn denounce decry deplore abhor renounce".split())
 
 
+# A negated act said to be improbable ("Russia probably would not conduct a destructive attack")
+# keeps the act with its likelihood (TAXONOMY: "probably not" is `unlikely`); one withheld unless
+# a demand is met ("consulates would not renew passports unless activists signed pledges") is a
+# threat, and the pressure is the act.
+_HEDGES = frozenset({"probably", "likely"})
+
+
+def _hedged_or_conditional(verb: Any) -> bool:
+    """The verb carries an estimative adverb or a clause opened by "unless"."""
+    for child in verb.children:
+        if child.dep_ == "advmod" and child.lower_ in _HEDGES:
+            return True
+        if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in child.children):
+            return True
+    return False
+
+
 def _negated_verb(token: Any) -> bool:
     """The first verb above `token` (or the token itself) carries a negation ("did not hack",
     "has never been linked"); "not only"/"not just" do not negate."""
@@ -902,6 +919,8 @@ def _negated_verb(token: Any) -> bool:
                 return False
             if t.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "nor" for c in (*t.children, *t.head.children)):
                 return True  # the "nor" conjunct of "China neither hacked ... nor stole ..."
+            if _hedged_or_conditional(t):
+                return False
             for child in t.children:
                 if child.dep_ == "preconj" and child.lower_ == "neither":
                     return True  # "China neither hacked ... nor stole ..."
