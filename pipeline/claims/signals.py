@@ -9,12 +9,14 @@ rule's reading of its role, and its dependency context.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from pipeline.claims.context import is_attributed_to, is_reporter
 from pipeline.claims.features import Features, Mention, get_matchers, heading_end, is_citation
 from pipeline.claims.frames import frame_features
 from pipeline.claims.lexicon import ACT, AGENT_NOUNS, NOT, VICTIM_VERBS
+from pipeline.claims.nlp import with_entities
 from pipeline.claims.roles import CONTENT_NOUNS, ambiguous_attack, is_criminal, mention_role, tokens_in
 from pipeline.claims.taxonomy import Alias
 from pipeline.claims.vocab import CAPABILITIES
@@ -23,6 +25,8 @@ ROLES = ("actor", "target", "victim", "reporter", "location", "vendor", "other")
 STANCES = ("fact", "assessment", "reported", "negated", "hypothetical", "none")
 _NER_STATE_LABELS = {"GPE", "NORP"}
 _NOT_STATE_LABELS = {"PERSON", "WORK_OF_ART", "LAW", "PRODUCT"}
+_THE = re.compile(r"^the\s+", re.I)
+_KEY_SLACK = 12
 _WORD = re.compile(r"[a-z][a-z’'-]*[a-z]|[a-z]")
 _NEGATION = re.compile(
     r"\b(?:no (?:evidence|indication|sign)|not|never|den(?:y|ies|ied)|without|neither|nor|"
@@ -168,17 +172,56 @@ def parse_words(doc: Any) -> list[str]:
     return out
 
 
+def _entity_key(text: str) -> str:
+    """How ner_mentions looks an entity's text up in the gazetteer."""
+    return _THE.sub("", text.strip()).lower()
+
+
+@lru_cache(maxsize=4)
+def _openings(keys: frozenset[str]) -> frozenset[str]:
+    """Every prefix of every key."""
+    return frozenset(k[:n] for k in keys for n in range(1, len(k) + 1))
+
+
+def _may_name_state(doc: Any, taken: list[tuple[int, int]], keys: frozenset[str]) -> bool:
+    """Whether a run of whole tokens outside `taken` reads as one of `keys` the way ner_mentions
+    reads an entity (lower case, trailing s's dropped): where none does, no entity can add a
+    mention and the NER need not run. A run that opens with "the" reads as the run after it, and a
+    run reads as a key only if its first token opens one; runs longer than any key by more than a
+    dozen s's are not read."""
+    longest = max(map(len, keys), default=0) + _KEY_SLACK
+    openings = _openings(keys)
+    text = doc.text.lower()
+    for i, first in enumerate(doc):
+        start = first.idx
+        word = text[start : start + len(first)]
+        if word not in openings and word.rstrip("s") not in keys:
+            continue
+        if any(s <= start < e for s, e in taken):
+            continue
+        for tok in doc[i:]:
+            end = tok.idx + len(tok)
+            if end - start > longest or any(s < end and start < e for s, e in taken):
+                break
+            key = text[start:end].rstrip()
+            if key in keys or key.rstrip("s") in keys:
+                return True
+    return False
+
+
 def ner_mentions(doc: Any, mentions: list[Mention]) -> list[Mention]:
     """States the gazetteer missed (case variants, odd spellings), from GPE/NORP entities."""
     matchers = get_matchers()
     taken = [(m.start, m.end) for m in mentions]
+    if not _may_name_state(doc, taken, matchers.state_keys):
+        return []
     extra: list[Mention] = []
-    for ent in doc.ents:
+    for ent in with_entities(doc).ents:
         if ent.label_ not in _NER_STATE_LABELS:
             continue
         if any(s < ent.end_char and ent.start_char < e for s, e in taken):
             continue
-        key = re.sub(r"^the\s+", "", ent.text.strip(), flags=re.I).lower()
+        key = _entity_key(ent.text)
         alias = matchers.alias_lower.get(key) or matchers.alias_lower.get(key.rstrip("s"))
         if alias is not None and alias.kind in ("state", "demonym"):
             extra.append(Mention(ent.start_char, ent.end_char, Alias(ent.text, alias.code, alias.kind)))
@@ -234,8 +277,22 @@ def _around(doc: Any, i: int) -> str:
     return doc[i].lower_ if 0 <= i < len(doc) else "<edge>"
 
 
-def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Mention], triggers: set[int]) -> list[str]:
-    """Feature strings of one candidate mention in its parsed sentence."""
+def entity_features(doc: Any, m: Mention) -> list[str]:
+    """The feature that needs the NER: the mention lies inside a person's name, the title of a work
+    or a law, or a product's name ("the Russia Today interview", "China's Cybersecurity Law")."""
+    if tokens_in(doc, m.start, m.end) is None:
+        return []
+    ents = with_entities(doc).ents
+    if any(e.label_ in _NOT_STATE_LABELS and e.start_char <= m.start and m.end <= e.end_char for e in ents):
+        return ["in_non_state_ent"]
+    return []
+
+
+def mention_features(
+    doc: Any, m: Mention, feats: Features, mentions: list[Mention], triggers: set[int], *, entities: bool = True
+) -> list[str]:
+    """Feature strings of one candidate mention in its parsed sentence; without `entities`, all but
+    entity_features (read later where they decide something: extract.read_entities)."""
     text = doc.text  # spaCy joins the tokens on every access: once per mention
     rule = rule_role(doc, m, feats, mentions, triggers)
     out = [f"kind:{m.alias.kind}", f"rule:{rule}", f"kind_rule:{m.alias.kind}_{rule}"]
@@ -289,8 +346,8 @@ def mention_features(doc: Any, m: Mention, feats: Features, mentions: list[Menti
         out.append("possessive")
     if text[m.end : m.end + 6].lower().startswith("-based"):
         out.append("based")
-    if any(e.label_ in _NOT_STATE_LABELS and e.start_char <= m.start and m.end <= e.end_char for e in doc.ents):
-        out.append("in_non_state_ent")
+    if entities:
+        out += entity_features(doc, m)
     if _in_content_clause(root):
         out.append("content_clause")
     if is_citation(text):
