@@ -1504,6 +1504,17 @@ def prepare(sentences: Sequence[str], *, parse_all: bool = False, codes: set[str
     return items
 
 
+def _roles_may_claim(a: Analysed, heads: Heads) -> bool:
+    """The roles of the sentence's candidates may decide a claim: it asserts a capability, its actor
+    may rescue one (rescue_by_actor), a trigger fired that a mention may be pinned with
+    (_caps_pinned), or it names state media whose messaging is propaganda (decide_roles)."""
+    return (
+        bool(a.capabilities or a.feats.capabilities)
+        or _may_rescue(a, heads)
+        or any(c.mention.alias.organ == "state media" for c in a.candidates)
+    )
+
+
 def decide(items: list[Analysed], heads: Heads, *, parse_all: bool = False) -> None:
     """The heads' decisions on prepared sentences; without `parse_all` only sentences that name a
     candidate are parsed (prepared parses are reused)."""
@@ -1515,10 +1526,10 @@ def decide(items: list[Analysed], heads: Heads, *, parse_all: bool = False) -> N
     for a, doc in zip(fresh, _parse([a.sentence for a in fresh]), strict=True):
         find_candidates(a, doc, entities=parse_all)
     decide_sentences(items, heads)
-    # Without `parse_all` (ingest) only claims are kept, and a candidate's role decides a claim only
-    # in a sentence that asserts a capability or that its actor may rescue: the NER (half the
-    # parse's time) runs for those sentences' role features alone. `tag` reads every role.
-    deferred = [a for a in items if a.entities_deferred and (a.capabilities or _may_rescue(a, heads))]
+    # Without `parse_all` (ingest) only claims are kept, and a candidate's role can decide a claim
+    # only in some sentences: the NER (half the parse's time) runs for their role features alone.
+    # `tag` reads every role.
+    deferred = [a for a in items if a.entities_deferred and _roles_may_claim(a, heads)]
     find_entities([a.doc for a in deferred], BATCH_SIZE)
     for a in deferred:
         read_entities(a)
