@@ -702,6 +702,11 @@ def test_no_sign_of_slowing_asserts_the_act() -> None:
             "journalists abroad.",
             {"CHL", "PER", "BOL"},
         ),
+        (
+            "Several governments, including those of Peru, Bolivia and Ecuador, have adopted Chilean ways of "
+            "blocking independent news sites.",
+            {"PER", "BOL", "ECU"},
+        ),
         # a party said to act along with or like another shares its role
         ("Along with Peru and Ecuador, Chile ran disinformation campaigns against exiles.", {"CHL", "PER", "ECU"}),
         ("Bolivia, like Peru, has exported spyware to autocrats.", {"BOL", "PER"}),

@@ -1009,6 +1009,8 @@ def listed_member(token: Token) -> Token | None:
     """The noun of states a mention is listed under ("governments" in "governments, including
     Azerbaijan, ..."), or None: the members do what the list does."""
     tok = phrase_head(token, (*NP_MODIFIERS, "conj"))
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in ("those", "that"):
+        tok = tok.head.head  # "governments, including those of Ethiopia and Nicaragua, ..."
     if tok.dep_ != "pobj" or tok.head.dep_ != "prep":
         return None
     prep = tok.head
