@@ -191,10 +191,10 @@ def _may_name_state(doc: Any, taken: list[tuple[int, int]], keys: frozenset[str]
     dozen s's are not read."""
     longest = max(map(len, keys), default=0) + _KEY_SLACK
     openings = _openings(keys)
-    text = doc.text.lower()
+    text = doc.text  # lowered a slice at a time: lower() may change a text's length ("İ")
     for i, first in enumerate(doc):
         start = first.idx
-        word = text[start : start + len(first)]
+        word = text[start : start + len(first)].lower()
         if word not in openings and word.rstrip("s") not in keys:
             continue
         if any(s <= start < e for s, e in taken):
@@ -203,7 +203,7 @@ def _may_name_state(doc: Any, taken: list[tuple[int, int]], keys: frozenset[str]
             end = tok.idx + len(tok)
             if end - start > longest or any(s < end and start < e for s, e in taken):
                 break
-            key = text[start:end].rstrip()
+            key = text[start:end].rstrip().lower()
             if key in keys or key.rstrip("s") in keys:
                 return True
     return False
