@@ -34,7 +34,7 @@ def load_nlp() -> Any:
 
 
 def find_entities(docs: list[Any], batch_size: int = 64) -> None:
-    """Run the NER over the parses that lack entities, in batches (one at a time costs twice as much)."""
+    """Run the NER over the parses that lack entities, in batches (one at a time costs half as much again)."""
     todo = [d for d in docs if len(d) and not d.has_annotation("ENT_IOB")]
     if todo:
         for _ in load_nlp().get_pipe("ner").pipe(todo, batch_size=batch_size):
