@@ -43,6 +43,5 @@ def find_entities(docs: list[Any], batch_size: int = 64) -> None:
 
 def with_entities(doc: Any) -> Any:
     """The parse with its named entities (`doc.ents`, `token.ent_type_`), found on first need."""
-    if len(doc) and not doc.has_annotation("ENT_IOB"):
-        load_nlp().get_pipe("ner")(doc)
+    find_entities([doc])
     return doc

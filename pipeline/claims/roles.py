@@ -951,8 +951,9 @@ def contrasted(token: Token) -> bool:
 
 # What a state does in answer to another's act: "Washington sanctioned four Iranian firms",
 # "Israel's foreign ministry summoned the Turkish ambassador", "Britain expelled two Russian diplomats"
-_KIN = frozenset("parent relative family mother father brother sister son daughter wife husband child sibling".split())
 _COUNTER_VERBS = frozenset("sanction summon expel indict charge condemn denounce designate".split())
+# An exile's kin, whom the same verbs press rather than answer: "summoned the parents of a blogger"
+_KIN = frozenset("parent relative family mother father brother sister son daughter wife husband child sibling".split())
 
 
 def counters(token: Token, foreign: set[int]) -> bool:

@@ -178,9 +178,10 @@ def _entity_key(text: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _openings(keys: frozenset[str]) -> frozenset[str]:
-    """Every prefix of every key."""
-    return frozenset(k[:n] for k in keys for n in range(1, len(k) + 1))
+def _openings(keys: frozenset[str]) -> tuple[frozenset[str], int]:
+    """Every prefix of every key, and the longest run worth reading (the longest key and its slack)."""
+    prefixes = frozenset(k[:n] for k in keys for n in range(1, len(k) + 1))
+    return prefixes, max(map(len, keys), default=0) + _KEY_SLACK
 
 
 def _may_name_state(doc: Any, taken: list[tuple[int, int]], keys: frozenset[str]) -> bool:
@@ -189,17 +190,14 @@ def _may_name_state(doc: Any, taken: list[tuple[int, int]], keys: frozenset[str]
     mention and the NER need not run. A run that opens with "the" reads as the run after it, and a
     run reads as a key only if its first token opens one; runs longer than any key by more than a
     dozen s's are not read."""
-    longest = max(map(len, keys), default=0) + _KEY_SLACK
-    openings = _openings(keys)
+    openings, longest = _openings(keys)
     text = doc.text  # lowered a slice at a time: lower() may change a text's length ("İ")
     for i, first in enumerate(doc):
         start = first.idx
         word = text[start : start + len(first)].lower()
         if word not in openings and word.rstrip("s") not in keys:
             continue
-        if any(s <= start < e for s, e in taken):
-            continue
-        for tok in doc[i:]:
+        for tok in doc[i:]:  # a run that starts inside `taken` stops at its first token
             end = tok.idx + len(tok)
             if end - start > longest or any(s < end and start < e for s, e in taken):
                 break
