@@ -595,6 +595,22 @@ def test_more_denials_are_never_claims(text: str) -> None:
         ("Lima's army spread the forged ballots through Telegram channels, not through covert networks.", "PER"),
         # an act that will not be refrained from is asserted
         ("We judge that Lima will not refrain from hacking the phones of Chilean officials before the vote.", "PER"),
+        # a negated verb of need denies a means, and the clause after the colon says how the act was done
+        (
+            "The Peruvian government did not need bots: party youth members posted the same slogans about Chilean"
+            " judges under their own names.",
+            "PER",
+        ),
+        (
+            "Lima did not rely on fake accounts: volunteers from the ruling party repeated the talking points about"
+            " Chile in their own names.",
+            "PER",
+        ),
+        (
+            "The Peruvian campaign did not rely on deepfakes; ordinary volunteers reposted doctored screenshots aimed"
+            " at Chilean voters.",
+            "PER",
+        ),
         # an act withheld unless a demand is met is a threat: the pressure is the act
         (
             "Peruvian embassy staff in Madrid would not renew exiled reporters' passports unless they stopped"

@@ -1117,7 +1117,27 @@ def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
             or _negated_verb(noun)
         ):
             anchors.append(_verb_of(noun))
-    return anchors
+    return [v for v in anchors if not _denies_means(v)]
+
+
+# Verbs of need: "Nicaragua did not need bots: party youth posted the slogans themselves" denies a
+# means and says in the next clause how the act was done
+_NEED_VERBS = frozenset({"need", "rely", "depend"})
+
+
+def _denies_means(verb: Any) -> bool:
+    """`verb` is a negated verb of need whose noun complement closes its clause before a colon or a
+    semicolon that more words follow."""
+    if verb.lemma_.lower() not in _NEED_VERBS:
+        return False
+    nouns = [c for c in verb.children if c.dep_ == "dobj"]
+    nouns += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    doc = verb.doc
+    for noun in nouns:
+        after = noun.right_edge.i + 1
+        if after + 1 < len(doc) and doc[after].text in (":", ";") and not doc[after + 1].is_punct:
+            return True
+    return False
 
 
 def _cue_verb(doc: Any, start: int) -> Any:
