@@ -611,6 +611,20 @@ def test_more_denials_are_never_claims(text: str) -> None:
             " at Chilean voters.",
             "PER",
         ),
+        # a clause that contradicts a state's denial says what the state's own organs did
+        (
+            "Peru denies spying on exiles in Chile, but court records show its intelligence service tapped the"
+            " phones of two exiled editors in Santiago.",
+            "PER",
+        ),
+        (
+            "Lima denied running the fake accounts, yet the platform's data show their operators worked from a"
+            " Peruvian army base and targeted Chilean voters.",
+            "PER",
+        ),
+        # what is denied is an end to the act
+        ("We do not expect Lima to stop hacking the phones of Chilean journalists after the election.", "PER"),
+        ("We do not believe Peru will abandon its campaign of fake accounts targeting Chilean voters.", "PER"),
         # an act withheld unless a demand is met is a threat: the pressure is the act
         (
             "Peruvian embassy staff in Madrid would not renew exiled reporters' passports unless they stopped"
@@ -1092,6 +1106,8 @@ def test_animal_names_outside_the_vendor_convention_are_not_groups() -> None:
         # opposing an act (a gerund the parser hangs on the verb), with a denial coordinated after it
         "Lima 'firmly opposes' hacking of any kind and has never asked anyone to break into Chilean ministries, a "
         "Peruvian embassy spokesman told local radio.",
+        # a clause that adds to a denial, not one that contradicts it
+        "Peru denies spying on exiles in Chile, and its intelligence service says it only watches domestic threats.",
     ],
 )
 def test_dismissals_and_denials_in_other_words_are_never_claims(text: str) -> None:

@@ -1019,6 +1019,23 @@ def _refers_to_actor(subject: Any) -> bool:
     return any(c.dep_ == "det" and c.lower_ in ("the", "these") for c in subject.children)
 
 
+def _contradicts_named(head: Any, named: set[int]) -> bool:
+    """A main clause joined by "but" or "yet" to a clause whose subject names a candidate: there,
+    "its" and "their" stand for that subject ("Rwanda denied spying ..., but a leaked list shows its
+    intelligence service selected ..."; not "we cannot say whether ..., but its registrant ...")."""
+    if head.dep_ != "conj" or not any(
+        c.dep_ == "cc" and c.lower_ in ("but", "yet") and c.i < head.i for c in (*head.children, *head.head.children)
+    ):
+        return False
+    subjects = [c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(named & {t.i for t in c.subtree} for c in subjects)
+
+
+def _owned(subject: Any) -> bool:
+    """The subject is owned by someone named before it: "its intelligence service", "their agents"."""
+    return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in subject.children)
+
+
 def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     """Tokens that carry the sentence's acts: its capability triggers and every main clause (or the
     clause a reporting verb reports) whose subject or agent names a candidate ("Hong Kong police,
@@ -1028,13 +1045,18 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     named = _named_tokens(a)
     acting: set[int] = set()
     for h in heads:
+        contrasted = _contradicts_named(h, named)
         for v in _reported(h):
             if v.lemma_.lower() in _SPEECH:
                 continue
             holders = [v, v.head] if v.dep_ == "xcomp" else [v]
             subjects = [c for x in holders for c in x.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
-            # "...; instead it ordered app stores to ...": the pronoun stands for the actor
-            if any(_refers_to_actor(c) or named & {t.i for t in c.subtree} for c in subjects):
+            # "...; instead it ordered app stores to ...": the pronoun stands for the actor; so does the
+            # owner of what acts in a clause that contradicts a denial ("X denies ..., but leaked minutes
+            # show its centre sent ...")
+            if any(
+                _refers_to_actor(c) or (contrasted and _owned(c)) or named & {t.i for t in c.subtree} for c in subjects
+            ):
                 acting.add(v.i)
     acts = set(acting)
     for i in a.triggers:
@@ -1117,7 +1139,22 @@ def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
             or _negated_verb(noun)
         ):
             anchors.append(_verb_of(noun))
-    return [v for v in anchors if not _denies_means(v)]
+    return [v for v in anchors if not _denies_means(v) and not _denies_an_end(v)]
+
+
+# Verbs of ending: "we do not expect the IRGC to halt its hack-and-leak operations" expects them to go on
+_END_VERBS = frozenset("stop cease halt abandon end relent desist refrain quit forgo".split())
+
+
+def _denies_an_end(verb: Any) -> bool:
+    """`verb` is negated and governs a verb of ending: what is denied is an end to the act. "Stopped a
+    voter from casting a ballot" prevents; it ends nothing."""
+    return any(
+        c.dep_ in ("xcomp", "ccomp")
+        and c.lemma_.lower() in _END_VERBS
+        and not any(p.dep_ == "prep" and p.lower_ == "from" for p in c.children)
+        for c in verb.children
+    )
 
 
 # Verbs of need: "Nicaragua did not need bots: party youth posted the slogans themselves" denies a
@@ -1328,11 +1365,18 @@ def denies_every_actor(a: Analysed) -> bool:
         # sentence asserts ("a technique we have not seen from groups linked to Tehran")
         if verb is not None and (verb in heads or verb in said or _before_semicolon(verb, heads)):
             reach |= _coverage(verb, heads)
-    # "...; they copied subscriber metadata only": a pronoun outside the denial acts for the actor
-    if any(
-        c.dep_ in ("nsubj", "nsubjpass") and _refers_to_actor(c) for h in heads if h.i not in reach for c in h.children
-    ):
-        return False
+    # "...; they copied subscriber metadata only": a pronoun outside the denial acts for the actor, as
+    # does what it owns in a clause that contradicts the denial ("..., but records show its agents ...")
+    named = _named_tokens(a)
+    for h in heads:
+        if h.i in reach:
+            continue
+        subjects = [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")]
+        contrasted = _contradicts_named(h, named)
+        if contrasted:
+            subjects += [c for v in _reported(h) if v is not h for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if any(_refers_to_actor(c) or (contrasted and _owned(c)) for c in subjects):
+            return False
     return all(span.root.i in reach for span in acting)
 
 
