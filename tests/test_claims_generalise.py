@@ -622,6 +622,12 @@ def test_more_denials_are_never_claims(text: str) -> None:
             " Peruvian army base and targeted Chilean voters.",
             "PER",
         ),
+        # "both" after "neither ... nor ..." stands for the two states
+        (
+            "Neither Peru nor Bolivia has admitted running the accounts, but both governments' press offices later"
+            " reposted the forged ballots aimed at Chilean voters.",
+            "PER",
+        ),
         # what is denied is an end to the act
         ("We do not expect Lima to stop hacking the phones of Chilean journalists after the election.", "PER"),
         ("We do not believe Peru will abandon its campaign of fake accounts targeting Chilean voters.", "PER"),
@@ -1107,6 +1113,7 @@ def test_animal_names_outside_the_vendor_convention_are_not_groups() -> None:
         "Lima 'firmly opposes' hacking of any kind and has never asked anyone to break into Chilean ministries, a "
         "Peruvian embassy spokesman told local radio.",
         # a clause that adds to a denial, not one that contradicts it
+        "Neither Peru nor Bolivia has hacked Chilean ministries, and both deny any plan to do so.",
         "Peru denies spying on exiles in Chile, and its intelligence service says it only watches domestic threats.",
     ],
 )

@@ -1031,9 +1031,20 @@ def _contradicts_named(head: Any, named: set[int]) -> bool:
     return any(named & {t.i for t in c.subtree} for c in subjects)
 
 
+_OWNERS = frozenset({"its", "their", "both"})
+
+
 def _owned(subject: Any) -> bool:
-    """The subject is owned by someone named before it: "its intelligence service", "their agents"."""
-    return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in subject.children)
+    """The subject stands for, or is owned by, the parties named before it: "both", "its
+    intelligence service", "their agents", "both governments' media offices"."""
+    if subject.lower_ == "both":
+        return True
+    for c in subject.children:
+        if c.dep_ in ("poss", "det", "predet") and c.lower_ in _OWNERS:
+            return True
+        if c.dep_ == "poss" and any(d.dep_ in ("det", "predet") and d.lower_ == "both" for d in c.children):
+            return True
+    return False
 
 
 def _acts(a: Analysed, heads: list[Any]) -> set[int]:
