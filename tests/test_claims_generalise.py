@@ -1271,3 +1271,34 @@ def test_a_word_is_a_name_mid_sentence_or_before_a_verb() -> None:
     assert first("Analysts linked it to Bitter.") and first("Patchwork emailed lures.")
     assert first("Patchwork re-registered lookalike domains.") and first("Bitter co-opted a router.")
     assert not first("Bitter disputes continue.") and not first("Patchwork regulation leaves gaps.")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        # a state-media acronym counts where the sentence names it as an outlet
+        ("RT published videos mocking the Chilean president's handling of the floods.", ["RUS"]),
+        ("The state broadcaster CCTV aired a forged interview with a Peruvian minister.", ["CHN"]),
+        ("TASS now publishes daily stories casting Chilean protesters as paid agents.", ["RUS"]),
+        # not where it is the common term, even in a sentence that names the outlet's state
+        ("Beijing sold Peruvian police a network of CCTV cameras with face recognition.", None),
+    ],
+)
+def test_state_media_acronyms_count_where_named_as_outlets(text: str, actors: list[str] | None) -> None:
+    out = tag_text(text)
+    assert actors is None or out["actors"] == actors
+    assert ("CCTV" in [m["text"] for m in out["mentions"]]) == ("broadcaster CCTV" in text)
+
+
+def test_an_acronym_is_an_outlet_beside_a_broadcaster_noun_another_outlet_or_a_verb_of_publishing() -> None:
+    from pipeline.claims.context import named_as_outlet
+
+    def first(sentence: str) -> bool:
+        (m, *_) = [m for m in get_matchers().mentions(sentence) if m.alias.text in ("RT", "CCTV")]
+        return named_as_outlet(sentence, m)
+
+    assert first("RT's Arabic channel ran it.") and first("Sputnik and RT ran it.") and first("RT Balkan stories.")
+    assert first("the state broadcaster CCTV showed it") and first("RT later aired the clip.")
+    assert not first("RT @minister: the vote is rigged") and not first("CCTV showed the suspect.")
+    assert not first("ordinary CCTV with no face recognition")

@@ -95,9 +95,54 @@ def used_as_name(sentence: str, m: Mention) -> bool:
     return bool(_NAME_USE.match(sentence, m.end))
 
 
+# what names an acronym as an outlet: the noun before it ("the state broadcaster CCTV", "outlets such
+# as RT"), another outlet beside it ("Sputnik and RT", "RT, Sputnik"), or after it "'s", an edition
+# or a verb of publishing ("RT published ...")
+_OUTLETS = (
+    r"(?:Sputnik|CGTN|Xinhua|Press ?TV|TASS|RT|RIA Novosti|Global Times|China Daily|Anadolu|Al Mayadeen|teleSUR|"
+    r"HispanTV|KCNA)"
+)
+_OUTLET_BEFORE = re.compile(
+    r"(?:\b(?:broadcasters?|outlets?|agency|agencies|channels?|media|television|TV|radio)"
+    r"(?:\s+(?:such as|including|like))?"
+    r"|\b" + _OUTLETS + r"(?:,|\s+and|\s+or))\s+$"
+)
+_EDITIONS = (
+    r"Arabic|French|Spanish|German|English|Balkan|Africa|Afrique|Afrika|America|UK|DE|France|World|en Español|"
+    r"International|Documentary|Mundo|Srbija"
+)
+_OUTLET_AFTER = re.compile(
+    r"(?:['’]s\b|\s+(?:" + _EDITIONS + r")\b|(?:,|\s+and|\s+or)\s+" + _OUTLETS + r"\b|\s+(?:now\s+|also\s+|"
+    r"later\s+|then\s+|again\s+|still\s+|has\s+|have\s+|had\s+)?(?:aired|airs|broadcast|broadcasts|published|"
+    r"publishes|ran|runs|carried|carries|reported|reports|claimed|claims|portrayed|portrays|presented|presents|framed|"
+    r"frames|relaunched|launched|launches|paid|pays|posted|posts|amplified|amplifies|pushed|pushes|spread|spreads|"
+    r"recycled|recycles|republished|republishes)\b)"
+)
+
+
+# an acronym used as the common term: "CCTV cameras", "CCTV footage", "a CCTV network"
+_AS_TERM = re.compile(
+    r"\s+(?:cameras?|footage|poles?|systems?|networks?|surveillance|monitoring|feeds?|installations?|coverage|"
+    r"operators?|recordings?|images?)\b"
+)
+
+
+def named_as_outlet(sentence: str, m: Mention) -> bool:
+    """The sentence names a state-media acronym ("RT", "CCTV") as an outlet."""
+    return bool(_OUTLET_BEFORE.search(sentence, 0, m.start) or _OUTLET_AFTER.match(sentence, m.end))
+
+
 def keep_mention(m: Mention, tax: Taxonomy, codes: set[str], *, sentence: str = "") -> bool:
     """An ambiguous short alias ("SEA", "RT", "IRA") counts only where its state is named otherwise;
-    a group name that is also a word ("Bitter", "Patchwork") also where `sentence` uses it as a name."""
-    if m.alias.text not in tax.ambiguous or m.alias.code in codes:
+    a group name that is also a word ("Bitter", "Patchwork") also where `sentence` uses it as a name,
+    and a state-media acronym ("RT", "CCTV") where it names it as an outlet."""
+    if m.alias.text not in tax.ambiguous:
         return True
-    return m.alias.text in tax.ambiguous_words and bool(sentence) and used_as_name(sentence, m)
+    if sentence and m.alias.text in tax.ambiguous_outlets:
+        if _AS_TERM.match(sentence, m.end):
+            return False  # "CCTV cameras", whatever else the document names
+        if named_as_outlet(sentence, m):
+            return True
+    if m.alias.code in codes:
+        return True
+    return bool(sentence) and m.alias.text in tax.ambiguous_words and used_as_name(sentence, m)

@@ -63,6 +63,8 @@ class Taxonomy:
     ambiguous: frozenset[str] = frozenset()
     # ambiguous group names that are also English words; they also count where used as a name
     ambiguous_words: frozenset[str] = frozenset()
+    # ambiguous acronyms of state media; they also count where named as an outlet
+    ambiguous_outlets: frozenset[str] = frozenset()
     advisory: frozenset[str] = frozenset()
     # vendor naming conventions: (regex on a group name, state), e.g. "<Word> Panda" -> CHN
     families: tuple[tuple[str, str], ...] = ()
@@ -99,6 +101,7 @@ class Taxonomy:
             "stance": self.stance,
             "ambiguous": sorted(self.ambiguous),
             "ambiguous_words": sorted(self.ambiguous_words),
+            "ambiguous_outlets": sorted(self.ambiguous_outlets),
             "vendors": sorted(self.vendors),
         }
 
@@ -197,6 +200,7 @@ def load_taxonomy() -> Taxonomy:
         aliases=_build_aliases(actors, groups, countries, geo.get("cities", {})),
         ambiguous=frozenset(actors_raw.get("ambiguous", {}).get("aliases", [])),
         ambiguous_words=frozenset(actors_raw.get("ambiguous", {}).get("words", [])),
+        ambiguous_outlets=frozenset(actors_raw.get("ambiguous", {}).get("outlets", [])),
         advisory=frozenset(actors_raw.get("advisory", {}).get("aliases", [])),
         vendors=frozenset(actors_raw.get("vendors", {}).get("names", [])),
         families=tuple((f["pattern"], f["state"]) for f in actors_raw.get("family", [])),
