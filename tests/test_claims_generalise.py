@@ -1086,6 +1086,19 @@ def test_the_party_accused_of_an_act_is_not_its_reporter() -> None:
         ("50 Cent Army", "CHN"),
         ("IUVM", "IRN"),
         ("Boyusec", "CHN"),
+        # groups and organs added in the twenty-third round
+        ("Earth Estries", "CHN"),
+        ("UNC4841", "CHN"),
+        ("Poison Carp", "CHN"),
+        ("Shuckworm", "RUS"),
+        ("News Front", "RUS"),
+        ("Seedworm", "IRN"),
+        ("UNC4899", "PRK"),
+        ("InkySquid", "PRK"),
+        ("CEIEC", "CHN"),
+        ("ZANU-PF", "ZWE"),
+        ("TELCOR", "NIC"),
+        ("EYP", "GRC"),
     ],
 )
 def test_group_vendor_and_organ_names_of_more_states_resolve(name: str, code: str) -> None:
@@ -1252,8 +1265,10 @@ def test_an_umbrella_term_carried_out_is_no_capability() -> None:
         ("Patchwork emailed RTF lures to Peruvian naval officers in Lima.", ["IND"]),
         ("Bitter's phishing pages harvested logins from Peruvian port engineers.", ["IND"]),
         ("Analysts tied the phishing of Peruvian diplomats to Bitter last week.", ["IND"]),
+        ("Tick trojanised a software update used by Peruvian defence contractors.", ["CHN"]),
         # not where it is the word
         ("Bitter fighting between the factions cut the internet in the capital.", []),
+        ("Tick marks on the chart show each wave of arrests in Lima.", []),
     ],
 )
 def test_group_names_that_are_also_words_count_where_used_as_names(text: str, actors: list[str]) -> None:
