@@ -1021,8 +1021,9 @@ def _refers_to_actor(subject: Any) -> bool:
 
 def _contradicts_named(head: Any, named: set[int]) -> bool:
     """A main clause joined by "but" or "yet" to a clause whose subject names a candidate: there,
-    "its" and "their" stand for that subject ("Rwanda denied spying ..., but a leaked list shows its
-    intelligence service selected ..."; not "we cannot say whether ..., but its registrant ...")."""
+    "its", "their" and "both" stand for that subject ("Rwanda denied spying ..., but a leaked list
+    shows its intelligence service selected ..."; not "we cannot say whether ..., but its registrant
+    ...")."""
     if head.dep_ != "conj" or not any(
         c.dep_ == "cc" and c.lower_ in ("but", "yet") and c.i < head.i for c in (*head.children, *head.head.children)
     ):
@@ -1031,6 +1032,7 @@ def _contradicts_named(head: Any, named: set[int]) -> bool:
     return any(named & {t.i for t in c.subtree} for c in subjects)
 
 
+# words by which a subject stands for, or belongs to, the parties named before it
 _OWNERS = frozenset({"its", "their", "both"})
 
 
