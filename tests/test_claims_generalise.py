@@ -1311,7 +1311,7 @@ def test_an_acronym_is_an_outlet_beside_a_broadcaster_noun_another_outlet_or_a_v
 
     def first(sentence: str) -> bool:
         (m, *_) = [m for m in get_matchers().mentions(sentence) if m.alias.text in ("RT", "CCTV")]
-        return named_as_outlet(sentence, m)
+        return named_as_outlet(sentence, m, get_matchers().tax)
 
     assert first("RT's Arabic channel ran it.") and first("Sputnik and RT ran it.") and first("RT Balkan stories.")
     assert first("the state broadcaster CCTV showed it") and first("RT later aired the clip.")

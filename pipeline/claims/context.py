@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pipeline.claims.features import Mention
 from pipeline.claims.taxonomy import Taxonomy
@@ -96,28 +97,34 @@ def used_as_name(sentence: str, m: Mention) -> bool:
 
 
 # what names an acronym as an outlet: the noun before it ("the state broadcaster CCTV", "outlets such
-# as RT"), another outlet beside it ("Sputnik and RT", "RT, Sputnik"), or after it "'s", an edition
-# or a verb of publishing ("RT published ...")
-_OUTLETS = (
-    r"(?:Sputnik|CGTN|Xinhua|Press ?TV|TASS|RT|RIA Novosti|Global Times|China Daily|Anadolu|Al Mayadeen|teleSUR|"
-    r"HispanTV|KCNA)"
-)
-_OUTLET_BEFORE = re.compile(
-    r"(?:\b(?:broadcasters?|outlets?|agency|agencies|channels?|media|television|TV|radio)"
+# as RT"), another outlet of the gazetteer beside it ("Sputnik and RT", "RT, Sputnik"), or after it
+# "'s", an edition or a verb of publishing ("RT published ...")
+_OUTLET_NOUN = (
+    r"\b(?:broadcasters?|outlets?|agency|agencies|channels?|media|television|TV|radio)"
     r"(?:\s+(?:such as|including|like))?"
-    r"|\b" + _OUTLETS + r"(?:,|\s+and|\s+or))\s+$"
 )
 _EDITIONS = (
     r"Arabic|French|Spanish|German|English|Balkan|Africa|Afrique|Afrika|America|UK|DE|France|World|en Español|"
     r"International|Documentary|Mundo|Srbija"
 )
-_OUTLET_AFTER = re.compile(
-    r"(?:['’]s\b|\s+(?:" + _EDITIONS + r")\b|(?:,|\s+and|\s+or)\s+" + _OUTLETS + r"\b|\s+(?:now\s+|also\s+|"
-    r"later\s+|then\s+|again\s+|still\s+|has\s+|have\s+|had\s+)?(?:aired|airs|broadcast|broadcasts|published|"
-    r"publishes|ran|runs|carried|carries|reported|reports|claimed|claims|portrayed|portrays|presented|presents|framed|"
-    r"frames|relaunched|launched|launches|paid|pays|posted|posts|amplified|amplifies|pushed|pushes|spread|spreads|"
-    r"recycled|recycles|republished|republishes)\b)"
+_PUBLISHES = (
+    r"\s+(?:now\s+|also\s+|later\s+|then\s+|again\s+|still\s+|has\s+|have\s+|had\s+)?(?:aired|airs|broadcast|"
+    r"broadcasts|published|publishes|ran|runs|carried|carries|reported|reports|claimed|claims|portrayed|portrays|"
+    r"presented|presents|framed|frames|relaunched|launched|launches|paid|pays|posted|posts|amplified|amplifies|pushed|"
+    r"pushes|spread|spreads|recycled|recycles|republished|republishes)\b"
 )
+
+
+@lru_cache(maxsize=2)
+def _outlet_cues(outlets: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The cues before and after an acronym that name it as an outlet, with `outlets` (the
+    gazetteer's state media) as the outlets beside it."""
+    names = r"\b(?:" + "|".join(re.escape(n) for n in sorted(outlets, key=len, reverse=True)) + r")\b"
+    before = re.compile(r"(?:" + _OUTLET_NOUN + r"|" + names + r"(?:,|\s+and|\s+or))\s+$")
+    after = re.compile(
+        r"(?:['’]s\b|\s+(?:" + _EDITIONS + r")\b|(?:,|\s+and|\s+or)\s+" + names + r"|" + _PUBLISHES + ")"
+    )
+    return before, after
 
 
 # an acronym used as the common term: "CCTV cameras", "CCTV footage", "a CCTV network"
@@ -127,9 +134,10 @@ _AS_TERM = re.compile(
 )
 
 
-def named_as_outlet(sentence: str, m: Mention) -> bool:
+def named_as_outlet(sentence: str, m: Mention, tax: Taxonomy) -> bool:
     """The sentence names a state-media acronym ("RT", "CCTV") as an outlet."""
-    return bool(_OUTLET_BEFORE.search(sentence, 0, m.start) or _OUTLET_AFTER.match(sentence, m.end))
+    before, after = _outlet_cues(tax.state_media)
+    return bool(before.search(sentence, 0, m.start) or after.match(sentence, m.end))
 
 
 def keep_mention(m: Mention, tax: Taxonomy, codes: set[str], *, sentence: str = "") -> bool:
@@ -141,7 +149,7 @@ def keep_mention(m: Mention, tax: Taxonomy, codes: set[str], *, sentence: str = 
     if sentence and m.alias.text in tax.ambiguous_outlets:
         if _AS_TERM.match(sentence, m.end):
             return False  # "CCTV cameras", whatever else the document names
-        if named_as_outlet(sentence, m):
+        if named_as_outlet(sentence, m, tax):
             return True
     if m.alias.code in codes:
         return True

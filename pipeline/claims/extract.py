@@ -786,19 +786,13 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "actor"  # the party a denial is about: "Beijing denied that it censors ..."
 
 
+# Verbs of ending: "did not stop spreading" asserts the spreading
+_ENDING = frozenset("stop cease halt abandon end refrain relent desist".split())
 # Verbs whose negation asserts the act: "did not stop spreading", "cannot rule out that APT40
 # compromised ...", "did not disclose that they had bought ...", "never bothered to hide".
-_ASSERTED_WHEN_NEGATED = frozenset(
+_ASSERTED_WHEN_NEGATED = _ENDING | frozenset(
     {
-        "stop",
-        "cease",
-        "halt",
-        "abandon",
-        "end",
-        "refrain",
         "hesitate",
-        "relent",
-        "desist",
         "rule",
         "exclude",
         "deny",
@@ -1049,6 +1043,14 @@ def _owned(subject: Any) -> bool:
     return False
 
 
+def _stands_for_actor(subject: Any, contradicts: bool) -> bool:
+    """A subject that names nobody yet acts for the actor named elsewhere: a pronoun or "the
+    actors" ("...; instead it ordered app stores to ..."), or, in a clause that contradicts a
+    denial (_contradicts_named), what the actor owns ("..., but leaked minutes show its centre
+    sent ...")."""
+    return _refers_to_actor(subject) or (contradicts and _owned(subject))
+
+
 def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     """Tokens that carry the sentence's acts: its capability triggers and every main clause (or the
     clause a reporting verb reports) whose subject or agent names a candidate ("Hong Kong police,
@@ -1064,12 +1066,7 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
                 continue
             holders = [v, v.head] if v.dep_ == "xcomp" else [v]
             subjects = [c for x in holders for c in x.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
-            # "...; instead it ordered app stores to ...": the pronoun stands for the actor; so does the
-            # owner of what acts in a clause that contradicts a denial ("X denies ..., but leaked minutes
-            # show its centre sent ...")
-            if any(
-                _refers_to_actor(c) or (contrasted and _owned(c)) or named & {t.i for t in c.subtree} for c in subjects
-            ):
+            if any(_stands_for_actor(c, contrasted) or named & {t.i for t in c.subtree} for c in subjects):
                 acting.add(v.i)
     acts = set(acting)
     for i in a.triggers:
@@ -1155,8 +1152,9 @@ def _negation_anchors(a: Analysed, heads: list[Any]) -> list[Any]:
     return [v for v in anchors if not _denies_means(v) and not _denies_an_end(v)]
 
 
-# Verbs of ending: "we do not expect the IRGC to halt its hack-and-leak operations" expects them to go on
-_END_VERBS = frozenset("stop cease halt abandon end relent desist refrain quit forgo".split())
+# Verbs of ending under a negated verb: "we do not expect the IRGC to halt its hack-and-leak
+# operations" expects them to go on
+_END_VERBS = _ENDING | {"quit", "forgo"}
 
 
 def _denies_an_end(verb: Any) -> bool:
@@ -1378,8 +1376,8 @@ def denies_every_actor(a: Analysed) -> bool:
         # sentence asserts ("a technique we have not seen from groups linked to Tehran")
         if verb is not None and (verb in heads or verb in said or _before_semicolon(verb, heads)):
             reach |= _coverage(verb, heads)
-    # "...; they copied subscriber metadata only": a pronoun outside the denial acts for the actor, as
-    # does what it owns in a clause that contradicts the denial ("..., but records show its agents ...")
+    # "...; they copied subscriber metadata only": a subject outside the denial acts for the actor
+    # (in a clause that contradicts the denial, also the subject of what that clause reports)
     named = _named_tokens(a)
     for h in heads:
         if h.i in reach:
@@ -1388,7 +1386,7 @@ def denies_every_actor(a: Analysed) -> bool:
         contrasted = _contradicts_named(h, named)
         if contrasted:
             subjects += [c for v in _reported(h) if v is not h for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if any(_refers_to_actor(c) or (contrasted and _owned(c)) for c in subjects):
+        if any(_stands_for_actor(c, contrasted) for c in subjects):
             return False
     return all(span.root.i in reach for span in acting)
 

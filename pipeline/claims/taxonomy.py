@@ -65,6 +65,8 @@ class Taxonomy:
     ambiguous_words: frozenset[str] = frozenset()
     # ambiguous acronyms of state media; they also count where named as an outlet
     ambiguous_outlets: frozenset[str] = frozenset()
+    # the names of state media outlets (aliases of the organ "state media")
+    state_media: frozenset[str] = frozenset()
     advisory: frozenset[str] = frozenset()
     # vendor naming conventions: (regex on a group name, state), e.g. "<Word> Panda" -> CHN
     families: tuple[tuple[str, str], ...] = ()
@@ -187,6 +189,7 @@ def load_taxonomy() -> Taxonomy:
         for code, c in caps_raw["capability"].items()
     }
     est = _read("estimative.toml")
+    aliases = _build_aliases(actors, groups, countries, geo.get("cities", {}))
     return Taxonomy(
         actors=actors,
         groups=groups,
@@ -197,10 +200,11 @@ def load_taxonomy() -> Taxonomy:
         likelihood_deny=est.get("likelihood_deny", {}).get("patterns", []),
         confidence=est["confidence"],
         stance=est["stance"],
-        aliases=_build_aliases(actors, groups, countries, geo.get("cities", {})),
+        aliases=aliases,
         ambiguous=frozenset(actors_raw.get("ambiguous", {}).get("aliases", [])),
         ambiguous_words=frozenset(actors_raw.get("ambiguous", {}).get("words", [])),
         ambiguous_outlets=frozenset(actors_raw.get("ambiguous", {}).get("outlets", [])),
+        state_media=frozenset(a.text for a in aliases if a.organ == "state media"),
         advisory=frozenset(actors_raw.get("advisory", {}).get("aliases", [])),
         vendors=frozenset(actors_raw.get("vendors", {}).get("names", [])),
         families=tuple((f["pattern"], f["state"]) for f in actors_raw.get("family", [])),
