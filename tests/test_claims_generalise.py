@@ -70,6 +70,30 @@ def test_a_plant_shutdown_is_not_censorship() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "capability"),
+    [
+        # a defender's object ("monitor for ...", "block ports") must be the whole word: "foreign"
+        # is not "for", "portals" not "ports"
+        ("Peru's intelligence service monitors foreign journalists in Lima.", "surveillance"),
+        ("Chile's regulator blocked independent news portals during the vote.", "censorship"),
+    ],
+)
+def test_a_defenders_object_is_a_whole_word(text: str, capability: str) -> None:
+    assert capability in get_matchers().features(text).capabilities
+
+
+@pytest.mark.parametrize(
+    ("text", "capability"),
+    [
+        ("Administrators should monitor for unusual logins.", "surveillance"),
+        ("The team blocked ports 445 and 139 at the border.", "censorship"),
+    ],
+)
+def test_a_defenders_object_still_denies(text: str, capability: str) -> None:
+    assert capability not in get_matchers().features(text).capabilities
+
+
+@pytest.mark.parametrize(
     ("alias", "code"),
     [
         ("Hong Kong", "CHN"),
