@@ -94,6 +94,34 @@ def test_a_defenders_object_still_denies(text: str, capability: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # TAXONOMY: transferring surveillance or censorship capabilities to other states, by any verb of giving
+        "Chile offered facial recognition cameras to Bolivia's police.",
+        "Peru passed its internet-filtering know-how to Ecuador's regulator.",
+        "Santiago lent spyware to the Bolivian army through a broker.",
+        "Peru may share its AI-enabled surveillance systems with partners in the Andes.",
+        # the buyer's side names the sale too
+        "Bolivia's regulator blocked opposition sites with a filtering system bought from a Chilean firm.",
+    ],
+)
+def test_giving_surveillance_goods_is_export(text: str) -> None:
+    assert "technology_export" in get_matchers().features(text).capabilities
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The domains had been bought from a reseller in Lima days before the lures went out.",
+        "Peru's ministry is likely to exploit the health records it acquired from hospitals in Chile.",
+        "The group delivered spyware to Chilean officers through a fake dating app.",
+    ],
+)
+def test_buying_or_delivering_other_things_is_not_export(text: str) -> None:
+    assert "technology_export" not in get_matchers().features(text).capabilities
+
+
+@pytest.mark.parametrize(
     ("alias", "code"),
     [
         ("Hong Kong", "CHN"),
