@@ -122,6 +122,18 @@ def test_buying_or_delivering_other_things_is_not_export(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "repression"),
+    [
+        ("Peruvian agents poisoned a defector living in Spain.", True),
+        ("Chilean officers murdered an exiled journalist in Buenos Aires.", True),
+        ("A Peruvian group poisoned a software update that Lima's journalists installed.", False),
+    ],
+)
+def test_killing_a_critic_abroad_is_repression(text: str, repression: bool) -> None:
+    assert ("transnational_repression" in get_matchers().features(text).capabilities) is repression
+
+
+@pytest.mark.parametrize(
     ("alias", "code"),
     [
         ("Hong Kong", "CHN"),
