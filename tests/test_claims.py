@@ -729,6 +729,34 @@ def test_the_hidden_role_head_is_averaged_with_the_linear_one_and_saved_without_
     assert np.allclose(linear_only.role_probs(x), linear, atol=1e-6)
 
 
+def test_hidden_role_heads_of_several_seeds_are_averaged(tmp_path) -> None:
+    import numpy as np
+
+    from pipeline.claims.model import load_heads, softmax
+    from pipeline.claims.signals import ROLES
+    from pipeline.claims.train import _side_by_side
+
+    rng = np.random.default_rng(2)
+    f32 = np.float32
+    m, h, r = 4, 3, len(ROLES)
+    fits = [
+        (rng.normal(size=(m, h)), rng.normal(size=h), rng.normal(size=(h, r)), rng.normal(size=r)) for _ in range(3)
+    ]
+    w1, b1, w2, b2 = (a.astype(f32) for a in _side_by_side(fits))
+    assert w1.shape == (m, 3 * h) and w2.shape == (3, h, r) and b2.shape == (3, r)
+    heads = _small_heads(
+        3, m, role_w=rng.normal(size=(m, r)).astype(f32), role_w1=w1, role_b1=b1, role_w2=w2, role_b2=b2
+    )
+    x = rng.random((5, m)).astype(f32)
+    linear = softmax(x @ heads.role_w)
+    each = [softmax(np.maximum(x @ a + b, 0) @ c + d) for a, b, c, d in fits]
+    assert np.allclose(heads.role_probs(x), (linear + sum(each) / 3) / 2, atol=1e-5)
+    heads.save(tmp_path / "h.npz", tmp_path / "h.json")
+    assert np.allclose(
+        load_heads(tmp_path / "h.npz", tmp_path / "h.json").role_probs(x), heads.role_probs(x), atol=1e-6
+    )
+
+
 def test_the_hidden_capability_head_is_averaged_with_the_linear_one_and_saved_without_pickle(tmp_path) -> None:
     import numpy as np
 

@@ -11,6 +11,8 @@ Three heads, trained by `python -m pipeline.claims.train` from eval/claims/label
 - role (7 classes) of each candidate mention over its parse-context features: a linear head,
   averaged with a head of one hidden ReLU layer (role_w1, role_b1, role_w2, role_b2) when the
   heads were trained with `role_hidden`.
+A hidden head may be the mean of K such heads fit from K seeds (train.Config.role_seeds and
+cap_seeds), stored as one: their first layers side by side, their output layers stacked.
 Weights live in data/heads.npz (arrays) and data/heads.json (vocabularies, thresholds, the hash
 of the training data); no pickle.
 """
@@ -142,15 +144,17 @@ class Heads:
     cap_threshold: float
     actor_threshold: float
     meta: dict[str, Any]
-    role_w1: np.ndarray | None = None  # (M, H): the hidden-layer role head, if there is one
-    role_b1: np.ndarray | None = None  # (H,)
-    role_w2: np.ndarray | None = None  # (H, R)
-    role_b2: np.ndarray | None = None  # (R,)
-    cap_w1: np.ndarray | None = None  # (V, H): the hidden-layer capability head, if there is one
-    cap_p1: np.ndarray | None = None  # (C * P, H)
-    cap_b1: np.ndarray | None = None  # (H,)
-    cap_w2: np.ndarray | None = None  # (H, C)
-    cap_b2: np.ndarray | None = None  # (C,)
+    # the hidden-layer heads, if there are: K heads of H units each, fit from K seeds and averaged
+    # (their first layers side by side; K = 1 may also be written without its axis: (H, R), (R,))
+    role_w1: np.ndarray | None = None  # (M, K * H)
+    role_b1: np.ndarray | None = None  # (K * H,)
+    role_w2: np.ndarray | None = None  # (K, H, R)
+    role_b2: np.ndarray | None = None  # (K, R)
+    cap_w1: np.ndarray | None = None  # (V, K * H)
+    cap_p1: np.ndarray | None = None  # (C * P, K * H)
+    cap_b1: np.ndarray | None = None  # (K * H,)
+    cap_w2: np.ndarray | None = None  # (K, H, C)
+    cap_b2: np.ndarray | None = None  # (K, C)
 
     def capability_probs(self, x: np.ndarray | Rows, pairs: np.ndarray) -> np.ndarray:
         """(n, C) probabilities; x is (n, V) or its sparse rows, pairs (n, C, P)."""
@@ -162,7 +166,7 @@ class Heads:
                 return p
             flat = pairs.reshape(len(pairs), -1)
             h = np.maximum(_dot(x, w1) + flat @ p1 + b1, 0.0)
-            return (p + sigmoid(np.nan_to_num(h @ w2 + b2))) / 2
+            return (p + sigmoid(np.nan_to_num(_per_head(h, w2, b2))).mean(axis=1)) / 2
 
     def stance_probs(self, x: np.ndarray | Rows) -> np.ndarray:
         with _quiet():
@@ -175,7 +179,7 @@ class Heads:
             if self.role_w1 is None or self.role_b1 is None or self.role_w2 is None or self.role_b2 is None:
                 return p
             h = np.maximum(m @ self.role_w1 + self.role_b1, 0.0)
-            return (p + softmax(np.nan_to_num(h @ self.role_w2 + self.role_b2))) / 2
+            return (p + softmax(np.nan_to_num(_per_head(h, self.role_w2, self.role_b2))).mean(axis=1)) / 2
 
     def arrays(self) -> dict[str, np.ndarray]:
         linear = ("cap_shared", "cap_w", "cap_u", "cap_b", "stance_w", "stance_b", "role_w", "role_b")
@@ -201,6 +205,14 @@ class Heads:
             "mention_features": sorted(self.ment_index, key=self.ment_index.__getitem__),
         }
         meta.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _per_head(h: np.ndarray, w2: np.ndarray, b2: np.ndarray) -> np.ndarray:
+    """(n, K, out) outputs of K hidden heads whose units lie side by side in `h` (n, K * H): `w2` is
+    (K, H, out) and `b2` (K, out), or (H, out) and (out,) for a single head."""
+    w2 = w2.reshape(-1, *w2.shape[-2:])
+    k, width = w2.shape[0], w2.shape[1]
+    return np.einsum("nkh,kho->nko", h.reshape(len(h), k, width), w2) + b2.reshape(k, -1)
 
 
 def _dot(x: np.ndarray | Rows, w: np.ndarray) -> np.ndarray:
