@@ -115,6 +115,9 @@ def test_giving_surveillance_goods_is_export(text: str) -> None:
         "The domains had been bought from a reseller in Lima days before the lures went out.",
         "Peru's ministry is likely to exploit the health records it acquired from hospitals in Chile.",
         "The group delivered spyware to Chilean officers through a fake dating app.",
+        # what surveillance yields is no surveillance good
+        "Peru's police shared surveillance footage of the marchers with Bolivian officers.",
+        "Chile would not pass facial recognition data on exiles to Lima.",
     ],
 )
 def test_buying_or_delivering_other_things_is_not_export(text: str) -> None:
