@@ -3,10 +3,9 @@
     python -m pipeline.claims.train            # select on train (dev figures), ship on every split
     python -m pipeline.claims.train --check    # train again and compare with the shipped weights
 
-Deterministic: features are counted in a fixed order, weights start at zero (the hidden layers
-of the role and capability heads from generators seeded with SEED + 2k and SEED + 2k + 1, one per
-head of the ensemble), and full-batch
-Adam runs a fixed number of steps, so a rerun gives the same weights and figures.
+Deterministic: features are counted in a fixed order, weights start at zero (the k-th hidden
+layer of the role and capability heads from generators seeded with SEED + 2k and SEED + 2k + 1),
+and full-batch Adam runs a fixed number of steps, so a rerun gives the same weights and figures.
 
 The shipped heads are fit on every labelled split (train, dev and test): fitting on more
 publishers helps most on reports nobody labelled (heads fit on train + test instead of train
@@ -228,6 +227,8 @@ class Config:
     # corpus rows 0.718 / 0.739, 0.740 / 0.747; capabilities higher on ten of thirteen invented
     # development sets
     cap_hidden: int = 32
+    cap_lr: float = 0.01  # its Adam step, as the role head's
+    l2_cap_hidden: float = 5e-3  # as the role head's hidden layer (not tuned)
     # the hidden heads are fit from this many seeds each, their probabilities averaged
     # (model._per_head): one refit of a single hidden role head moved role accuracy by 0.01-0.02 on
     # development sets. Role head 1 -> 3 seeds (capability head 1, same data and rules): grouped CV
@@ -237,8 +238,6 @@ class Config:
     # 3: CV and development figures within 0.005 of these, at twice the weights (24 MB) and training time
     role_seeds: int = 3
     cap_seeds: int = 1
-    cap_lr: float = 0.01  # its Adam step, as the role head's
-    l2_cap_hidden: float = 5e-3  # as the role head's hidden layer (not tuned)
 
 
 def featurise(rows: list[dict[str, Any]]) -> list[Analysed]:
