@@ -651,7 +651,7 @@ def names_only(a: Analysed) -> bool:
         kids = {c.dep_ for c in root.children}
         if kids & {"xcomp", "ccomp", "advcl", "conj"}:
             return False
-        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = _subjects(root)
         if not subjects or any(s.i not in named for s in subjects):
             return False  # the party named is the subject, not "Beijing's promotion of ..."
         lemma = root.lemma_.lower()
@@ -957,6 +957,11 @@ def main_clauses(doc: Any) -> list[Any]:
     return heads
 
 
+def _subjects(verb: Any) -> list[Any]:
+    """The subjects of a verb, active or passive."""
+    return [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+
+
 def _verb_of(token: Any) -> Any:
     """The verb whose clause holds `token` (the main verb for an auxiliary; the root when none)."""
     for t in [token, *token.ancestors]:
@@ -1022,8 +1027,7 @@ def _contradicts_named(head: Any, named: set[int]) -> bool:
         c.dep_ == "cc" and c.lower_ in ("but", "yet") and c.i < head.i for c in (*head.children, *head.head.children)
     ):
         return False
-    subjects = [c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return any(named & {t.i for t in c.subtree} for c in subjects)
+    return any(named & {t.i for t in c.subtree} for c in _subjects(head.head))
 
 
 # words by which a subject stands for, or belongs to, the parties named before it
@@ -1382,10 +1386,10 @@ def denies_every_actor(a: Analysed) -> bool:
     for h in heads:
         if h.i in reach:
             continue
-        subjects = [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = _subjects(h)
         contrasted = _contradicts_named(h, named)
         if contrasted:
-            subjects += [c for v in _reported(h) if v is not h for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+            subjects += [c for v in _reported(h) if v is not h for c in _subjects(v)]
         if any(_stands_for_actor(c, contrasted) for c in subjects):
             return False
     return all(span.root.i in reach for span in acting)
@@ -1412,7 +1416,7 @@ def third_party_reports(a: Analysed) -> bool:
         lemma = verb.lemma_.lower()
         if lemma not in _TELLS and lemma not in _ATTRIBUTES:
             continue
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = _subjects(verb)
         if not subjects or any(s.lower_ in _FIRST_PERSON for s in subjects) or _negated_verb(verb):
             continue
         if subjects[0].dep_ == "nsubjpass" and not any(c.dep_ == "agent" for c in verb.children):
