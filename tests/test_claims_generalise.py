@@ -1384,3 +1384,48 @@ def test_an_acronym_is_an_outlet_beside_a_broadcaster_noun_another_outlet_or_a_v
     assert first("the state broadcaster CCTV showed it") and first("RT later aired the clip.")
     assert not first("RT @minister: the vote is rigged") and not first("CCTV showed the suspect.")
     assert not first("ordinary CCTV with no face recognition")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        # a clause that says what a state is, beside a denial of its act, asserts no act
+        ("Peru is the most capable state in the region, yet nothing suggests Lima has hacked its neighbours.", []),
+        ("Chilean cameras are common in La Paz, but we found no evidence that Bolivia uses them on exiles.", []),
+        # a clause of being that governs a verb of its own still tells of an act
+        ("We do not assess that Peru has used deepfakes, but Lima is likely to adopt them for propaganda.", ["PER"]),
+    ],
+)
+def test_a_clause_of_being_beside_a_denial_asserts_no_act(text: str, actors: list[str]) -> None:
+    assert tag_text(text)["actors"] == actors
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quito's role in the DDoS attacks on Lima remains unproven.",
+        "Chilean involvement in the hack of the Peruvian ministry remains unverified, officials said.",
+        "Any link between the phishing wave and Bolivian intelligence is still unconfirmed.",
+    ],
+)
+def test_a_role_or_link_left_unproven_is_denied(text: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == [] and out["capabilities"] == [] and out["stance"] == "negated"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        # the subject of "is a target of" or "is a victim of" is on the receiving end
+        ("Peru is a frequent target of Chilean phishing campaigns.", {"Peru": "target", "Chilean": "actor"}),
+        ("Bolivia has long been a victim of Chilean hacking.", {"Bolivia": "victim", "Chilean": "actor"}),
+        ("Ecuador remains a favourite target of Peruvian disinformation.", {"Ecuador": "target", "Peruvian": "actor"}),
+        # not where the sentence says it was no target
+        ("No Peruvian ministry was the intended target, but two installed the bad update.", {"Peruvian": "victim"}),
+    ],
+)
+def test_the_subject_of_a_target_or_victim_noun_is_acted_on(text: str, roles: dict[str, str]) -> None:
+    assert _roles(tag_text(text)) == roles

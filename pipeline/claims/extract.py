@@ -208,7 +208,9 @@ _DENIAL = re.compile(
     r"|^\W*(?:at no (?:point|time)|in no case|none of|not one of|not a single one of)\b"
     # "ruled out Iranian involvement", but not "cannot rule out" or "does not rule out"
     r"|(?<!not )(?<!n't )(?<!cannot )(?<!yet )(?<!never )(?<!neither can )(?<!nor can )\brul(?:e|es|ed|ing) out\b"
-    r"|\b(?:claims?|allegations?|accusations?|reports?)\b[^.;]{0,120}?\b(?:remains?|are|is|were|was|proved|proven)"
+    # "claims that ... remain unverified", "Quito's role in the attacks remains unproven"
+    r"|\b(?:claims?|allegations?|accusations?|reports?|role|involvement|complicity|responsibility|links?|ties)\b"
+    r"[^.;]{0,120}?\b(?:remains?|are|is|were|was|proved|proven)"
     r" (?:still |so far |entirely |largely )?['‘\"“]?(?:unverified|unconfirmed|unsubstantiated|unproven|unfounded|"
     r"baseless|fabricated|groundless|untrue|false|a fabrication|lies)\b"
     r"|\b(?:been|was|were|is|are) (?:\w+ly )?debunked\b"
@@ -1055,6 +1057,19 @@ def _stands_for_actor(subject: Any, contradicts: bool) -> bool:
     return _refers_to_actor(subject) or (contradicts and _owned(subject))
 
 
+# verbs of being and having: a clause of them with no act word in it says what its subject is
+_STATIVE = frozenset({"be", "have"})
+
+
+def _stative(verb: Any, clause: set[int], triggers: set[int]) -> bool:
+    """A clause of being or having with no act word and no other verb in it ("is likely to adopt
+    ..." governs one)."""
+    if verb.lemma_.lower() not in _STATIVE or triggers & clause:
+        return False
+    doc = verb.doc
+    return not any(doc[i].pos_ == "VERB" and doc[i].dep_ not in ("amod", "compound") for i in clause if i != verb.i)
+
+
 def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     """Tokens that carry the sentence's acts: its capability triggers and every main clause (or the
     clause a reporting verb reports) whose subject or agent names a candidate ("Hong Kong police,
@@ -1062,12 +1077,15 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     ..."); the root (or what it reports) when there is none. A trigger in a further main clause that
     names nobody ("..., and malware is offered for sale") is no act of the sentence's actors."""
     named = _named_tokens(a)
+    triggers = set(a.triggers)
     acting: set[int] = set()
     for h in heads:
         contrasted = _contradicts_named(h, named)
         for v in _reported(h):
             if v.lemma_.lower() in _SPEECH:
                 continue
+            if _stative(v, _coverage(v, heads), triggers):
+                continue  # "India is the most capable state ..., yet nothing suggests ...": what it is
             holders = [v, v.head] if v.dep_ == "xcomp" else [v]
             subjects = [c for x in holders for c in x.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
             if any(_stands_for_actor(c, contrasted) or named & {t.i for t in c.subtree} for c in subjects):

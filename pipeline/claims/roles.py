@@ -274,7 +274,20 @@ def acted_on(token: Token) -> str | None:
         return "target"  # the same caption parsed as a finite verb with a "by" agent
     if tok.dep_ == "nsubj" and _lemma(tok.head) in _SUFFER_VERBS:
         return "victim"
+    denied = any(c.dep_ == "neg" for c in tok.head.children) or any(c.lower_ == "no" for c in tok.children)
+    if tok.dep_ == "nsubj" and _lemma(tok.head) in _COPULAS and not denied:
+        # "Manila is a frequent target of Chinese coast guard messaging", "Beijing is itself a
+        # victim of hacking": what the subject is said to be ("no department was the intended
+        # target" is not)
+        said = next((c for c in tok.head.children if c.dep_ == "attr"), None)
+        if said is not None and _lemma(said) in _RECEIVING_NOUNS:
+            return _RECEIVING_NOUNS[_lemma(said)]
     return None
+
+
+# Verbs that say what their subject is, and the nouns that put it on the receiving end
+_COPULAS = frozenset("be remain become".split())
+_RECEIVING_NOUNS = {"target": "target", "victim": "victim", "focus": "target", "object": "target"}
 
 
 # Nouns that name a hostile act itself (not its tools, products or victims).
@@ -289,6 +302,13 @@ def qualifies_the_act(token: Token, trigger_tokens: set[int]) -> bool:
     "Russia's disinformation", "Iranian hacking" (TAXONOMY: the adjective names who acts), unlike
     "Chinese surveillance cameras", "a Malaysian database" or "anti-Russian propaganda"."""
     act = token.head
+    if act.i != token.i and _lemma(act) in _CAMPAIGN_NOUNS:
+        # "Chilean phishing campaigns", "Russian influence operations": the act word qualifies the
+        # campaign beside the mention
+        act = next(
+            (c for c in act.children if c.dep_ in ("amod", "compound") and c.i > token.i and _lemma(c) in _ACT_WORDS),
+            act,
+        )
     return (
         token.dep_ in ("amod", "compound", "poss")
         and act.i != token.i
@@ -296,6 +316,10 @@ def qualifies_the_act(token: Token, trigger_tokens: set[int]) -> bool:
         and _lemma(act) in _ACT_WORDS
         and not token.lower_.startswith(("anti", "pro-", "counter"))
     )
+
+
+# Nouns of a sustained act that an act word names ("phishing campaign", "influence operation")
+_CAMPAIGN_NOUNS = frozenset("campaign operation wave effort activity".split())
 
 
 def subject_of_an_act(token: Token, trigger_tokens: set[int]) -> bool:
