@@ -1429,3 +1429,46 @@ def test_a_role_or_link_left_unproven_is_denied(text: str) -> None:
 )
 def test_the_subject_of_a_target_or_victim_noun_is_acted_on(text: str, roles: dict[str, str]) -> None:
     assert _roles(tag_text(text)) == roles
+
+
+@pytest.mark.parametrize(
+    ("capital", "code"),
+    [("La Paz", "BOL"), ("Nicosia", "CYP"), ("Valletta", "MLT"), ("Dili", "TLS"), ("Honiara", "SLB"), ("Suva", "FJI")],
+)
+def test_a_capital_names_its_state(capital: str, code: str) -> None:
+    # a capital stands for its government ("Bolivian exiles said La Paz pressured their families")
+    (m,) = [m for m in get_matchers().mentions(f"Exiles said {capital} pressured their families.")]
+    assert (m.text, m.alias.code) == (capital, code)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an estimative opener with no comma before its subject: the state still acts
+        "In our judgement Lima is very unlikely to use destructive cyber attacks against Chile's power grid.",
+        "In our assessment Lima has hacked Chilean ministries.",
+        "In our view Lima will likely spread forged letters to discredit Chilean officials.",
+    ],
+)
+def test_an_opener_without_its_comma_leaves_the_subject_acting(text: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == ["PER"] and _roles(out)["Lima"] == "actor"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        # a firm its state owns acts for the state when it sells or does the act
+        ("A Chilean state-owned company sold spyware to Bolivia's police.", {"Chilean": "actor"}),
+        ("Bolivia bought face recognition cameras from a Peruvian state firm.", {"Peruvian": "actor"}),
+        # a private firm does not, nor a state firm that buys or receives
+        ("A Chilean company sold spyware to Bolivia's police.", {"Chilean": "vendor"}),
+        ("A Chilean firm sold a filtering system to a Bolivian state telecom.", {"Bolivian": "other"}),
+        ("Lima paid for a Bolivian state telecom's purchase of interception gear.", {"Bolivian": "other"}),
+    ],
+)
+def test_a_state_owned_firm_that_sells_acts_for_its_state(text: str, roles: dict[str, str]) -> None:
+    got = _roles(tag_text(text))
+    assert {k: got[k] for k in roles} == roles

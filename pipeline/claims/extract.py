@@ -47,6 +47,7 @@ from pipeline.claims.roles import (
     receives_only,
     ruled_out,
     speaks_of,
+    state_owned_firm,
     subject_of_an_act,
     takes_down_crime,
     tokens_in,
@@ -388,9 +389,16 @@ class Analysed:
         return self.stance == "negated" or self.denies or self._form_asserts_nothing
 
 
+# "In our judgement Beijing is ...": without its comma the parser takes the subject for part of the
+# opener ("judgement Beijing"), and the state for where the judgement is
+_OPENER = re.compile(
+    r"^(\W*in (?:our|my|the) (?:judge?ment|assessment|view|estimation|opinion|analysis))\s(?=[A-Z])", re.IGNORECASE
+)
+
+
 def _normalise(sentence: str) -> str:
     # same length as the original, so parse offsets are sentence offsets
-    return sentence.replace("\n", " ").replace("\t", " ")
+    return _OPENER.sub(r"\1,", sentence.replace("\n", " ").replace("\t", " "))
 
 
 def _parse(texts: Sequence[str]) -> Iterable[Any]:
@@ -728,6 +736,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     # the sentence pins on the state is its act, whatever the heads' doubt
                     c.role = "actor"
                     _assert_capabilities(a, pinned)
+                elif c.role in ("vendor", "other") and a.capabilities and state_owned_firm(span.root):
+                    c.role = "actor"  # "a Chilean state-owned company sold spyware to ...": the state's own firm
                 elif (hit := acted_on(span.root)) is not None:
                     c.role = hit  # on the receiving end in the parse: "sabotage Iran's programme"
                 elif c.role == "actor" and c.mention.alias.kind == "state" and owns_a_thing(span.root, a.triggers):

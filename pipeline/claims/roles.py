@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.claims.lexicon import (
@@ -1117,3 +1119,25 @@ def answerable_for(token: Token) -> Token | None:
         if k.dep_ == "attr" and k.left_edge.lower_ == "behind":
             return k  # "were behind 72 percent of ...", parsed with "behind" inside the number
     return None
+
+
+# Businesses: owned by the state, they are an organ of it ("a Chilean state-owned company sold ...")
+_FIRMS = frozenset(
+    "company firm vendor exporter enterprise corporation conglomerate contractor supplier bank telecom operator".split()
+)
+_OWNED_BY_STATE = re.compile(r"\b(?:state|government)[- ](?:owned|run|controlled)\b|\bstate$")
+
+
+def state_owned_firm(token: Token) -> bool:
+    """The mention qualifies a business its state owns that acts or sells: "a Chilean state-owned
+    company sold ...", "bought from a Peruvian state firm"; not "a Chilean company"."""
+    head = phrase_head(token, ("conj",))
+    if head.dep_ not in ("amod", "compound", "poss", "nmod"):
+        return False
+    firm = head.head
+    if not _is_one_of(firm, _FIRMS):
+        return False
+    # the firm does the act or sells ("bought from a Chilean state firm"), not buys or receives
+    # ("installed a filtering system for Bolivia's state operator")
+    seller = firm.dep_ == "nsubj" or (firm.dep_ == "pobj" and firm.head.lower_ == "from")
+    return seller and bool(_OWNED_BY_STATE.search(firm.doc[head.i + 1 : firm.i].text.lower()))
