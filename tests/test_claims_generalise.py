@@ -1472,3 +1472,17 @@ def test_an_opener_without_its_comma_leaves_the_subject_acting(text: str) -> Non
 def test_a_state_owned_firm_that_sells_acts_for_its_state(text: str, roles: dict[str, str]) -> None:
     got = _roles(tag_text(text))
     assert {k: got[k] for k in roles} == roles
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ecuador's government has yet to be tied to the bot network.",
+        "Peru has yet to be publicly linked to the hack of the Chilean senate.",
+        "The ministry said it had no knowledge of any Bolivian surveillance of exiles in Santiago.",
+    ],
+)
+def test_an_act_not_yet_tied_to_a_state_or_unknown_to_it_is_denied(text: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == [] and out["capabilities"] == [] and out["stance"] == "negated"

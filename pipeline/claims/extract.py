@@ -198,6 +198,10 @@ _DENIAL = re.compile(
     r"(?:any )?(?:signs?|traces?|evidence|indications?|hallmarks?)\b"
     r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
     r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
+    # "has yet to be tied to the bot network", "said it had no knowledge of any ..."
+    r"|\byet to be (?:publicly |conclusively |formally |firmly |credibly )?"
+    r"(?:tied|linked|connected|attributed|traced)\b"
+    r"|\b(?:had|has|have|having) no knowledge of any\b"
     r"|\black(?:s|ed|ing)?(?: of)? (?:any |the |hard |clear |firm |sufficient |enough )?"
     r"(?:evidence|proof|information)\b"
     # "has so far refrained from hack-and-leak operations" (not "will not refrain from")
