@@ -20,7 +20,7 @@ SENTENCES = [
     "The peruvian embassy in Santiago denied that its staff followed the journalists.",
     "Lima's cyber unit, trained by advisers from the U.S., watched exiles in Madrid.",
     "A report by the chilean government blamed the outage on a botched update.",
-    "Accounts posing as Bolivians spread forged ballots before the vote in La Paz.",
+    "Accounts posing as Bolivians spread forged ballots before the vote in Cochabamba.",
     "The Ministry of the Interior of peru bought cameras from a firm in Shenzhen.",
     "Operation Andes targeted the mail servers of three ministries.",
 ]
