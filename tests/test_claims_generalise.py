@@ -1007,6 +1007,13 @@ def test_the_party_a_denial_is_about_is_its_actor_without_a_claim() -> None:
         "The accounts posed as farmers to spread fabricated stories, but we found no link to the Kazakh government.",
         "There is no evidence that the Nigerian authorities ordered the blackout; a cut fibre line caused it.",
         "We know of no case in which the Tajik security service abducted a critic in Austria.",
+        # a role or link left unproven, an act not yet tied to the state or unknown to it
+        "Quito's role in the DDoS attacks on Lima remains unproven.",
+        "Chilean involvement in the hack of the Peruvian ministry remains unverified, officials said.",
+        "Any link between the phishing wave and Bolivian intelligence is still unconfirmed.",
+        "Ecuador's government has yet to be tied to the bot network.",
+        "Peru has yet to be publicly linked to the hack of the Chilean senate.",
+        "The ministry said it had no knowledge of any Bolivian surveillance of exiles in Santiago.",
     ],
 )
 def test_a_denial_of_every_actor_is_no_claim(text: str) -> None:
@@ -1403,20 +1410,6 @@ def test_a_clause_of_being_beside_a_denial_asserts_no_act(text: str, actors: lis
 
 @pytest.mark.model
 @pytest.mark.parametrize(
-    "text",
-    [
-        "Quito's role in the DDoS attacks on Lima remains unproven.",
-        "Chilean involvement in the hack of the Peruvian ministry remains unverified, officials said.",
-        "Any link between the phishing wave and Bolivian intelligence is still unconfirmed.",
-    ],
-)
-def test_a_role_or_link_left_unproven_is_denied(text: str) -> None:
-    out = tag_text(text)
-    assert out["actors"] == [] and out["capabilities"] == [] and out["stance"] == "negated"
-
-
-@pytest.mark.model
-@pytest.mark.parametrize(
     ("text", "roles"),
     [
         # the subject of "is a target of" or "is a victim of" is on the receiving end
@@ -1472,17 +1465,3 @@ def test_an_opener_without_its_comma_leaves_the_subject_acting(text: str) -> Non
 def test_a_state_owned_firm_that_sells_acts_for_its_state(text: str, roles: dict[str, str]) -> None:
     got = _roles(tag_text(text))
     assert {k: got[k] for k in roles} == roles
-
-
-@pytest.mark.model
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Ecuador's government has yet to be tied to the bot network.",
-        "Peru has yet to be publicly linked to the hack of the Chilean senate.",
-        "The ministry said it had no knowledge of any Bolivian surveillance of exiles in Santiago.",
-    ],
-)
-def test_an_act_not_yet_tied_to_a_state_or_unknown_to_it_is_denied(text: str) -> None:
-    out = tag_text(text)
-    assert out["actors"] == [] and out["capabilities"] == [] and out["stance"] == "negated"
