@@ -1075,10 +1075,13 @@ def _stands_for_actor(subject: Any, contradicts: bool) -> bool:
 _STATIVE = frozenset({"be", "have"})
 
 
-def _stative(verb: Any, clause: set[int], triggers: set[int]) -> bool:
+def _stative(verb: Any, heads: list[Any], triggers: set[int]) -> bool:
     """A clause of being or having with no act word and no other verb in it ("is likely to adopt
     ..." governs one)."""
-    if verb.lemma_.lower() not in _STATIVE or triggers & clause:
+    if verb.lemma_.lower() not in _STATIVE:
+        return False  # most verbs: no need to find their clause
+    clause = _coverage(verb, heads)
+    if triggers & clause:
         return False
     doc = verb.doc
     return not any(doc[i].pos_ == "VERB" and doc[i].dep_ not in ("amod", "compound") for i in clause if i != verb.i)
@@ -1098,7 +1101,7 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
         for v in _reported(h):
             if v.lemma_.lower() in _SPEECH:
                 continue
-            if _stative(v, _coverage(v, heads), triggers):
+            if _stative(v, heads, triggers):
                 continue  # "India is the most capable state ..., yet nothing suggests ...": what it is
             holders = [v, v.head] if v.dep_ == "xcomp" else [v]
             subjects = [c for x in holders for c in x.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]

@@ -276,14 +276,14 @@ def acted_on(token: Token) -> str | None:
         return "target"  # the same caption parsed as a finite verb with a "by" agent
     if tok.dep_ == "nsubj" and _lemma(tok.head) in _SUFFER_VERBS:
         return "victim"
-    denied = any(c.dep_ == "neg" for c in tok.head.children) or any(c.lower_ == "no" for c in tok.children)
-    if tok.dep_ == "nsubj" and _lemma(tok.head) in _COPULAS and not denied:
+    if tok.dep_ == "nsubj" and _lemma(tok.head) in _COPULAS:
         # "Manila is a frequent target of Chinese coast guard messaging", "Beijing is itself a
         # victim of hacking": what the subject is said to be ("no department was the intended
         # target" is not)
         said = next((c for c in tok.head.children if c.dep_ == "attr"), None)
-        if said is not None and _lemma(said) in _RECEIVING_NOUNS:
-            return _RECEIVING_NOUNS[_lemma(said)]
+        denied = any(c.dep_ == "neg" for c in tok.head.children) or any(c.lower_ == "no" for c in tok.children)
+        if said is not None and not denied:
+            return _RECEIVING_NOUNS.get(_lemma(said))
     return None
 
 
