@@ -1465,3 +1465,53 @@ def test_an_opener_without_its_comma_leaves_the_subject_acting(text: str) -> Non
 def test_a_state_owned_firm_that_sells_acts_for_its_state(text: str, roles: dict[str, str]) -> None:
     got = _roles(tag_text(text))
     assert {k: got[k] for k in roles} == roles
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        # the party something is attributed or tied to is no sign that the sentence tells of an act
+        ("We attribute the GoldenFox loader to Kimsuky with moderate confidence, because it reuses a key.", []),
+        ("The toolset belongs to Volt Typhoon, an attribution we make with moderate confidence.", []),
+        # a subject tied to a state still acts for it
+        ("Hackers tied to Peru's army took over a Chilean broadcaster's website and posted fake news.", ["PER"]),
+    ],
+)
+def test_what_an_attribution_names_does_not_make_the_sentence_assert_an_act(text: str, actors: list[str]) -> None:
+    assert tag_text(text)["actors"] == actors
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a denied act is negated although the heads assert no capability (GUIDE, adjudication rule 2)
+        "Bolivia's telecoms ministry said it had never purchased Pegasus, despite invoices showing a meeting with NSO.",
+        "The Peruvian embassy in Santiago said it has never gathered information on Peruvian students in Chile.",
+    ],
+)
+def test_a_denied_act_with_no_capability_is_negated(text: str) -> None:
+    out = tag_text(text)
+    assert out["capabilities"] == [] and out["stance"] == "negated"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "capability"),
+    [
+        # a negation after a semicolon does not reach the clause before it
+        (
+            "A DDoS flood knocked the Chilean senate's website offline for six hours; no group has claimed it.",
+            "cyber_attack",
+        ),
+        (
+            "Hackers stole the voter rolls of two Peruvian provinces from the electoral office; investigators have not "
+            "identified who did it.",
+            "cyber_espionage",
+        ),
+    ],
+)
+def test_a_negation_after_a_semicolon_leaves_the_act_before_it(text: str, capability: str) -> None:
+    out = tag_text(text)
+    assert capability in out["capabilities"] and out["stance"] != "negated"

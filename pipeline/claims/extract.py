@@ -554,14 +554,24 @@ def _may_rescue(a: Analysed, heads: Heads) -> bool:
 _COPULAS = frozenset({"be", "remain", "become", "seem"})
 
 
+# "attributes this activity to APT40", "tied to the Chinese Ministry of Public Security", "Kimsuky
+# is also tracked as Emerald Sleet": the party something is put down to, or a name it goes by
+_PUT_DOWN_TO = frozenset({"to", "as"})
+
+
 def _described(a: Analysed, m: Mention) -> bool:
     """The mention is the subject of a copula ("APT28 is one of ...", "the group remains
-    active"): the sentence describes it, it does not say it acts."""
+    active"), the subject of a passive ("Gamaredon was linked to ..."), or what something is
+    attributed or tied to or known as: the sentence describes it, it does not say it acts."""
     span = tokens_in(a.doc, m.start, m.end) if a.doc is not None else None
     if span is None:
         return False
     tok = phrase_head(span.root)
-    return tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _COPULAS
+    if tok.dep_ == "pobj" and tok.head.lower_ in _PUT_DOWN_TO:
+        # not the state of a subject tied to it: "Hackers tied to the GRU took over ..."
+        tie = tok.head.head
+        return not (tie.dep_ == "acl" and tie.head.dep_ == "nsubj")
+    return tok.dep_ == "nsubjpass" or (tok.dep_ == "nsubj" and tok.head.lemma_.lower() in _COPULAS)
 
 
 def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
@@ -786,7 +796,7 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
         if a.capabilities and negated:
             a.capabilities = []
             a.stance = "negated"
-        elif not a.capabilities and a.stance == "none" and not a.asserts_nothing and denied:
+        elif not a.capabilities and not a.asserts_nothing and denied:
             # every act word of the sentence is denied ("does not wipe disks"): the head asserting
             # no capability does not make the sentence neutral
             a.stance = "negated"
@@ -1001,9 +1011,14 @@ def _reported(verb: Any) -> list[Any]:
 
 
 def _coverage(verb: Any, heads: list[Any]) -> set[int]:
-    """Tokens a verb's negation reaches: its subtree, less the main clauses coordinated under it
-    and what a factive verb reports."""
+    """Tokens a verb's negation reaches: its subtree, less the main clauses coordinated under it,
+    what a factive verb reports and what comes before a semicolon ahead of the verb ("A DDoS took
+    the site down; no one has claimed it": the parser may hang the first clause on the second's
+    verb)."""
     inside = {t.i for t in verb.subtree}
+    semicolons = [t.i for t in verb.doc[verb.left_edge.i : verb.i] if t.text == ";"]
+    if semicolons:
+        inside = {i for i in inside if i > semicolons[-1]}
     for h in heads:
         if h.i != verb.i and h.i in inside and verb in h.ancestors:
             inside -= {t.i for t in h.subtree}
