@@ -1489,6 +1489,10 @@ def test_what_an_attribution_names_does_not_make_the_sentence_assert_an_act(text
         # a denied act is negated although the heads assert no capability (GUIDE, adjudication rule 2)
         "Bolivia's telecoms ministry said it had never purchased Pegasus, despite invoices showing a meeting with NSO.",
         "The Peruvian embassy in Santiago said it has never gathered information on Peruvian students in Chile.",
+        # a denial that reaches every actor, with no act word ("we found no link to Lima")
+        "Contrary to the rumours, none of the 40 accounts we examined shows any link to the Peruvian state; most were "
+        "run by a marketing agency in Quito.",
+        "Among Andean states, Bolivia alone has not been linked to a takedown of coordinated inauthentic behaviour.",
     ],
 )
 def test_a_denied_act_with_no_capability_is_negated(text: str) -> None:

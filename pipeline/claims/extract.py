@@ -796,9 +796,10 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
         if a.capabilities and negated:
             a.capabilities = []
             a.stance = "negated"
-        elif not a.capabilities and not a.asserts_nothing and denied:
-            # every act word of the sentence is denied ("does not wipe disks"): the head asserting
-            # no capability does not make the sentence neutral
+        elif not a.capabilities and not a.asserts_nothing and (denied or (negated and denies_every_actor(a))):
+            # every act word of the sentence is denied ("does not wipe disks"), or a denial reaches
+            # every actor ("we found no link to Riyadh"): the head asserting no capability does not
+            # make the sentence neutral
             a.stance = "negated"
         elif a.capabilities and states_no_act(a):
             a.capabilities = []  # GUIDE: "X has developed tools", "X poses a threat": an actor, no capability
