@@ -1519,3 +1519,23 @@ def test_a_denied_act_with_no_capability_is_negated(text: str) -> None:
 def test_a_negation_after_a_semicolon_leaves_the_act_before_it(text: str, capability: str) -> None:
     out = tag_text(text)
     assert capability in out["capabilities"] and out["stance"] != "negated"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Consular staff compiled lists of Peruvian activists living in Santiago.", "data_exploitation"),
+        ("Hackers wiped the networks of two Chilean copper firms.", "cyber_attack"),
+        ("Chilean government portals went down under a flood of junk traffic.", "cyber_attack"),
+        ("A new decree lets the ministry block any site that criticises the president.", "censorship"),
+        ("A contractor planted malware on the Bolivian ministry's servers.", "cyber_espionage"),
+    ],
+)
+def test_capability_words_for_lists_wipes_junk_traffic_blocks_and_planted_malware(text: str, code: str) -> None:
+    assert code in get_matchers().capabilities(text, False)
+
+
+def test_a_list_of_devices_is_no_data_exploitation() -> None:
+    assert "data_exploitation" not in get_matchers().capabilities(
+        "Network owners should compile a list of all internet-facing devices.", False
+    )
