@@ -787,7 +787,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                 # otherwise it is where the act happened or what it hit
                 seat = place_role(span.root, a.triggers)
                 c.role = seat or (c.role if c.role in ("target", "victim", "location") else "location")
-        negated = acts_negated(a) or denies_every_actor(a)
+        every = denies_every_actor(a)
+        negated = acts_negated(a) or every
         denied = negated and bool(a.triggers)
         if negated and _estimative_negation(a):
             # "Tehran probably will not conduct ...": the negation is the ICD 203 term `unlikely`,
@@ -796,7 +797,7 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
         if a.capabilities and negated:
             a.capabilities = []
             a.stance = "negated"
-        elif not a.capabilities and not a.asserts_nothing and (denied or (negated and denies_every_actor(a))):
+        elif not a.capabilities and not a.asserts_nothing and (denied or (negated and every)):
             # every act word of the sentence is denied ("does not wipe disks"), or a denial reaches
             # every actor ("we found no link to Riyadh"): the head asserting no capability does not
             # make the sentence neutral
