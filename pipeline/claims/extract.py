@@ -1018,9 +1018,11 @@ def _coverage(verb: Any, heads: list[Any]) -> set[int]:
     the site down; no one has claimed it": the parser may hang the first clause on the second's
     verb)."""
     inside = {t.i for t in verb.subtree}
-    semicolons = [t.i for t in verb.doc[verb.left_edge.i : verb.i] if t.text == ";"]
-    if semicolons:
-        inside = {i for i in inside if i > semicolons[-1]}
+    doc = verb.doc
+    # most sentences hold no semicolon: look for one in the text before walking the tokens
+    cut = max((t.i for t in doc[verb.left_edge.i : verb.i] if t.text == ";"), default=None) if ";" in doc.text else None
+    if cut is not None:
+        inside = {i for i in inside if i > cut}
     for h in heads:
         if h.i != verb.i and h.i in inside and verb in h.ancestors:
             inside -= {t.i for t in h.subtree}
