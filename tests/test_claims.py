@@ -79,6 +79,12 @@ def test_ai_ocr_noise_but_not_names() -> None:
         ("There is a roughly even chance of attacks.", "roughly_even_chance"),
         ("It is highly improbable that they stop.", "very_unlikely"),
         ("The likelihood is remote.", "almost_no_chance"),
+        # the ICD 203 level written the other way round
+        ("The odds are roughly even that Lima will block the site again.", "roughly_even_chance"),
+        ("The chances that Peru hacks the Chilean ministry again before May are roughly even.", "roughly_even_chance"),
+        ("Whether Lima blocks the site again is, in our view, roughly as likely as not.", "roughly_even_chance"),
+        ("A Bolivian cyber command free of army control is a remote prospect.", "almost_no_chance"),
+        ("The two samples are roughly even in size.", None),
         ("The malware uses remote access.", None),
         # TAXONOMY: "more/less likely" is no ICD 203 term; "more likely than not" is
         ("Packing the files makes them less likely to be detected.", None),

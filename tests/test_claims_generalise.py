@@ -1539,3 +1539,48 @@ def test_a_list_of_devices_is_no_data_exploitation() -> None:
     assert "data_exploitation" not in get_matchers().capabilities(
         "Network owners should compile a list of all internet-facing devices.", False
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The accounts used profile photos made with StyleGAN to pose as Chilean students.",
+        "Each video was narrated by a cloned copy of a well-known Peruvian anchor's voice.",
+        "Bolivian police installed 'smart' cameras at every bus terminal in La Paz.",
+        "The app lets Peruvian police scan ID cards and faces at road checkpoints.",
+    ],
+)
+def test_ai_words_for_named_gans_cloned_voices_smart_cameras_and_face_scans(text: str) -> None:
+    assert get_matchers().ai_enabled(text)
+
+
+def test_a_cloned_copy_of_a_voice_is_synthetic_media() -> None:
+    text = "Each video was narrated by a cloned copy of a well-known Peruvian anchor's voice."
+    assert "synthetic_media" in get_matchers().capabilities(text, False)
+
+
+def test_matching_photos_is_no_ai() -> None:
+    assert not get_matchers().ai_enabled("Investigators matched the photos against a list of Chilean exiles.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hackers copied the names, phone numbers and home towns of 2,000 Peruvian students in Chile.",
+        "The intruders took the passport scans of every applicant to the Bolivian consulate.",
+        "A contractor passed the work addresses and employers of 300 Chilean exiles to Lima.",
+    ],
+)
+def test_the_personal_details_of_many_people_are_data_exploitation(text: str) -> None:
+    assert "data_exploitation" in get_matchers().capabilities(text, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Appendix B lists the IP addresses of the servers, current as of 3 May.",
+        "The names of all three Peruvian ministers appear in the report.",
+    ],
+)
+def test_a_date_or_a_few_names_are_no_data_exploitation(text: str) -> None:
+    assert "data_exploitation" not in get_matchers().capabilities(text, False)
