@@ -1012,15 +1012,19 @@ def _reported(verb: Any) -> list[Any]:
     return said or [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
 
 
+def _last_semicolon(doc: Any, start: int, end: int) -> int | None:
+    """The index of the last ";" among the tokens start:end, None if they hold none (the parser
+    may hang the clause before a semicolon on the verb after it)."""
+    return max((t.i for t in doc[start:end] if t.text == ";"), default=None)
+
+
 def _coverage(verb: Any, heads: list[Any]) -> set[int]:
     """Tokens a verb's negation reaches: its subtree, less the main clauses coordinated under it,
     what a factive verb reports and what comes before a semicolon ahead of the verb ("A DDoS took
     the site down; no one has claimed it": the parser may hang the first clause on the second's
     verb)."""
     inside = {t.i for t in verb.subtree}
-    doc = verb.doc
-    # most sentences hold no semicolon: look for one in the text before walking the tokens
-    cut = max((t.i for t in doc[verb.left_edge.i : verb.i] if t.text == ";"), default=None) if ";" in doc.text else None
+    cut = _last_semicolon(verb.doc, verb.left_edge.i, verb.i)
     if cut is not None:
         inside = {i for i in inside if i > cut}
     for h in heads:
@@ -1411,7 +1415,7 @@ def _before_semicolon(verb: Any, heads: list[Any]) -> bool:
         verb.dep_ == "ccomp"
         and head in heads
         and verb.i < head.i
-        and any(t.text == ";" for t in verb.doc[verb.i : head.i])
+        and _last_semicolon(verb.doc, verb.i, head.i) is not None
     )
 
 
