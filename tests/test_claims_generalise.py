@@ -1584,3 +1584,77 @@ def test_the_personal_details_of_many_people_are_data_exploitation(text: str) ->
 )
 def test_a_date_or_a_few_names_are_no_data_exploitation(text: str) -> None:
     assert "data_exploitation" not in get_matchers().capabilities(text, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Bolivian state accounts ran a smear against a Peruvian reporter living in Santiago.", "influence_operations"),
+        ("A doctored memo from the Chilean ministry circulated on Telegram.", "influence_operations"),
+        ("The network recycled footage from an old earthquake as proof of Chilean looting.", "influence_operations"),
+        ("Hundreds of accounts swarmed the posts of a Peruvian senator within minutes.", "influence_operations"),
+        ("Bolivian outlets pushed identical claims that Chilean troops had crossed over.", "influence_operations"),
+        ("Hackers posted fake evacuation orders on the websites of two Peruvian towns.", "influence_operations"),
+        ("The sites imitated Chilean newspapers down to their fonts and bylines.", "influence_operations"),
+        ("Bolivia flew Peruvian vloggers to La Paz before the vote.", "influence_operations"),
+        ("Dozens of automated accounts repeated one slogan about Lima.", "influence_operations"),
+        ("Consular staff passed the names of Bolivian activists in Lima to police at home.", "surveillance"),
+        ("The regulator ordered providers to log subscribers who used VPNs in Peru.", "surveillance"),
+        ("Police collected DNA samples from every Chilean migrant held at the border.", "surveillance"),
+        ("Police read the messages of two Chilean lawyers with Pegasus for a year.", "cyber_espionage"),
+        ("Peruvian officers installed spyware on the laptops of three Bolivian journalists.", "cyber_espionage"),
+        ("The group sent lures to engineers at a Chilean shipyard.", "cyber_espionage"),
+        ("State messaging on Bolivian radio casts the Chilean port dispute as theft.", "propaganda"),
+        ("Police in La Paz questioned the relatives of a Bolivian exile in Lima.", "transnational_repression"),
+        ("Agents threatened Bolivian-American critics of the government on the phone.", "transnational_repression"),
+    ],
+)
+def test_capability_words_for_smears_doctored_media_swarms_logs_spyware_and_relatives(text: str, code: str) -> None:
+    assert code in get_matchers().capabilities(text, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The Bolivian embassy called the report a smear and denied any role.", "influence_operations"),
+        ("The administrators logged in from IP addresses in Lima.", "surveillance"),
+        ("Accounts targeted by the group belonged to Chilean officials.", "influence_operations"),
+    ],
+)
+def test_a_smear_named_in_a_denial_a_login_and_targeted_accounts_trigger_nothing(text: str, code: str) -> None:
+    assert code not in get_matchers().capabilities(text, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Hackers switched off the pumps at a Chilean water plant for a day.", "cyber_attack"),
+        ("The intrusion halted trains on two Peruvian lines for six hours.", "cyber_attack"),
+        ("The operators wiped the configuration of 40 Bolivian routers.", "cyber_attack"),
+        ("Attackers opened the breakers at a substation near Arequipa.", "cyber_attack"),
+        ("The channel posted AI-made images of flooded streets in Lima.", "synthetic_media"),
+        ("His face was digitally grafted onto a Chilean actor's body.", "synthetic_media"),
+        ("The cover letter was written by a language model, investigators in Lima said.", "synthetic_media"),
+        ("Bolivian state television used an animated avatar to read the news.", "synthetic_media"),
+    ],
+)
+def test_capability_words_for_switching_off_halting_wiping_and_made_media(text: str, code: str) -> None:
+    assert code in get_matchers().capabilities(text, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A pro-government tabloid published the workplaces of Peruvian exiles in Lima.", "data_exploitation"),
+        ("Officers mined the records of a Bolivian delivery app to find the organisers.", "data_exploitation"),
+        ("Chilean diplomats pressed a museum to cancel a screening about the Atacama strike.", "censorship"),
+        ("Bolivian police used Interpol notices to hunt critics living in Argentina.", "transnational_repression"),
+    ],
+)
+def test_capability_words_for_published_workplaces_mined_records_cancelled_events_hunts(text: str, code: str) -> None:
+    assert code in get_matchers().capabilities(text, False)
+
+
+def test_malware_that_deletes_files_is_no_attack() -> None:
+    text = "The implant deletes files from the Chilean victims' disks after sending them."
+    assert "cyber_attack" not in get_matchers().capabilities(text, False)
