@@ -1658,3 +1658,40 @@ def test_capability_words_for_published_workplaces_mined_records_cancelled_event
 def test_malware_that_deletes_files_is_no_attack() -> None:
     text = "The implant deletes files from the Chilean victims' disks after sending them."
     assert "cyber_attack" not in get_matchers().capabilities(text, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Bolivian student in Lima reported on classmates to officers of the consulate.",
+        "Peruvian intelligence recruited a Chilean student to inform on exile groups in Santiago.",
+    ],
+)
+def test_reporting_on_classmates_and_recruiting_informers_are_surveillance(text: str) -> None:
+    assert "surveillance" in get_matchers().capabilities(text, False)
+
+
+def test_selling_intrusion_tools_is_technology_export() -> None:
+    text = "A Chilean firm sold intrusion tools to police forces in Bolivia and Peru."
+    assert "technology_export" in get_matchers().capabilities(text, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The Chilean case is a textbook example of a well-run election.", "propaganda"),
+        ("The ruling opened the floodgates to lawsuits against Peruvian mining firms.", "cyber_attack"),
+        ("Lima pushed back on claims that its police had bought the tool.", "influence_operations"),
+        ("The form asks for names and postal addresses of the Bolivian applicants.", "data_exploitation"),
+        ("La Paz cancelled talks with Santiago over the border dispute.", "censorship"),
+        ("The Chilean army tested drone swarms over the Atacama.", "influence_operations"),
+        ("Police in La Paz harassed anti-American protesters outside the embassy.", "transnational_repression"),
+    ],
+)
+def test_idioms_and_look_alikes_of_the_new_capability_words_trigger_nothing(text: str, code: str) -> None:
+    assert code not in get_matchers().capabilities(text, False)
+
+
+def test_hiring_influencers_is_influence_operations() -> None:
+    text = "Bolivia's embassy in Lima is hiring influencers for a new campaign about gas exports."
+    assert "influence_operations" in get_matchers().capabilities(text, False)
