@@ -1684,6 +1684,7 @@ def test_selling_intrusion_tools_is_technology_export() -> None:
         ("Lima pushed back on claims that its police had bought the tool.", "influence_operations"),
         ("The form asks for names and postal addresses of the Bolivian applicants.", "data_exploitation"),
         ("La Paz cancelled talks with Santiago over the border dispute.", "censorship"),
+        ("The Bolivian hackers halted operations for a month after the exposure.", "cyber_attack"),
         ("The Chilean army tested drone swarms over the Atacama.", "influence_operations"),
         ("Police in La Paz harassed anti-American protesters outside the embassy.", "transnational_repression"),
     ],
