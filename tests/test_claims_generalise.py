@@ -169,6 +169,20 @@ def test_coordinated_states_all_act() -> None:
 
 @pytest.mark.model
 @pytest.mark.parametrize(
+    "text",
+    [
+        "The operators routed their traffic through rented servers in Peru, Chile and Bolivia before reaching the ministry.",
+        "Phishing emails reached diplomats posted in Peru, Chile, Bolivia and Paraguay during the summit.",
+    ],
+)
+def test_coordinated_places_share_the_first_place_role(text: str) -> None:
+    # a list of places shares the role of its first member, as a list of actors or targets does
+    roles = _roles(tag_text(text))
+    assert {roles[name] for name in ("Peru", "Chile", "Bolivia")} == {"location"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
     ("text", "code"),
     [
         ("Russia seeks to weaken trust in the electoral process across Europe.", "RUS"),

@@ -1530,7 +1530,8 @@ def candidate_spans(a: Analysed) -> list[tuple[Candidate, Any]]:
 
 def share_conjunct_roles(a: Analysed) -> None:
     """Coordinated mentions share the role of the coordination's head: in "China, Iran, and Russia
-    denigrated ..." the parser hangs Iran and Russia off China, so only China sits on the verb."""
+    denigrated ..." the parser hangs Iran and Russia off China, so only China sits on the verb; in
+    "servers in Peru, Chile and Bolivia" all three are where the servers are."""
     if a.doc is None or len(a.candidates) < 2:
         return
     roots = [(c, span.root) for c, span in candidate_spans(a)]
@@ -1541,7 +1542,7 @@ def share_conjunct_roles(a: Analysed) -> None:
         if root.dep_ != "conj":
             continue
         head = by_root.get(_conjunct_head(a.doc, root).i)
-        if head is not None and head is not c and head.role in ("actor", "target", "victim", "reporter"):
+        if head is not None and head is not c and head.role in ("actor", "target", "victim", "reporter", "location"):
             c.role = head.role
             c.p_actor = max(c.p_actor, head.p_actor) if head.role == "actor" else c.p_actor
 
