@@ -93,3 +93,62 @@ def test_capability_and_estimative_regexes_match_as_compiled() -> None:
         assert _spans(trig, text) == _spans(plain, text)
     assert m.features(text).capabilities
     assert m.likelihood_terms(text) and m.confidence_terms(text)
+
+
+def _plain(patterns: list[str]) -> re.Pattern[str]:
+    """compile_patterns as one alternation in written order, without the grouping by first letter."""
+    from pipeline.claims.taxonomy import FILLER
+
+    parts = [p.replace("{W}", FILLER) for p in patterns]
+    parts = [f"(?-i:{p})" if re.match(r"^[A-Z]{2,}", p) else p for p in parts]
+    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in parts) + r")\b", re.IGNORECASE)
+
+
+def test_patterns_grouped_by_first_letter_match_as_the_plain_alternation() -> None:
+    from pipeline.claims.taxonomy import compile_patterns
+
+    # an earlier pattern wins where two fit; one that fails the closing \b gives way to a later
+    # one; patterns under several letters, of unreadable first letters, empty or with a group
+    patterns = [
+        "ab",
+        r"abc\w*",
+        "GRU",
+        r"[\d,.]+ records",
+        "b(?:x|y)?",
+        r"[a-c]at",
+        r"\u00e9\w+",
+        "(?:x?)",
+        "a(b)c",
+        r"k\w+",
+        r"(?:wipe|erase)s? {W}data",
+        "s",
+        "ab c",
+    ]
+    grouped, plain = compile_patterns(patterns), _plain(patterns)
+    assert grouped is not None and grouped.pattern != plain.pattern
+    texts = [
+        *TEXTS,
+        "ab abc abcd ABC Abx gru GRU 1,200 records .5 records bx by b bat cat Cat \u00e9migr\u00e9 \u00c9migr\u00e9 x",
+        "abc-d \u212aelvin kelvin \u017f s S wipes all data erased the data ab c abc ab",
+    ]
+    for text in texts:
+        assert _spans(grouped, text) == _spans(plain, text)
+
+
+def test_capability_patterns_match_as_the_plain_alternation_on_labelled_sentences() -> None:
+    from pipeline.claims.dataset import load_split
+    from pipeline.claims.taxonomy import compile_patterns, load_taxonomy
+
+    texts = [row["text"] for row in load_split("train")[:1500]]
+    tax = load_taxonomy()
+    lists = [p for r in tax.capabilities.values() for p in (r.triggers, r.deny, r.contextual, r.context, r.victims)]
+    lists += [tax.ai.get("patterns", []), *tax.confidence.values()]
+    checked = 0
+    for patterns in lists:
+        if len(patterns) >= 8:
+            grouped, plain = compile_patterns(patterns), _plain(list(patterns))
+            assert grouped is not None
+            checked += 1
+            for text in texts:
+                assert _spans(grouped, text) == _spans(plain, text)
+    assert checked >= 10 and len(texts) > 500

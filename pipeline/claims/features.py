@@ -13,6 +13,7 @@ from pipeline.claims.taxonomy import (
     Alias,
     Taxonomy,
     compile_patterns,
+    first_letters,
     load_taxonomy,
 )
 
@@ -212,47 +213,7 @@ def _names_alternation(texts: list[str], lookbehinds: tuple[str, ...], tail: Any
     return "|".join(parts)
 
 
-_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-
-
-def _word_first(items: Any) -> tuple[bool, bool]:
-    """Of a parsed regex (a sequence of items): whether every non-empty string it matches starts
-    with an ASCII word character or one of its case variants (all letters), and whether it can
-    match the empty string. (False, True) where that cannot be shown."""
-    sre = importlib.import_module("re._constants")  # the parse tree of the stdlib's own regex compiler
-
-    for op, av in items:
-        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            continue  # zero width: the first character comes after
-        if op is sre.LITERAL:
-            return chr(av) in _ASCII_WORD, False
-        if op is sre.IN:
-            for kind, val in av:
-                if kind is sre.LITERAL:
-                    ok = chr(val) in _ASCII_WORD
-                elif kind is sre.RANGE:
-                    ok = val[1] < 128 and all(chr(c) in _ASCII_WORD for c in range(val[0], val[1] + 1))
-                else:
-                    ok = False
-                if not ok:
-                    return False, True
-            return True, False
-        if op is sre.SUBPATTERN:
-            ok, empty = _word_first(av[3].data)
-        elif op is sre.BRANCH:
-            firsts = [_word_first(alt.data) for alt in av[1]]
-            ok, empty = all(f[0] for f in firsts), any(f[1] for f in firsts)
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-            ok, empty = _word_first(av[2].data)
-            empty = empty or av[0] == 0
-        else:
-            return False, True
-        if not ok:
-            return False, True
-        if not empty:
-            return True, False
-        # an optional part: the first character may come from what follows
-    return True, True
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 @overload
@@ -265,10 +226,12 @@ def _word_starts_only(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None
     if pattern is None or not pattern.pattern.startswith("\\b"):
         return pattern
     try:
-        ok, empty = _word_first(importlib.import_module("re._parser").parse(pattern.pattern, pattern.flags).data)
+        letters, empty = first_letters(importlib.import_module("re._parser").parse(pattern.pattern, pattern.flags).data)
     except Exception:  # a Python whose regex internals differ: keep the pattern as it is
         return pattern
-    return re.compile("\\b(?=\\w)" + pattern.pattern[2:], pattern.flags) if ok and not empty else pattern
+    # every match starts with an ASCII word character or one of its case variants
+    ok = letters is not None and letters <= _WORD_CHARS and not empty
+    return re.compile("\\b(?=\\w)" + pattern.pattern[2:], pattern.flags) if ok else pattern
 
 
 def _within(m: Mention, span: tuple[int, int]) -> bool:

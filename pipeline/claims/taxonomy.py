@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -222,5 +223,93 @@ def compile_patterns(patterns: tuple[str, ...] | list[str], *, bounded: bool = T
         if re.match(r"^[A-Z]{2,}", p):
             p = f"(?-i:{p})"
         parts.append(p)
-    body = "|".join(f"(?:{p})" for p in parts)
+    body = _by_first_letter(parts)
     return re.compile(rf"\b(?:{body})\b" if bounded else body, re.IGNORECASE)
+
+
+# Python's regex engine tries every alternative of `a|b|...` at every position it searches. A
+# capability's hundred patterns, grouped by the letter they can start with behind a lookahead
+# ("(?=s)(?:smear...|swarm...)|(?=t)(?:...)"), are tried only where that letter stands.
+_DISPATCH_FROM = 8  # patterns; fewer gain nothing from the lookaheads
+_ASCII = frozenset(chr(c) for c in range(128))
+
+
+def first_letters(items: Any) -> tuple[frozenset[str] | None, bool]:
+    """Of a parsed regex (a sequence of items): the lower-case ASCII characters its matches can
+    start with (None where one may start otherwise, or that cannot be shown) and whether it can
+    match the empty string."""
+    sre = importlib.import_module("re._constants")  # the stdlib's own regex parse tree
+    first: set[str] = set()
+    for op, av in items:
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue  # zero width: the first character comes after
+        if op is sre.LITERAL:
+            chars, empty = frozenset({chr(av).lower()}), False
+        elif op is sre.IN:
+            found: set[str] = set()
+            for kind, val in av:
+                if kind is sre.LITERAL:
+                    found.add(chr(val).lower())
+                elif kind is sre.RANGE and val[1] < 128:
+                    found |= {chr(c).lower() for c in range(val[0], val[1] + 1)}
+                else:
+                    return None, True
+            chars, empty = frozenset(found), False
+        elif op is sre.SUBPATTERN:
+            got, empty = first_letters(av[3].data)
+            if got is None:
+                return None, True
+            chars = got
+        elif op is sre.BRANCH:
+            alts = [first_letters(alt.data) for alt in av[1]]
+            if any(a is None for a, _ in alts):
+                return None, True
+            chars = frozenset().union(*(a for a, _ in alts if a is not None))
+            empty = any(e for _, e in alts)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            got, empty = first_letters(av[2].data)
+            if got is None:
+                return None, True
+            chars, empty = got, empty or av[0] == 0
+        else:
+            return None, True
+        if not chars <= _ASCII:
+            return None, True
+        first |= chars
+        if not empty:
+            return frozenset(first), False
+    return frozenset(first), True
+
+
+def _by_first_letter(parts: list[str]) -> str:
+    """`(?:p1)|(?:p2)|...` with runs of its patterns grouped under lookaheads of the letters they
+    start with. At any position only the patterns that can start with the character there can
+    match, and all are still tried in their written order, so the regex finds the same matches,
+    spans included. A pattern whose first letters cannot be read, that may match nothing or that
+    holds a group stays a plain alternative between the runs."""
+    plain = [f"(?:{p})" for p in parts]
+    if len(parts) < _DISPATCH_FROM:
+        return "|".join(plain)
+    parser = importlib.import_module("re._parser")
+    out: list[str] = []
+    run: dict[str, list[str]] = {}
+
+    def close_run() -> None:
+        out.extend(f"(?={re.escape(k)})(?:{'|'.join(ps)})" for k, ps in sorted(run.items()))
+        run.clear()
+
+    for p, alt in zip(parts, plain, strict=True):
+        try:
+            tree = parser.parse(p, re.IGNORECASE)
+            letters, empty = first_letters(tree.data)
+            grouped = tree.state.groups > 1 or "(?P" in p
+        except Exception:  # a Python whose regex internals differ
+            letters, empty, grouped = None, True, True
+        if letters is None or empty or grouped:
+            close_run()
+            out.append(alt)
+            continue
+        for letter in sorted(letters):
+            run.setdefault(letter, []).append(alt)
+    close_run()
+    return "|".join(out)
