@@ -171,7 +171,7 @@ def test_coordinated_states_all_act() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "The operators routed their traffic through rented servers in Peru, Chile and Bolivia before reaching the ministry.",
+        "The operators routed their traffic through rented servers in Peru, Chile and Bolivia before reaching it.",
         "Phishing emails reached diplomats posted in Peru, Chile, Bolivia and Paraguay during the summit.",
     ],
 )
@@ -936,6 +936,27 @@ def test_a_city_names_where_not_who() -> None:
     assert _roles(seat)["Izmir"] == "actor" and {"CHN", "TUR"} <= set(seat["actors"])
     court = tag_text("A court in Hamburg convicted a man of spying on Iranian exiles for Tehran.")
     assert _roles(court)["Hamburg"] == "reporter"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        (
+            "The Shanghai public security bureau runs a facial recognition system that flags Tibetan "
+            "visitors at railway stations.",
+            "Shanghai",
+        ),
+        (
+            "The Guangzhou public security bureau deployed spyware against the phones of Hong Kong activists.",
+            "Guangzhou",
+        ),
+    ],
+)
+def test_a_city_before_a_bureau_seats_it(text: str, city: str) -> None:
+    # the parser hangs the city on the bureau as a modifier ("nmod"), not as a compound
+    out = tag_text(text)
+    assert _roles(out)[city] == "actor" and "CHN" in out["actors"]
 
 
 @pytest.mark.model

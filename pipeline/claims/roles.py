@@ -499,8 +499,8 @@ def place_role(token: Token, trigger_tokens: set[int]) -> str | None:
     hacked ..."), its report, charge or verdict the reporter ("prosecutors in Texas allege ...",
     "Toronto police said ..."). None where the place seats no organ that is the subject of a verb,
     or where the organ is another state's ("Russian-installed authorities in Kherson")."""
-    if token.dep_ == "compound":
-        organ = phrase_head(token, ("compound",))
+    if token.dep_ in ("compound", "nmod"):
+        organ = phrase_head(token, ("compound", "nmod"))  # "the Shanghai public security bureau"
     elif (hung := _noun_by_prep(phrase_head(token, ("conj", "compound", "amod", "appos")), ("in",))) is not None:
         organ = hung[0]
     else:
