@@ -960,6 +960,41 @@ def test_a_city_before_a_bureau_seats_it(text: str, city: str) -> None:
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "buyers"),
+    [
+        ("Sri Lanka's defence ministry bought a cell-site simulator from a firm in Cyprus.", ["Sri Lanka"]),
+        ("Peru and Chile are the largest buyers of Israeli phone-hacking tools in the region.", ["Peru", "Chile"]),
+        ("Bolivia's purchase of Chinese surveillance drones has drawn criticism.", ["Bolivia"]),
+    ],
+)
+def test_a_state_named_only_as_a_buyer_is_no_actor(text: str, buyers: list[str]) -> None:
+    # GUIDE: the seller's state transfers the capability; the buyer acts only where it uses it
+    out = tag_text(text)
+    assert all(_roles(out)[name] == "other" for name in buyers)
+    assert out["actors"] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Peru's police bought Predator from a reseller and used it against two journalists.", "PER"),
+        ("Chile's intelligence agency bought spyware to spy on exiled activists in Argentina.", "CHL"),
+        (
+            "Should Bolivia acquire Chinese face recognition systems, its interior ministry could identify "
+            "protesters at scale.",
+            "BOL",
+        ),
+        ("Ecuador's interior ministry bought location data on 40,000 exiles from a broker.", "ECU"),
+    ],
+)
+def test_a_buyer_that_uses_what_it_bought_acts(text: str, code: str) -> None:
+    # use, a purpose, the state's organ named again, or bought data (its own data exploitation)
+    assert code in tag_text(text)["actors"]
+
+
+@pytest.mark.model
 def test_a_newspaper_named_after_a_place_is_not_the_state() -> None:
     out = tag_text("The Washington Post reported that Rwandan agents followed a critic in Brussels.")
     assert "USA" not in {m["state"] for m in out["mentions"]}

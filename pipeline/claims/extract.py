@@ -29,6 +29,7 @@ from pipeline.claims.roles import (
     acts_through_others,
     answerable_for,
     answers_accusation,
+    buys_only,
     companion_of,
     content_source,
     contrasted,
@@ -760,6 +761,14 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "other"  # police taking down a botnet's servers is law enforcement
                 elif c.role in ("actor", "target") and receives_only(span.root):
                     c.role = "other"  # sold or given the kit; the sentence says no use of it
+                elif (
+                    c.role == "actor"
+                    and buys_only(span.root)
+                    and not any(o.mention.alias.code == c.mention.alias.code for o in a.candidates if o is not c)
+                ):
+                    # bought the kit; the sentence says no use of it (nor names the state's organ
+                    # again: "should Tehran acquire face recognition, the IRGC could ...")
+                    c.role = "other"
                 elif (
                     c.role == "actor"
                     and c.mention.alias.text in get_matchers().tax.advisory

@@ -798,13 +798,49 @@ def receives_only(token: Token) -> bool:
     """A state a capability is sold, exported or given to ("sold the kit to Bangladesh's police",
     "exported its interception standard to Kazakhstan", "supplied Iran with filtering gear") and of
     which the sentence says no use: a recipient of an export, `other` (TAXONOMY: the exporter
-    acts). A buyer named as the subject is left to the role head: the labels read "X's police
-    bought cameras from ..." both ways."""
+    acts). A buyer named as the subject: buys_only."""
     tok = phrase_head(token, (*NP_MODIFIERS, "poss", "conj"))
     # a verb that only qualifies a noun ("filtering equipment") tells of no use
     return _received(tok) and not any(
         t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") and _lemma(t) in _USE_VERBS for t in tok.doc
     )
+
+
+# A state that only buys equipment: "Sri Lanka's defence ministry bought a cell-site simulator from
+# ...", "Turkey's purchase of Chinese drones", "the Gulf states are the largest buyers of spyware".
+# Bought data is the buyer's own act (data exploitation), and so is whatever it orders.
+_BUY_VERBS = frozenset("buy purchase acquire procure import".split())
+_BUY_NOUNS = frozenset("purchase acquisition procurement import buyer customer client purchaser importer".split())
+_GOODS = frozenset(
+    "spyware malware exploit tool toolkit kit equipment gear hardware software system platform camera drone "
+    "capability technology licence license appliance firewall simulator catcher reader scanner implant "
+    "pegasus predator finfisher finspy graphite".split()
+)
+
+
+def buys_only(token: Token) -> bool:
+    """The mention (or the organ it names) buys or imports equipment, and the sentence tells of no
+    use of it and no other act of the buyer: a buyer named only as a buyer is no actor (GUIDE: the
+    seller's state transfers capability; the buyer acts only where it uses what it bought)."""
+    tok = phrase_head(token, (*NP_MODIFIERS, "poss", "conj"))
+    if tok.dep_ == "nsubj" and _lemma(tok.head) in _BUY_VERBS:
+        verb = tok.head
+        goods = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    elif tok.dep_ == "nsubj" and any(c.dep_ == "attr" and _lemma(c) in _BUY_NOUNS for c in tok.head.children):
+        verb = tok.head  # "Israel and India are the largest buyers of ..."
+        goods = [
+            g for c in verb.children if c.dep_ == "attr" for p in c.children if p.lower_ == "of" for g in p.children
+        ]
+    elif token.dep_ == "poss" and _lemma(token.head) in _BUY_NOUNS:
+        verb = token.head  # "Turkey's purchase of ..."
+        goods = [g for p in verb.children if p.lower_ == "of" for g in p.children]
+    else:
+        return False
+    if not any(_lemma(t) in _GOODS for g in goods for t in g.subtree):
+        return False  # data, access, stakes or ads: the buyer's own act, or no capability at all
+    if any(c.dep_ in ("xcomp", "advcl", "conj", "relcl", "ccomp") and c.pos_ == "VERB" for c in verb.children):
+        return False  # "bought spyware to spy on ...", "bought ... and turned it on ..."
+    return not any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") and _lemma(t) in _USE_VERBS for t in tok.doc)
 
 
 def uses_what_it_got(token: Token, trigger_tokens: set[int]) -> bool:
