@@ -800,10 +800,18 @@ def receives_only(token: Token) -> bool:
     which the sentence says no use: a recipient of an export, `other` (TAXONOMY: the exporter
     acts). A buyer named as the subject: buys_only."""
     tok = phrase_head(token, (*NP_MODIFIERS, "poss", "conj"))
-    # a verb that only qualifies a noun ("filtering equipment") tells of no use
-    return _received(tok) and not any(
-        t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") and _lemma(t) in _USE_VERBS for t in tok.doc
-    )
+    return _received(tok) and not _tells_of_use(tok.doc)
+
+
+def _tells_of_use(doc: Doc) -> bool:
+    """Some verb of the sentence uses a thing; a verb that only qualifies a noun ("filtering
+    equipment") tells of no use."""
+    return any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") and _lemma(t) in _USE_VERBS for t in doc)
+
+
+def _of_objects(noun: Token) -> list[Token]:
+    """What an "of" phrase on the noun names: "spyware" in "buyers of spyware"."""
+    return [g for p in noun.children if p.lower_ == "of" for g in p.children]
 
 
 # A state that only buys equipment: "Sri Lanka's defence ministry bought a cell-site simulator from
@@ -828,19 +836,17 @@ def buys_only(token: Token) -> bool:
         goods = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
     elif tok.dep_ == "nsubj" and any(c.dep_ == "attr" and _lemma(c) in _BUY_NOUNS for c in tok.head.children):
         verb = tok.head  # "Israel and India are the largest buyers of ..."
-        goods = [
-            g for c in verb.children if c.dep_ == "attr" for p in c.children if p.lower_ == "of" for g in p.children
-        ]
+        goods = [g for c in verb.children if c.dep_ == "attr" for g in _of_objects(c)]
     elif token.dep_ == "poss" and _lemma(token.head) in _BUY_NOUNS:
         verb = token.head  # "Turkey's purchase of ..."
-        goods = [g for p in verb.children if p.lower_ == "of" for g in p.children]
+        goods = _of_objects(verb)
     else:
         return False
     if not any(_lemma(t) in _GOODS for g in goods for t in g.subtree):
         return False  # data, access, stakes or ads: the buyer's own act, or no capability at all
     if any(c.dep_ in ("xcomp", "advcl", "conj", "relcl", "ccomp") and c.pos_ == "VERB" for c in verb.children):
         return False  # "bought spyware to spy on ...", "bought ... and turned it on ..."
-    return not any(t.pos_ == "VERB" and t.dep_ not in ("amod", "compound") and _lemma(t) in _USE_VERBS for t in tok.doc)
+    return not _tells_of_use(tok.doc)
 
 
 def uses_what_it_got(token: Token, trigger_tokens: set[int]) -> bool:

@@ -302,7 +302,7 @@ def _by_first_letter(parts: list[str]) -> str:
         try:
             tree = parser.parse(p, re.IGNORECASE)
             letters, empty = first_letters(tree.data)
-            grouped = tree.state.groups > 1 or "(?P" in p
+            grouped = tree.state.groups > 1  # named groups count too
         except Exception:  # a Python whose regex internals differ
             letters, empty, grouped = None, True, True
         if letters is None or empty or grouped:
