@@ -735,6 +735,38 @@ def test_the_hidden_role_head_is_averaged_with_the_linear_one_and_saved_without_
     assert np.allclose(linear_only.role_probs(x), linear, atol=1e-6)
 
 
+def test_a_row_of_weight_zero_teaches_the_heads_nothing_and_weight_one_changes_nothing() -> None:
+    import numpy as np
+    from scipy import sparse
+
+    from pipeline.claims.model import PAIR_KEYS
+    from pipeline.claims.train import Config, fit_cap_hidden, fit_capabilities, fit_softmax
+    from pipeline.claims.vocab import CAPABILITIES
+
+    rng = np.random.default_rng(3)
+    n, dim, c = 12, 8, len(CAPABILITIES)
+    x = sparse.csr_matrix((rng.random((n, dim)) < 0.4).astype(np.float64))
+    pairs = rng.random((n, c, len(PAIR_KEYS)))
+    y = (rng.random((n, c)) < 0.3).astype(np.float64)
+    classes = rng.integers(0, 3, n)
+    cfg = Config(steps=20)
+    half = np.r_[np.ones(n // 2), np.zeros(n - n // 2)]
+    flipped, moved = y.copy(), classes.copy()
+    flipped[n // 2 :] = 1.0 - flipped[n // 2 :]
+    moved[n // 2 :] = (moved[n // 2 :] + 1) % 3
+    fits = (
+        lambda y, w: fit_capabilities(x, pairs, y, cfg, w),
+        lambda y, w: fit_cap_hidden(x, pairs, y, Config(steps=20, cap_hidden=4), 7, w),
+    )
+    for fit in fits:
+        # a weight of 0: the rows' labels do not matter; weights of 1: the fit without weights
+        assert all(np.allclose(a, b) for a, b in zip(fit(y, half), fit(flipped, half), strict=True))
+        assert not all(np.allclose(a, b) for a, b in zip(fit(y, None), fit(flipped, None), strict=True))
+        assert all(np.array_equal(a, b) for a, b in zip(fit(y, np.ones(n)), fit(y, None), strict=True))
+    stance = [fit_softmax(x, k, 3, 1e-2, cfg, rows_w=half) for k in (classes, moved)]
+    assert all(np.allclose(a, b) for a, b in zip(*stance, strict=True))
+
+
 def test_hidden_role_heads_of_several_seeds_are_averaged(tmp_path) -> None:
     import numpy as np
 

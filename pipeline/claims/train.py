@@ -238,6 +238,9 @@ class Config:
     # 3: CV and development figures within 0.005 of these, at twice the weights (24 MB) and training time
     role_seeds: int = 3
     cap_seeds: int = 1
+    # (source, weight): rows of that source (a row's "doc", e.g. "invented:probe-train-k") weigh
+    # `weight` in every head's loss instead of 1; sources not listed weigh 1
+    row_weights: tuple[tuple[str, float], ...] = ()
 
 
 def featurise(rows: list[dict[str, Any]]) -> list[Analysed]:
@@ -290,14 +293,23 @@ def _sparse(rows: list[np.ndarray]) -> Any:
     return sparse.csr_matrix(np.stack(rows).astype(np.float64))
 
 
-def fit_capabilities(x: Any, pairs: np.ndarray, y: np.ndarray, cfg: Config) -> tuple[np.ndarray, ...]:
+def _label_weights(y: np.ndarray, cfg: Config, rows_w: np.ndarray | None) -> np.ndarray:
+    """(n, capabilities) weights of the capability labels: positives weigh `pos_weight`, times the
+    row's weight."""
+    weight = np.where(y > 0, cfg.pos_weight, 1.0)
+    return weight if rows_w is None else weight * rows_w[:, None]
+
+
+def fit_capabilities(
+    x: Any, pairs: np.ndarray, y: np.ndarray, cfg: Config, rows_w: np.ndarray | None = None
+) -> tuple[np.ndarray, ...]:
     n, dim = x.shape
     shared = np.zeros(dim)
     w = np.zeros((dim, len(CAPABILITIES)))
     u = np.zeros(len(PAIR_KEYS))
     b0 = np.full(1, -3.0)
     db = np.zeros(len(CAPABILITIES))
-    weight = np.where(y > 0, cfg.pos_weight, 1.0)
+    weight = _label_weights(y, cfg, rows_w)
 
     def grad() -> list[np.ndarray]:
         p = sigmoid((x @ shared)[:, None] + x @ w + pairs @ u + b0 + db)
@@ -314,7 +326,9 @@ def fit_capabilities(x: Any, pairs: np.ndarray, y: np.ndarray, cfg: Config) -> t
     return shared, w, u, b0 + db
 
 
-def fit_cap_hidden(x: Any, pairs: np.ndarray, y: np.ndarray, cfg: Config, seed: int) -> tuple[np.ndarray, ...]:
+def fit_cap_hidden(
+    x: Any, pairs: np.ndarray, y: np.ndarray, cfg: Config, seed: int, rows_w: np.ndarray | None = None
+) -> tuple[np.ndarray, ...]:
     """A capability head with one hidden ReLU layer over the sentence vector and the rule signals;
     starting weights drawn from `seed`, so a rerun gives the same weights."""
     n, dim = x.shape
@@ -325,7 +339,7 @@ def fit_cap_hidden(x: Any, pairs: np.ndarray, y: np.ndarray, cfg: Config, seed: 
     b1 = np.zeros(cfg.cap_hidden)
     w2 = rng.normal(0.0, 1.0 / np.sqrt(cfg.cap_hidden), (cfg.cap_hidden, y.shape[1]))
     b2 = np.full(y.shape[1], -3.0)
-    weight = np.where(y > 0, cfg.pos_weight, 1.0)
+    weight = _label_weights(y, cfg, rows_w)
 
     def grad() -> list[np.ndarray]:
         h = np.maximum(x @ w1 + flat @ p1 + b1, 0.0)
@@ -419,11 +433,14 @@ def train(rows: list[dict[str, Any]], items: list[Analysed], cfg: Config) -> Hea
     # rows of `roles_only` teach the role head alone (their words still count in the vocabulary)
     sent = np.array([str(r.get("doc", "")) not in cfg.roles_only for r in rows])
     x_sent, pairs_sent, y_cap_sent = x[sent], pairs[sent], y_cap[sent]  # sliced once for the sentence heads
-    cap_shared, cap_w, cap_u, cap_b = fit_capabilities(x_sent, pairs_sent, y_cap_sent, cfg)
-    stance_w, stance_b = fit_softmax(x_sent, y_stance[sent], len(STANCES), cfg.l2_stance, cfg)
+    source_w = dict(cfg.row_weights)
+    weighed = np.array([source_w.get(str(r.get("doc", "")), 1.0) for r in rows])
+    sent_w = weighed[sent] if source_w else None  # None: every row weighs 1 (the fit as before weights)
+    cap_shared, cap_w, cap_u, cap_b = fit_capabilities(x_sent, pairs_sent, y_cap_sent, cfg, sent_w)
+    stance_w, stance_b = fit_softmax(x_sent, y_stance[sent], len(STANCES), cfg.l2_stance, cfg, rows_w=sent_w)
 
     # rows of `sentences_only` weigh nothing in the role head (their features still count in its vocabulary)
-    role_rows_w = np.array([float(str(r.get("doc", "")) not in cfg.sentences_only) for r in rows])
+    role_rows_w = np.array([float(str(r.get("doc", "")) not in cfg.sentences_only) for r in rows]) * weighed
     cands = [(c, bool(r["label"]["capabilities"])) for r, a in zip(rows, items, strict=True) for c in a.candidates]
     y_role = np.array([ROLES.index(role) for r, a in zip(rows, items, strict=True) for role in gold_roles(r, a)])
     ment_w = np.array([w for a, w in zip(items, role_rows_w, strict=True) for _ in a.candidates])
@@ -449,7 +466,9 @@ def train(rows: list[dict[str, Any]], items: list[Analysed], cfg: Config) -> Hea
         hidden = tuple(a.astype(f32) for a in _side_by_side(fits))
     cap_hid: tuple[np.ndarray, ...] | tuple[None, ...] = (None,) * 5
     if cfg.cap_hidden:
-        cap_fits = [fit_cap_hidden(x_sent, pairs_sent, y_cap_sent, cfg, SEED + 2 * k + 1) for k in range(cfg.cap_seeds)]
+        cap_fits = [
+            fit_cap_hidden(x_sent, pairs_sent, y_cap_sent, cfg, SEED + 2 * k + 1, sent_w) for k in range(cfg.cap_seeds)
+        ]
         cap_hid = tuple(a.astype(f32) for a in _side_by_side(cap_fits))
     return Heads(
         sent_index=sent_index,
