@@ -518,6 +518,8 @@ def test_exported_goods_are_not_the_sellers_surveillance() -> None:
         "Officials have no information indicating that Beijing altered voter records.",
         "The prosecutors did not allege that Tehran directed the surveillance of the activists.",
         "There is little evidence that Peruvian hackers stole the ministry's files.",
+        # "none" with a modal before what it denies
+        "The researchers reviewed thirty cloned voice clips, and none could be linked to Hungarian intelligence.",
         # a stand against an act is no act
         "Chile's foreign ministry said that Chile firmly opposes all forms of hacking.",
         "The Peruvian interior ministry condemned cyberattacks on hospitals.",
@@ -526,6 +528,12 @@ def test_exported_goods_are_not_the_sellers_surveillance() -> None:
 def test_denials_in_report_wording_are_never_claims(text: str) -> None:
     out = tag_text(text)
     assert out["actors"] == [] and out["claims"] == []
+
+
+@pytest.mark.model
+def test_none_that_fails_to_notice_the_act_leaves_it_asserted() -> None:
+    out = tag_text("Russian hackers breached twelve ministries, and none could detect the implant for months.")
+    assert out["actors"] == ["RUS"] and "cyber_espionage" in out["capabilities"]
 
 
 @pytest.mark.model
