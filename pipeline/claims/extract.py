@@ -200,7 +200,7 @@ _DENIAL = re.compile(
     r"(?:any )?(?:signs?|traces?|evidence|indications?|hallmarks?|proof)\b"
     # "none could be linked to the military", "none has been traced to a state"
     r"|\bnone (?:of (?:them|these|those|it) )?(?:could|can|has|have|had|was|were|is|are) (?:yet )?(?:be |been )?"
-    r"(?:\w+ly )?(?:linked|tied|traced|attributed|connected)\b"
+    r"(?:\w+ly )?(?:linked|tied|traced|attributed)\b"
     r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
     r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
     # "has yet to be tied to the bot network", "said it had no knowledge of any ..."
