@@ -124,6 +124,15 @@ _NOT_NEGATED = r"(?<!not )(?<!n't )(?<!n’t )(?<!never )"
 _RETRACT = r"\bretract(?:s|ed|ing)? (?:\w+ ){0,3}?"
 _WITHDRAW = r"\bwithdr[ae]w(?:n|s)? (?:\w+ ){0,3}?"
 _TAKEN_BACK = r"\b(?:was|were|has been|have been|had been) (?!not |never )(?:\w+ )?"
+# "none" or "none of them" said to show no trace of an act ("none showed signs of ...", "none could
+# show evidence of ...") or to be tied to no one ("none could be linked to ...", "none has been traced to ...")
+_NONE_OF = r"\bnone (?:of (?:them|these|those|it) )?"
+_NONE_DENIES = (
+    _NONE_OF + r"(?:(?:could|can|would|did) )?(?:shows?|showed|has|had|have|bears?|bore|carried|contained|produced?|"
+    r"offer(?:s|ed)?) (?:any )?(?:signs?|traces?|evidence|indications?|hallmarks?|proof)\b"
+    r"|" + _NONE_OF + r"(?:could|can|has|have|had|was|were|is|are) (?:yet )?(?:be |been )?"
+    r"(?:\w+ly )?(?:linked|tied|traced|attributed)\b"
+)
 # "as first feared", "as several politicians had claimed": whoever blamed the act set aside
 _BLAMED = (
     r"as\s+(?:[\w-]+\s+){0,4}(?:feared|claimed|suspected|alleged|reported|assumed|thought|believed|said|suggested)"
@@ -194,14 +203,10 @@ _DENIAL = re.compile(
     + _DISMISSED
     # "has no code in common with Iranian tooling", "shares no infrastructure with ..."
     + r"|\b(?:has|have|had) no (?:\w+ ){0,2}?in common with\b|\bshar(?:e|es|ed|ing) no (?:\w+ ){0,2}?with\b"
-    # "none showed signs of GAN generation", "none could show evidence of interception"
-    r"|\bnone (?:of (?:them|these|those|it) )?(?:(?:could|can|would|did) )?"
-    r"(?:show|shows?|showed|has|had|have|bears?|bore|carried|contained|produced?|offer(?:s|ed)?) "
-    r"(?:any )?(?:signs?|traces?|evidence|indications?|hallmarks?|proof)\b"
-    # "none could be linked to the military", "none has been traced to a state"
-    r"|\bnone (?:of (?:them|these|those|it) )?(?:could|can|has|have|had|was|were|is|are) (?:yet )?(?:be |been )?"
-    r"(?:\w+ly )?(?:linked|tied|traced|attributed)\b"
-    r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
+    # "none showed signs of GAN generation", "none could be linked to the military"
+    + r"|"
+    + _NONE_DENIES
+    + r"|\b(?:was|were|is|are|been) not (?:\w+ly )?involved\b"
     r"|\byet to (?:find|identify|establish|confirm|uncover)\b"
     # "has yet to be tied to the bot network", "said it had no knowledge of any ..."
     r"|\byet to be (?:publicly |conclusively |formally |firmly |credibly )?"

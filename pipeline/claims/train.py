@@ -431,16 +431,17 @@ def train(rows: list[dict[str, Any]], items: list[Analysed], cfg: Config) -> Hea
     y_cap = np.array([[c in r["label"]["capabilities"] for c in CAPABILITIES] for r in rows], dtype=np.float64)
     y_stance = np.array([STANCES.index(r["label"]["stance"]) for r in rows])
     # rows of `roles_only` teach the role head alone (their words still count in the vocabulary)
-    sent = np.array([str(r.get("doc", "")) not in cfg.roles_only for r in rows])
+    docs = [str(r.get("doc", "")) for r in rows]
+    sent = np.array([d not in cfg.roles_only for d in docs])
     x_sent, pairs_sent, y_cap_sent = x[sent], pairs[sent], y_cap[sent]  # sliced once for the sentence heads
     source_w = dict(cfg.row_weights)
-    weighed = np.array([source_w.get(str(r.get("doc", "")), 1.0) for r in rows])
+    weighed = np.array([source_w.get(d, 1.0) for d in docs])
     sent_w = weighed[sent] if source_w else None  # None: every row weighs 1 (the fit as before weights)
     cap_shared, cap_w, cap_u, cap_b = fit_capabilities(x_sent, pairs_sent, y_cap_sent, cfg, sent_w)
     stance_w, stance_b = fit_softmax(x_sent, y_stance[sent], len(STANCES), cfg.l2_stance, cfg, rows_w=sent_w)
 
     # rows of `sentences_only` weigh nothing in the role head (their features still count in its vocabulary)
-    role_rows_w = np.array([float(str(r.get("doc", "")) not in cfg.sentences_only) for r in rows]) * weighed
+    role_rows_w = np.array([float(d not in cfg.sentences_only) for d in docs]) * weighed
     cands = [(c, bool(r["label"]["capabilities"])) for r, a in zip(rows, items, strict=True) for c in a.candidates]
     y_role = np.array([ROLES.index(role) for r, a in zip(rows, items, strict=True) for role in gold_roles(r, a)])
     ment_w = np.array([w for a, w in zip(items, role_rows_w, strict=True) for _ in a.candidates])
