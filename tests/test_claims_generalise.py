@@ -520,6 +520,12 @@ def test_exported_goods_are_not_the_sellers_surveillance() -> None:
         "There is little evidence that Peruvian hackers stole the ministry's files.",
         # "none" with a modal before what it denies
         "The researchers reviewed thirty cloned voice clips, and none could be linked to Hungarian intelligence.",
+        # a claim called a myth, a rumour that proved false, an actor cleared of a role
+        "It is a myth that Bolivia sold its internet filtering system to Paraguay.",
+        "The rumour that Peruvian hackers wiped the court's servers turned out to be false.",
+        "An independent audit cleared Quito of any role in the phishing campaign against the opposition.",
+        # the thing ruled out at the end, with who would have made it
+        "The recording was genuine, not a deepfake made by Chilean military intelligence.",
         # a stand against an act is no act
         "Chile's foreign ministry said that Chile firmly opposes all forms of hacking.",
         "The Peruvian interior ministry condemned cyberattacks on hospitals.",
@@ -528,6 +534,20 @@ def test_exported_goods_are_not_the_sellers_surveillance() -> None:
 def test_denials_in_report_wording_are_never_claims(text: str) -> None:
     out = tag_text(text)
     assert out["actors"] == [] and out["claims"] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peru ran the campaign through paid influencers, not a bot network.",
+        "Chilean operators built the fake personas by hand, not a tool made by a vendor.",
+    ],
+)
+def test_what_a_tail_rules_out_leaves_the_named_act_before_it(text: str) -> None:
+    # ", not a bot network." rules out only how, not the act its sentence's named party did
+    out = tag_text(text)
+    assert out["actors"] and out["claims"] and out["stance"] != "negated"
 
 
 @pytest.mark.model

@@ -134,9 +134,23 @@ _NONE_DENIES = (
     r"(?:\w+ly )?(?:linked|tied|traced|attributed)\b"
 )
 # "as first feared", "as several politicians had claimed": whoever blamed the act set aside
+# ", not a deepfake made by Chinese state media": who the ruled-out thing would have come from
+_MADE_BY = (
+    r"\s+(?:made|run|produced|created|operated|ordered|directed|sponsored|backed|orchestrated|controlled|"
+    r"carried out|conducted) by\s+(?:[\w-]+\s+){0,3}[\w-]+"
+)
 _BLAMED = (
     r"as\s+(?:[\w-]+\s+){0,4}(?:feared|claimed|suspected|alleged|reported|assumed|thought|believed|said|suggested)"
 )
+# "the outage was traced to a misconfigured upgrade, not to any cyber attack", "..., not to Russian
+# hackers as first feared", "the video was authentic, not a deepfake made by ...": the act the
+# sentence ends on is the one it rules out (what comes before the comma stands)
+_NOT_TAIL_PATTERN = (
+    r",\s+not\s+(?:(?:(?:to|by|from|through)\s+)?(?:any|an?)\s+(?:[\w-]+\s+){0,3}[\w-]+"
+    r"(?:\s+" + _BLAMED + r"|" + _MADE_BY + r")?"
+    r"|(?:to|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}[\w-]+\s+" + _BLAMED + r")\s*[.;]?\s*$"
+)
+_NOT_TAIL = re.compile(_NOT_TAIL_PATTERN, re.IGNORECASE)
 # What a denial dismisses, and the words it dismisses it with
 _CHARGES = r"(?:allegations?|accusations?|charges?|reports?|claims?|findings?|stor(?:y|ies))"
 _FALSE = (
@@ -224,16 +238,20 @@ _DENIAL = re.compile(
     # "ruled out Iranian involvement", but not "cannot rule out" or "does not rule out"
     r"|(?<!not )(?<!n't )(?<!cannot )(?<!yet )(?<!never )(?<!neither can )(?<!nor can )\brul(?:e|es|ed|ing) out\b"
     # "claims that ... remain unverified", "Quito's role in the attacks remains unproven"
-    r"|\b(?:claims?|allegations?|accusations?|reports?|role|involvement|complicity|responsibility|links?|ties)\b"
-    r"[^.;]{0,120}?\b(?:remains?|are|is|were|was|proved|proven)"
+    r"|\b(?:(?:claims?|allegations?|accusations?|reports?|role|involvement|complicity|responsibility|links?|ties)\b"
+    # "the rumour that ... turned out to be false" (only with "that": "rumours spread by X were
+    # false" tells of X's act)
+    r"|(?:rumou?rs?|stor(?:y|ies)|theor(?:y|ies)|suggestions?|notion) that\b)"
+    r"[^.;]{0,120}?\b(?:remains?|are|is|were|was|proved|proven|turned out to be|"
+    r"(?:was|were|has been|have been) (?:shown|found) to be)"
     r" (?:still |so far |entirely |largely )?['‘\"“]?(?:unverified|unconfirmed|unsubstantiated|unproven|unfounded|"
     r"baseless|fabricated|groundless|untrue|false|a fabrication|lies)\b"
     r"|\b(?:been|was|were|is|are) (?:\w+ly )?debunked\b"
     r"|" + _NOT_NEGATED + _RETRACT + r"(?:attribution|claims?|allegations?|accusations?|assessment|findings?)\b"
     r"|" + _NOT_NEGATED + _WITHDRAW + r"(?:attribution|claims?|allegations?|accusations?|charges?)\b"
-    r"|\bclear(?:s|ed|ing)? (?:\w+ ){0,5}?of (?:any |all )?(?:involvement|wrongdoing|responsibility|charges?|"
+    r"|\bclear(?:s|ed|ing)? (?:\w+ ){0,5}?of (?:any |all )?(?:involvement|wrongdoing|responsibility|role|part|charges?|"
     r"allegations?|\w+ing)\b"
-    r"|\bit (?:is|was) (?:false|untrue|not true|incorrect) (?:to say )?that\b"
+    r"|\bit (?:is|was) (?:false|untrue|not true|incorrect|a myth|a fiction|a fabrication) (?:to say )?that\b"
     r"|\b(?:none|neither) of\b[^.;]{0,60}?\b(?:shows?|showed|has|have|had|bears?|bore|carr(?:y|ies|ied)|contains?|"
     r"reveals?|revealed) (?:any )?(?:links?|ties|connections?|signs?|traces?|evidence|indications?)\b"
     r"|\b(?:attribution|claims?|allegations?|accusations?|charges?)\b[^.;]{0,60}?" + _TAKEN_BACK + r"(?:withdrawn|"
@@ -260,13 +278,10 @@ _DENIAL = re.compile(
     r"|\b(?:did|does|do|have|has|had) not (?:allege|claim|find|found|conclude|concluded|assess|judge|believe|say|said|"
     r"show|shown|"
     r"indicate|observe|observed|see|seen|detect|detected|identify|identified|attribute|attributed)\w* (?:that|any)\b"
-    # "the outage was traced to a misconfigured upgrade, not to any cyber attack": the act the
-    # sentence ends on is the one it rules out
-    # ("..., not to Russian hackers as first feared": the same, with whoever blamed them)
-    r"|,\s+not\s+(?:(?:(?:to|by|from|through)\s+)?(?:any|an?)\s+(?:[\w-]+\s+){0,3}[\w-]+(?:\s+" + _BLAMED + r")?"
-    r"|(?:to|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}[\w-]+\s+" + _BLAMED + r")\s*[.;]?\s*$"
+    + r"|"
+    + _NOT_TAIL_PATTERN
     # "have not observed these actors disrupting ...": no one saw the act
-    r"|\b(?:did|does|do|have|has|had)(?: not|n't) (?:yet |so far |ever |\w+ly )?(?:observed?|seen|see|witnessed?)\b",
+    + r"|\b(?:did|does|do|have|has|had)(?: not|n't) (?:yet |so far |ever |\w+ly )?(?:observed?|seen|see|witnessed?)\b",
     re.IGNORECASE,
 )
 # A withdrawn or retracted attribution (a subset of the denials above)
@@ -283,7 +298,7 @@ _DENIAL_HINT = re.compile(
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
     r"fabricat|groundless|lies|"
     r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely|"
-    r"refus|declin|brand|wav|brush|laugh|contrary|despite|refrain)",
+    r"refus|declin|brand|wav|brush|laugh|contrary|despite|refrain|myth|fiction)",
     re.IGNORECASE,
 )
 # TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."). In the labelled
@@ -1128,13 +1143,9 @@ def _stative(verb: Any, heads: list[Any], triggers: set[int]) -> bool:
     return not any(doc[i].pos_ == "VERB" and doc[i].dep_ not in ("amod", "compound") for i in clause if i != verb.i)
 
 
-def _acts(a: Analysed, heads: list[Any]) -> set[int]:
-    """Tokens that carry the sentence's acts: its capability triggers and every main clause (or the
-    clause a reporting verb reports) whose subject or agent names a candidate ("Hong Kong police,
-    who deny targeting critics abroad, offered bounties ...", "..., yet Chinese authorities used
-    ..."); the root (or what it reports) when there is none. A trigger in a further main clause that
-    names nobody ("..., and malware is offered for sale") is no act of the sentence's actors."""
-    named = _named_tokens(a)
+def _acting_clauses(a: Analysed, heads: list[Any], named: set[int]) -> set[int]:
+    """Main clauses (or the clauses reporting verbs report) whose subject or agent names a
+    candidate or stands for an actor: the verbs that carry an act of someone the sentence names."""
     triggers = set(a.triggers)
     acting: set[int] = set()
     for h in heads:
@@ -1148,6 +1159,17 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
             subjects = [c for x in holders for c in x.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
             if any(_stands_for_actor(c, contrasted) or named & {t.i for t in c.subtree} for c in subjects):
                 acting.add(v.i)
+    return acting
+
+
+def _acts(a: Analysed, heads: list[Any]) -> set[int]:
+    """Tokens that carry the sentence's acts: its capability triggers and every main clause (or the
+    clause a reporting verb reports) whose subject or agent names a candidate ("Hong Kong police,
+    who deny targeting critics abroad, offered bounties ...", "..., yet Chinese authorities used
+    ..."); the root (or what it reports) when there is none. A trigger in a further main clause that
+    names nobody ("..., and malware is offered for sale") is no act of the sentence's actors."""
+    named = _named_tokens(a)
+    acting = _acting_clauses(a, heads, named)
     acts = set(acting)
     for i in a.triggers:
         clause = next((t for t in [a.doc[i], *a.doc[i].ancestors] if t in heads), heads[0])
@@ -1274,6 +1296,32 @@ def _cue_verb(doc: Any, start: int) -> Any:
     return _verb_of(cue[0]) if cue else None
 
 
+def _names_subject(tok: Any) -> bool:
+    """`tok` is a subject or agent, or a word of its name ("Iranian operators", "Russia's GRU"), not
+    a word inside a phrase that qualifies it ("the blackout at the Chilean port")."""
+    while tok.dep_ in ("amod", "compound", "poss", "nmod", "det") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
+
+
+def _ruled_out_tail(a: Analysed, start: int, heads: list[Any]) -> set[int] | None:
+    """What the denial cue at `start` reaches when it is a tail ("..., not a deepfake made by X."):
+    its clause, less a named party's own act before it ("Russia ran the campaign through paid
+    influencers, not a bot network" asserts Russia's act; "the outage was caused by a hardware
+    fault, not a cyber attack" asserts none). None for any other cue."""
+    if a.doc is None or not _NOT_TAIL.match(a._flat, start):
+        return None
+    verb = _cue_verb(a.doc, start)
+    reach = _coverage(heads[0] if verb is None else verb, heads)
+    doers = {i for i in _named_tokens(a) if a.doc[i].idx < start and _names_subject(a.doc[i])}
+    for i in _acting_clauses(a, heads, doers):
+        v = a.doc[i]
+        if v.idx < start:  # the act and who does it stand
+            subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
+            reach -= {i} | {t.i for c in subjects for t in c.subtree if t.idx < start}
+    return reach
+
+
 def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
     """Every act of the parsed sentence sits where a negation reaches: a denial cue (character
     offsets of `_DENIAL` matches) or a negated verb. "X, which denies the allegations, hacked ...",
@@ -1283,7 +1331,12 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
         return False
     heads = main_clauses(a.doc)
     anchors = _negation_anchors(a, heads)
+    reach: set[int] = set()
     for start in cues:
+        tail = _ruled_out_tail(a, start, heads)
+        if tail is not None:
+            reach |= tail
+            continue
         found = _cue_verb(a.doc, start)
         verb = heads[0] if found is None else found
         anchors.append(verb)
@@ -1293,9 +1346,8 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
             sought = next((t for t in [verb.head, *verb.head.ancestors] if t.lemma_.lower() in _SEARCH), None)
             if sought is not None:
                 anchors.append(sought)
-    if not anchors:
+    if not anchors and not reach:
         return False
-    reach: set[int] = set()
     for v in anchors:
         reach |= _coverage(v, heads)
     return _acts(a, heads) <= reach
@@ -1451,6 +1503,10 @@ def denies_every_actor(a: Analysed) -> bool:
     said = [v for h in heads for v in _reported(h)]  # "the ministry said claims that ... were false"
     reach: set[int] = set()
     for start in a.denial_cues:
+        tail = _ruled_out_tail(a, start, heads)
+        if tail is not None:
+            reach |= tail
+            continue
         verb = _cue_verb(a.doc, start)
         # a denial in a main clause; inside a relative or adverbial clause it qualifies what the
         # sentence asserts ("a technique we have not seen from groups linked to Tehran")
