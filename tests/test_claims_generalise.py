@@ -524,6 +524,8 @@ def test_exported_goods_are_not_the_sellers_surveillance() -> None:
         "It is a myth that Bolivia sold its internet filtering system to Paraguay.",
         "The rumour that Peruvian hackers wiped the court's servers turned out to be false.",
         "An independent audit cleared Quito of any role in the phishing campaign against the opposition.",
+        "We have no reason to believe that Peru's army deployed Pegasus against the commission.",
+        "The deepfake was falsely attributed to Chilean state media.",
         # the thing ruled out at the end, with who would have made it
         "The recording was genuine, not a deepfake made by Chilean military intelligence.",
         # a stand against an act is no act

@@ -171,7 +171,8 @@ _DENIAL = re.compile(
     r"findings?))\b"
     r"|" + _NOT_NEGATED + r"\bden(?:y|ies|ied|ying)(?:\s+\w+){1,3}?\s+that\b"
     r"|\bno (?:direct |clear |conclusive |hard |credible |further |public |concrete |firm )?"
-    r"(?:evidence|proof|indications?|signs?|information|reporting|intelligence|record|basis|trace)\b"
+    r"(?:evidence|proof|indications?|signs?|information|reporting|intelligence|record|basis|trace|"
+    r"reason to (?:believe|think|suspect|assume|conclude))\b"
     # "show no sign of slowing": what is denied is an end to the act
     r"(?! of (?:\w+ )?(?:slow|abat|stop|let|eas|relent|wan|declin|diminish|decreas|subsid|ceas|end|halt)\w*)"
     r"|\b(?:little|scant|scarce|slim|few) (?:direct |clear |hard |credible |public )?"
@@ -271,6 +272,9 @@ _DENIAL = re.compile(
     # "was first blamed on Iranian hackers, but investigators later found ...": the blame was revised
     r"|\b(?:first|initially|originally|at first|wrongly|mistakenly|prematurely) (?:blamed on|attributed to|pinned on|"
     r"ascribed to)\b[^.;]{0,120}?,? but\b"
+    # "the deepfake was falsely attributed to Haitian state media"
+    r"|\b(?:falsely|wrongly|mistakenly|erroneously|incorrectly) (?:blamed on|attributed to|pinned on|ascribed to|"
+    r"linked to|tied to)\b"
     r"|\bnothing\b[^.;:]{0,40}?\b(?:shows?|showed|shown|showing|pointing|indicat\w+|suggest\w*|ties|tied|tying|"
     r"link(?:s|ed|ing)?|connect(?:s|ed|ing)?|point(?:s|ed)? to)\b"
     r"|\b(?:could not|cannot|can ?not|were unable to|was unable to|failed to) (?:tie|link|attribute|confirm|verify|"
@@ -298,7 +302,7 @@ _DENIAL_HINT = re.compile(
     r"unverified|unconfirmed|unsubstantiated|unproven|unfounded|baseless|retract|withdr|clear|false|untrue|"
     r"fabricat|groundless|lies|"
     r"incorrect|cannot|unable|failed|call|label|describ|first|initially|originally|wrongly|mistakenly|prematurely|"
-    r"refus|declin|brand|wav|brush|laugh|contrary|despite|refrain|myth|fiction)",
+    r"refus|declin|brand|wav|brush|laugh|contrary|despite|refrain|myth|fiction|erroneous)",
     re.IGNORECASE,
 )
 # TAXONOMY: definitions assert nothing ("Propaganda, in this report, refers to ..."). In the labelled
