@@ -526,6 +526,8 @@ def test_exported_goods_are_not_the_sellers_surveillance() -> None:
         "An independent audit cleared Quito of any role in the phishing campaign against the opposition.",
         "We have no reason to believe that Peru's army deployed Pegasus against the commission.",
         "The deepfake was falsely attributed to Chilean state media.",
+        "The bot accounts showed no connection to Peruvian state media.",
+        "It remains unproven that Bolivia commissioned the deepfake of the opposition leader.",
         # the thing ruled out at the end, with who would have made it
         "The recording was genuine, not a deepfake made by Chilean military intelligence.",
         # a stand against an act is no act

@@ -179,6 +179,11 @@ _DENIAL = re.compile(
     r"(?:evidence|proof|indications?|signs?)\b"
     r"|\bno (?:known |direct |clear |established |proven )?"
     r"(?:(?:links?|ties?)(?: \w+)? (?:between|to|with)|connection between)\b"
+    # "the accounts showed no connection to Venezuelan state media" (not a network connection:
+    # "the implant makes no connection to the server")
+    r"|\b(?:show(?:s|ed|ing)?|ha[sd]|have|having|bears?|bore|found|finds?) no (?:known |direct |clear |proven )?"
+    r"connections? (?:\w+ )?(?:to|with) (?!(?:the |a |an |its |any )?(?:[\w-]+ )?(?:servers?|internet|networks?|hosts?|"
+    r"c2|c&c|command|domains?|ip|ports?|devices?|machines?|computers?)\b)"
     # "we know of no case in which ...", "no documented instance of ..."
     r"|\bno (?:known |documented |confirmed |reported |recorded |verified )?(?:cases?|instances?|examples?) "
     r"(?:of|in which|where)\b"
@@ -253,6 +258,9 @@ _DENIAL = re.compile(
     r"|\bclear(?:s|ed|ing)? (?:\w+ ){0,5}?of (?:any |all )?(?:involvement|wrongdoing|responsibility|role|part|charges?|"
     r"allegations?|\w+ing)\b"
     r"|\bit (?:is|was) (?:false|untrue|not true|incorrect|a myth|a fiction|a fabrication) (?:to say )?that\b"
+    # "it remains unproven that Honduras commissioned the deepfake"
+    r"|\bit (?:is|was|remains|remained) (?:still |as yet )?(?:unproven|unconfirmed|unverified|unsubstantiated|"
+    r"not (?:proven|established|confirmed)) that\b"
     r"|\b(?:none|neither) of\b[^.;]{0,60}?\b(?:shows?|showed|has|have|had|bears?|bore|carr(?:y|ies|ied)|contains?|"
     r"reveals?|revealed) (?:any )?(?:links?|ties|connections?|signs?|traces?|evidence|indications?)\b"
     r"|\b(?:attribution|claims?|allegations?|accusations?|charges?)\b[^.;]{0,60}?" + _TAKEN_BACK + r"(?:withdrawn|"
