@@ -1757,6 +1757,50 @@ def test_capability_words_for_published_workplaces_mined_records_cancelled_event
     assert code in get_matchers().capabilities(text, False)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peruvian military intelligence flooded TikTok with synthetic videos of the opposition leader.",
+        "The accounts used synthetic profile pictures to pose as Chilean students.",
+        "Bolivian police scan commuters' faces at checkpoints in La Paz.",
+        "Chilean police use street cameras to identify protesters by face.",
+        "The vendor sold Peru cameras that claim to detect Aymara ethnicity.",
+        "Uruguayan officers ran a face-search engine over photos of the march.",
+        "Audio of the candidate, made with a speech synthesiser, spread on Bolivian channels.",
+        "An operator working for Paraguay's intelligence agency used Claude to write the complaints.",
+        "Ecuador's intelligence service used Gemini to draft phishing emails.",
+        "Venezuelan officers fed our models screenshots of exiles' group chats.",
+        "A Cuban state-linked operation generated articles with our models about the election.",
+    ],
+)
+def test_ai_words_for_synthetic_pictures_face_searches_synthesisers_and_named_assistants(text: str) -> None:
+    assert get_matchers().ai_enabled(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Claude Moraes used the report to question the Chilean minister.",
+        "Our analysts identified the accounts by their profile pictures.",
+        "We compared the findings with our models of Peruvian network traffic.",
+    ],
+)
+def test_names_and_models_that_are_no_ai_use(text: str) -> None:
+    assert not get_matchers().ai_enabled(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bolivia and Peru imposed the longest regional blackouts of the period.",
+        "The regulator ordered a blackout of social media on the eve of the Chilean vote.",
+        "Peruvian platforms suppressed search results for the detained lawyer's name.",
+    ],
+)
+def test_censorship_words_for_imposed_blackouts_and_suppressed_search_results(text: str) -> None:
+    assert "censorship" in get_matchers().capabilities(text, False)
+
+
 def test_malware_that_deletes_files_is_no_attack() -> None:
     text = "The implant deletes files from the Chilean victims' disks after sending them."
     assert "cyber_attack" not in get_matchers().capabilities(text, False)
