@@ -134,17 +134,18 @@ _NONE_DENIES = (
     r"(?:\w+ly )?(?:linked|tied|traced|attributed)\b"
 )
 # "as first feared", "as several politicians had claimed": whoever blamed the act set aside
+_BLAMED = (
+    r"as\s+(?:[\w-]+\s+){0,4}(?:feared|claimed|suspected|alleged|reported|assumed|thought|believed|said|suggested)"
+)
 # ", not a deepfake made by Chinese state media": who the ruled-out thing would have come from
 _MADE_BY = (
     r"\s+(?:made|run|produced|created|operated|ordered|directed|sponsored|backed|orchestrated|controlled|"
     r"carried out|conducted) by\s+(?:[\w-]+\s+){0,3}[\w-]+"
 )
-_BLAMED = (
-    r"as\s+(?:[\w-]+\s+){0,4}(?:feared|claimed|suspected|alleged|reported|assumed|thought|believed|said|suggested)"
-)
 # "the outage was traced to a misconfigured upgrade, not to any cyber attack", "..., not to Russian
 # hackers as first feared", "the video was authentic, not a deepfake made by ...": the act the
-# sentence ends on is the one it rules out (what comes before the comma stands)
+# sentence ends on is the one it rules out (an act a named party does before the comma stands:
+# `_ruled_out_tail`)
 _NOT_TAIL_PATTERN = (
     r",\s+not\s+(?:(?:(?:to|by|from|through)\s+)?(?:any|an?)\s+(?:[\w-]+\s+){0,3}[\w-]+"
     r"(?:\s+" + _BLAMED + r"|" + _MADE_BY + r")?"
