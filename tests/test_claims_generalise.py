@@ -656,6 +656,9 @@ def test_probably_not_is_an_unlikely_act_not_a_denial(text: str, actor: str) -> 
         # the act ruled out at the end, with whoever blamed it
         "Engineers traced the blackout in Arica to a failed transformer, not to Peruvian hackers as local "
         "politicians had claimed.",
+        # ... with the tail hung on a relative clause by the parser
+        "Investigators traced the outage that halted trains in Arica to a faulty update, not to Peruvian hackers "
+        "as first feared.",
         # no tie, in the singular
         "The pages were run from Lima; no tie to the Peruvian government surfaced in our review.",
         # a judgement not made; an act refrained from

@@ -1325,6 +1325,10 @@ def _ruled_out_tail(a: Analysed, start: int, heads: list[Any]) -> set[int] | Non
     if a.doc is None or not _NOT_TAIL.match(a._flat, start):
         return None
     verb = _cue_verb(a.doc, start)
+    # the parser may hang the tail on a relative clause ("traced the outage that grounded flights to
+    # a faulty update, not to Russian hackers"): it rules out what the clause above it says
+    while verb is not None and verb.dep_ in ("relcl", "acl"):
+        verb = next((t for t in verb.ancestors if t.pos_ in ("VERB", "AUX")), None)
     reach = _coverage(heads[0] if verb is None else verb, heads)
     doers = {i for i in _named_tokens(a) if a.doc[i].idx < start and _names_subject(a.doc[i])}
     for i in _acting_clauses(a, heads, doers):
