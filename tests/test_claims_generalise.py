@@ -1845,3 +1845,88 @@ def test_idioms_and_look_alikes_of_the_new_capability_words_trigger_nothing(text
 def test_hiring_influencers_is_influence_operations() -> None:
     text = "Bolivia's embassy in Lima is hiring influencers for a new campaign about gas exports."
     assert "influence_operations" in get_matchers().capabilities(text, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Guatemala's intelligence service bought commercial spyware from a broker in Cyprus in 2021.",
+        "Officials in Tegucigalpa purchased Predator licences through a reseller in Athens.",
+        "Several Andean governments imported surveillance technology for their new police stations.",
+        "The Bolivian interior ministry acquired facial recognition systems from a foreign state-owned firm.",
+        "Panama's police paid a foreign integrator to install deep packet inspection on two mobile networks.",
+        "A Swiss firm stopped selling mobile-forensics kits to police in Honduras after the coup.",
+        "Cuban specialists advised Nicaraguan counterparts on throttling messaging apps during protests.",
+        "Venezuelan trainers coached Bolivian police in phone hacking at a course in Caracas.",
+    ],
+)
+def test_export_words_for_purchases_integrators_and_advisers(text: str) -> None:
+    assert "technology_export" in get_matchers().capabilities(text, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Peruvian ministry bought new laptops for its staff from a local retailer.",
+        "The Chilean operators bought domains from a registrar in Panama.",
+        "The regulator in Quito purchased office space in the capital.",
+    ],
+)
+def test_purchases_of_ordinary_goods_are_no_export(text: str) -> None:
+    assert "technology_export" not in get_matchers().capabilities(text, False)
+
+
+def test_a_purchase_names_the_goods_unless_the_buyer_uses_them() -> None:
+    # like a sale ("sold spyware to ..."), a purchase names the goods: the buyer does not spy by
+    # buying; a buyer that installs what it bought does
+    bought = "Guatemala's intelligence service bought spyware from a broker in Cyprus."
+    used = "Guatemala's intelligence service bought spyware from a broker and installed it on reporters' phones."
+    assert set(get_matchers().capabilities(bought, False)) == {"technology_export"}
+    assert set(get_matchers().capabilities(used, False)) - {"technology_export"}
+
+
+@pytest.mark.model
+def test_a_buyer_that_only_buys_is_no_actor() -> None:
+    # GUIDE: the sale is technology_export at sentence level; a buyer that is only a recipient is `other`
+    out = tag_text("Honduras bought commercial spyware from a broker in Cyprus.")
+    assert "technology_export" in out["capabilities"] and out["actors"] == []
+    assert _roles(out)["Honduras"] == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peru's telecom regulator blocked the news sites of exiled journalists based in Madrid.",
+        "Bolivian authorities ordered the platform to withhold the accounts of exiles in Argentina.",
+    ],
+)
+def test_censoring_exiles_abroad_is_transnational_repression(text: str) -> None:
+    assert {"censorship", "transnational_repression"} <= set(get_matchers().capabilities(text, False))
+
+
+def test_censoring_journalists_at_home_is_not_transnational_repression() -> None:
+    text = "Peru's telecom regulator blocked the news sites of journalists in Lima."
+    caps = get_matchers().capabilities(text, False)
+    assert "censorship" in caps and "transnational_repression" not in caps
+
+
+def test_a_sale_keeps_the_goods_words_when_the_buyer_puts_them_to_use() -> None:
+    sold = "A broker sold spyware to Guatemala's intelligence service."
+    used = "A broker sold spyware to Guatemala's intelligence service, which used it against exiled reporters."
+    assert set(get_matchers().capabilities(sold, False)) == {"technology_export"}
+    assert set(get_matchers().capabilities(used, False)) - {"technology_export", "transnational_repression"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peruvian provincial offices bought software that uses natural-language processing to flag critical posts.",
+        "Bolivian police run sentiment analysis over the posts of exiled students.",
+    ],
+)
+def test_ai_words_for_language_processing_and_sentiment_analysis(text: str) -> None:
+    assert get_matchers().ai_enabled(text)
+
+
+def test_a_natural_language_is_no_ai() -> None:
+    assert not get_matchers().ai_enabled("The Chilean report was written in plain, natural language.")

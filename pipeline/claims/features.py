@@ -174,6 +174,9 @@ class Features:
     confidence_terms: list[tuple[str, str]] = field(default_factory=list)
     stance: str = "fact"
     advice: bool = False
+    # spans of purchase triggers among `capabilities`: a buyer's purchase, not an act the buyer
+    # commits (GUIDE: a buyer that only buys is `other`), so no trigger for the role rules
+    bought: list[tuple[int, int]] = field(default_factory=list)
 
 
 _ADVICE = re.compile(
@@ -275,10 +278,12 @@ class Matchers:
                 _word_starts_only(compile_patterns(r.context)),
                 _word_starts_only(compile_patterns(r.victims)),
                 r.via,
+                _word_starts_only(compile_patterns(r.purchases)),
             )
-        # goods an export trigger sells: with it they name the merchandise, not the buyer's act
+        # goods an export trigger sells: with it they name the merchandise, not the buyer's act,
+        # unless the sentence says the buyer put them to use
         self.products = {
-            code: pattern
+            code: (pattern, _word_starts_only(compile_patterns(r.put_to_use)))
             for code, r in tax.capabilities.items()
             if (pattern := compile_patterns(r.products)) is not None
         }
@@ -358,15 +363,22 @@ class Matchers:
         self, sentence: str, advice: bool, mentions: list[Mention] | None = None
     ) -> dict[str, list[tuple[int, int]]]:
         """Capability code -> trigger spans, after deny, requires, context and advice rules."""
+        return self._capabilities(sentence, advice, mentions)[0]
+
+    def _capabilities(
+        self, sentence: str, advice: bool, mentions: list[Mention] | None = None
+    ) -> tuple[dict[str, list[tuple[int, int]]], list[tuple[int, int]]]:
+        """`capabilities`, and the spans among them that a purchase triggered."""
         strong: dict[str, list[tuple[int, int]]] = {}
         weak: dict[str, list[tuple[int, int]]] = {}
         pending: list[tuple[str, list[tuple[int, int]], Any, Any, tuple[str, ...]]] = []
-        for code, (trig, weak_re, req, deny, advice_deny, ctx_trig, ctx, victims, via) in self.caps.items():
+        bought: dict[str, list[tuple[int, int]]] = {}  # the purchases among `strong`
+        for code, (trig, weak_re, req, deny, advice_deny, ctx_trig, ctx, victims, via, buys) in self.caps.items():
             if req is not None and not req.search(sentence):
                 continue
             denied: list[tuple[int, int]] | None = None  # looked for once a trigger is found
             found: dict[str, list[tuple[int, int]]] = {}
-            for pattern, bucket in ((trig, strong), (weak_re, weak), (ctx_trig, found)):
+            for pattern, bucket in ((trig, strong), (weak_re, weak), (ctx_trig, found), (buys, bought)):
                 if pattern is None:
                     continue
                 for m in pattern.finditer(sentence):
@@ -378,6 +390,8 @@ class Matchers:
                     if advice and any(a.match(m.group(0)) for a in advice_deny):
                         continue
                     bucket.setdefault(code, []).append((s, e))
+            if code in bought:
+                strong.setdefault(code, []).extend(bought[code])
             if victims is not None:
                 pending.append((code, found.get(code, []), ctx, victims, via))
             elif (
@@ -397,8 +411,10 @@ class Matchers:
                 continue
             if (ctx is not None and ctx.search(sentence)) or self._foreign_victim(code, sentence, mentions or []):
                 strong.setdefault(code, []).extend(acts or hits)
-        for code, products in self.products.items():
-            if code in strong:
+        for code, (products, put_to_use) in self.products.items():
+            # a sale or purchase names the goods; the buyer's use of them ("..., which used it against
+            # activists") leaves their words standing
+            if code in strong and not (put_to_use is not None and put_to_use.search(sentence)):
                 goods = [m.span() for m in products.finditer(sentence)]
                 for other in [c for c in strong if c != code]:
                     kept = [(s, e) for s, e in strong[other] if not any(gs <= s and e <= ge for gs, ge in goods)]
@@ -406,7 +422,8 @@ class Matchers:
                         strong[other] = kept
                     else:
                         del strong[other]
-        return strong if strong else weak
+        purchases = [span for spans in bought.values() for span in spans]
+        return (strong, purchases) if strong else (weak, [])
 
     @staticmethod
     def _in_context(ctx: Any, sentence: str, spans: list[tuple[int, int]]) -> bool:
@@ -467,7 +484,7 @@ class Matchers:
         f.advice = bool(_ADVICE.search(sentence))
         f.mentions = self.mentions(sentence)
         # a recommendation may still report what an actor does; only defensive verbs drop out
-        f.capabilities = self.capabilities(sentence, f.advice, f.mentions)
+        f.capabilities, f.bought = self._capabilities(sentence, f.advice, f.mentions)
         if not full and not f.capabilities:
             return f
         f.ai_enabled = self.ai_enabled(joined)

@@ -231,6 +231,8 @@ def trigger_tokens(doc: Any, feats: Features) -> set[int]:
     out: set[int] = set()
     for spans in feats.capabilities.values():
         for s, e in spans:
+            if (s, e) in feats.bought:
+                continue  # a purchase: the buyer does no act by it
             span = tokens_in(doc, s, e)
             if span is None:
                 continue

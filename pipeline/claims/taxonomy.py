@@ -45,6 +45,11 @@ class CapabilityRules:
     victims: tuple[str, ...] = ()
     via: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
+    # a state buying the goods: a trigger that leaves the goods' own words standing (`products`)
+    purchases: tuple[str, ...] = ()
+    # the buyer putting the goods to use ("..., which used it against activists"): the goods' words
+    # stand beside a sale too
+    put_to_use: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,8 @@ class Taxonomy:
                     "context": list(r.context),
                     "victims": list(r.victims),
                     "via": list(r.via),
+                    "purchases": list(r.purchases),
+                    "put_to_use": list(r.put_to_use),
                 }
                 for code, r in self.capabilities.items()
             },
@@ -186,6 +193,8 @@ def load_taxonomy() -> Taxonomy:
             victims=tuple(c.get("victims", [])),
             via=tuple(c.get("via", [])),
             products=tuple(c.get("products", [])),
+            purchases=tuple(c.get("purchases", [])),
+            put_to_use=tuple(c.get("put_to_use", [])),
         )
         for code, c in caps_raw["capability"].items()
     }
