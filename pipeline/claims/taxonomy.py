@@ -45,7 +45,8 @@ class CapabilityRules:
     victims: tuple[str, ...] = ()
     via: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
-    # a state buying the goods: a trigger that leaves the goods' own words standing (`products`)
+    # a state buying the goods: a trigger that, like a sale, names the goods (`products`) and is no
+    # act of the buyer (features.Features.bought)
     purchases: tuple[str, ...] = ()
     # the buyer putting the goods to use ("..., which used it against activists"): the goods' words
     # stand beside a sale too
