@@ -51,6 +51,20 @@ def test_taxonomy_resolves_aliases() -> None:
     assert tax.ambiguous_words <= tax.ambiguous and "Bitter" in tax.to_dict()["ambiguous_words"]
 
 
+def test_capability_fragments_are_written_out_and_unknown_ones_refused() -> None:
+    from pipeline.claims.taxonomy import _rules
+
+    rules = _rules("x", {"triggers": ["sold {W}{GOODS}", "bought {GOODS}"]}, {"GOODS": "(?:spyware|firewalls?)"})
+    assert rules.triggers == ("sold {W}(?:spyware|firewalls?)", "bought (?:spyware|firewalls?)")
+    with pytest.raises(ValueError, match="GADGETS"):
+        _rules("x", {"purchases": ["bought {GADGETS}"]}, {})
+    # the shipped patterns hold no fragment left unwritten
+    for cap in load_taxonomy().capabilities.values():
+        for name in ("triggers", "purchases", "products", "requires", "put_to_use"):
+            assert not any("{GOODS}" in p for p in getattr(cap, name))
+    assert any("finspy" in p for p in load_taxonomy().capabilities["technology_export"].purchases)
+
+
 def test_split_keeps_broken_lines_and_splits_bullets() -> None:
     text = "Russia uses state media to spread\nits narratives abroad.12 The GRU hacks.\n• Block access\n\nNew para"
     sents = [text[s:e] for s, e in split_sentences(text)]

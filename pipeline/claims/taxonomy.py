@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -163,6 +163,24 @@ def _build_aliases(
     return list(found.values())
 
 
+_LISTS = tuple(f.name for f in fields(CapabilityRules) if f.name not in ("code", "covers"))
+
+
+def _rules(code: str, raw: dict[str, Any], fragments: dict[str, str]) -> CapabilityRules:
+    """One capability's patterns, each `{NAME}` in them written out as the fragment NAME."""
+
+    def expand(pattern: str) -> str:
+        def fragment(m: re.Match[str]) -> str:
+            if m[1] not in fragments:
+                raise ValueError(f"capabilities.toml: {code}: no fragment {m[1]!r} in [fragments]")
+            return fragments[m[1]]
+
+        return re.sub(r"\{([A-Z][A-Z_]+)\}", fragment, pattern)
+
+    lists = {name: tuple(expand(p) for p in raw.get(name, [])) for name in _LISTS}
+    return CapabilityRules(code=code, covers=raw.get("covers", ""), **lists)
+
+
 @lru_cache(maxsize=1)
 def load_taxonomy() -> Taxonomy:
     """Read pipeline/claims/data/*.toml into a Taxonomy."""
@@ -180,25 +198,8 @@ def load_taxonomy() -> Taxonomy:
     geo = _read("countries.toml")
     countries = geo["countries"]
     caps_raw = _read("capabilities.toml")
-    capabilities = {
-        code: CapabilityRules(
-            code=code,
-            covers=c.get("covers", ""),
-            triggers=tuple(c.get("triggers", [])),
-            weak=tuple(c.get("weak", [])),
-            requires=tuple(c.get("requires", [])),
-            deny=tuple(c.get("deny", [])),
-            advice_deny=tuple(c.get("advice_deny", [])),
-            contextual=tuple(c.get("contextual", [])),
-            context=tuple(c.get("context", [])),
-            victims=tuple(c.get("victims", [])),
-            via=tuple(c.get("via", [])),
-            products=tuple(c.get("products", [])),
-            purchases=tuple(c.get("purchases", [])),
-            put_to_use=tuple(c.get("put_to_use", [])),
-        )
-        for code, c in caps_raw["capability"].items()
-    }
+    fragments = caps_raw.get("fragments", {})
+    capabilities = {code: _rules(code, c, fragments) for code, c in caps_raw["capability"].items()}
     est = _read("estimative.toml")
     aliases = _build_aliases(actors, groups, countries, geo.get("cities", {}))
     return Taxonomy(
