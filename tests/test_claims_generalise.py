@@ -666,6 +666,17 @@ def test_probably_not_is_an_unlikely_act_not_a_denial(text: str, actor: str) -> 
         "Unlike Bolivia, Peru has so far refrained from hack-and-leak operations against Chilean politicians.",
         # absent evidence, said as a noun
         "There is a lack of evidence that Peru hacked the Chilean foreign ministry.",
+        # the denial before a semicolon, which the parser hangs on the clause after it
+        "Contrary to rumours online, the clip of Peru's interior minister was not a deepfake; it was genuine "
+        "footage edited to reverse its meaning.",
+        # the event put down to a cause that is no act
+        "Reports that Peruvian hackers wiped the Chilean ministry's servers are false; the outage came from a "
+        "failed storage controller.",
+        # a further fact added by "and", with no act word in it
+        "We found no evidence that Peruvian agents were behind the break-in at the exiled editor's office in "
+        "Santiago, and Chilean police have closed the case.",
+        # who did it denied by name
+        "We judge that the intrusion at the Chilean rail operator was not the work of Peru but of a ransomware crew.",
     ],
 )
 def test_more_denials_are_never_claims(text: str) -> None:
@@ -747,6 +758,19 @@ def test_more_denials_are_never_claims(text: str) -> None:
         # what is denied is an end to the act
         ("We do not expect Lima to stop hacking the phones of Chilean journalists after the election.", "PER"),
         ("We do not believe Peru will abandon its campaign of fake accounts targeting Chilean voters.", "PER"),
+        # the denial is of who did it or where it came from: the act stands
+        (
+            "The spear-phishing campaign against Chilean defence firms was not the work of criminals; its servers"
+            " overlap with infrastructure we tied to Peru's army last year.",
+            "PER",
+        ),
+        (
+            "The fake-news campaign aimed at Chilean voters did not originate in Bolivia as first reported; we"
+            " traced it to a marketing firm paid by Peru's government.",
+            "PER",
+        ),
+        # the cause given is an act
+        ("The blackout at the Chilean port was caused by Peruvian army hackers who deployed a wiper.", "PER"),
         # an act withheld unless a demand is met is a threat: the pressure is the act
         (
             "Peruvian embassy staff in Madrid would not renew exiled reporters' passports unless they stopped"

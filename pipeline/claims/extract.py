@@ -1018,17 +1018,28 @@ def _advises(verb: Any) -> bool:
 
 def main_clauses(doc: Any) -> list[Any]:
     """Heads of the sentence's main clauses: each root and the verbs coordinated with it or set
-    beside it ("... did not need exploits: it compromised the routers")."""
+    beside it ("... did not need exploits: it compromised the routers"; "... was not a deepfake; it
+    was authentic audio", where the parser hangs the clause before the semicolon on the verb after
+    it)."""
     heads = [t for t in doc if t.dep_ == "ROOT"]
     todo = list(heads)
     while todo:
         t = todo.pop()
         for c in t.children:
-            beside = c.dep_ == "ccomp" and c.left_edge.i > 0 and doc[c.left_edge.i - 1].text in (":", ";", "—", "–")
+            after = c.left_edge.i > 0 and doc[c.left_edge.i - 1].text in (":", ";", "—", "–")
+            beside = c.dep_ == "ccomp" and (after or _before_semicolon(c))
             if (c.dep_ in _CLAUSE_DEPS or beside) and c.pos_ in ("VERB", "AUX") and c not in heads:
                 heads.append(c)
                 todo.append(c)
     return heads
+
+
+def _before_semicolon(verb: Any) -> bool:
+    """A clause before a semicolon that the parser hung on the next clause's verb ("there is no
+    evidence that ...; the outage came from ...", "... was not a deepfake; it was authentic audio"):
+    a main clause of its own."""
+    head = verb.head
+    return verb.dep_ == "ccomp" and verb.i < head.i and _last_semicolon(verb.doc, verb.i, head.i) is not None
 
 
 def _subjects(verb: Any) -> list[Any]:
@@ -1153,7 +1164,21 @@ def _stative(verb: Any, heads: list[Any], triggers: set[int]) -> bool:
     if triggers & clause:
         return False
     doc = verb.doc
-    return not any(doc[i].pos_ == "VERB" and doc[i].dep_ not in ("amod", "compound") for i in clause if i != verb.i)
+    # a verb that only describes a noun ("it was authentic audio trimmed to change its meaning") is
+    # part of what the subject is
+    described = {t.i for i in clause if doc[i].dep_ in ("acl", "relcl") for t in doc[i].subtree}
+    return not any(
+        doc[i].pos_ == "VERB" and doc[i].dep_ not in ("amod", "compound") for i in clause - described if i != verb.i
+    )
+
+
+def _added_fact(verb: Any, heads: list[Any], triggers: set[int]) -> bool:
+    """A clause added by "and" that holds no act word: a further fact beside the sentence's act ("We
+    found no evidence that ..., and Belgian police have closed the case"), not an act of its own as
+    a clause set against a denial by "but" is ("..., but it was run by ...")."""
+    if verb.dep_ != "conj" or _negated_verb(verb) or triggers & _coverage(verb, heads):
+        return False
+    return any(c.dep_ == "cc" and c.lower_ == "and" and c.i < verb.i for c in (*verb.children, *verb.head.children))
 
 
 def _acting_clauses(a: Analysed, heads: list[Any], named: set[int]) -> set[int]:
@@ -1168,6 +1193,8 @@ def _acting_clauses(a: Analysed, heads: list[Any], named: set[int]) -> set[int]:
                 continue
             if _stative(v, heads, triggers):
                 continue  # "India is the most capable state ..., yet nothing suggests ...": what it is
+            if _added_fact(v, heads, triggers):
+                continue
             holders = [v, v.head] if v.dep_ == "xcomp" else [v]
             subjects = [c for x in holders for c in x.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
             if any(_stands_for_actor(c, contrasted) or named & {t.i for t in c.subtree} for c in subjects):
@@ -1184,11 +1211,34 @@ def _acts(a: Analysed, heads: list[Any]) -> set[int]:
     named = _named_tokens(a)
     acting = _acting_clauses(a, heads, named)
     acts = set(acting)
-    for i in a.triggers:
+    triggers = {i for i in a.triggers if not _put_down_to(a.doc[i], named)}
+    for i in triggers:
         clause = next((t for t in [a.doc[i], *a.doc[i].ancestors] if t in heads), heads[0])
-        if clause.i == heads[0].i or named & _coverage(clause, heads) or clause.i in acting:
+        first = clause.i == heads[0].i or (clause.head.i == heads[0].i and _before_semicolon(clause))
+        if first or named & _coverage(clause, heads) or clause.i in acting:
             acts.add(i)
-    return acts or set(a.triggers) or {v.i for v in _reported(heads[0])} or {heads[0].i}
+    return acts or triggers or {v.i for v in _reported(heads[0])} or {heads[0].i}
+
+
+# verbs that give an event its cause: "the outage came from a misconfigured update", "the leak was
+# caused by a misconfigured server"
+_CAUSE_VERBS = frozenset("come stem result arise originate cause trace".split())
+
+
+def _put_down_to(trigger: Any, named: set[int]) -> bool:
+    """The trigger names an event whose cause the sentence gives, and the cause names no candidate:
+    it asserts no act ("the outage came from a misconfigured update"; not "the outage came from a
+    DDoS by Russian hackers")."""
+    verb = trigger.head
+    if verb.lemma_.lower() not in _CAUSE_VERBS or trigger.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+        return False
+    if trigger.dep_ == "dobj":
+        if verb.lemma_.lower() != "cause":
+            return False
+        causes = [c for c in verb.children if c.dep_ == "nsubj"]  # "a faulty update caused the outage"
+    else:
+        causes = [c for c in verb.children if c.i > verb.i and c.dep_ in ("prep", "agent")]
+    return bool(causes) and not named & {t.i for c in causes for t in c.subtree}
 
 
 def _next_word(tok: Any) -> str:
@@ -1365,9 +1415,34 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
                 anchors.append(sought)
     if not anchors and not reach:
         return False
+    named = _named_tokens(a)
     for v in anchors:
-        reach |= _coverage(v, heads)
+        reach |= _coverage(v, heads) - _source_denied_of(v, named)
     return _acts(a, heads) <= reach
+
+
+# verbs whose negation denies where an act came from or who did it, not that it happened: "the
+# campaign was not the work of hacktivists", "the operation did not originate in Russia"
+_SOURCE_VERBS = frozenset("be originate come stem emanate".split())
+_AUTHOR_NOUNS = frozenset("work handiwork product doing creation".split())
+
+
+def _source_denied_of(verb: Any, named: set[int]) -> set[int]:
+    """What a negated verb of origin or of authorship ("was not the work of ...") leaves standing:
+    its subject, and a verb of origin itself. "The phishing campaign was not the work of
+    hacktivists" and "the operation did not originate in Russia" assert the campaign and the
+    operation; "the recording was not a deepfake" denies the deepfake, and "the intrusion was not
+    the work of Russia" denies Russia's act."""
+    lemma = verb.lemma_.lower()
+    if lemma not in _SOURCE_VERBS or not any(c.dep_ == "neg" for c in verb.children):
+        return set()
+    subject = {t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree}
+    if lemma != "be":
+        return subject | {verb.i}
+    # "was not the work of hacktivists": who did it is denied; "was not part of this network" denies
+    # the subject's part in it
+    authored = any(c.dep_ == "attr" and c.lemma_.lower() in _AUTHOR_NOUNS for c in verb.children)
+    return subject if authored and not named & ({t.i for t in verb.subtree} - subject) else set()
 
 
 # What a party is or has, not what it does (GUIDE, adjudication rule 1): "APT29 poses a serious
@@ -1494,18 +1569,6 @@ def states_no_act(a: Analysed) -> bool:
     )
 
 
-def _before_semicolon(verb: Any, heads: list[Any]) -> bool:
-    """A clause before a semicolon that the parser hung on the next clause's verb ("there is no
-    evidence that ...; the outage came from ...") is a main clause of its own."""
-    head = verb.head
-    return (
-        verb.dep_ == "ccomp"
-        and head in heads
-        and verb.i < head.i
-        and _last_semicolon(verb.doc, verb.i, head.i) is not None
-    )
-
-
 def denies_every_actor(a: Analysed) -> bool:
     """A denial reaches a mention of every state the sentence makes an actor, whatever else it
     asserts: "the accounts raise questions, but we found no link to Riyadh", "none of the accounts
@@ -1527,7 +1590,7 @@ def denies_every_actor(a: Analysed) -> bool:
         verb = _cue_verb(a.doc, start)
         # a denial in a main clause; inside a relative or adverbial clause it qualifies what the
         # sentence asserts ("a technique we have not seen from groups linked to Tehran")
-        if verb is not None and (verb in heads or verb in said or _before_semicolon(verb, heads)):
+        if verb is not None and (verb in heads or verb in said):
             reach |= _coverage(verb, heads)
     # "...; they copied subscriber metadata only": a subject outside the denial acts for the actor
     # (in a clause that contradicts the denial, also the subject of what that clause reports)
