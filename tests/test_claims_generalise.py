@@ -686,6 +686,25 @@ def test_more_denials_are_never_claims(text: str) -> None:
 
 @pytest.mark.model
 @pytest.mark.parametrize(
+    "text",
+    [
+        # the stance head reads no stance; the act found after all must not take `negated` unless a
+        # negation reaches it
+        "Whether Lima coordinates its messaging in Bolivia with Quito is contested; we found parallel narratives "
+        "yet nothing showing joint planning.",
+        "Whether Caracas coordinates its broadcasts in the Andes with Havana remains disputed; we saw similar "
+        "stories but nothing that shows shared planning.",
+        "We found no evidence that Peruvian agents were behind the break-in at the exiled editor's office in "
+        "Santiago, and Chilean police have closed the case.",
+    ],
+)
+def test_a_sentence_read_as_negated_asserts_nothing(text: str) -> None:
+    out = tag_text(text)
+    assert out["stance"] != "negated" or (out["claims"] == [] and out["capabilities"] == [])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
     ("text", "actor"),
     [
         ("Russia, which denies the allegations, hacked the email accounts of Czech diplomats.", "RUS"),

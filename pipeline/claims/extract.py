@@ -481,7 +481,7 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
         # ("Hong Kong police, who deny targeting critics abroad, offered bounties ..."); with denial
         # cues, `denies` is that test
         if a.stance == "negated" and a.doc is not None and not (a.denies if a.denial_cues else acts_negated(a)):
-            a.stance = STANCES[int(np.argmax(np.where(np.arange(len(s)) == STANCES.index("negated"), -1.0, s)))]
+            a.stance = _likeliest_stance(s, without=("negated",))
         a.cap_probs = {c: float(v) for c, v in zip(CAPABILITIES, p, strict=True)}
         fired = set(a.feats.capabilities)
         untriggered = cross if cross is not None and fired & info_space else heads.cap_threshold
@@ -504,11 +504,29 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
             if a.denies:
                 a.stance = "negated"
         elif a.capabilities and a.stance == "none":
-            # the sentence asserts an act after all: the likeliest stance of an act
-            a.stance = STANCES[int(np.argmax(s[: STANCES.index("none")]))]
+            _take_stance_of_an_act(a, s)
         if a.capabilities and a.stance == "fact" and a.feats.stance in ("assessment", "reported"):
             # TAXONOMY defines these by their words: "we assess", "according to", "researchers said"
             a.stance = a.feats.stance
+
+
+def _likeliest_stance(probs: np.ndarray, *, without: tuple[str, ...]) -> str:
+    """The stance head's likeliest stance other than those `without` names."""
+    masked = [-1.0 if st in without else float(p) for st, p in zip(STANCES, probs, strict=True)]
+    return STANCES[int(np.argmax(masked))]
+
+
+def _take_stance_of_an_act(a: Analysed, probs: np.ndarray) -> None:
+    """The sentence asserts an act after all (the head read no stance): the likeliest stance of an
+    act, and `negated` only where a negation reaches its acts, as for the head's own reading; a
+    negated sentence then asserts nothing."""
+    a.stance = _likeliest_stance(probs, without=("none",))
+    if a.stance != "negated":
+        return
+    if a.doc is not None and (a.denies if a.denial_cues else acts_negated(a)):
+        a.capabilities = []
+    else:
+        a.stance = _likeliest_stance(probs, without=("negated", "none"))
 
 
 # Capability words joined by "and" / "or" share their act (TAXONOMY: "target ... with propaganda or
@@ -634,7 +652,7 @@ def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
             a.capabilities = [max(a.cap_probs, key=a.cap_probs.__getitem__)]
             a.capabilities += _coordinated(a)
             if a.stance == "none" and a.stance_probs is not None:
-                a.stance = STANCES[int(np.argmax(a.stance_probs[: STANCES.index("none")]))]
+                _take_stance_of_an_act(a, a.stance_probs)
             if a.stance == "fact" and a.feats.stance in ("assessment", "reported"):
                 a.stance = a.feats.stance
 
