@@ -361,6 +361,10 @@ def test_the_attacker_beside_a_victim_still_acts() -> None:
         ("The group spread Russian-language disinformation on Telegram.", "RUS"),
         ("Persian speakers in Europe were targeted by the campaign.", "IRN"),
         ("Separatist officials were spied on in Operation Nightjar (Russian: Kozodoy) for a year.", "RUS"),
+        # what a text is in, what someone speaks
+        ("The fake news sites published articles in French, German and Italian that praised Lima.", "ITA"),
+        ("Posts in Chinese and Korean amplified the hashtag within minutes, according to the platform.", "CHN"),
+        ("Most residents of the eastern provinces use Ukrainian at home.", "UKR"),
     ],
 )
 def test_a_language_or_its_speakers_is_not_the_state(text: str, state: str) -> None:
@@ -369,6 +373,8 @@ def test_a_language_or_its_speakers_is_not_the_state(text: str, state: str) -> N
     assert [m["role"] for m in tagged["mentions"] if m["state"] == state] == ["other"]
     assert tag_text("Russian hackers spread disinformation on Telegram.")["actors"] == ["RUS"]
     assert "RUS" in tag_text("Russian operators (GRU: Unit 26165) compromised the network.")["actors"]
+    # a state's own name after "in" is the state
+    assert "TJK" in tag_text("Police in Tajikistan detained two exiled bloggers at Turkey's request.")["actors"]
 
 
 @pytest.mark.model

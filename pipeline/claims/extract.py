@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,7 @@ import numpy as np
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
 from pipeline.claims.model import Heads, Rows, encode, get_heads, pair_features
-from pipeline.claims.nlp import find_entities, load_nlp
+from pipeline.claims.nlp import find_entities, load_nlp, with_entities
 from pipeline.claims.recase import sentence_case
 from pipeline.claims.roles import (
     acted_on,
@@ -670,6 +670,44 @@ def _names_language(sentence: str, m: Mention) -> bool:
     return sentence[: m.start].rstrip().endswith("(") and sentence[m.end :].lstrip().startswith(":")
 
 
+# how the demonyms of states end ("French", "Chinese", "Turkish", "Farsi", "Tajik"), which their
+# capitals mostly do not
+_DEMONYM_ENDINGS = ("an", "ch", "ese", "ish", "i", "ic", "h", "ek", "ik", "ot", "er", "ss")
+# verbs whose object, a demonym standing alone, is a language: "spoke Russian", "use Ukrainian"
+_LANGUAGE_VERBS = frozenset("speak write translate use read understand learn teach".split())
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """The states' own names ("Tajikistan", "Russia"): never a language."""
+    tax = load_taxonomy()
+    return frozenset(names[0] for names in tax.countries.values() if names) | frozenset(
+        n for a in tax.actors.values() for n in a["names"]
+    )
+
+
+def _language_in_parse(a: Analysed, m: Mention) -> bool:
+    """A demonym standing alone as what a text is in ("articles in French", "written in Russian",
+    "translated into Arabic") or what someone speaks ("people in the east use Russian"): a language,
+    not the state."""
+    if m.alias.kind not in ("demonym", "state") or a.doc is None or m.alias.text in _country_names():
+        return False
+    if not m.alias.text.endswith(_DEMONYM_ENDINGS):
+        return False  # "Santiago", "Paris": a capital, and no need to run the entity recogniser
+    span = tokens_in(a.doc, m.start, m.end)
+    if span is None or len(span) != 1:
+        return False
+    word = head = span.root
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head  # "in French, German and Italian"
+    if head.dep_ == "pobj":
+        placed = head.head.lower_ in ("in", "into")
+    else:
+        placed = head.dep_ == "dobj" and head.head.lemma_.lower() in _LANGUAGE_VERBS
+    # the entity recogniser tells a people's or language's name ("Russian") from a state's ("Russia")
+    return placed and with_entities(a.doc)[word.i].ent_type_ in ("NORP", "LANGUAGE")
+
+
 def mention_vector(doc: Any, m: Mention) -> np.ndarray | None:
     """The tok2vec rows of the mention's root and of its governor, end to end, to two decimals
     (the last bits of the parser's floats differ between CPUs; the fit should not)."""
@@ -765,7 +803,11 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             c.role = "actor" if c.p_actor >= heads.actor_threshold else best_other
     for a in items:
         for c in a.candidates:
-            if c.mention.alias.text.endswith("-speaking") or _names_language(a.sentence, c.mention):
+            if (
+                c.mention.alias.text.endswith("-speaking")
+                or _names_language(a.sentence, c.mention)
+                or _language_in_parse(a, c.mention)
+            ):
                 c.role = "other"  # a language or its speakers, not the state (TAXONOMY: named actors only)
             elif a.doc is not None and (span := tokens_in(a.doc, c.mention.start, c.mention.end)) is not None:
                 # other states' acting mentions, read by the two rules below that need them
