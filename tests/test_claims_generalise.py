@@ -1079,6 +1079,23 @@ def test_a_buyer_that_uses_what_it_bought_acts(text: str, code: str) -> None:
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bolivia's police purchased facial recognition cameras from a Chinese vendor to track protest leaders in "
+        "La Paz.",
+        "Ecuador's interior ministry bought an interception platform from a Chilean supplier to monitor "
+        "opposition lawmakers.",
+    ],
+)
+def test_goods_bought_for_a_purpose_are_put_to_use(text: str) -> None:
+    # the purpose says what the buyer does with the goods: their own capability stands beside the
+    # purchase (a purchase alone names only the goods)
+    out = tag_text(text)
+    assert {"surveillance", "technology_export"} <= set(out["capabilities"])
+
+
+@pytest.mark.model
 def test_a_newspaper_named_after_a_place_is_not_the_state() -> None:
     out = tag_text("The Washington Post reported that Rwandan agents followed a critic in Brussels.")
     assert "USA" not in {m["state"] for m in out["mentions"]}

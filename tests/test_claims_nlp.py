@@ -9,7 +9,7 @@ import spacy
 
 from pipeline.claims.extract import analyse, claims_of, resolve_references
 from pipeline.claims.features import get_matchers
-from pipeline.claims.nlp import MODEL_NAME, load_nlp, with_entities
+from pipeline.claims.nlp import MODEL_NAME, load_nlp, mend_parse, with_entities
 from pipeline.claims.signals import ner_mentions
 
 pytestmark = pytest.mark.model
@@ -118,3 +118,24 @@ def test_ingest_reads_entities_only_where_roles_decide_claims() -> None:
     assert arrived.doc is not None and not arrived.capabilities
     assert arrived.entities_deferred and not arrived.doc.has_annotation("ENT_IOB")
     assert not full[1].entities_deferred
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The campaign is a serious threat to think tanks in Lima.",
+        "Peruvian hackers sent lures to think tanks and universities in Santiago.",
+        "Think tanks were among the victims.",
+    ],
+)
+def test_a_think_tank_is_a_noun(text: str) -> None:
+    # the small parser reads "to think tanks" as an infinitive and its object
+    doc = mend_parse(load_nlp()(text))
+    think = next(t for t in doc if t.lower_ == "think")
+    tanks = doc[think.i + 1]
+    assert think.pos_ == "NOUN" and think.dep_ == "compound" and think.head.i == tanks.i
+    assert tanks.dep_ != "dobj" or tanks.head.lower_ != "think"
+    assert not any(t.pos_ == "VERB" and t.lower_ == "think" for t in doc)
+    # everything else in the sentence keeps a head inside it, and the root stays the root
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    assert len(roots) == 1 and all(t.head.i < len(doc) for t in doc)

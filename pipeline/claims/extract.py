@@ -22,7 +22,7 @@ import numpy as np
 from pipeline.claims.context import document_codes, keep_mention
 from pipeline.claims.features import Features, Mention, get_matchers, is_citation
 from pipeline.claims.model import Heads, Rows, encode, get_heads, pair_features
-from pipeline.claims.nlp import find_entities, load_nlp, with_entities
+from pipeline.claims.nlp import find_entities, load_nlp, mend_parse, with_entities
 from pipeline.claims.recase import sentence_case
 from pipeline.claims.roles import (
     acted_on,
@@ -444,7 +444,7 @@ def _normalise(sentence: str) -> str:
 
 
 def _parse(texts: Sequence[str]) -> Iterable[Any]:
-    return load_nlp().pipe([_normalise(t) for t in texts], batch_size=BATCH_SIZE)
+    return (mend_parse(doc) for doc in load_nlp().pipe([_normalise(t) for t in texts], batch_size=BATCH_SIZE))
 
 
 def _features(sentence: str) -> Features:

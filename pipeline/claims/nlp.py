@@ -45,3 +45,32 @@ def with_entities(doc: Any) -> Any:
     """The parse with its named entities (`doc.ents`, `token.ent_type_`), found on first need."""
     find_entities([doc])
     return doc
+
+
+# Noun compounds whose first word the small parser takes for a verb ("a threat to think tanks":
+# "to" its infinitive marker, "tanks" its object): the first word, and the words that may follow it
+_VERB_LOOKALIKES = {"think": frozenset({"tank", "tanks"})}
+
+
+def mend_parse(doc: Any) -> Any:
+    """The parse with such compounds read as nouns: "to think tanks" is a preposition and its object,
+    and the first word modifies the second. Every other reading of the parser stands."""
+    for word in doc[:-1]:
+        noun = doc[word.i + 1]
+        if noun.lower_ not in _VERB_LOOKALIKES.get(word.lower_, ()):
+            continue
+        if word.dep_ == "compound" and word.head.i == noun.i:
+            pass  # the tree is right; only the tag is not
+        elif word.dep_ != "ROOT" and noun.head.i == word.i:
+            to = next((c for c in word.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+            if to is None:
+                continue
+            to.head, to.dep_, to.pos_, to.tag_ = word.head, "prep", "ADP", "IN"
+            noun.head, noun.dep_ = to, "pobj"
+            for child in list(word.children):
+                child.head = noun  # "think tanks and universities": the conjuncts follow the noun
+            word.head, word.dep_ = noun, "compound"
+        else:
+            continue
+        word.pos_, word.tag_ = "NOUN", "NN"
+    return doc
