@@ -8,7 +8,8 @@ work's title (signals.entity_features, a role feature), and a people or place be
 first checks that some run of tokens could read as a state's name (one parse in forty on the
 corpus), and ingest reads the role feature only in sentences whose roles decide a claim (about half
 of those parsed; extract.decide). It reads no other component's output, so a late run finds the
-entities an early one would (tests/test_claims_nlp.py).
+entities an early one would (tests/test_claims_nlp.py). `mend_parse` corrects one reading the small
+parser gets wrong in these reports: "to think tanks" as an infinitive and its object.
 """
 
 from __future__ import annotations
