@@ -1262,13 +1262,15 @@ def _acting_clauses(a: Analysed, heads: list[Any], named: set[int]) -> set[int]:
     return acting
 
 
-def _acts(a: Analysed, heads: list[Any]) -> set[int]:
+def _acts(a: Analysed, heads: list[Any], named: set[int] | None = None) -> set[int]:
     """Tokens that carry the sentence's acts: its capability triggers and every main clause (or the
     clause a reporting verb reports) whose subject or agent names a candidate ("Hong Kong police,
     who deny targeting critics abroad, offered bounties ...", "..., yet Chinese authorities used
     ..."); the root (or what it reports) when there is none. A trigger in a further main clause that
-    names nobody ("..., and malware is offered for sale") is no act of the sentence's actors."""
-    named = _named_tokens(a)
+    names nobody ("..., and malware is offered for sale") is no act of the sentence's actors.
+    `named`: the tokens of the candidates, where the caller has them (_named_tokens)."""
+    if named is None:
+        named = _named_tokens(a)
     acting = _acting_clauses(a, heads, named)
     acts = set(acting)
     triggers = {i for i in a.triggers if not _put_down_to(a.doc[i], named)}
@@ -1478,7 +1480,7 @@ def acts_negated(a: Analysed, cues: Sequence[int] = ()) -> bool:
     named = _named_tokens(a)
     for v in anchors:
         reach |= _coverage(v, heads) - _source_denied_of(v, named)
-    return _acts(a, heads) <= reach
+    return _acts(a, heads, named) <= reach
 
 
 # verbs whose negation denies where an act came from or who did it, not that it happened: "the

@@ -60,18 +60,14 @@ def mend_parse(doc: Any) -> Any:
         noun = doc[word.i + 1]
         if noun.lower_ not in _VERB_LOOKALIKES.get(word.lower_, ()):
             continue
-        if word.dep_ == "compound" and word.head.i == noun.i:
-            pass  # the tree is right; only the tag is not
-        elif word.dep_ != "ROOT" and noun.head.i == word.i:
+        if not (word.dep_ == "compound" and word.head.i == noun.i):  # else only the tag is wrong
             to = next((c for c in word.children if c.dep_ == "aux" and c.lower_ == "to"), None)
-            if to is None:
-                continue
+            if to is None or word.dep_ == "ROOT" or noun.head.i != word.i:
+                continue  # a reading this mend does not know
             to.head, to.dep_, to.pos_, to.tag_ = word.head, "prep", "ADP", "IN"
             noun.head, noun.dep_ = to, "pobj"
             for child in list(word.children):
                 child.head = noun  # "think tanks and universities": the conjuncts follow the noun
             word.head, word.dep_ = noun, "compound"
-        else:
-            continue
         word.pos_, word.tag_ = "NOUN", "NN"
     return doc
