@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 from pipeline.claims.extract import (
@@ -47,6 +49,10 @@ def test_taxonomy_resolves_aliases() -> None:
     assert {"CHN", "RUS", "IRN", "PRK", "USA", "SAU", "ARE", "ISR", "SYR"} <= set(tax.actors)
     assert len(tax.countries) > 180
     assert "capabilities" in tax.to_dict()
+    # `taxonomy --json` writes out every pattern list the tagger reads, the goods of a sale included
+    export = tax.to_dict()["capabilities"]["technology_export"]
+    read = {f.name for f in fields(tax.capabilities["technology_export"])} - {"code"}
+    assert export["products"] and set(export) == read
     # group names that are also words are ambiguous, and `taxonomy --json` lists them as such
     assert tax.ambiguous_words <= tax.ambiguous and "Bitter" in tax.to_dict()["ambiguous_words"]
 

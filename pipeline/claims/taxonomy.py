@@ -53,6 +53,11 @@ class CapabilityRules:
     put_to_use: tuple[str, ...] = ()
 
 
+def _plain(value: Any) -> Any:
+    """A rule field as JSON holds it: a tuple of patterns as a list."""
+    return list(value) if isinstance(value, tuple) else value
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     """Actors, named groups, the ISO country table, capability patterns and ICD 203 terms."""
@@ -89,21 +94,9 @@ class Taxonomy:
             "actors": self.actors,
             "groups": self.groups,
             "countries": self.countries,
+            # every pattern list of a capability, as the tagger reads it (fields, so none is left out)
             "capabilities": {
-                code: {
-                    "covers": r.covers,
-                    "triggers": list(r.triggers),
-                    "weak": list(r.weak),
-                    "requires": list(r.requires),
-                    "deny": list(r.deny),
-                    "advice_deny": list(r.advice_deny),
-                    "contextual": list(r.contextual),
-                    "context": list(r.context),
-                    "victims": list(r.victims),
-                    "via": list(r.via),
-                    "purchases": list(r.purchases),
-                    "put_to_use": list(r.put_to_use),
-                }
+                code: {f.name: _plain(getattr(r, f.name)) for f in fields(r) if f.name != "code"}
                 for code, r in self.capabilities.items()
             },
             "ai": self.ai,
