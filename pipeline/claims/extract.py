@@ -478,9 +478,8 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
         a.stance = STANCES[int(np.argmax(s))]
         a.stance_probs = s
         # the head reads a negation word, but no negation in the parse reaches an act of the sentence
-        # ("Hong Kong police, who deny targeting critics abroad, offered bounties ..."); with denial
-        # cues, `denies` is that test
-        if a.stance == "negated" and a.doc is not None and not (a.denies if a.denial_cues else acts_negated(a)):
+        # ("Hong Kong police, who deny targeting critics abroad, offered bounties ...")
+        if a.stance == "negated" and a.doc is not None and not _negation_reaches_acts(a):
             a.stance = _likeliest_stance(s, without=("negated",))
         a.cap_probs = {c: float(v) for c, v in zip(CAPABILITIES, p, strict=True)}
         fired = set(a.feats.capabilities)
@@ -510,6 +509,11 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
             a.stance = a.feats.stance
 
 
+def _negation_reaches_acts(a: Analysed) -> bool:
+    """A negation in the parse reaches an act of the sentence; with denial cues, `denies` is that test."""
+    return a.denies if a.denial_cues else acts_negated(a)
+
+
 def _likeliest_stance(probs: np.ndarray, *, without: tuple[str, ...]) -> str:
     """The stance head's likeliest stance other than those `without` names."""
     masked = [-1.0 if st in without else float(p) for st, p in zip(STANCES, probs, strict=True)]
@@ -523,7 +527,7 @@ def _take_stance_of_an_act(a: Analysed, probs: np.ndarray) -> None:
     a.stance = _likeliest_stance(probs, without=("none",))
     if a.stance != "negated":
         return
-    if a.doc is not None and (a.denies if a.denial_cues else acts_negated(a)):
+    if a.doc is not None and _negation_reaches_acts(a):
         a.capabilities = []
     else:
         a.stance = _likeliest_stance(probs, without=("negated", "none"))
@@ -672,7 +676,7 @@ def _names_language(sentence: str, m: Mention) -> bool:
 
 # how the demonyms of states end ("French", "Chinese", "Turkish", "Farsi", "Tajik"), which their
 # capitals mostly do not
-_DEMONYM_ENDINGS = ("an", "ch", "ese", "ish", "i", "ic", "h", "ek", "ik", "ot", "er", "ss")
+_DEMONYM_ENDINGS = ("an", "ese", "h", "i", "ic", "ek", "ik", "ot", "er", "ss")  # "h": "French", "Turkish"
 # verbs whose object, a demonym standing alone, is a language: "spoke Russian", "use Ukrainian"
 _LANGUAGE_VERBS = frozenset("speak write translate use read understand learn teach".split())
 
