@@ -787,6 +787,73 @@ def test_a_row_of_weight_zero_teaches_the_heads_nothing_and_weight_one_changes_n
     assert all(np.allclose(a, b) for a, b in zip(*stance, strict=True))
 
 
+def test_rows_of_weight_zero_do_not_change_the_fit_of_the_others() -> None:
+    """A source weighed 0 in a head (a set that teaches the sentence heads only) must not dilute
+    the loss of the rows that count, which would strengthen the head's L2 penalty as it grows."""
+    import numpy as np
+    from scipy import sparse
+
+    from pipeline.claims.model import PAIR_KEYS
+    from pipeline.claims.train import Config, fit_cap_hidden, fit_capabilities, fit_hidden, fit_softmax
+    from pipeline.claims.vocab import CAPABILITIES
+
+    rng = np.random.default_rng(5)
+    n, extra, dim, c = 10, 30, 8, len(CAPABILITIES)
+    x = sparse.csr_matrix((rng.random((n + extra, dim)) < 0.4).astype(np.float64))
+    pairs = rng.random((n + extra, c, len(PAIR_KEYS)))
+    y = (rng.random((n + extra, c)) < 0.3).astype(np.float64)
+    classes = rng.integers(0, 3, n + extra)
+    cfg = Config(steps=20, cap_hidden=4, role_hidden=4)
+    some = np.r_[rng.uniform(0.5, 1.5, n), np.zeros(extra)]
+    fits = (
+        lambda k, w: fit_capabilities(x[:k], pairs[:k], y[:k], cfg, w),
+        lambda k, w: fit_cap_hidden(x[:k], pairs[:k], y[:k], cfg, 7, w),
+        lambda k, w: fit_softmax(x[:k], classes[:k], 3, 1e-2, cfg, 0.5, w),
+        lambda k, w: fit_hidden(x[:k], classes[:k], 3, cfg, 0.5, w, 7),
+    )
+    for fit in fits:
+        alone, among_zeros = fit(n, some[:n]), fit(n + extra, some)
+        assert all(np.allclose(a, b) for a, b in zip(alone, among_zeros, strict=True))
+
+
+def test_a_source_leaves_untaught_what_the_config_says_and_still_teaches_the_rest() -> None:
+    import numpy as np
+    from scipy import sparse
+
+    from pipeline.claims.model import PAIR_KEYS
+    from pipeline.claims.train import Config, _untaught, fit_capabilities
+    from pipeline.claims.vocab import CAPABILITIES
+
+    cfg = Config(steps=20, untaught=(("spent", ("stance", "cyber_espionage")),))
+    docs = ["spent", "corpus", "spent", "corpus"] * 3
+    rows_w = np.where(np.array(docs) == "spent", 0.3, 1.0)
+    taught, stance_w = _untaught(docs, rows_w, cfg)
+    assert taught is not None and stance_w is not None
+    spent = np.array(docs) == "spent"
+    assert np.array_equal(stance_w, np.where(spent, 0.0, 1.0))
+    ce = CAPABILITIES.index("cyber_espionage")
+    assert not taught[spent, ce].any() and taught[~spent].all()
+    assert taught[spent].sum() == spent.sum() * (len(CAPABILITIES) - 1)
+    # a source the config does not name teaches everything
+    assert _untaught(["corpus"] * 3, None, cfg) == (None, None)
+
+    rng = np.random.default_rng(9)
+    n, dim, c = len(docs), 8, len(CAPABILITIES)
+    x = sparse.csr_matrix((rng.random((n, dim)) < 0.4).astype(np.float64))
+    pairs = rng.random((n, c, len(PAIR_KEYS)))
+    y = (rng.random((n, c)) < 0.3).astype(np.float64)
+    flip_ce, flip_other = y.copy(), y.copy()
+    flip_ce[spent, ce] = 1.0 - flip_ce[spent, ce]
+    flip_other[spent, (ce + 1) % c] = 1.0 - flip_other[spent, (ce + 1) % c]
+
+    def same(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> bool:
+        return all(np.allclose(u, v) for u, v in zip(a, b, strict=True))
+
+    base = fit_capabilities(x, pairs, y, cfg, rows_w, taught)
+    assert same(base, fit_capabilities(x, pairs, flip_ce, cfg, rows_w, taught))
+    assert not same(base, fit_capabilities(x, pairs, flip_other, cfg, rows_w, taught))
+
+
 def test_hidden_role_heads_of_several_seeds_are_averaged(tmp_path) -> None:
     import numpy as np
 

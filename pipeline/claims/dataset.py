@@ -33,7 +33,8 @@ UNFITTED = (("train-e.pool.jsonl", "train-e.jsonl"), ("dev-c.pool.jsonl", "dev-c
 # Invented sentences in the styles the corpus lacks (NIC-style assessments, influence-operation,
 # censorship, repression and export writing), hand-labelled (eval/claims/probe/README.md): fitted
 # with the train split (train-b, train-c and train-d by the sentence heads only: train.Config).
-# probe-dev, -dev-2, -dev-3 and the holdouts, written apart from them, are never fitted on.
+# probe-dev, -dev-2, -dev-3 and the holdouts, written apart from them, are never fitted on (a
+# held-out set only once spent: SPENT below).
 # probe-train-e and -f (this round: paraphrased acts, outsiders' incident descriptions) by every head.
 # probe-train-k (hard phrasings: requests, verbless statistics, headlines, table rows), probe-train-l
 # (states whose role is easy to misread), probe-train-m (long report prose) and probe-train-n (three
@@ -45,11 +46,17 @@ UNFITTED = (("train-e.pool.jsonl", "train-e.jsonl"), ("dev-c.pool.jsonl", "dev-c
 # watching people, data, export and censorship said in plain words) by the sentence heads only;
 # probe-train-s (influence, propaganda, synthetic media, data, disruption) is labelled, not fitted;
 # so is probe-train-t (state mentions in different roles per sentence; train.Config).
+# The spent held-out sets (scored three times at the start and end of rounds, their errors never
+# read) are fitted by every head at weight 0.3, teaching neither stance nor the cyber-espionage
+# label (train.Config.row_weights, .untaught; README, Claims, "This round's changes"). A set joins
+# once it is spent, never while it is held out.
+SPENT = tuple(f"holdout-{i}" for i in range(11, 35))
 INVENTED = {
     "train": tuple(
         f"train{suffix}"
         for suffix in ("", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-i", "-j", "-k", "-l", "-m", "-n", "-o", "-r")
     )
+    + SPENT
 }
 
 
