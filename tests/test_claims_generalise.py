@@ -1128,6 +1128,20 @@ def test_state_outlets_in_a_state_act_for_it() -> None:
     assert "CUB" not in pro["actors"]
 
 
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Pro-government accounts in Ecuador posted near-identical posts accusing a leader of terrorism.", "Ecuador"),
+        ("Pro-Kremlin channels in Serbia spread the forged memo within hours.", "Serbia"),
+    ],
+)
+def test_where_a_governments_partisans_are_is_their_location(text: str, place: str) -> None:
+    out = tag_text(text)
+    assert out["actors"] == []
+    assert [m["role"] for m in out["mentions"] if m["text"] == place] == ["location"]
+
+
 @pytest.mark.parametrize(
     ("text", "capability"),
     [

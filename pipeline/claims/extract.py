@@ -42,6 +42,7 @@ from pipeline.claims.roles import (
     listed_member,
     outlet_messaging,
     owns_a_thing,
+    partisans_place,
     phrase_head,
     place_role,
     qualifies_the_act,
@@ -824,6 +825,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "reporter"  # "Washington sanctioned four Iranian firms": it answers the act
                 elif c.role == "actor" and answers_accusation(span.root, foreign_actors):
                     c.role = "reporter"  # "Police in Oslo arrested two men accused of acting for Eritrea's embassy"
+                elif c.role == "actor" and partisans_place(span.root):
+                    c.role = "location"  # "pro-government outlets in Havana amplified ...": not the state
                 elif in_said_clause(span.root):
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
                 elif (

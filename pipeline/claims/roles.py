@@ -256,6 +256,20 @@ def _breached(verb: Token, noun: Token) -> bool:
     return by_agent if verb.tag_ == "VBD" or _lemma(noun) in AGENT_NOUNS else verb.tag_ == "VBN"
 
 
+_NOUN_PARTS = tuple(d for d in NP_MODIFIERS if d != "appos")
+
+
+def partisans_place(token: Token) -> bool:
+    """The mention is where a government's partisans are ("pro-government outlets in Caracas",
+    "pro-Kremlin accounts in Serbia"): partisans are not the state, so the place is their location
+    (GUIDE: named actors only)."""
+    if token.dep_ != "pobj" or token.head.lower_ != "in" or token.head.dep_ != "prep":
+        return False
+    noun = token.head.head
+    before = [c for c in noun.children if c.i < noun.i]
+    return any(c.lower_.startswith("pro-") or (c.lower_ == "pro" and c.nbor().text == "-") for c in before)
+
+
 def acted_on(token: Token) -> str | None:
     """The role the parse itself gives a mention on the receiving end of a hostile act, or None:
     the passive subject of a hostile verb ("Iranian networks were targeted"), or the owner of its
@@ -270,7 +284,10 @@ def acted_on(token: Token) -> str | None:
     tok = phrase_head(token)
     if tok.dep_ == "nsubjpass" and _lemma(tok.head) in VICTIM_VERBS:
         return "target"
-    if tok.i != token.i and _lemma(tok) not in HOSTILE_NOUNS and any(_breached(c, tok) for c in tok.children):
+    # the noun the mention is part of, not a phrase it stands in apposition to ("Figure 3: Chilean
+    # government networks breached by ...")
+    noun = phrase_head(token, _NOUN_PARTS)
+    if noun.i != token.i and _lemma(noun) not in HOSTILE_NOUNS and any(_breached(c, noun) for c in noun.children):
         return "target"  # "Cambodian ministries breached by OceanLotus"
     if tok.dep_ == "nsubj" and _lemma(tok.head) in _BREACH_VERBS and any(c.dep_ == "agent" for c in tok.head.children):
         return "target"  # the same caption parsed as a finite verb with a "by" agent
