@@ -1127,3 +1127,18 @@ def test_a_possessor_of_an_act_noun_keeps_acting() -> None:
     assert [m["role"] for m in out["mentions"]] == ["actor"]
     owned = tag_text("Iran's enrichment facilities were targeted by a worm.")
     assert [m["role"] for m in owned["mentions"]] == ["target"] and owned["actors"] == []
+
+
+def test_feature_rows_are_stacked_chunk_by_chunk_into_the_same_sparse_matrix() -> None:
+    import numpy as np
+    from scipy import sparse
+
+    from pipeline.claims.train import _sparse
+
+    rng = np.random.default_rng(4)
+    dense = (rng.random((250, 40)) < 0.1) * rng.random((250, 40)).astype(np.float32)
+    chunked = _sparse(len(dense), lambda part: dense[part], chunk=60)
+    whole = sparse.csr_matrix(dense.astype(np.float64))
+    assert chunked.shape == whole.shape
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(chunked, name), getattr(whole, name))
