@@ -60,6 +60,11 @@ INVENTED = {
 }
 
 
+def invented_source(name: str) -> str:
+    """The source ("doc") of the rows of probe file `name` ("train-k" -> "invented:probe-train-k")."""
+    return f"invented:probe-{name}"
+
+
 def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -97,7 +102,7 @@ def load_split(split: str, *, pending: bool = False) -> list[dict[str, Any]]:
             labels.update({r["id"]: r for r in _jsonl(path)})
     rows = [{**pool[i], "label": labels[i]} for i in pool if i in labels]
     for name in INVENTED.get(split, ()) if pending else ():
-        rows += [{"doc": f"invented:probe-{name}", "page": 0, "split": split, **r} for r in load_probe(name)]
+        rows += [{"doc": invented_source(name), "page": 0, "split": split, **r} for r in load_probe(name)]
     return rows
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse  # a dependency of sentence-transformers; only the training reads it
 
-from pipeline.claims.dataset import SPENT, data_hash, load_split
+from pipeline.claims.dataset import SPENT, data_hash, invented_source, load_split
 from pipeline.claims.extract import (
     Analysed,
     _parse,
@@ -250,10 +250,10 @@ class Config:
     # 0.797 -> 0.796; fit with holdouts 11-26, the spent holdouts 27-32 (1,800) actors 0.852 ->
     # 0.859, capabilities 0.760 -> 0.783, roles 0.777 -> 0.788, and the unfitted corpus rows actors
     # 0.739 -> 0.723 (capabilities 0.752 -> 0.749, roles 0.698 -> 0.703)
-    row_weights: tuple[tuple[str, float], ...] = tuple((f"invented:probe-{name}", 0.3) for name in SPENT)
+    row_weights: tuple[tuple[str, float], ...] = tuple((invented_source(name), 0.3) for name in SPENT)
     # (source, what its rows do not teach: "stance" or a capability's label)
     untaught: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-        (f"invented:probe-{name}", ("stance", "cyber_espionage")) for name in SPENT
+        (invented_source(name), ("stance", "cyber_espionage")) for name in SPENT
     )
 
 
