@@ -854,6 +854,56 @@ def test_a_source_leaves_untaught_what_the_config_says_and_still_teaches_the_res
     assert not same(base, fit_capabilities(x, pairs, flip_other, cfg, rows_w, taught))
 
 
+def test_how_the_invented_rows_lean_is_left_to_their_own_feature_and_off_when_tagging_reports() -> None:
+    """Sentences the invented sets label as claims and the reports' labels as none: the fit gives
+    that lean to the invented rows' feature, so a report's sentence is read by the reports' labels
+    unless the heads are told to tag with the feature on."""
+    import dataclasses
+
+    from pipeline.claims.extract import DOMAIN, decide_sentences
+    from pipeline.claims.train import Config, featurise, train
+
+    texts = [
+        "The ministry in Ghana published its annual report on regional trade in March.",
+        "The agency opened two new offices in Peru and hired staff for its press unit.",
+        "Officials met delegations from Chile and Spain to discuss the budget.",
+        "The council in Norway released figures on the number of visitors last year.",
+    ]
+
+    def row(text: str, doc: str, caps: list[str]) -> dict:
+        label = {
+            "mentions": [],
+            "actors": [],
+            "capabilities": caps,
+            "ai_enabled": False,
+            "likelihood": None,
+            "confidence": None,
+            "stance": "fact" if caps else "none",
+            "kind": "prose",
+        }
+        return {"id": f"{doc}-{text[:10]}", "text": text, "doc": doc, "label": label}
+
+    rows = [row(t, "report.pdf", []) for t in texts] + [row(t, "invented:probe-x", ["propaganda"]) for t in texts]
+    items = featurise(rows)
+    cfg = Config(steps=150, min_count=1, row_weights=(), untaught=(), cap_hidden=0, role_hidden=0, domain_feature=True)
+
+    def prob(heads) -> float:
+        a = featurise([rows[0]])[0]
+        decide_sentences([a], heads)
+        return a.cap_probs["propaganda"]
+
+    flagged = train(rows, items, cfg)
+    plain = train(rows, items, dataclasses.replace(cfg, domain_feature=False))
+    assert DOMAIN in flagged.sent_index and DOMAIN not in plain.sent_index
+    # the reports' reading without the feature, the invented sets' with it, the mix without it at all
+    off = prob(flagged)
+    on = prob(
+        dataclasses.replace(flagged, meta={**flagged.meta, "config": {**flagged.meta["config"], "domain_at_tag": 1.0}})
+    )
+    assert off < 0.3 < on, (off, on)
+    assert off < prob(plain) < on
+
+
 def test_hidden_role_heads_of_several_seeds_are_averaged(tmp_path) -> None:
     import numpy as np
 

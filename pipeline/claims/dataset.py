@@ -65,6 +65,11 @@ def invented_source(name: str) -> str:
     return f"invented:probe-{name}"
 
 
+def is_invented(doc: str) -> bool:
+    """Whether rows of source `doc` are invented sentences rather than a report's."""
+    return doc.startswith("invented:")
+
+
 def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

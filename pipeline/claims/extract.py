@@ -457,11 +457,22 @@ def sentence_vector(a: Analysed) -> dict[str, float]:
     return {**a.signals, **dict.fromkeys(a.words, 1.0), **dict.fromkeys(a.parse_words, 1.0)}
 
 
+# the fit's feature on invented rows (train.Config.domain_feature), which no report carries: it
+# takes up how the invented sets' labels lean (more claims, more actors) apart from the words
+DOMAIN = "@invented"
+
+
+def domain_flag(heads: Heads) -> float:
+    """The value the tagger gives the invented rows' feature: the heads' `domain_at_tag` (0: off)."""
+    return float(_config(heads, "domain_at_tag") or 0.0)
+
+
 def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     """Fill capabilities and stance of each sentence from the sentence heads."""
     if not items:
         return
-    x = Rows.encode([sentence_vector(a) for a in items], heads.sent_index)
+    flag = {DOMAIN: domain_flag(heads)} if domain_flag(heads) else {}
+    x = Rows.encode([{**sentence_vector(a), **flag} for a in items], heads.sent_index)
     pairs = np.stack([pair_features(a.signals) for a in items])
     caps = heads.capability_probs(x, pairs)
     stances = heads.stance_probs(x)
@@ -646,7 +657,8 @@ def rescue_by_actor(items: list[Analysed], heads: Heads) -> None:
     cands = [(a, c) for a in todo for c in a.candidates if not _described(a, c.mention)]
     if not cands:
         return
-    probs = heads.role_probs(np.stack([encode(act_features(c.features, True), heads.ment_index) for _, c in cands]))
+    rows = np.stack([encode(act_features(c.features, True), heads.ment_index) for _, c in cands])
+    probs = heads.role_probs(_flagged(rows, heads.ment_index, domain_flag(heads)))
     actor = ROLES.index("actor")
     best: dict[int, float] = {}
     for (a, _), p in zip(cands, probs, strict=True):
@@ -754,6 +766,13 @@ def role_rows(cands: list[tuple[Candidate, bool]], index: dict[str, int], scale:
     return rows
 
 
+def _flagged(rows: np.ndarray, index: dict[str, int], value: float) -> np.ndarray:
+    """Mention rows with the invented rows' feature at `value` (as they are where it is off)."""
+    if value and DOMAIN in index:
+        rows[:, index[DOMAIN]] = value
+    return rows
+
+
 _NAMING = frozenset({"know", "call", "name", "track", "refer", "dub", "designate", "label"})
 
 
@@ -799,7 +818,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
             a.stance = "none"
     cands = [(c, bool(a.capabilities)) for a in items for c in a.candidates]
     if cands:
-        probs = heads.role_probs(role_rows(cands, heads.ment_index, float(_config(heads, "role_vectors") or 0.0)))
+        rows = role_rows(cands, heads.ment_index, float(_config(heads, "role_vectors") or 0.0))
+        probs = heads.role_probs(_flagged(rows, heads.ment_index, domain_flag(heads)))
         actor = ROLES.index("actor")
         others = np.array([i != actor for i in range(len(ROLES))])
         for (c, _), p in zip(cands, probs, strict=True):
