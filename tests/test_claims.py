@@ -895,6 +895,7 @@ def test_how_the_invented_rows_lean_is_left_to_their_own_feature_and_off_when_ta
     flagged = train(rows, items, cfg)
     plain = train(rows, items, dataclasses.replace(cfg, domain_feature=False))
     assert DOMAIN in flagged.sent_index and DOMAIN not in plain.sent_index
+    assert DOMAIN in flagged.ment_index and DOMAIN not in plain.ment_index
     # the reports' reading without the feature, the invented sets' with it, the mix without it at all
     off = prob(flagged)
     on = prob(

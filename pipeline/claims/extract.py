@@ -471,7 +471,8 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     """Fill capabilities and stance of each sentence from the sentence heads."""
     if not items:
         return
-    flag = {DOMAIN: domain_flag(heads)} if domain_flag(heads) else {}
+    value = domain_flag(heads)
+    flag = {DOMAIN: value} if value else {}
     x = Rows.encode([{**sentence_vector(a), **flag} for a in items], heads.sent_index)
     pairs = np.stack([pair_features(a.signals) for a in items])
     caps = heads.capability_probs(x, pairs)
