@@ -60,14 +60,17 @@ INVENTED = {
 }
 
 
+_INVENTED = "invented:"  # what the source of every invented row starts with
+
+
 def invented_source(name: str) -> str:
     """The source ("doc") of the rows of probe file `name` ("train-k" -> "invented:probe-train-k")."""
-    return f"invented:probe-{name}"
+    return f"{_INVENTED}probe-{name}"
 
 
 def is_invented(doc: str) -> bool:
     """Whether rows of source `doc` are invented sentences rather than a report's."""
-    return doc.startswith("invented:")
+    return doc.startswith(_INVENTED)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
