@@ -10,9 +10,9 @@
     python eval/claims_eval.py --probe dev          # invented sentences in the styles the corpus lacks
                                                     # (eval/claims/probe/README.md); never fitted on;
                                                     # `dev-2` to `dev-10` are later development sets;
-                                                    # `holdout-36` is scored at the start and the end of a
+                                                    # `holdout-37` is scored at the start and the end of a
                                                     # round (`holdout` to `holdout-4`, `holdout-6`,
-                                                    # `holdout-9` to `holdout-35` are spent; `holdout-5`,
+                                                    # `holdout-9` to `holdout-36` are spent; `holdout-5`,
                                                     # `-7`, `-8` and `neg-dev`, a set for negation, are
                                                     # development sets now)
     python eval/claims_eval.py --split dev --held-out  # heads fit on train only: the honest dev
