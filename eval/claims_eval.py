@@ -15,6 +15,9 @@
                                                     # `holdout-9` to `holdout-36` are spent; `holdout-5`,
                                                     # `-7`, `-8` and `neg-dev`, a set for negation, are
                                                     # development sets now)
+    python eval/claims_eval.py --probe dev --probe dev-2  # several sets, scored as one pool
+    python eval/claims_eval.py --cv 5 --actor-threshold 0.4  # any reading, with the heads' actor
+                                                    # threshold replaced (the fit does not read it)
     python eval/claims_eval.py --split dev --held-out  # heads fit on train only: the honest dev
                                                     # figure (the shipped heads are fit on train,
                                                     # dev and test; test is always scored by heads
@@ -37,6 +40,7 @@ matched to a tagged mention overlapping it; role accuracy is over matched mentio
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import tomllib
@@ -192,7 +196,15 @@ def publisher_folds(rows: list[dict[str, Any]], k: int) -> dict[str, int]:
     return fold
 
 
-def cross_validate(k: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], list[dict[str, Any]]]:
+def with_threshold(heads: Any, actor_threshold: float | None) -> Any:
+    """`heads` tagging with another actor threshold (None: as they are). The threshold is read
+    only when tagging, so one fit serves every setting."""
+    return heads if actor_threshold is None else dataclasses.replace(heads, actor_threshold=actor_threshold)
+
+
+def cross_validate(
+    k: int, actor_threshold: float | None = None
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """Rows of train + dev, their out-of-fold predictions, and the figures of each fold."""
     from pipeline.claims import extract
     from pipeline.claims.train import Config, featurise, train
@@ -211,7 +223,7 @@ def cross_validate(k: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, An
         # invented sentences (no corpus publisher) are fitted on in every fold, never scored
         fit = [i for i, r in enumerate(every) if fold.get(r["publisher"], -1) != f]
         held = [i for i, r in enumerate(rows) if fold[r["publisher"]] == f]
-        heads = train([every[i] for i in fit], [items[i] for i in fit], Config())
+        heads = with_threshold(train([every[i] for i in fit], [items[i] for i in fit], Config()), actor_threshold)
         fold_preds = {rows[i]["id"]: extract.tag_prepared(rows[i]["text"], *tagged[i], heads) for i in held}
         preds.update(fold_preds)
         per_fold.append(score([rows[i] for i in held], fold_preds))
@@ -266,11 +278,18 @@ def main() -> None:
     parser.add_argument(
         "--probe",
         choices=probe_names(),
-        help="score the invented phrasing probe",
+        action="append",
+        help="score the invented phrasing probe (given more than once: the sets pooled)",
+    )
+    parser.add_argument(
+        "--actor-threshold",
+        type=float,
+        metavar="T",
+        help="tag with this actor threshold instead of the heads' own",
     )
     args = parser.parse_args()
     if args.cv:
-        rows, preds, per_fold = cross_validate(args.cv)
+        rows, preds, per_fold = cross_validate(args.cv, args.actor_threshold)
         mean = cv_mean(per_fold)
         print(f"\n== cv {args.cv} folds by publisher, mean of fold figures ({mean['n']} sentences)")
         for key in ("actors", "capabilities", "ai_enabled"):
@@ -288,7 +307,7 @@ def main() -> None:
     elif args.unfitted:
         sets = {"unfitted": load_unfitted()}
     elif args.probe:
-        sets = {f"probe-{args.probe}": load_probe(args.probe)}
+        sets = {"probe-" + "+".join(args.probe): [r for name in args.probe for r in load_probe(name)]}
     else:
         sets = {s: load_split(s) for s in (args.split or ["train", "dev", "test"])}
     if not args.source:
@@ -302,6 +321,7 @@ def main() -> None:
             heads_for["test"] = held_out_heads()
         if not args.old and args.held_out and "dev" in sets:
             heads_for["dev"] = fit_on(SELECT_SPLITS)
+        heads_for = {name: with_threshold(h, args.actor_threshold) for name, h in heads_for.items()}
 
         def tagger_for(name: str) -> Callable[[str], dict[str, Any]]:
             return lambda text: extract.tag_prepared(text, *extract.prepare_text(text), heads_for[name])

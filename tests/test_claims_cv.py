@@ -86,3 +86,19 @@ def test_pending_train_labels_come_from_train_publishers_and_name_what_the_sente
         assert lab["actors"] == sorted(acting), r["id"]
         assert set(lab["capabilities"]) >= {c for m in lab["mentions"] for c in m["capabilities"]}, r["id"]
         assert lab["stance"] != "negated" or not lab["capabilities"], r["id"]
+
+
+def test_an_actor_threshold_given_to_the_evaluation_changes_only_who_is_read_as_acting() -> None:
+    from pipeline.claims import extract
+
+    ev = _claims_eval()
+    shipped = extract.get_heads()
+    assert ev.with_threshold(shipped, None) is shipped
+    strict = ev.with_threshold(shipped, 1.01)  # above every probability
+    assert strict.actor_threshold == 1.01 and strict.role_w is shipped.role_w and strict.meta is shipped.meta
+    text = "Russian military intelligence hacked the email accounts of German lawmakers in 2015."
+    as_shipped = extract.tag_prepared(text, *extract.prepare_text(text), shipped)
+    assert as_shipped["actors"] == ["RUS"]
+    out = extract.tag_prepared(text, *extract.prepare_text(text), strict)
+    assert "actor" not in {m["role"] for m in out["mentions"]} and out["actors"] == []
+    assert out["capabilities"] == as_shipped["capabilities"]  # the sentence's decisions stay
