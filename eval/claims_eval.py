@@ -47,13 +47,16 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.claims.dataset import load_old, load_probe, load_split, load_unfitted, probe_names  # noqa: E402
 from pipeline.claims.signals import ROLES  # noqa: E402
 from pipeline.claims.vocab import CAPABILITIES  # noqa: E402
+
+if TYPE_CHECKING:
+    from pipeline.claims.model import Heads
 
 RESULTS = Path(__file__).parent / "claims" / "results"
 
@@ -196,7 +199,7 @@ def publisher_folds(rows: list[dict[str, Any]], k: int) -> dict[str, int]:
     return fold
 
 
-def with_threshold(heads: Any, actor_threshold: float | None) -> Any:
+def with_threshold(heads: Heads, actor_threshold: float | None) -> Heads:
     """`heads` tagging with another actor threshold (None: as they are). The threshold is read
     only when tagging, so one fit serves every setting."""
     return heads if actor_threshold is None else dataclasses.replace(heads, actor_threshold=actor_threshold)
@@ -288,6 +291,8 @@ def main() -> None:
         help="tag with this actor threshold instead of the heads' own",
     )
     args = parser.parse_args()
+    if args.source and args.actor_threshold is not None:
+        parser.error("--actor-threshold tags afresh; --from scores stored predictions")
     if args.cv:
         rows, preds, per_fold = cross_validate(args.cv, args.actor_threshold)
         mean = cv_mean(per_fold)
