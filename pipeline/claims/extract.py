@@ -471,9 +471,11 @@ def decide_sentences(items: list[Analysed], heads: Heads) -> None:
     """Fill capabilities and stance of each sentence from the sentence heads."""
     if not items:
         return
-    value = domain_flag(heads)
-    flag = {DOMAIN: value} if value else {}
-    x = Rows.encode([{**sentence_vector(a), **flag} for a in items], heads.sent_index)
+    vectors = [sentence_vector(a) for a in items]  # fresh dicts: the flag may go into them
+    if value := domain_flag(heads):
+        for v in vectors:
+            v[DOMAIN] = value
+    x = Rows.encode(vectors, heads.sent_index)
     pairs = np.stack([pair_features(a.signals) for a in items])
     caps = heads.capability_probs(x, pairs)
     stances = heads.stance_probs(x)
