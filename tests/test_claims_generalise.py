@@ -1438,6 +1438,41 @@ def test_a_state_acts_through_the_agents_it_owns(text: str, name: str) -> None:
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peru's state telecom blocked the Chilean news site for eleven days.",
+        "Peru's state-owned carrier blocked the Chilean news site for eleven days.",
+        "Peru's military information centre ran accounts that impersonated Chilean church leaders.",
+    ],
+)
+def test_a_state_acts_through_an_organ_or_a_business_it_runs(text: str) -> None:
+    # an organ the gazetteer does not name, or a firm the sentence says the state runs, is the state
+    out = tag_text(text)
+    assert out["actors"] == ["PER"] and _roles(out)["Peru"] == "actor"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        ("In Peru, police have seized the houses of at least 90 exiled critics of the government.", ["PER"]),
+        ("In Peru and Bolivia, authorities have cut the internet during protests.", ["BOL", "PER"]),
+        # the seat of an organ that answers an act, or of another state's agents, does not act
+        ("In Peru, police arrested two men who spied on Chilean exiles for Santiago.", []),
+        ("In Peru, Chilean hackers defaced the websites of two ministries.", ["CHL"]),
+    ],
+)
+def test_a_state_that_a_fronted_in_phrase_makes_the_seat_of_the_acting_organ_acts(text: str, actors: list[str]) -> None:
+    assert tag_text(text)["actors"] == actors
+
+
+@pytest.mark.model
+def test_a_state_does_not_act_through_a_business_it_is_not_said_to_run() -> None:
+    assert tag_text("Peru's largest carrier blocked the Chilean news site for eleven days.")["actors"] == []
+
+
+@pytest.mark.model
 def test_a_state_does_not_act_through_the_things_or_the_critics_it_has() -> None:
     assert tag_text("Peru's critics abroad were hacked by an unknown group.")["actors"] == []
     assert tag_text("Peru's election servers suffered a wave of cyber attacks.")["actors"] == []

@@ -48,6 +48,7 @@ from pipeline.claims.roles import (
     qualifies_the_act,
     receives_only,
     ruled_out,
+    seat_of_subject,
     speaks_of,
     state_owned_firm,
     subject_of_an_act,
@@ -863,6 +864,13 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "actor"
                 elif c.role != "actor" and a.capabilities and acts_through_others(span.root, a.triggers):
                     c.role = "actor"  # "Police in Tehran paired cameras ...", "Moscow's troll farms spread ..."
+                elif (
+                    c.role != "actor"
+                    and a.capabilities
+                    and seat_of_subject(span.root, a.triggers) == "actor"
+                    and not any(o.role == "actor" for o in a.candidates if o is not c)
+                ):
+                    c.role = "actor"  # "In Nicaragua, police have seized the houses of exiled critics"
                 elif (
                     c.mention.alias.organ == "state media"
                     and not a.asserts_nothing

@@ -522,6 +522,12 @@ def place_role(token: Token, trigger_tokens: set[int]) -> str | None:
         organ = hung[0]
     else:
         return None
+    if organ.pos_ in ("VERB", "AUX"):
+        return seat_of_subject(token, trigger_tokens)
+    return _organ_role(organ, token, trigger_tokens)
+
+
+def _organ_role(organ: Token, token: Token, trigger_tokens: set[int]) -> str | None:
     if not (_is_one_of(organ, _ORGANS) or _is_one_of(organ, _LAW_NOUNS)) or organ.dep_ != "nsubj":
         return None
     with_entities(organ.doc)  # a people or place before the organ names its state ("Russian police in Kherson")
@@ -531,6 +537,21 @@ def place_role(token: Token, trigger_tokens: set[int]) -> str | None:
     if verb.i not in trigger_tokens and _lemma(verb) in _ANSWERING_VERBS:
         return "reporter"
     return "actor" if _acts_as_subject(organ, trigger_tokens) else None
+
+
+def seat_of_subject(token: Token, trigger_tokens: set[int]) -> str | None:
+    """The role of a state or place that a fronted "in" phrase makes the seat of the clause's subject,
+    an organ named with no state of its own: "In Nicaragua, police have seized the houses of exiled
+    critics" (the actor), "In Canada, prosecutors charged ..." (the reporter); unlike "In Germany,
+    Russian agents ..." or "servers in Russia"."""
+    head = phrase_head(token, ("conj", "compound", "amod", "appos"))
+    if (hung := _noun_by_prep(head, ("in",))) is None:
+        return None
+    verb = hung[0]
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if verb.pos_ not in ("VERB", "AUX") or subject is None or head.head.i > subject.i:
+        return None
+    return _organ_role(subject, token, trigger_tokens)
 
 
 # Nouns naming what a state does rather than what it has: "North Korea's heists", "the UAE's
@@ -556,10 +577,28 @@ _HOSTILE_WORDS = frozenset(HOSTILE_NOUNS)
 _AGENT_WORDS = frozenset(AGENT_NOUNS) | _HOSTILE_WORDS | _STATE_PEOPLE | _STAFF | _OWNED_AGENTS
 
 
+# Organs a state owns that the gazetteer may not name ("Kyrgyzstan's security service", "Bolivia's
+# vice-ministry of communication", "Indonesia's military information centre"), beside the organs above
+_OWNED_ORGANS = _ORGANS | frozenset("vice-ministry centre center force navy council commission intelligence".split())
+
+
+def _state_run(noun: Token) -> bool:
+    """The noun's own modifiers say the state runs it: "state", "state-owned", "government-run"."""
+    modifiers = noun.doc[noun.left_edge.i : noun.i].text.lower()
+    return bool(_OWNED_BY_STATE.search(modifiers)) or any(
+        _lemma(c) in _STATE_RUN and not (c.i > 0 and c.nbor(-1).text == "-")  # not "pro-government"
+        for c in noun.children
+        if c.dep_ in ("amod", "compound")
+    )
+
+
 def _owned_agent(owned: Token) -> bool:
-    """A possessed noun that names people or units who act: "hackers", "IT workers", "troll farms"."""
-    return _is_one_of(owned, _AGENT_WORDS) or any(
-        c.dep_ == "compound" and _is_one_of(c, _HOSTILE_WORDS) for c in owned.children
+    """A possessed noun that names people or units who act: "hackers", "IT workers", "troll farms",
+    an organ ("Kyrgyzstan's security service") or a business the state runs ("its state telecom")."""
+    return (
+        _is_one_of(owned, _AGENT_WORDS | _OWNED_ORGANS)
+        or any(c.dep_ == "compound" and _is_one_of(c, _HOSTILE_WORDS) for c in owned.children)
+        or (_is_one_of(owned, _RUNNABLE) and _state_run(owned))
     )
 
 
@@ -1185,6 +1224,9 @@ _FIRMS = frozenset(
     "company firm vendor exporter enterprise corporation conglomerate contractor supplier bank telecom operator".split()
 )
 _OWNED_BY_STATE = re.compile(r"\b(?:state|government)[- ](?:owned|run|controlled)\b|\bstate$")
+# Businesses and outlets that are organs only when the state runs them ("Kyrgyzstan's state
+# telecom", "Venezuela's state-owned carrier"), not "Russia's largest carrier"
+_RUNNABLE = _FIRMS | _OUTLETS | frozenset("carrier provider isp broadcaster television network".split())
 
 
 def state_owned_firm(token: Token) -> bool:
