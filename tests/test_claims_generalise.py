@@ -1468,6 +1468,16 @@ def test_a_state_that_a_fronted_in_phrase_makes_the_seat_of_the_acting_organ_act
 
 
 @pytest.mark.model
+def test_a_state_whose_organ_observes_an_act_reports_it() -> None:
+    out = tag_text(
+        "Chile's CERT observed a sustained DDoS campaign by NoName057(16) against the websites of Peruvian ports."
+    )
+    assert "CHL" not in out["actors"] and _roles(out)["Chile"] == "reporter"
+    # its agents noticing an opening act
+    assert tag_text("Chile's hackers spotted an opening and defaced Peruvian ministry websites.")["actors"] == ["CHL"]
+
+
+@pytest.mark.model
 def test_a_state_does_not_act_through_a_business_it_is_not_said_to_run() -> None:
     assert tag_text("Peru's largest carrier blocked the Chilean news site for eleven days.")["actors"] == []
 

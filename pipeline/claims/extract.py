@@ -41,6 +41,7 @@ from pipeline.claims.roles import (
     list_acts,
     listed_member,
     outlet_messaging,
+    owner_reports,
     owns_a_thing,
     partisans_place,
     phrase_head,
@@ -843,6 +844,8 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                 foreign_actors = _foreign_tokens(a, c, role="actor") if c.role == "actor" else set()
                 if judging_subject(span.root):
                     c.role = "reporter"  # who attributes or assesses an act is not its actor (GUIDE)
+                elif c.role == "actor" and owner_reports(span.root, a.triggers):
+                    c.role = "reporter"  # "Latvia's CERT.LV observed a DDoS campaign by ...": its organ reports
                 elif c.role == "actor" and speaks_of(span.root, foreign_actors):
                     c.role = "reporter"  # "Tehran claimed that Israeli hackers ...": it reports (GUIDE)
                 elif c.role == "actor" and counters(span.root, _foreign_tokens(a, c)):

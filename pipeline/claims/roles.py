@@ -232,6 +232,31 @@ def judging_subject(token: Token) -> bool:
     )
 
 
+# What an organ does when it notices an act rather than doing it: "Latvia's CERT.LV observed a DDoS
+# campaign by ...". Speech is left out: a ministry that "said" or "published" speaks for its state
+# (GUIDE: its statement is the state's, an actor with no capability).
+_NOTICE_VERBS = frozenset("observe detect record notice document spot log".split())
+
+
+def owner_reports(token: Token, trigger_tokens: set[int]) -> bool:
+    """The mention owns the organ that observes the sentence's act, and is not itself its subject:
+    "Latvia's CERT.LV observed a DDoS campaign by NoName057(16)" (Latvia reports), unlike "Latvia's
+    hackers recorded the calls" (an act)."""
+    head = phrase_head(token, ("conj", "compound", "amod", "appos"))
+    if head.dep_ != "poss" or head.head.i == head.i:
+        return False
+    owned = head.head
+    subject = phrase_head(owned, ("conj", "appos"))
+    verb = subject.head
+    return (
+        subject.dep_ == "nsubj"
+        and verb.i not in trigger_tokens
+        and owned.i not in trigger_tokens
+        and _lemma(verb) in _NOTICE_VERBS
+        and not _is_one_of(owned, _HOSTILE_WORDS)  # "Latvia's hackers saw ...": its agents
+    )
+
+
 def _accused_of(verb: Token) -> bool:
     """A headline's reduced passive: "Ankara accused of using Interpol notices" names the accused,
     not the accuser (no object; "of" or "for" hangs on the verb)."""
