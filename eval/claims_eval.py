@@ -10,11 +10,12 @@
     python eval/claims_eval.py --probe dev          # invented sentences in the styles the corpus lacks
                                                     # (eval/claims/probe/README.md); never fitted on;
                                                     # `dev-2` to `dev-10` are later development sets;
-                                                    # `holdout-37` is scored at the start and the end of a
+                                                    # `holdout-38` is scored at the start and the end of a
                                                     # round (`holdout` to `holdout-4`, `holdout-6`,
-                                                    # `holdout-9` to `holdout-36` are spent; `holdout-5`,
-                                                    # `-7`, `-8` and `neg-dev`, a set for negation, are
-                                                    # development sets now)
+                                                    # `holdout-9` to `holdout-34` and `holdout-37` are
+                                                    # spent; `holdout-5`, `-7`, `-8`, `-35`, `-36` and
+                                                    # `neg-dev`, a set for negation, are development
+                                                    # sets now)
     python eval/claims_eval.py --probe dev --probe dev-2  # several sets, scored as one pool
     python eval/claims_eval.py --cv 5 --actor-threshold 0.4  # any reading, with the heads' actor
                                                     # threshold replaced (the fit does not read it)
