@@ -1478,6 +1478,17 @@ def test_a_state_whose_organ_observes_an_act_reports_it() -> None:
 
 
 @pytest.mark.model
+def test_the_nationality_a_persona_wears_is_not_a_state() -> None:
+    out = tag_text("Chilean and Bolivian activist personas spread claims that the Peruvian vote was rigged.")
+    assert out["actors"] == [] and _roles(out)["Chilean"] == "other" and _roles(out)["Bolivian"] == "other"
+    # a persona an organ owns is the organ's
+    out = tag_text(
+        "The hoax bore the signature of a Chilean military-intelligence persona used against Peruvian officials."
+    )
+    assert _roles(out)["Chilean"] == "actor"
+
+
+@pytest.mark.model
 def test_a_state_does_not_act_through_a_business_it_is_not_said_to_run() -> None:
     assert tag_text("Peru's largest carrier blocked the Chilean news site for eleven days.")["actors"] == []
 

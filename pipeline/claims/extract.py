@@ -44,6 +44,7 @@ from pipeline.claims.roles import (
     owner_reports,
     owns_a_thing,
     partisans_place,
+    persona_nationality,
     phrase_head,
     place_role,
     qualifies_the_act,
@@ -856,6 +857,12 @@ def decide_roles(items: list[Analysed], heads: Heads) -> None:
                     c.role = "location"  # "pro-government outlets in Havana amplified ...": not the state
                 elif in_said_clause(span.root):
                     c.role = "other"  # the topic of a narrative ("claims that Ukraine ...")
+                elif (
+                    c.role == "actor"
+                    and c.mention.alias.kind in ("state", "demonym")
+                    and persona_nationality(span.root)
+                ):
+                    c.role = "other"  # "fake French activist personas run by ...": the mask, not a state
                 elif (
                     c.role != "actor"
                     and a.capabilities
