@@ -670,13 +670,13 @@ _PERSONA_NOUNS = frozenset("persona profile identity alias impersonator avatar".
 
 def persona_nationality(token: Token) -> bool:
     """The mention is the nationality of a made-up identity ("fake French and Spanish activist
-    personas run by ...", "the network's 'Ugandan pastor' persona"): not a state (GUIDE: personas'
-    nationalities are `other`), whoever runs the personas."""
+    personas run by ...", "Iranian and Russian hacktivist personas amplified ..."): not a state
+    (GUIDE: personas' nationalities are `other`), whoever runs the personas."""
     head = phrase_head(token, ("conj", "compound", "amod"))
     if head.i == token.i or not _is_one_of(head, _PERSONA_NOUNS):
         return False
     # an organ between them owns the persona: "a Russian military-intelligence persona"
-    return not any(_is_one_of(t, _OWNED_ORGANS) or "-" in t.text for t in token.doc[token.i + 1 : head.i])
+    return not any(_is_one_of(t, _OWNED_ORGANS) for t in token.doc[token.i + 1 : head.i])
 
 
 # What a state outlet does when it puts out the state's messaging: "CGTN aired a series portraying
