@@ -401,6 +401,16 @@ _ORGANS = _ORGANS_IN | frozenset(
 )
 
 
+def _run_by_state(noun: Token) -> bool:
+    """A modifier of the noun says the state runs it ("state media", "government outlets"), not
+    "pro-government outlets"."""
+    return any(
+        c.lower_ in _STATE_RUN and not (c.i > 0 and c.nbor(-1).text == "-")
+        for c in noun.children
+        if c.dep_ in ("amod", "compound")
+    )
+
+
 def _is_one_of(tok: Token, words: frozenset[str]) -> bool:
     """By lemma, or by the bare plural where the tagger took a capitalised noun for a name
     ("Officers of ...")."""
@@ -446,12 +456,7 @@ def organ_in(token: Token, trigger_tokens: set[int]) -> bool:
     if prep in ("in", "from"):
         # "from": "state outlets from China and Russia each pushed ..."; "in" only for the state's
         # own outlets ("state media in China, Iran and Russia each amplified ...")
-        state_run = any(
-            c.lower_ in _STATE_RUN and not (c.i > 0 and c.nbor(-1).text == "-")  # not "pro-government"
-            for c in organ.children
-            if c.dep_ in ("amod", "compound")
-        )
-        organs = _ORGANS_IN | _OUTLETS if prep == "from" or state_run else _ORGANS_IN
+        organs = _ORGANS_IN | _OUTLETS if prep == "from" or _run_by_state(organ) else _ORGANS_IN
         return not owner and _is_one_of(organ, organs) and _acts_as_subject(organ, trigger_tokens)
     return _states_organ(tok, token) and _is_one_of(organ, _STAFF) and _staff_act(organ, trigger_tokens)
 
@@ -535,6 +540,10 @@ def takes_down_crime(token: Token) -> bool:
 _ANSWERING_VERBS = frozenset(REPORT_VERBS) | _TAKEDOWN_VERBS | frozenset("convict sentence prosecute try jail".split())
 
 
+# the dependencies a place name climbs to the phrase an "in" hangs on ("in Ethiopia, Eritrea and Sudan")
+_PLACED = ("conj", "compound", "amod", "appos")
+
+
 def place_role(token: Token, trigger_tokens: set[int]) -> str | None:
     """The role of a city or region named as the seat of an organ: the organ's act makes the place
     the actor ("police in Wenzhou pushed a student to ...", "the Hubei State Security Department
@@ -543,12 +552,12 @@ def place_role(token: Token, trigger_tokens: set[int]) -> str | None:
     or where the organ is another state's ("Russian-installed authorities in Kherson")."""
     if token.dep_ in ("compound", "nmod"):
         organ = phrase_head(token, ("compound", "nmod"))  # "the Shanghai public security bureau"
-    elif (hung := _noun_by_prep(phrase_head(token, ("conj", "compound", "amod", "appos")), ("in",))) is not None:
+    elif (hung := _noun_by_prep(head := phrase_head(token, _PLACED), ("in",))) is not None:
         organ = hung[0]
+        if organ.pos_ in ("VERB", "AUX"):
+            return _seat_of(head, organ, token, trigger_tokens)  # "In Wenzhou, police pushed ..."
     else:
         return None
-    if organ.pos_ in ("VERB", "AUX"):
-        return seat_of_subject(token, trigger_tokens)
     return _organ_role(organ, token, trigger_tokens)
 
 
@@ -569,10 +578,14 @@ def seat_of_subject(token: Token, trigger_tokens: set[int]) -> str | None:
     an organ named with no state of its own: "In Nicaragua, police have seized the houses of exiled
     critics" (the actor), "In Canada, prosecutors charged ..." (the reporter); unlike "In Germany,
     Russian agents ..." or "servers in Russia"."""
-    head = phrase_head(token, ("conj", "compound", "amod", "appos"))
+    head = phrase_head(token, _PLACED)
     if (hung := _noun_by_prep(head, ("in",))) is None:
         return None
-    verb = hung[0]
+    return _seat_of(head, hung[0], token, trigger_tokens)
+
+
+def _seat_of(head: Token, verb: Token, token: Token, trigger_tokens: set[int]) -> str | None:
+    """The role `_organ_role` gives the subject of `verb`, which the phrase `head` ("in X") precedes."""
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if verb.pos_ not in ("VERB", "AUX") or subject is None or head.head.i > subject.i:
         return None
@@ -610,11 +623,7 @@ _OWNED_ORGANS = _ORGANS | frozenset("vice-ministry centre center force navy coun
 def _state_run(noun: Token) -> bool:
     """The noun's own modifiers say the state runs it: "state", "state-owned", "government-run"."""
     modifiers = noun.doc[noun.left_edge.i : noun.i].text.lower()
-    return bool(_OWNED_BY_STATE.search(modifiers)) or any(
-        _lemma(c) in _STATE_RUN and not (c.i > 0 and c.nbor(-1).text == "-")  # not "pro-government"
-        for c in noun.children
-        if c.dep_ in ("amod", "compound")
-    )
+    return bool(_OWNED_BY_STATE.search(modifiers)) or _run_by_state(noun)
 
 
 def _owned_agent(owned: Token) -> bool:
@@ -1266,7 +1275,7 @@ _FIRMS = frozenset(
 _OWNED_BY_STATE = re.compile(r"\b(?:state|government)[- ](?:owned|run|controlled)\b|\bstate$")
 # Businesses and outlets that are organs only when the state runs them ("Kyrgyzstan's state
 # telecom", "Venezuela's state-owned carrier"), not "Russia's largest carrier"
-_RUNNABLE = _FIRMS | _OUTLETS | frozenset("carrier provider isp broadcaster television network".split())
+_RUNNABLE = _FIRMS | _OUTLETS | frozenset("carrier provider isp television network".split())
 
 
 def state_owned_firm(token: Token) -> bool:
