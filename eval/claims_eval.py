@@ -10,9 +10,9 @@
     python eval/claims_eval.py --probe dev          # invented sentences in the styles the corpus lacks
                                                     # (eval/claims/probe/README.md); never fitted on;
                                                     # `dev-2` to `dev-10` are later development sets;
-                                                    # `holdout-38` is scored at the start and the end of a
+                                                    # `holdout-39` is scored at the start and the end of a
                                                     # round (`holdout` to `holdout-4`, `holdout-6`,
-                                                    # `holdout-9` to `holdout-34` and `holdout-37` are
+                                                    # `holdout-9` to `holdout-34`, `-37` and `-38` are
                                                     # spent; `holdout-5`, `-7`, `-8`, `-35`, `-36` and
                                                     # `neg-dev`, a set for negation, are development
                                                     # sets now)
