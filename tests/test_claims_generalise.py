@@ -2066,3 +2066,38 @@ def test_ai_words_for_language_processing_and_sentiment_analysis(text: str) -> N
 
 def test_a_natural_language_is_no_ai() -> None:
     assert not get_matchers().ai_enabled("The Chilean report was written in plain, natural language.")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # advice to states, platforms or hosts asserts nothing of the states it names (TAXONOMY)
+        "Host governments, Chile and Uruguay among them, should stop extraditing exiled journalists on the "
+        "strength of Interpol notices from Bolivia.",
+        "Lima and its partners should coordinate export controls on spyware instead of licensing sales one by one.",
+        "Platforms ought to refuse takedown demands from Paraguay that target the accounts of exiled reporters.",
+        "Banks in Peru and Chile should assume that Bolivian operators have already stolen their staff's passwords.",
+    ],
+)
+def test_advice_in_the_main_clause_asserts_nothing(text: str) -> None:
+    out = tag_text(text)
+    assert out["capabilities"] == [] and out["actors"] == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a condition, a factive frame and a clause of its own before the advice keep their acts
+        "Should Lima expel its diplomats, Bolivian hackers would probably knock Peruvian ministries offline with "
+        "DDoS attacks.",
+        "Recipients of this alert should be aware that Bolivia's intelligence service monitors exiled journalists "
+        "in Peru.",
+        "Bolivian operators stole the passwords of Chilean diplomats last spring, so ministries should reset every "
+        "account.",
+    ],
+)
+def test_advice_leaves_conditions_facts_it_frames_and_earlier_clauses_alone(text: str) -> None:
+    out = tag_text(text)
+    assert out["capabilities"] and "BOL" in out["actors"]

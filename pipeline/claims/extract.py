@@ -122,6 +122,47 @@ _AFTER_CLAUSE = re.compile(
     r"(?:\S+\s+){6,}?\S*(?:[,;]\s*(?:(?:so|and|but|yet|thus|hence|while|whereas)\s+)?|\s(?:so|and|but|yet|thus|hence)\s+)$",
     re.IGNORECASE,
 )
+# Advice in a parsed sentence: a main verb under "should" or "ought to" ("Host states should refuse
+# ...", "Washington and its allies should coordinate export controls ..."), whoever is advised.
+_ADVICE_HINT = re.compile(r"\b(?:should|ought)\b", re.IGNORECASE)
+_ADVISING = frozenset({"should", "ought"})
+# main verbs under which what follows is still said to be true ("should be aware that Beijing buys
+# ...") or that speak of the text itself ("Russia and China, it should be stressed, do not ...")
+_STILL_SAID = frozenset(
+    "be know note recognise recognize understand realise realize remember stress emphasise emphasize add say "
+    "point underline repeat recall admit acknowledge".split()
+)
+# clauses of the main verb's own beside it ("they could forge tokens ..., so customers should rotate keys")
+_OWN_CLAUSES = frozenset({"ccomp", "parataxis", "conj"})
+
+
+def gives_advice(doc: Any, text: str) -> bool:
+    """The sentence's main clause gives advice: its verb carries "should" or "ought" after its
+    subject (not "should Washington impose sanctions", a condition, nor "should have", a past that
+    did not happen, nor the expletive "it should be stressed"), is not a verb under which the rest
+    holds true, and follows no clause of its own ("..., so customers should rotate keys" leaves the
+    first clause's act to the heads)."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return False
+    # "ought" heads its clause, the advised verb its complement ("Platforms ought to refuse ...")
+    verb = next((c for c in root.children if c.dep_ == "xcomp"), None) if root.lower_ == "ought" else root
+    if verb is None or verb.lemma_.lower() in _STILL_SAID:
+        return False
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    modal = root if verb is not root else next((c for c in auxes if c.lower_ in _ADVISING), None)
+    if modal is None or any(c.lemma_ == "have" for c in auxes):
+        return False
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subject = subjects[-1] if subjects else None
+    if subject is None or subject.i > modal.i or subject.lower_ == "it":
+        return False
+    start = subject.left_edge
+    if any(c.dep_ in _OWN_CLAUSES and c.i < start.i for c in root.children):
+        return False
+    return not _AFTER_CLAUSE.search(text, 0, start.idx)
+
+
 # not after "not"/"never": "did not deny that" asserts the act
 _NOT_NEGATED = r"(?<!not )(?<!n't )(?<!n’t )(?<!never )"
 # "retracted its attribution", "withdrew the claims", "the attribution was later withdrawn"
@@ -429,10 +470,16 @@ class Analysed:
         return self.verbless or bool(_CAPTION.match(text) and len(text.split()) <= _CAPTION_WORDS)
 
     @property
+    def gives_advice(self) -> bool:
+        """The parse finds advice in the main clause (`gives_advice`); the parse may come after the
+        sentence heads, so this is not cached."""
+        return self.doc is not None and bool(_ADVICE_HINT.search(self._flat)) and gives_advice(self.doc, self._flat)
+
+    @property
     def asserts_nothing(self) -> bool:
         """Recommendations, reference entries, definitions, captions, verbless fragments and negated
         acts carry no capability."""
-        return self.stance == "negated" or self.denies or self._form_asserts_nothing
+        return self.stance == "negated" or self.denies or self._form_asserts_nothing or self.gives_advice
 
 
 # "In our judgement Beijing is ...": without its comma the parser takes the subject for part of the
