@@ -124,8 +124,8 @@ _AFTER_CLAUSE = re.compile(
 )
 # Advice in a parsed sentence: a main verb under "should" or "ought to" ("Host states should refuse
 # ...", "Washington and its allies should coordinate export controls ..."), whoever is advised.
-_ADVICE_HINT = re.compile(r"\b(?:should|ought)\b", re.IGNORECASE)
 _ADVISING = frozenset({"should", "ought"})
+_ADVICE_HINT = re.compile(r"\b(?:" + "|".join(sorted(_ADVISING)) + r")\b", re.IGNORECASE)
 # main verbs under which what follows is still said to be true ("should be aware that Beijing buys
 # ...") or that speak of the text itself ("Russia and China, it should be stressed, do not ...")
 _STILL_SAID = frozenset(
